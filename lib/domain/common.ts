@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+/** A calendar date as `YYYY-MM-DD` that really exists (no 2023-02-30). */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, "is not a real calendar date");
+
+export const uuid = z.uuid({ message: "must be a UUID" });
+
+/** Today's date (UTC) as YYYY-MM-DD; a function so tests can reason about "the future". */
+export function todayIso(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export const notInFuture = (s: string) => s <= todayIso();
+
+export const pageQuery = z.strictObject({
+  page: z.coerce.number().int().min(1, "must be 1 or more").default(1),
+  pageSize: z.coerce.number().int().min(1, "must be 1 or more").max(200, "must be 200 or less").default(25),
+});
+
+export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
+
+/** Date -> YYYY-MM-DD (dates are stored as SQL `date`, returned by the driver at UTC midnight). */
+export function toIsoDate(d: Date): string;
+export function toIsoDate(d: Date | null | undefined): string | null;
+export function toIsoDate(d: Date | null | undefined): string | null {
+  return d ? d.toISOString().slice(0, 10) : null;
+}
+
+export function fromIsoDate(s: string): Date {
+  return new Date(`${s}T00:00:00.000Z`);
+}

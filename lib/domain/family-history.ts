@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { CodeSystem, checkCode } from "./condition";
+
+export const relationshipValues = [
+  "mother", "father", "sister", "brother", "daughter", "son",
+  "grandmother", "grandfather", "aunt", "uncle", "cousin", "other",
+] as const;
+export const Relationship = z.enum(relationshipValues, { message: `must be one of ${relationshipValues.join(", ")}` });
+export type Relationship = z.infer<typeof Relationship>;
+
+/** First-degree relatives share ~50% of their genes: the ones risk scores count. */
+export const firstDegree: ReadonlySet<Relationship> = new Set(["mother", "father", "sister", "brother", "daughter", "son"]);
+
+export const FamilyHistoryCreate = z
+  .strictObject({
+    relationship: Relationship,
+    codeSystem: CodeSystem.default("ICD10"),
+    code: z.string().trim().toUpperCase(),
+    display: z.string().trim().min(1, "is required").max(200, "must be 200 characters or fewer"),
+    ageAtOnset: z.number({ message: "must be a number" }).int("must be a whole number of years").min(0, "cannot be negative").max(120, "must be 120 or less").nullable().optional(),
+    deceased: z.boolean({ message: "must be true or false" }).default(false),
+  })
+  .superRefine(checkCode);
+export type FamilyHistoryCreate = z.infer<typeof FamilyHistoryCreate>;
+
+export type FamilyHistory = {
+  id: string;
+  patientId: string;
+  relationship: Relationship;
+  codeSystem: CodeSystem;
+  code: string;
+  display: string;
+  ageAtOnset: number | null;
+  deceased: boolean;
+  createdAt: string;
+  updatedAt: string;
+};

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { isoDate, notInFuture, pageQuery } from "./common";
+
+export const sexValues = ["female", "male", "other", "unknown"] as const;
+export const Sex = z.enum(sexValues, { message: `must be one of ${sexValues.join(", ")}` });
+export type Sex = z.infer<typeof Sex>;
+
+const name = z.string().trim().min(1, "is required").max(100, "must be 100 characters or fewer");
+
+export const PatientCreate = z.strictObject({
+  mrn: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{3,32}$/, "must be 3–32 letters, digits or dashes"),
+  givenName: name,
+  familyName: name,
+  birthDate: isoDate
+    .refine(notInFuture, "cannot be in the future")
+    .refine((s) => s >= "1880-01-01", "is before 1880"),
+  sex: Sex,
+});
+export type PatientCreate = z.infer<typeof PatientCreate>;
+
+export const PatientUpdate = PatientCreate.partial().refine((v) => Object.keys(v).length > 0, {
+  message: "give at least one field to change",
+});
+export type PatientUpdate = z.infer<typeof PatientUpdate>;
+
+export const patientSortValues = ["name", "-name", "mrn", "birthDate", "-birthDate", "updated", "-updated", "lastAssessment", "-lastAssessment", "risk", "-risk"] as const;
+export const PatientSearch = pageQuery.extend({
+  q: z.string().trim().max(100, "must be 100 characters or fewer").optional().default(""),
+  sort: z.enum(patientSortValues, { message: `must be one of ${patientSortValues.join(", ")}` }).default("name"),
+});
+export type PatientSearch = z.infer<typeof PatientSearch>;
+
+export type Patient = {
+  id: string;
+  mrn: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  sex: Sex;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** Age in whole years on a given date (both YYYY-MM-DD). */
+export function ageOn(birthDate: string, on: string): number {
+  const [by, bm, bd] = birthDate.split("-").map(Number);
+  const [y, m, d] = on.split("-").map(Number);
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
