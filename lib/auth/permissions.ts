@@ -1,0 +1,25 @@
+import type { Role } from "@/lib/generated/prisma/enums";
+
+/**
+ * What a role may do. Deny by default: a permission not listed for a role is refused.
+ * clinician — identified records, uploads, assessments; researcher — de-identified export and
+ * model pages only; admin — users, models, the audit log.
+ */
+export const permissions = {
+  "patient:read": ["clinician"],
+  "patient:write": ["clinician"],
+  "scan:upload": ["clinician"],
+  "assessment:run": ["clinician"],
+  "export:deidentified": ["researcher"],
+  "model:read": ["clinician", "researcher", "admin"],
+  "model:admin": ["admin"],
+  "user:admin": ["admin"],
+  "audit:read": ["admin"],
+  "session:self": ["clinician", "researcher", "admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+export function roleMay(role: Role, permission: Permission): boolean {
+  return (permissions[permission] as readonly Role[]).includes(role);
+}

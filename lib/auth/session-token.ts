@@ -1,0 +1,22 @@
+import { createHash, randomBytes } from "node:crypto";
+
+export const SESSION_COOKIE = "fcds_session";
+
+/** 256-bit random token for the cookie; only its hash is stored. */
+export function newSessionToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export function readCookie(header: string | null, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const i = part.indexOf("=");
+    if (i < 0) continue;
+    if (part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return null;
+}
