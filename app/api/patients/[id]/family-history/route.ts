@@ -1,0 +1,16 @@
+import { route } from "@/lib/http/route";
+import { readJson } from "@/lib/http/body";
+import { patientParams } from "@/lib/http/params";
+import { auditWrite } from "@/lib/http/audit-hooks";
+import { FamilyHistoryCreate, parseOrThrow } from "@/lib/domain";
+import { prisma } from "@/lib/db/client";
+import { addFamilyHistory } from "@/lib/db/history";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route<{ id: string }>("patient:write", async ({ req, params, actor }) => {
+  const { id } = patientParams(params);
+  const input = parseOrThrow(FamilyHistoryCreate, await readJson(req), "family history entry");
+  const f = await addFamilyHistory(await prisma(), id, input, auditWrite(actor, req, "family_history.create", "FamilyHistory", id));
+  return Response.json(f, { status: 201 });
+});

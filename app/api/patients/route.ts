@@ -1,0 +1,21 @@
+import { route } from "@/lib/http/route";
+import { readJson, queryObject } from "@/lib/http/body";
+import { auditRead, auditWrite } from "@/lib/http/audit-hooks";
+import { parseOrThrow, PatientCreate, PatientSearch } from "@/lib/domain";
+import { prisma } from "@/lib/db/client";
+import { createPatient, searchPatients } from "@/lib/db/patients";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route("patient:read", async ({ req, actor }) => {
+  const search = parseOrThrow(PatientSearch, queryObject(req.url), "search");
+  const page = await searchPatients(await prisma(), search);
+  await auditRead(actor, req, "patient.search", "Patient", null, null, { q: search.q, page: search.page, returned: page.items.length });
+  return page;
+});
+
+export const POST = route("patient:write", async ({ req, actor }) => {
+  const input = parseOrThrow(PatientCreate, await readJson(req), "patient");
+  const p = await createPatient(await prisma(), input, auditWrite(actor, req, "patient.create", "Patient", (r) => r.id));
+  return Response.json(p, { status: 201, headers: { location: `/api/patients/${p.id}` } });
+});

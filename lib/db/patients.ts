@@ -1,0 +1,181 @@
+import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
+import {
+  ConflictError, NotFoundError, ValidationError, fromIsoDate, toIsoDate,
+  type Page, type Patient, type PatientCreate, type PatientRecord, type PatientSearch, type PatientUpdate,
+} from "@/lib/domain";
+import { toCondition, toDietRecord, toFamilyHistory, toPatient } from "./mappers";
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+function isUniqueViolation(e: unknown, field: string): boolean {
+  const err = e as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } };
+  if (err?.code !== "P2002") return false;
+  const target = JSON.stringify(err.meta ?? {});
+  return target.includes(field);
+}
+
+export type AfterWrite<T> = (tx: Prisma.TransactionClient, result: T) => Promise<void>;
+
+export async function createPatient(db: PrismaClient, input: PatientCreate, after?: AfterWrite<Patient>): Promise<Patient> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const out = toPatient(await tx.patient.create({ data: { ...input, birthDate: fromIsoDate(input.birthDate) } }));
+      await after?.(tx, out);
+      return out;
+    });
+  } catch (e) {
+    if (isUniqueViolation(e, "mrn")) throw duplicateMrn(input.mrn);
+    throw e;
+  }
+}
+
+const duplicateMrn = (mrn: string) =>
+  new ConflictError("duplicate_mrn", `A patient with MRN ${mrn} already exists`, { issues: [{ path: "mrn", message: "is already in use" }] });
+
+export async function getPatient(db: Db, id: string): Promise<Patient> {
+  const row = await db.patient.findUnique({ where: { id } });
+  if (!row) throw new NotFoundError("Patient", id);
+  return toPatient(row);
+}
+
+export async function updatePatient(db: PrismaClient, id: string, patch: PatientUpdate, after?: AfterWrite<Patient>): Promise<Patient> {
+  return db.$transaction(async (tx) => {
+    const current = await tx.patient.findUnique({ where: { id } });
+    if (!current) throw new NotFoundError("Patient", id);
+    if (patch.birthDate) {
+      // A birth date after a recorded onset would make the history impossible.
+      const earliest = await tx.condition.findFirst({
+        where: { patientId: id, onsetDate: { not: null, lt: fromIsoDate(patch.birthDate) } },
+        orderBy: { onsetDate: "asc" },
+      });
+      if (earliest)
+        throw ValidationError.field("birthDate", `is after the onset of ${earliest.display} (${toIsoDate(earliest.onsetDate)})`);
+      const diet = await tx.dietRecord.findFirst({ where: { patientId: id, recordedOn: { lt: fromIsoDate(patch.birthDate) } } });
+      if (diet) throw ValidationError.field("birthDate", `is after a diet record dated ${toIsoDate(diet.recordedOn)}`);
+    }
+    try {
+      const row = await tx.patient.update({
+        where: { id },
+        data: { ...patch, birthDate: patch.birthDate ? fromIsoDate(patch.birthDate) : undefined },
+      });
+      const out = toPatient(row);
+      await after?.(tx, out);
+      return out;
+    } catch (e) {
+      if (patch.mrn && isUniqueViolation(e, "mrn")) throw duplicateMrn(patch.mrn);
+      throw e;
+    }
+  });
+}
+
+const sortOrder = (sort: PatientSearch["sort"]): Prisma.PatientOrderByWithRelationInput[] => {
+  const dir = sort.startsWith("-") ? "desc" : "asc";
+  switch (sort.replace(/^-/, "")) {
+    case "mrn":
+      return [{ mrn: dir }];
+    case "birthDate":
+      return [{ birthDate: dir }, { id: "asc" }];
+    case "updated":
+      return [{ updatedAt: dir }, { id: "asc" }];
+    default:
+      return [{ familyName: dir }, { givenName: dir }, { id: "asc" }];
+  }
+};
+
+/**
+ * Case-insensitive search: every word of `q` must match the family name, given name or MRN
+ * (substring; served by the trigram indexes). Paged on the server.
+ */
+export function patientWhere(q: string): Prisma.PatientWhereInput {
+  const words = q.split(/[\s,]+/).filter(Boolean).slice(0, 5);
+  if (!words.length) return {};
+  return {
+    AND: words.map((w) => ({
+      OR: [
+        { familyName: { contains: w, mode: "insensitive" as const } },
+        { givenName: { contains: w, mode: "insensitive" as const } },
+        { mrn: { contains: w, mode: "insensitive" as const } },
+      ],
+    })),
+  };
+}
+
+export async function searchPatients(db: PrismaClient, s: PatientSearch): Promise<Page<Patient>> {
+  const where = patientWhere(s.q);
+  const [total, rows] = await Promise.all([
+    db.patient.count({ where }),
+    db.patient.findMany({ where, orderBy: sortOrder(s.sort), skip: (s.page - 1) * s.pageSize, take: s.pageSize }),
+  ]);
+  return { items: rows.map(toPatient), total, page: s.page, pageSize: s.pageSize };
+}
+
+export type ScanSummary = {
+  id: string;
+  modality: string;
+  acquisitionDate: string | null;
+  bodyPart: string | null;
+  rows: number;
+  columns: number;
+  frames: number;
+  contentType: string;
+  byteSize: number;
+  transferSyntaxUid: string | null;
+  photometricInterpretation: string | null;
+  createdAt: string;
+};
+
+export type AssessmentSummary = {
+  id: string;
+  scanId: string | null;
+  modelName: string;
+  modelVersion: string;
+  strategy: string;
+  status: string;
+  error: string | null;
+  scores: unknown;
+  flags: string[];
+  createdAt: string;
+  completedAt: string | null;
+};
+
+export type FullPatientRecord = PatientRecord & { scans: ScanSummary[]; assessments: AssessmentSummary[] };
+
+/** The whole record: history, family history, diet, scans (metadata only) and assessments. */
+export async function getPatientRecord(db: Db, id: string): Promise<FullPatientRecord> {
+  const row = await db.patient.findUnique({
+    where: { id },
+    include: {
+      conditions: { orderBy: [{ onsetDate: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }] },
+      familyHistory: { orderBy: { createdAt: "asc" } },
+      dietRecords: { orderBy: { recordedOn: "desc" } },
+      scans: {
+        orderBy: { createdAt: "desc" },
+        select: {
+          id: true, modality: true, acquisitionDate: true, bodyPart: true, rows: true, columns: true, frames: true,
+          contentType: true, byteSize: true, transferSyntaxUid: true, photometricInterpretation: true, createdAt: true,
+        },
+      },
+      assessments: {
+        orderBy: { createdAt: "desc" },
+        take: 50,
+        select: {
+          id: true, scanId: true, modelName: true, modelVersion: true, strategy: true, status: true, error: true,
+          scores: true, flags: true, createdAt: true, completedAt: true,
+        },
+      },
+    },
+  });
+  if (!row) throw new NotFoundError("Patient", id);
+  return {
+    ...toPatient(row),
+    conditions: row.conditions.map(toCondition),
+    familyHistory: row.familyHistory.map(toFamilyHistory),
+    dietRecords: row.dietRecords.map(toDietRecord),
+    scans: row.scans.map((s) => ({ ...s, acquisitionDate: toIsoDate(s.acquisitionDate), createdAt: s.createdAt.toISOString() })),
+    assessments: row.assessments.map((a) => ({
+      ...a,
+      createdAt: a.createdAt.toISOString(),
+      completedAt: a.completedAt?.toISOString() ?? null,
+    })),
+  };
+}

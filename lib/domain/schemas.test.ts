@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import {
+  ConditionCreate, DietRecordCreate, FamilyHistoryCreate, PatientCreate, PatientSearch, PatientUpdate,
+  ValidationError, ageOn, parseOrThrow, todayIso,
+} from "@/lib/domain";
+
+const patient = { mrn: "MRN-1", givenName: "Ada", familyName: "Lovelace", birthDate: "1960-12-10", sex: "female" };
+const dietOk = {
+  recordedOn: "2024-03-01", method: "recall_24h", energyKcal: 2100, sodiumMg: 3200, sugarsG: 70,
+  saturatedFatG: 28, fibreG: 18, fruitVegServings: 3, redMeatServings: 1, alcoholUnits: 1.5,
+};
+
+function issuesOf(schema: Parameters<typeof parseOrThrow>[0], input: unknown) {
+  try {
+    parseOrThrow(schema, input);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationError);
+    return (e as ValidationError).details as { issues: { path: string; message: string }[] };
+  }
+  throw new Error("expected a validation error");
+}
+
+describe("PatientCreate", () => {
+  it("accepts a valid patient and trims names", () => {
+    expect(PatientCreate.parse({ ...patient, givenName: "  Ada " }).givenName).toBe("Ada");
+  });
+  it("names the unknown field", () => {
+    const { issues } = issuesOf(PatientCreate, { ...patient, ssn: "123" });
+    expect(issues[0].message).toBe("unknown field: ssn");
+  });
+  it("rejects a birth date in the future, an impossible date and a wrong type", () => {
+    const future = new Date(Date.now() + 3 * 864e5).toISOString().slice(0, 10);
+    expect(issuesOf(PatientCreate, { ...patient, birthDate: future }).issues[0]).toEqual({ path: "birthDate", message: "cannot be in the future" });
+    expect(issuesOf(PatientCreate, { ...patient, birthDate: "2001-02-30" }).issues[0].message).toBe("is not a real calendar date");
+    expect(issuesOf(PatientCreate, { ...patient, birthDate: 19601210 }).issues[0].path).toBe("birthDate");
+    expect(issuesOf(PatientCreate, { ...patient, sex: "F" }).issues[0].message).toContain("female, male");
+    expect(issuesOf(PatientCreate, { ...patient, mrn: "a b" }).issues[0].path).toBe("mrn");
+  });
+  it("the error message names every bad field", () => {
+    try {
+      parseOrThrow(PatientCreate, { ...patient, givenName: "", sex: "x" }, "patient");
+    } catch (e) {
+      expect((e as Error).message).toMatch(/^Invalid patient: .*givenName: is required.*sex:/);
+    }
+  });
+  it("update needs at least one field and keeps field rules", () => {
+    expect(issuesOf(PatientUpdate, {}).issues[0].message).toContain("at least one field");
+    expect(PatientUpdate.parse({ familyName: "King" })).toEqual({ familyName: "King" });
+    expect(issuesOf(PatientUpdate, { mrn: "" }).issues[0].path).toBe("mrn");
+  });
+});
+
+describe("ConditionCreate / FamilyHistoryCreate", () => {
+  it("normalises ICD-10 codes and rejects non-codes", () => {
+    expect(ConditionCreate.parse({ code: "e11.9", display: "Type 2 diabetes" })).toMatchObject({ code: "E11.9", codeSystem: "ICD10", status: "active" });
+    expect(issuesOf(ConditionCreate, { code: "diabetes", display: "x" }).issues[0]).toMatchObject({ path: "code" });
+    expect(ConditionCreate.parse({ codeSystem: "SNOMED", code: "44054006", display: "Diabetes type 2" }).code).toBe("44054006");
+    expect(issuesOf(ConditionCreate, { code: "I10", display: "x", onsetDate: "2999-01-01" }).issues[0].path).toBe("onsetDate");
+  });
+  it("checks relationship and age at onset", () => {
+    expect(FamilyHistoryCreate.parse({ relationship: "father", code: "I21.9", display: "MI", ageAtOnset: 52 }).deceased).toBe(false);
+    expect(issuesOf(FamilyHistoryCreate, { relationship: "neighbour", code: "I21.9", display: "MI" }).issues[0].path).toBe("relationship");
+    expect(issuesOf(FamilyHistoryCreate, { relationship: "father", code: "I21.9", display: "MI", ageAtOnset: -3 }).issues[0].message).toBe("cannot be negative");
+    expect(issuesOf(FamilyHistoryCreate, { relationship: "father", code: "I21.9", display: "MI", ageAtOnset: 52.5 }).issues[0].path).toBe("ageAtOnset");
+  });
+});
+
+describe("DietRecordCreate", () => {
+  it("accepts plausible intakes", () => {
+    expect(DietRecordCreate.parse(dietOk).sodiumMg).toBe(3200);
+  });
+  it("rejects negative and implausible intakes, naming the field", () => {
+    expect(issuesOf(DietRecordCreate, { ...dietOk, sodiumMg: -1 }).issues[0]).toEqual({ path: "sodiumMg", message: "cannot be negative" });
+    expect(issuesOf(DietRecordCreate, { ...dietOk, energyKcal: 50000 }).issues[0].message).toContain("kcal/day");
+    expect(issuesOf(DietRecordCreate, { ...dietOk, fibreG: "lots" }).issues[0]).toEqual({ path: "fibreG", message: "must be a number" });
+    expect(issuesOf(DietRecordCreate, { ...dietOk, method: "guess" }).issues[0].path).toBe("method");
+  });
+});
+
+describe("PatientSearch and helpers", () => {
+  it("coerces query strings and bounds page size", () => {
+    expect(PatientSearch.parse({ page: "2", pageSize: "10", q: " smith " })).toEqual({ page: 2, pageSize: 10, q: "smith", sort: "name" });
+    expect(issuesOf(PatientSearch, { pageSize: "1000" }).issues[0].path).toBe("pageSize");
+    expect(issuesOf(PatientSearch, { sort: "ssn" }).issues[0].path).toBe("sort");
+  });
+  it("computes age in whole years", () => {
+    expect(ageOn("1960-12-10", "2024-12-09")).toBe(63);
+    expect(ageOn("1960-12-10", "2024-12-10")).toBe(64);
+    expect(todayIso(new Date("2024-05-06T23:00:00Z"))).toBe("2024-05-06");
+  });
+});
