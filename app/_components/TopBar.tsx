@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Actor } from "@/lib/auth/actor";
 
 /** Navigation shown on every signed-in page; links depend on the role. */
@@ -6,10 +7,10 @@ export function TopBar({ actor }: { actor: Actor }) {
     <header className="topbar">
       <span className="brand">Fusion CDS</span>
       <nav aria-label="Main" style={{ display: "flex", gap: "1.2rem" }}>
-        {actor.role === "clinician" && <a href="/patients">Patients</a>}
-        {actor.role === "researcher" && <a href="/research/export">Research export</a>}
-        <a href="/models">Models</a>
-        {actor.role === "admin" && <a href="/admin/audit">Audit log</a>}
+        {actor.role === "clinician" && <Link href="/patients">Patients</Link>}
+        {actor.role === "researcher" && <Link href="/research/export">Research export</Link>}
+        <Link href="/models">Models</Link>
+        {actor.role === "admin" && <Link href="/admin/audit">Audit log</Link>}
       </nav>
       <span className="spacer" />
       <span className="who">

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { TopBar } from "@/app/_components/TopBar";
@@ -35,7 +36,7 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
       <TopBar actor={actor} />
       <main>
         <p>
-          <a href="/patients">← Patients</a>
+          <Link href="/patients">← Patients</Link>
         </p>
         <h1>
           {record.familyName}, {record.givenName}
