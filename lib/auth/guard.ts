@@ -2,22 +2,27 @@ import { AuthError } from "@/lib/domain/errors";
 import { prisma } from "@/lib/db/client";
 import type { Actor } from "./actor";
 import { roleMay, type Permission } from "./permissions";
-import { SESSION_COOKIE, hashToken, readCookie } from "./session-token";
+import { resolveSession, type ResolvedSession } from "./sessions";
+import { SESSION_COOKIE, readCookie } from "./session-token";
 
-/** Resolves the session cookie to an Actor, or null when absent, unknown, revoked or expired. */
-export async function actorFromToken(token: string | null): Promise<Actor | null> {
+/**
+ * Resolves the session cookie to an Actor, or null when absent, unknown, revoked, expired (idle or
+ * absolute) or its user is disabled.
+ */
+export async function actorFromToken(token: string | null | undefined): Promise<ResolvedSession | null> {
   if (!token) return null;
-  const db = await prisma();
-  const s = await db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
-  if (!s || s.revokedAt || s.expiresAt <= new Date() || s.user.disabled) return null;
-  return {
-    userId: s.user.id,
-    username: s.user.username,
-    displayName: s.user.displayName,
-    role: s.user.role,
-    sessionId: s.id,
-    csrfToken: s.csrfToken,
-  };
+  return resolveSession(await prisma(), token);
+}
+
+export function sessionTokenFrom(req: Request): string | null {
+  return readCookie(req.headers.get("cookie"), SESSION_COOKIE);
+}
+
+/** Throws 401 without an actor, 403 when the role lacks the permission. */
+export function authorize<A extends Actor>(actor: A | null, permission: Permission): A {
+  if (!actor) throw AuthError.unauthenticated("Sign in to continue (no valid session, or it expired).");
+  if (!roleMay(actor.role, permission)) throw AuthError.forbidden(`The ${actor.role} role may not do this (${permission}).`);
+  return actor;
 }
 
 /**
@@ -25,8 +30,5 @@ export async function actorFromToken(token: string | null): Promise<Actor | null
  * the permission.
  */
 export async function requireActor(req: Request, permission: Permission): Promise<Actor> {
-  const actor = await actorFromToken(readCookie(req.headers.get("cookie"), SESSION_COOKIE));
-  if (!actor) throw AuthError.unauthenticated();
-  if (!roleMay(actor.role, permission)) throw AuthError.forbidden(`The ${actor.role} role may not do this (${permission})`);
-  return actor;
+  return authorize(await actorFromToken(sessionTokenFrom(req)), permission);
 }

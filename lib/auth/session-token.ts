@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 
-export const SESSION_COOKIE = "fcds_session";
+export { SESSION_COOKIE } from "./constants";
 
 /** 256-bit random token for the cookie; only its hash is stored. */
 export function newSessionToken(): string {

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { route } from "@/lib/http/route";
+import { readJson } from "@/lib/http/body";
+import { prisma } from "@/lib/db/client";
+import { requestInfo } from "@/lib/auth/actor";
+import { audit } from "@/lib/auth/audit";
+import { createUser, publicUserSelect } from "@/lib/auth/users";
+import { ValidationError } from "@/lib/domain/errors";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/admin/users — every account (never password hashes). */
+export const GET = route("user:admin", async () => {
+  const db = await prisma();
+  const users = await db.user.findMany({ select: publicUserSelect, orderBy: { username: "asc" } });
+  return { items: users };
+});
+
+const NewUserBody = z.object({
+  username: z.string().max(64),
+  displayName: z.string().max(120),
+  role: z.enum(["clinician", "researcher", "admin"]),
+  password: z.string().max(1024),
+});
+
+/** POST /api/admin/users — create an account (password policy enforced). */
+export const POST = route("user:admin", async ({ req, actor }) => {
+  const parsed = NewUserBody.safeParse(await readJson(req, 8192));
+  if (!parsed.success)
+    throw new ValidationError("The new user is not valid.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  const db = await prisma();
+  const user = await createUser(db, parsed.data);
+  await audit(db, { actor, action: "user.create", entityType: "User", entityId: user.id, outcome: "success", request: requestInfo(req), details: { username: user.username, role: user.role } });
+  return Response.json({ user }, { status: 201 });
+});

@@ -1,0 +1,43 @@
+/** Security headers and the Content-Security-Policy proxy.ts puts on every response (see proxy.ts). */
+export const PUBLIC_PAGES = ["/login", "/access-denied"];
+
+/** TLS as the browser sees it: X-Forwarded-Proto from the reverse proxy, else the URL scheme. */
+export function isTls(forwardedProto: string | null, protocol: string): boolean {
+  const fwd = forwardedProto?.split(",")[0].trim().toLowerCase();
+  return fwd ? fwd === "https" : protocol === "https:";
+}
+
+export function contentSecurityPolicy(nonce: string, opts: { dev: boolean; tls: boolean; api: boolean }): string {
+  if (opts.api) return "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  const d = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'wasm-unsafe-eval'${opts.dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' blob: data:",
+    "font-src 'self' data:",
+    `connect-src 'self'${opts.dev ? " ws: wss:" : ""}`,
+    "worker-src 'self' blob:",
+    "media-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "frame-src 'none'",
+  ];
+  if (opts.tls) d.push("upgrade-insecure-requests");
+  return d.join("; ");
+}
+
+export function securityHeaders(csp: string, tls: boolean): Record<string, string> {
+  return {
+    "content-security-policy": csp,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    ...(tls ? { "strict-transport-security": "max-age=63072000; includeSubDomains" } : {}),
+  };
+}
+

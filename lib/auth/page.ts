@@ -1,0 +1,60 @@
+import "server-only";
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { prisma } from "@/lib/db/client";
+import type { Actor } from "./actor";
+import { audit } from "./audit";
+import { actorFromToken, authorize } from "./guard";
+import { roleMay, type Permission } from "./permissions";
+import type { ResolvedSession } from "./sessions";
+import { SESSION_COOKIE } from "./session-token";
+
+/** Header proxy.ts sets on every page request: the path + query the browser asked for. */
+export const PATH_HEADER = "x-fcds-path";
+
+/** The signed-in actor of the current page / server action request, or null. */
+export async function getPageActor(): Promise<ResolvedSession | null> {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  return actorFromToken(token);
+}
+
+async function currentPath(): Promise<string> {
+  const p = (await headers()).get(PATH_HEADER);
+  return p && p.startsWith("/") && !p.startsWith("//") ? p : "/";
+}
+
+/**
+ * The gate for every server component page (call it first, before loading data):
+ *   const actor = await requirePageActor("patient:read");
+ * Signed out (or session expired) → redirect to /login?next=<this page>. Signed in with a role
+ * that lacks the permission → the refusal is audited and the user lands on /access-denied.
+ */
+export async function requirePageActor(permission: Permission): Promise<Actor> {
+  const actor = await getPageActor();
+  if (!actor) redirect(`/login?next=${encodeURIComponent(await currentPath())}`);
+  if (!roleMay(actor.role, permission)) {
+    const path = await currentPath();
+    try {
+      const h = await headers();
+      await audit(await prisma(), {
+        actor,
+        action: "access.denied",
+        outcome: "denied",
+        request: { clientAddress: h.get("x-forwarded-for")?.split(",")[0].trim() || null, userAgent: h.get("user-agent"), source: "page" },
+        details: { permission, path },
+      });
+    } catch (e) {
+      console.error("[audit] could not record an access denial:", (e as Error).message);
+    }
+    redirect(`/access-denied?need=${encodeURIComponent(permission)}&from=${encodeURIComponent(path)}`);
+  }
+  return actor;
+}
+
+/**
+ * For server actions ("use server"): throws AuthError 401/403 instead of redirecting. Next.js
+ * already rejects server-action POSTs whose Origin differs from the Host.
+ */
+export async function requireActionActor(permission: Permission): Promise<Actor> {
+  return authorize(await getPageActor(), permission);
+}

@@ -1,0 +1,66 @@
+import type { Permission } from "./permissions";
+
+/**
+ * Deny-by-default table of EVERY API route × method, and of every page. The authorization matrix
+ * test (test/security/authz-matrix.int.test.ts) walks app/**\/route.ts and app/**\/page.tsx and
+ * fails when a file or an exported method has no entry here, when an entry has no file, or when a
+ * handler's real behaviour (anonymous → 401, wrong role → 403, allowed role → neither) differs
+ * from the rule.
+ *
+ * Adding a route: add its path (folder names as on disk, e.g. "/api/scans/[id]/file") and each
+ * exported method with the permission its `route(permission, …)` wrapper uses — or "public" for a
+ * `publicRoute` (keep those rare: health, login). Adding a page: the permission its server
+ * component passes to `requirePageActor(…)`, or "public".
+ */
+export type Rule = Permission | "public";
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
+  "/api/health": { GET: "public" },
+
+  // sign-in and sessions
+  "/api/auth/login": { POST: "public" },
+  "/api/auth/logout": { POST: "session:self" },
+  "/api/auth/logout-everywhere": { POST: "session:self" },
+  "/api/auth/session": { GET: "session:self" },
+
+  // identified patient records: clinicians only
+  "/api/patients": { GET: "patient:read", POST: "patient:write" },
+  "/api/patients/[id]": { GET: "patient:read", PATCH: "patient:write" },
+  "/api/patients/[id]/conditions": { POST: "patient:write" },
+  "/api/patients/[id]/conditions/[entryId]": { PATCH: "patient:write", DELETE: "patient:write" },
+  "/api/patients/[id]/family-history": { POST: "patient:write" },
+  "/api/patients/[id]/family-history/[entryId]": { DELETE: "patient:write" },
+  "/api/patients/[id]/diet": { POST: "patient:write" },
+  "/api/patients/[id]/diet/[entryId]": { DELETE: "patient:write" },
+
+  // administration
+  "/api/admin/audit": { GET: "audit:read" },
+  "/api/admin/audit/fhir": { GET: "audit:read" },
+  "/api/admin/users": { GET: "user:admin", POST: "user:admin" },
+  "/api/admin/users/[id]": { PATCH: "user:admin" },
+};
+
+/** Pages: path → the permission passed to requirePageActor, or "public". */
+export const pageTable: Record<string, Rule> = {
+  "/login": "public",
+  "/access-denied": "public",
+  "/admin": "audit:read",
+  "/admin/audit": "audit:read",
+  "/admin/users": "user:admin",
+};
+
+/** "app/api/patients/[id]/route.ts" → "/api/patients/[id]"; route groups "(x)" drop out. */
+export function appFileToPath(relFile: string, fileName: "route" | "page"): string {
+  const parts = relFile.replace(/\\/g, "/").split("/");
+  if (parts[0] === "app") parts.shift();
+  const last = parts.pop()!;
+  if (!new RegExp(`^${fileName}\\.(ts|tsx|js|jsx|mjs)$`).test(last)) throw new Error(`not a ${fileName} file: ${relFile}`);
+  const segs = parts.filter((p) => !/^\(.*\)$/.test(p) && !p.startsWith("@"));
+  return "/" + segs.join("/");
+}
+
+export function ruleFor(path: string, method: string): Rule | undefined {
+  return routeTable[path]?.[method.toUpperCase() as HttpMethod];
+}

@@ -1,0 +1,118 @@
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { ValidationError, ConflictError } from "@/lib/domain/errors";
+import { demoUsersAllowed } from "./config";
+import { checkPasswordPolicy, hashPassword } from "./password";
+
+type Db = Pick<PrismaClient, "user">;
+
+export const ROLES: readonly Role[] = ["clinician", "researcher", "admin"];
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$/;
+
+export type NewUser = { username: string; displayName: string; role: Role; password: string };
+export type PublicUser = {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  lockedUntil: Date | null;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+};
+
+export const publicUserSelect = {
+  id: true,
+  username: true,
+  displayName: true,
+  role: true,
+  disabled: true,
+  lockedUntil: true,
+  lastLoginAt: true,
+  createdAt: true,
+} as const;
+
+export function normalizeUsername(u: string): string {
+  return u.normalize("NFKC").trim().toLowerCase();
+}
+
+/** Validates the username, display name, role and password policy; throws ValidationError. */
+export function validateNewUser(u: NewUser): NewUser {
+  const username = normalizeUsername(u.username ?? "");
+  const displayName = (u.displayName ?? "").trim();
+  const issues: { path: string; message: string }[] = [];
+  if (!USERNAME.test(username))
+    issues.push({ path: "username", message: "3–64 characters: lower-case letters, digits, dot, dash or underscore" });
+  if (!displayName || displayName.length > 120) issues.push({ path: "displayName", message: "1–120 characters" });
+  if (!ROLES.includes(u.role)) issues.push({ path: "role", message: `one of ${ROLES.join(", ")}` });
+  for (const i of checkPasswordPolicy(u.password ?? "", { username, displayName }))
+    issues.push({ path: "password", message: i.message });
+  if (issues.length) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
+  return { username, displayName, role: u.role, password: u.password };
+}
+
+/** Creates a user with an argon2id password hash. 409 when the username is taken. */
+export async function createUser(db: Db, input: NewUser): Promise<PublicUser> {
+  const u = validateNewUser(input);
+  const existing = await db.user.findUnique({ where: { username: u.username }, select: { id: true } });
+  if (existing) throw new ConflictError("username_taken", `The username ${u.username} is already taken.`);
+  return db.user.create({
+    data: {
+      username: u.username,
+      displayName: u.displayName,
+      role: u.role,
+      passwordHash: await hashPassword(u.password),
+      passwordChangedAt: new Date(),
+    },
+    select: publicUserSelect,
+  });
+}
+
+/** Sets a new password (policy-checked), clears lockout. Sessions are left to the caller to revoke. */
+export async function setPassword(db: Db, userId: string, password: string): Promise<void> {
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+  const issues = checkPasswordPolicy(password, { username: user.username, displayName: user.displayName });
+  if (issues.length)
+    throw new ValidationError(`password: ${issues.map((i) => i.message).join("; ")}`, issues.map((i) => ({ path: "password", message: i.message })));
+  await db.user.update({
+    where: { id: userId },
+    data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date(), failedLogins: 0, lockedUntil: null },
+  });
+}
+
+/**
+ * The documented demo accounts (shown on the sign-in page while they are enabled). For demos and
+ * tests only: the passwords are public.
+ */
+export const DEMO_USERS: readonly NewUser[] = [
+  { username: "dr.demo", displayName: "Dr Demo (clinician)", role: "clinician", password: "demo-clinician-2026" },
+  { username: "researcher.demo", displayName: "Riley Demo (researcher)", role: "researcher", password: "demo-researcher-2026" },
+  { username: "admin.demo", displayName: "Ada Demo (admin)", role: "admin", password: "demo-admin-2026" },
+];
+
+/**
+ * Creates any missing demo account (idempotent; existing accounts are left as they are).
+ * Refuses under NODE_ENV=production unless FUSION_DEMO_USERS=1.
+ */
+export async function ensureDemoUsers(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<{ created: string[]; existing: string[] }> {
+  if (!demoUsersAllowed(env))
+    throw new Error("Refusing to create demo users with published passwords in production (set FUSION_DEMO_USERS=1 to allow).");
+  const created: string[] = [];
+  const existing: string[] = [];
+  for (const d of DEMO_USERS) {
+    const found = await db.user.findUnique({ where: { username: d.username }, select: { id: true } });
+    if (found) {
+      existing.push(d.username);
+      continue;
+    }
+    try {
+      await createUser(db, d);
+      created.push(d.username);
+    } catch (e) {
+      // two processes seeding at once: the other one won
+      if (e instanceof ConflictError || (e as { code?: string }).code === "P2002") existing.push(d.username);
+      else throw e;
+    }
+  }
+  return { created, existing };
+}
