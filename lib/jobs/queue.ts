@@ -1,0 +1,87 @@
+import PgBoss from "pg-boss";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { DbHandle } from "@/lib/db/client";
+import { databaseConfig } from "@/lib/db/config";
+import { pgliteExecutor, prismaTxExecutor } from "./executors";
+
+export const ASSESSMENT_QUEUE = "assessment";
+export const ASSESSMENT_DEAD_LETTER = "assessment-dead";
+
+export type AssessmentJobData = { assessmentId: string };
+
+export type QueueOptions = {
+  /** attempts after the first one (default 3) */
+  retryLimit?: number;
+  /** seconds before the first retry; doubles each time with backoff (default 2) */
+  retryDelay?: number;
+  /** a job running longer than this is presumed dead (worker crashed) and retried (default 120) */
+  expireInSeconds?: number;
+};
+
+/**
+ * The assessment queue: pg-boss in the application database (schema `pgboss`), on PostgreSQL or
+ * on the embedded PGlite database (through an executor). Enqueueing happens inside the caller's
+ * transaction, so a Scan row, its Assessment row and its job commit together or not at all.
+ */
+export class AssessmentQueue {
+  private constructor(
+    readonly boss: PgBoss,
+    readonly kind: DbHandle["kind"],
+  ) {}
+
+  static async open(handle: DbHandle, opts: QueueOptions = {}): Promise<AssessmentQueue> {
+    const common = {
+      schema: "pgboss",
+      // maintenance (expiring dead jobs, archiving) every 30 s
+      maintenanceIntervalSeconds: 30,
+      monitorStateIntervalSeconds: 60,
+      schedule: false,
+    } as const;
+    const boss =
+      handle.kind === "embedded" && handle.pglite
+        ? new PgBoss({ ...common, db: pgliteExecutor(handle.pglite) } as PgBoss.ConstructorOptions)
+        : new PgBoss({ ...common, connectionString: urlFor(handle), max: 4 });
+    boss.on("error", (e) => console.error("[queue]", e.message));
+    await boss.start();
+    const queue = {
+      retryLimit: opts.retryLimit ?? 3,
+      retryDelay: opts.retryDelay ?? 2,
+      retryBackoff: true,
+      expireInSeconds: opts.expireInSeconds ?? 120,
+    };
+    if (!(await boss.getQueue(ASSESSMENT_DEAD_LETTER))) await boss.createQueue(ASSESSMENT_DEAD_LETTER);
+    if (!(await boss.getQueue(ASSESSMENT_QUEUE)))
+      await boss.createQueue(ASSESSMENT_QUEUE, { name: ASSESSMENT_QUEUE, ...queue, deadLetter: ASSESSMENT_DEAD_LETTER });
+    else await boss.updateQueue(ASSESSMENT_QUEUE, { name: ASSESSMENT_QUEUE, ...queue, deadLetter: ASSESSMENT_DEAD_LETTER });
+    return new AssessmentQueue(boss, handle.kind);
+  }
+
+  /** Enqueue inside a Prisma transaction; the job id is the assessment id (one job per assessment). */
+  async enqueueInTx(tx: Prisma.TransactionClient, data: AssessmentJobData): Promise<void> {
+    await this.boss.send(ASSESSMENT_QUEUE, data, { id: data.assessmentId, db: prismaTxExecutor(tx) });
+    if (this.kind === "postgres") await tx.$executeRawUnsafe(`SELECT pg_notify('fcds_assessment', $1)`, data.assessmentId);
+  }
+
+  async fetch(batchSize = 1) {
+    return this.boss.fetch<AssessmentJobData>(ASSESSMENT_QUEUE, { batchSize, includeMetadata: true });
+  }
+
+  async complete(id: string, output?: object) {
+    await this.boss.complete(ASSESSMENT_QUEUE, id, output);
+  }
+
+  async fail(id: string, error: Error) {
+    await this.boss.fail(ASSESSMENT_QUEUE, id, { message: error.message });
+  }
+
+  async stop() {
+    await this.boss.stop({ graceful: true, close: true, timeout: 5000 });
+  }
+}
+
+function urlFor(handle: DbHandle): string {
+  const cfg = databaseConfig();
+  if (handle.kind === "postgres" && "url" in handle && typeof (handle as { url?: unknown }).url === "string") return (handle as unknown as { url: string }).url;
+  if (cfg.kind === "postgres") return cfg.url;
+  throw new Error("The queue needs DATABASE_URL or an embedded database handle");
+}
