@@ -12,6 +12,14 @@ if [[ -f "$marker" && -f "$dest/CT_small.dcm" ]]; then
   exit 0
 fi
 
+# Test workers may call this at the same moment: serialise, then look again.
+mkdir -p "$repo/.cache/pydicom"
+exec 9>"$repo/.cache/pydicom/.lock"
+flock 9
+if [[ -f "$marker" && -f "$dest/CT_small.dcm" ]]; then
+  exit 0
+fi
+
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
@@ -30,7 +38,6 @@ if [[ -z "$src" ]]; then
   exit 1
 fi
 
-mkdir -p "$(dirname "$dest")"
 rm -rf "$dest.partial"
 cp -r "$src" "$dest.partial"
 rm -rf "$dest"
