@@ -10,12 +10,13 @@ const code = (f: () => void) => {
     return (e as { code: string }).code;
   }
 };
+const acode = (p: Promise<void>) => p.then(() => "ok", (e) => (e as { code: string }).code);
 
 describe("CSRF", () => {
   it("only mutations are checked", () => {
     expect(["POST", "PUT", "PATCH", "DELETE"].every(isMutating)).toBe(true);
     expect(isMutating("GET") || isMutating("HEAD") || isMutating("OPTIONS")).toBe(false);
-    expect(code(() => verifyCsrfToken(req("GET"), "t"))).toBe("ok");
+    return expect(acode(verifyCsrfToken(req("GET"), "t"))).resolves.toBe("ok");
   });
   it("origin: same origin passes, other origins and cross-site fetches fail", () => {
     expect(code(() => verifyOrigin(req("POST", { origin: "http://app.test", host: "app.test" })))).toBe("ok");
@@ -29,12 +30,20 @@ describe("CSRF", () => {
     ).toBe("ok");
     expect(code(() => verifyOrigin(req("GET", { origin: "https://evil.test" })))).toBe("ok");
   });
-  it("token: header and cookie must both equal the session's token", () => {
+  it("token: header (or form field) and cookie must both equal the session's token", async () => {
     const ok = { "x-csrf-token": "abc", cookie: "fcds_csrf=abc; fcds_session=s" };
-    expect(code(() => verifyCsrfToken(req("POST", ok), "abc"))).toBe("ok");
-    expect(code(() => verifyCsrfToken(req("POST", { cookie: "fcds_csrf=abc" }), "abc"))).toBe("csrf_failed");
-    expect(code(() => verifyCsrfToken(req("POST", { "x-csrf-token": "abc" }), "abc"))).toBe("csrf_failed");
-    expect(code(() => verifyCsrfToken(req("DELETE", { "x-csrf-token": "abd", cookie: "fcds_csrf=abd" }), "abc"))).toBe("csrf_failed");
-    expect(code(() => verifyCsrfToken(req("PATCH", { "x-csrf-token": "abc", cookie: "fcds_csrf=zzz" }), "abc"))).toBe("csrf_failed");
+    expect(await acode(verifyCsrfToken(req("POST", ok), "abc"))).toBe("ok");
+    expect(await acode(verifyCsrfToken(req("POST", { cookie: "fcds_csrf=abc" }), "abc"))).toBe("csrf_failed");
+    expect(await acode(verifyCsrfToken(req("POST", { "x-csrf-token": "abc" }), "abc"))).toBe("csrf_failed");
+    expect(await acode(verifyCsrfToken(req("DELETE", { "x-csrf-token": "abd", cookie: "fcds_csrf=abd" }), "abc"))).toBe("csrf_failed");
+    expect(await acode(verifyCsrfToken(req("PATCH", { "x-csrf-token": "abc", cookie: "fcds_csrf=zzz" }), "abc"))).toBe("csrf_failed");
+    const form = (body: string) =>
+      new Request("http://app.test/api/auth/logout", { method: "POST", headers: { cookie: "fcds_csrf=abc", "content-type": "application/x-www-form-urlencoded" }, body });
+    expect(await acode(verifyCsrfToken(form("_csrf=abc"), "abc"))).toBe("ok");
+    expect(await acode(verifyCsrfToken(form("_csrf=abd"), "abc"))).toBe("csrf_failed");
+    expect(await acode(verifyCsrfToken(form("other=1"), "abc"))).toBe("csrf_failed");
+    const r = form("_csrf=abc&x=1");
+    await verifyCsrfToken(r, "abc");
+    expect(await r.text()).toBe("_csrf=abc&x=1"); // the handler can still read its body
   });
 });

@@ -44,15 +44,35 @@ export function verifyOrigin(req: Request): void {
     throw csrfError(`Requests from ${origin} are not accepted; use the application from its own address.`);
 }
 
+/** The form field an HTML <form method="post"> carries the token in (forms cannot set headers). */
+export const CSRF_FIELD = "_csrf";
+
 /**
- * Double-submit, bound to the session: the X-CSRF-Token header and the fcds_csrf cookie must both
- * equal the token stored with the session (a cookie planted by a sibling subdomain cannot match).
+ * The token the client sent: the X-CSRF-Token header (fetch), else the `_csrf` field of a small
+ * url-encoded form body (read from a clone, so the handler can still read the body).
  */
-export function verifyCsrfToken(req: Request, sessionCsrf: string): void {
-  if (!isMutating(req.method)) return;
+export async function submittedCsrfToken(req: Request): Promise<string | null> {
   const header = req.headers.get(CSRF_HEADER);
+  if (header) return header;
+  const ct = req.headers.get("content-type") ?? "";
+  if (!/^application\/x-www-form-urlencoded\b/i.test(ct) || !req.body) return null;
+  const len = Number(req.headers.get("content-length") ?? "0");
+  if (len > 65_536) return null;
+  const text = await req.clone().text();
+  if (text.length > 65_536) return null;
+  return new URLSearchParams(text).get(CSRF_FIELD);
+}
+
+/**
+ * Double-submit, bound to the session: the submitted token (header or form field) and the
+ * fcds_csrf cookie must both equal the token stored with the session (a cookie planted by a
+ * sibling subdomain cannot match).
+ */
+export async function verifyCsrfToken(req: Request, sessionCsrf: string): Promise<void> {
+  if (!isMutating(req.method)) return;
+  const submitted = await submittedCsrfToken(req);
   const cookie = readCookie(req.headers.get("cookie"), CSRF_COOKIE);
-  if (!header || !cookie) throw csrfError("The request lacks its CSRF token; reload the page and try again.");
-  if (!safeEqual(header, sessionCsrf) || !safeEqual(cookie, sessionCsrf))
+  if (!submitted || !cookie) throw csrfError("The request lacks its CSRF token; reload the page and try again.");
+  if (!safeEqual(submitted, sessionCsrf) || !safeEqual(cookie, sessionCsrf))
     throw csrfError("The CSRF token does not match this session; reload the page and try again.");
 }

@@ -24,3 +24,13 @@ export function safeNextPath(next: unknown, fallback = "/"): string {
   if (next === "/login" || next.startsWith("/login?") || next.startsWith("/api/")) return fallback;
   return next;
 }
+
+/** An HTML form submission (as opposed to fetch with JSON): answer with a redirect, not JSON. */
+export function isFormPost(req: Request): boolean {
+  return /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(req.headers.get("content-type") ?? "");
+}
+
+/** 303 with a relative Location: the browser resolves it against the address it used. */
+export function seeOther(path: string): Response {
+  return new Response(null, { status: 303, headers: { location: path } });
+}

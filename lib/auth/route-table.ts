@@ -34,6 +34,9 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/patients/[id]/family-history/[entryId]": { DELETE: "patient:write" },
   "/api/patients/[id]/diet": { POST: "patient:write" },
   "/api/patients/[id]/diet/[entryId]": { DELETE: "patient:write" },
+  "/api/scans/[id]/file": { GET: "patient:read" },
+  "/api/scans/[id]/tags": { GET: "patient:read" },
+  "/api/assessments/[id]": { GET: "patient:read" },
 
   // administration
   "/api/admin/audit": { GET: "audit:read" },
@@ -44,6 +47,9 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
 
 /** Pages: path → the permission passed to requirePageActor, or "public". */
 export const pageTable: Record<string, Rule> = {
+  "/": "public", // redirects to /patients, shows nothing itself
+  "/patients": "patient:read",
+  "/patients/[id]": "patient:read",
   "/login": "public",
   "/access-denied": "public",
   "/admin": "audit:read",

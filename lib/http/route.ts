@@ -38,7 +38,7 @@ export function route<P = Record<string, never>>(
       actor = await actorFromToken(sessionTokenFrom(req));
       authorize(actor, permission);
       verifyOrigin(req);
-      verifyCsrfToken(req, actor!.csrfToken);
+      await verifyCsrfToken(req, actor!.csrfToken);
       const params = ((await ctx?.params) ?? {}) as P;
       return finish(await fn({ req, params, actor: actor! }));
     } catch (e) {

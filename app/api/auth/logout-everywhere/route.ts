@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db/client";
 import { requestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { revokeAllSessions } from "@/lib/auth/sessions";
-import { withClearedCookies } from "@/lib/auth/http";
+import { isFormPost, seeOther, withClearedCookies } from "@/lib/auth/http";
 
 export const dynamic = "force-dynamic";
 
@@ -20,5 +20,5 @@ export const POST = route("session:self", async ({ req, actor }) => {
     request: requestInfo(req, "web"),
     details: { revoked },
   });
-  return withClearedCookies(Response.json({ ok: true, revoked }), req);
+  return withClearedCookies(isFormPost(req) ? seeOther("/login?signedOut=1") : Response.json({ ok: true, revoked }), req);
 });

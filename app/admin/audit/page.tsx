@@ -1,0 +1,123 @@
+import Link from "next/link";
+import { headers } from "next/headers";
+import { TopBar } from "@/app/_components/TopBar";
+import { requirePageActor } from "@/lib/auth/page";
+import { audit } from "@/lib/auth/audit";
+import { AuditQuery, scrubFilters, searchAudit } from "@/lib/auth/audit-search";
+import { prisma } from "@/lib/db/client";
+
+export const dynamic = "force-dynamic";
+
+type SP = Promise<Record<string, string | string[] | undefined>>;
+const FIELDS = ["from", "to", "username", "patientId", "action", "outcome", "entityType", "clientAddress"] as const;
+
+export default async function AuditLogPage({ searchParams }: { searchParams: SP }) {
+  const actor = await requirePageActor("audit:read");
+  const sp = await searchParams;
+  const raw: Record<string, string> = {};
+  for (const k of [...FIELDS, "page", "pageSize"]) if (typeof sp[k] === "string" && sp[k]) raw[k] = sp[k] as string;
+  const parsed = AuditQuery.safeParse(raw);
+  const q = parsed.success ? parsed.data : AuditQuery.parse({});
+  const db = await prisma();
+  const result = await searchAudit(db, q);
+  const h = await headers();
+  await audit(db, {
+    actor,
+    action: "audit.search",
+    entityType: "AuditEvent",
+    outcome: "success",
+    request: { clientAddress: h.get("x-forwarded-for")?.split(",")[0].trim() || null, userAgent: h.get("user-agent"), source: "page" },
+    details: { filters: scrubFilters(q), total: result.total },
+  });
+  const qs = (over: Record<string, string>) => new URLSearchParams({ ...raw, ...over }).toString();
+  const pages = Math.max(1, Math.ceil(result.total / q.pageSize));
+  return (
+    <>
+      <TopBar actor={actor} />
+      <main>
+        <h1>Audit log</h1>
+        {!parsed.success && (
+          <p className="error-box" role="alert">
+            Some filters were not valid and were ignored: {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}
+          </p>
+        )}
+        <form method="get" className="panel search" aria-label="Filter the audit log">
+          <label>
+            From <input type="datetime-local" name="from" defaultValue={raw.from ?? ""} />
+          </label>
+          <label>
+            To <input type="datetime-local" name="to" defaultValue={raw.to ?? ""} />
+          </label>
+          <label>
+            User <input name="username" defaultValue={raw.username ?? ""} size={14} />
+          </label>
+          <label>
+            Patient id <input name="patientId" defaultValue={raw.patientId ?? ""} size={36} />
+          </label>
+          <label>
+            Action <input name="action" defaultValue={raw.action ?? ""} placeholder="auth.login or patient." size={18} />
+          </label>
+          <label>
+            Outcome{" "}
+            <select name="outcome" defaultValue={raw.outcome ?? ""}>
+              <option value="">any</option>
+              <option value="success">success</option>
+              <option value="failure">failure</option>
+              <option value="denied">denied</option>
+            </select>
+          </label>
+          <label>
+            Client address <input name="clientAddress" defaultValue={raw.clientAddress ?? ""} size={14} />
+          </label>
+          <button type="submit">Search</button>
+          <a className="button secondary" href={`/api/admin/audit/fhir?${qs({ page: "1" })}`}>
+            Export as FHIR AuditEvent (JSON)
+          </a>
+        </form>
+        <p className="muted" role="status">
+          {result.total} event{result.total === 1 ? "" : "s"} · page {q.page} of {pages}
+        </p>
+        <div className="panel" style={{ overflowX: "auto" }}>
+          <table>
+            <thead>
+              <tr>
+                <th>Time (UTC)</th>
+                <th>User</th>
+                <th>Role</th>
+                <th>Action</th>
+                <th>Outcome</th>
+                <th>Entity</th>
+                <th>Patient</th>
+                <th>Client</th>
+                <th>Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.items.map((e) => (
+                <tr key={e.id}>
+                  <td style={{ whiteSpace: "nowrap" }}>{e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td>{e.username ?? "—"}</td>
+                  <td>{e.role ?? "—"}</td>
+                  <td>
+                    <code>{e.action}</code>
+                  </td>
+                  <td>{e.outcome}</td>
+                  <td>{e.entityType ? `${e.entityType}${e.entityId ? ` ${e.entityId.slice(0, 8)}` : ""}` : "—"}</td>
+                  <td>{e.patientId ? <Link href={`/admin/audit?${qs({ patientId: e.patientId, page: "1" })}`}>{e.patientId.slice(0, 8)}</Link> : "—"}</td>
+                  <td>{e.clientAddress ?? "—"}</td>
+                  <td>
+                    <code style={{ fontSize: "0.78rem", wordBreak: "break-all" }}>{e.details ? JSON.stringify(e.details).slice(0, 160) : ""}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <nav className="pager" aria-label="Pages">
+          {q.page > 1 ? <Link href={`/admin/audit?${qs({ page: String(q.page - 1) })}`}>Previous</Link> : <span>Previous</span>}
+          {q.page < pages ? <Link href={`/admin/audit?${qs({ page: String(q.page + 1) })}`}>Next</Link> : <span>Next</span>}
+        </nav>
+      </main>
+    </>
+  );
+}

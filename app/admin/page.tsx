@@ -1,0 +1,29 @@
+import Link from "next/link";
+import { TopBar } from "@/app/_components/TopBar";
+import { requirePageActor } from "@/lib/auth/page";
+import { roleMay } from "@/lib/auth/permissions";
+
+export const dynamic = "force-dynamic";
+
+export default async function AdminHome() {
+  const actor = await requirePageActor("audit:read");
+  return (
+    <>
+      <TopBar actor={actor} />
+      <main>
+        <h1>Administration</h1>
+        <ul className="panel">
+          <li>
+            <Link href="/admin/audit">Audit log</Link> — search every sign-in and every access to patient data; export as
+            FHIR AuditEvent.
+          </li>
+          {roleMay(actor.role, "user:admin") && (
+            <li>
+              <Link href="/admin/users">Users</Link> — create accounts, change roles, disable, unlock, end sessions.
+            </li>
+          )}
+        </ul>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+import { redirect } from "next/navigation";
+import { getPageActor } from "@/lib/auth/page";
+import { demoUsersAllowed } from "@/lib/auth/config";
+import { safeNextPath } from "@/lib/auth/http";
+import { DEMO_USERS } from "@/lib/auth/users";
+import { LoginForm } from "./LoginForm";
+
+// Dynamic on purpose: the CSP nonce is per request, and a signed-in visitor is sent on.
+export const dynamic = "force-dynamic";
+
+type SP = Promise<Record<string, string | string[] | undefined>>;
+
+const MESSAGES: Record<string, string> = {
+  invalid: "Wrong username or password. After repeated failures an account is locked for 15 minutes.",
+  rate_limited: "Too many sign-in attempts from this address. Wait a few minutes and try again.",
+};
+
+export default async function LoginPage({ searchParams }: { searchParams: SP }) {
+  const sp = await searchParams;
+  const next = safeNextPath(typeof sp.next === "string" ? sp.next : undefined);
+  if (await getPageActor()) redirect(next);
+  const error = typeof sp.error === "string" ? (MESSAGES[sp.error] ?? null) : null;
+  const signedOut = sp.signedOut === "1";
+  return (
+    <main style={{ maxWidth: "28rem", marginTop: "4rem" }}>
+      <h1>Sign in to Fusion CDS</h1>
+      <p className="muted">Research use only — not for diagnosis. Access is logged.</p>
+      {signedOut && (
+        <p className="notice" role="status">
+          You are signed out.
+        </p>
+      )}
+      <div className="panel">
+        <LoginForm next={next} initialError={error} />
+      </div>
+      {demoUsersAllowed() && (
+        <section className="panel" aria-labelledby="demo-accounts">
+          <h2 id="demo-accounts">Demo accounts</h2>
+          <p className="muted">
+            This is a demonstration install: these accounts exist with published passwords. Never enable them on a
+            system that holds real patient data.
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th>Role</th>
+                <th>Username</th>
+                <th>Password</th>
+              </tr>
+            </thead>
+            <tbody>
+              {DEMO_USERS.map((u) => (
+                <tr key={u.username}>
+                  <td>{u.role}</td>
+                  <td>
+                    <code>{u.username}</code>
+                  </td>
+                  <td>
+                    <code>{u.password}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </main>
+  );
+}
