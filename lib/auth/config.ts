@@ -1,7 +1,7 @@
 /**
  * Security settings, from the environment only (never from the database or the request).
  * Defaults follow OWASP ASVS L2: 15 min idle, 8 h absolute session lifetime; 5 failed sign-ins
- * within 15 min lock the account for 15 min; 20 sign-in attempts per client address per 15 min.
+ * within 15 min lock the account for 15 min; 20 failed sign-ins per client address per 15 min.
  */
 export type SecurityConfig = {
   idleTimeoutMs: number;

@@ -37,6 +37,7 @@ export async function signIn(
 ): Promise<SignInResult> {
   const username = normalizeUsername(input.username).slice(0, 200);
   const fail = async (reason: SignInFailure, userId: string | null, role: Role | null, details: Record<string, unknown> = {}) => {
+    if (reason !== "rate_limited") loginLimiter(cfg).hit(info.clientAddress ?? "unknown", now.getTime());
     await audit(db, {
       actor: userId ? { userId, username, displayName: "", role: role!, sessionId: "", csrfToken: "" } : null,
       username,
@@ -49,9 +50,11 @@ export async function signIn(
     });
   };
 
+  // Failed attempts per client address (successes do not count, so a ward sharing one NAT
+  // address can still sign in all day).
   const ipKey = info.clientAddress ?? "unknown";
   const limiter = loginLimiter(cfg);
-  if (!limiter.hit(ipKey, now.getTime())) {
+  if (limiter.isBlocked(ipKey, now.getTime())) {
     await fail("rate_limited", null, null);
     return { ok: false, reason: "rate_limited", retryAfterSeconds: limiter.retryAfterSeconds(ipKey, now.getTime()) };
   }

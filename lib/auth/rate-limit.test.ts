@@ -9,6 +9,10 @@ describe("SlidingWindowLimiter", () => {
     expect(l.retryAfterSeconds("a", 30)).toBe(1);
     expect(l.hit("a", 1005)).toBe(false); // 10, 20 and the refused hit at 30 are still inside the window
     expect(l.hit("a", 5000)).toBe(true);
+    expect(l.isBlocked("a", 5001)).toBe(false);
+    l.hit("a", 5002);
+    l.hit("a", 5003);
+    expect(l.isBlocked("a", 5004)).toBe(true);
   });
   it("bounds its memory", () => {
     const l = new SlidingWindowLimiter(1, 1000, 10);

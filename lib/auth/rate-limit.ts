@@ -22,6 +22,11 @@ export class SlidingWindowLimiter {
     return list.length <= this.limit;
   }
 
+  /** True when the key has used up its window (without recording anything). */
+  isBlocked(key: string, now = Date.now()): boolean {
+    return (this.hits.get(key) ?? []).filter((t) => t > now - this.windowMs).length >= this.limit;
+  }
+
   /** Seconds until the key may try again (0 when it may now). */
   retryAfterSeconds(key: string, now = Date.now()): number {
     const list = (this.hits.get(key) ?? []).filter((t) => t > now - this.windowMs);

@@ -171,7 +171,7 @@ describe("lockout and rate limiting", () => {
     expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).lockedUntil).not.toBeNull();
   });
 
-  it("per-address limiter: the 21st attempt from one address within 15 minutes gets 429 + Retry-After", async () => {
+  it("per-address limiter: after 20 failures from one address within 15 minutes, the next attempt gets 429 + Retry-After", async () => {
     const ip = "192.0.2.99";
     const codes: number[] = [];
     for (let i = 0; i < 21; i++) codes.push((await login(loginReq(`ghost${i}`, "some-password-1", { "x-forwarded-for": ip }), noParams)).status);
