@@ -6,3 +6,4 @@ export * from "./condition";
 export * from "./family-history";
 export * from "./diet";
 export * from "./record";
+export * from "./scan";

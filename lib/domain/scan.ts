@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { isoDate, notInFuture } from "./common";
+
+/** Form fields sent with an upload (multipart), besides the `file` itself. */
+export const ScanUploadFields = z.strictObject({
+  /** For PNG/JPEG (no DICOM header): the modality, e.g. CT, MR, XR, US, OT. DICOM files carry their own. */
+  modality: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2,4}$/, "must be a DICOM modality code such as CT, MR, XR or OT")
+    .optional(),
+  bodyPart: z.string().trim().max(64, "must be 64 characters or fewer").optional(),
+  acquisitionDate: isoDate.refine(notInFuture, "cannot be in the future").optional(),
+  /** The user confirmed that a file whose DICOM patient differs from the record belongs here. */
+  confirmPatientMismatch: z
+    .enum(["true", "false"], { message: "must be true or false" })
+    .transform((v) => v === "true")
+    .optional(),
+});
+export type ScanUploadFields = z.infer<typeof ScanUploadFields>;
+
+export const ReassessInput = z.strictObject({
+  scanId: z.uuid({ message: "must be a UUID" }).nullable().optional(),
+});
+export type ReassessInput = z.infer<typeof ReassessInput>;

@@ -1,0 +1,86 @@
+import busboy from "busboy";
+import { Readable } from "node:stream";
+import { AppError } from "@/lib/domain/errors";
+
+export type UploadedFile = { bytes: Uint8Array; filename: string; mimeType: string };
+export type MultipartResult = { file: UploadedFile; fields: Record<string, string> };
+
+/** Default ceiling for one uploaded file: 512 MiB (FUSION_UPLOAD_LIMIT_BYTES overrides). */
+export const uploadLimitBytes = () => Number(process.env.FUSION_UPLOAD_LIMIT_BYTES ?? 512 * 1024 * 1024);
+
+/**
+ * Streams a multipart/form-data body: exactly one file in field `file`, a few small text fields.
+ * Bytes are held only up to `limit`; a larger file is cut off at the limit (413) and the rest of
+ * the stream is discarded unread.
+ */
+export async function readMultipart(req: Request, limit = uploadLimitBytes()): Promise<MultipartResult> {
+  const ct = req.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data/i.test(ct))
+    throw new AppError(415, "unsupported_media_type", "Send the scan as multipart/form-data with the file in the field `file`.");
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit + 64 * 1024) throw tooLarge(limit);
+  if (!req.body) throw new AppError(400, "malformed_multipart", "The request has no body.");
+
+  return new Promise<MultipartResult>((resolve, reject) => {
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({ headers: { "content-type": ct }, limits: { files: 1, fileSize: limit, fields: 20, fieldSize: 16 * 1024, parts: 30 } });
+    } catch (e) {
+      reject(new AppError(400, "malformed_multipart", `The multipart body could not be read: ${(e as Error).message}`));
+      return;
+    }
+    const fields: Record<string, string> = {};
+    let file: UploadedFile | null = null;
+    let failed: AppError | null = null;
+    let pending = 0;
+    let finished = false;
+    const source = Readable.fromWeb(req.body as never);
+    const fail = (e: AppError) => {
+      if (failed) return;
+      failed = e;
+      source.unpipe(bb);
+      source.destroy();
+      reject(e);
+    };
+    const maybeDone = () => {
+      if (!finished || pending || failed) return;
+      if (!file) return fail(new AppError(400, "file_missing", "No file was uploaded: put it in the multipart field `file`."));
+      resolve({ file, fields });
+    };
+    bb.on("file", (name, stream, info) => {
+      if (name !== "file") {
+        stream.resume();
+        return fail(new AppError(400, "unexpected_file_field", `Files go in the field \`file\`, not \`${name}\`.`));
+      }
+      pending++;
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("limit", () => fail(tooLarge(limit)));
+      stream.on("error", (e) => fail(new AppError(400, "malformed_multipart", `The upload was interrupted: ${e.message}`)));
+      stream.on("end", () => {
+        pending--;
+        if (!failed) {
+          const buf = Buffer.concat(chunks);
+          file = { bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), filename: info.filename ?? "", mimeType: info.mimeType ?? "" };
+        }
+        maybeDone();
+      });
+    });
+    bb.on("field", (name, value, info) => {
+      if (info.valueTruncated) return fail(new AppError(400, "field_too_long", `The form field \`${name}\` is too long.`));
+      fields[name] = value;
+    });
+    bb.on("filesLimit", () => fail(new AppError(400, "too_many_files", "Upload one file per request.")));
+    bb.on("partsLimit", () => fail(new AppError(400, "malformed_multipart", "Too many parts in the multipart body.")));
+    bb.on("error", (e: Error) => fail(new AppError(400, "malformed_multipart", `The multipart body is malformed: ${e.message}`)));
+    bb.on("close", () => {
+      finished = true;
+      maybeDone();
+    });
+    source.on("error", (e) => fail(new AppError(400, "malformed_multipart", `The upload was interrupted: ${e.message}`)));
+    source.pipe(bb);
+  });
+}
+
+const tooLarge = (limit: number) =>
+  new AppError(413, "file_too_large", `The file is larger than the upload limit of ${Math.round(limit / 1024 / 1024)} MiB.`);

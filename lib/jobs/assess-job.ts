@@ -1,0 +1,150 @@
+import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
+import { audit } from "@/lib/auth/audit";
+import { toIsoDate, todayIso } from "@/lib/domain/common";
+import type { FusionRecordInput } from "@/lib/domain/record";
+import { decodeFrame, decodePngOrJpeg, isDicomError, parseDicom, type DecodedFrame } from "@/lib/dicom";
+import type { Assessor, ModelImage } from "./assessor";
+import { takeDecoded } from "./decoded-cache";
+
+/** A failure that retrying cannot fix (the file or record itself is the problem). */
+export class PermanentJobError extends Error {}
+
+export type JobRunResult = "done" | "skipped";
+
+/**
+ * Runs one assessment. Idempotent: an assessment already done (or failed for good) is skipped, and
+ * the final write only lands while the row is still `running` — so a job redelivered after a
+ * worker crash produces one result, not two.
+ */
+export async function runAssessment(db: PrismaClient, assessor: Assessor, assessmentId: string): Promise<JobRunResult> {
+  const t0 = performance.now();
+  const claimed = await db.assessment.updateMany({
+    where: { id: assessmentId, status: { in: ["queued", "running"] } },
+    data: { status: "running", startedAt: new Date(), attempts: { increment: 1 } },
+  });
+  if (claimed.count === 0) return "skipped";
+  const a = await db.assessment.findUniqueOrThrow({
+    where: { id: assessmentId },
+    select: { id: true, patientId: true, scanId: true, createdAt: true },
+  });
+  const tLoad = performance.now();
+  const record = await loadRecordInput(db, a.patientId);
+  const scan = a.scanId
+    ? await db.scan.findUnique({ where: { id: a.scanId }, select: { id: true, bytes: true, modality: true, contentType: true, metadata: true } })
+    : null;
+  const loadMs = performance.now() - tLoad;
+
+  const flags: string[] = [];
+  let image: ModelImage | null = null;
+  let decodeMs = 0;
+  if (!scan) flags.push("no_image");
+  else if (!assessor.imageModalities.includes(scan.modality)) flags.push(`image_not_used:${scan.modality}_not_in_training_data`);
+  else {
+    const tDec = performance.now();
+    const frame = takeDecoded(scan.id) ?? (await decodeStored(scan));
+    decodeMs = performance.now() - tDec;
+    if (frame.samplesPerPixel !== 1) flags.push("image_not_used:colour_image");
+    else image = { rows: frame.rows, columns: frame.columns, data: frame.data, modality: scan.modality };
+  }
+
+  const outcome = await assessor.assess({ record, image });
+  const timings = { load: loadMs, decode: decodeMs, ...outcome.timings };
+  const allFlags = [...new Set([...flags, ...outcome.flags])];
+  const stored = await db.$transaction(async (tx) => {
+    const r = await tx.assessment.updateMany({
+      where: { id: assessmentId, status: "running" },
+      data: {
+        status: "done",
+        error: null,
+        strategy: outcome.strategy,
+        scores: outcome.scores as Prisma.InputJsonValue,
+        embeddings: (outcome.embeddings ?? undefined) as Prisma.InputJsonValue | undefined,
+        explanation: (outcome.explanation ?? undefined) as Prisma.InputJsonValue | undefined,
+        timings: { ...timings, total: performance.now() - t0 } as Prisma.InputJsonValue,
+        flags: allFlags,
+        completedAt: new Date(),
+      },
+    });
+    if (r.count === 1)
+      await audit(tx, {
+        actor: null,
+        action: "assessment.complete",
+        entityType: "Assessment",
+        entityId: assessmentId,
+        patientId: a.patientId,
+        outcome: "success",
+        request: { clientAddress: null, userAgent: null, source: "worker" },
+        details: { model: `${assessor.model.name}@${assessor.model.version}`, strategy: outcome.strategy, flags: allFlags },
+      });
+    return r.count === 1;
+  });
+  return stored ? "done" : "skipped";
+}
+
+/** Marks an assessment failed for good, with the reason the clinician will see. */
+export async function failAssessment(db: PrismaClient, assessmentId: string, message: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const r = await tx.assessment.updateMany({
+      where: { id: assessmentId, status: { in: ["queued", "running"] } },
+      data: { status: "failed", error: message.slice(0, 2000), completedAt: new Date() },
+    });
+    if (r.count === 1) {
+      const a = await tx.assessment.findUnique({ where: { id: assessmentId }, select: { patientId: true } });
+      await audit(tx, {
+        actor: null,
+        action: "assessment.fail",
+        entityType: "Assessment",
+        entityId: assessmentId,
+        patientId: a?.patientId ?? null,
+        outcome: "failure",
+        request: { clientAddress: null, userAgent: null, source: "worker" },
+        details: { error: message.slice(0, 500) },
+      });
+    }
+  });
+}
+
+/** Puts a running assessment back to queued between retries, keeping the last error visible. */
+export async function requeueAssessment(db: PrismaClient, assessmentId: string, message: string): Promise<void> {
+  await db.assessment.updateMany({ where: { id: assessmentId, status: "running" }, data: { status: "queued", error: `retrying after: ${message}`.slice(0, 2000) } });
+}
+
+async function decodeStored(scan: { bytes: Uint8Array; contentType: string; metadata: unknown }): Promise<DecodedFrame> {
+  try {
+    if (scan.contentType !== "application/dicom") return await decodePngOrJpeg(scan.bytes, scan.contentType);
+    const parsed = parseDicom(scan.bytes);
+    const frame = Number((scan.metadata as { assessedFrame?: number } | null)?.assessedFrame ?? 0);
+    return await decodeFrame(parsed, frame);
+  } catch (e) {
+    if (isDicomError(e)) throw new PermanentJobError(`The scan could not be decoded: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The record as the fusion encoders read it, as of today. */
+export async function loadRecordInput(db: PrismaClient, patientId: string, asOf = todayIso()): Promise<FusionRecordInput> {
+  const p = await db.patient.findUnique({
+    where: { id: patientId },
+    include: { conditions: true, familyHistory: true, dietRecords: true },
+  });
+  if (!p) throw new PermanentJobError(`Patient ${patientId} no longer exists`);
+  return {
+    birthDate: toIsoDate(p.birthDate),
+    sex: p.sex,
+    asOf,
+    conditions: p.conditions.map((c) => ({ codeSystem: c.codeSystem, code: c.code, onsetDate: toIsoDate(c.onsetDate), status: c.status })),
+    familyHistory: p.familyHistory.map((f) => ({ relationship: f.relationship, code: f.code, ageAtOnset: f.ageAtOnset, deceased: f.deceased })),
+    dietRecords: p.dietRecords.map((d) => ({
+      recordedOn: toIsoDate(d.recordedOn),
+      method: d.method,
+      energyKcal: d.energyKcal,
+      sodiumMg: d.sodiumMg,
+      sugarsG: d.sugarsG,
+      saturatedFatG: d.saturatedFatG,
+      fibreG: d.fibreG,
+      fruitVegServings: d.fruitVegServings,
+      redMeatServings: d.redMeatServings,
+      alcoholUnits: d.alcoholUnits,
+    })),
+  };
+}

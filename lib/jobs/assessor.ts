@@ -1,0 +1,23 @@
+import type { FusionRecordInput } from "@/lib/domain/record";
+import type { FusionStrategy } from "@/lib/generated/prisma/enums";
+
+/** The image the model receives: modality values (HU for CT) of the assessed frame. */
+export type ModelImage = { rows: number; columns: number; data: Float32Array; modality: string };
+
+/** What the worker stores for one assessment (JSON columns of the Assessment row). */
+export type AssessmentOutcome = {
+  strategy: FusionStrategy;
+  scores: Record<string, unknown>;
+  embeddings: Record<string, unknown> | null;
+  explanation: Record<string, unknown> | null;
+  timings: Record<string, number>;
+  flags: string[];
+};
+
+/** The fusion runtime as the worker sees it; lib/jobs/fusion-assessor.ts adapts lib/fusion to it. */
+export interface Assessor {
+  readonly model: { name: string; version: string; strategy: FusionStrategy; backend: string };
+  /** Which modalities the image branch was trained on (others take the tabular path, flagged). */
+  readonly imageModalities: readonly string[];
+  assess(input: { record: FusionRecordInput; image: ModelImage | null }): Promise<AssessmentOutcome>;
+}
