@@ -34,9 +34,17 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/patients/[id]/family-history/[entryId]": { DELETE: "patient:write" },
   "/api/patients/[id]/diet": { POST: "patient:write" },
   "/api/patients/[id]/diet/[entryId]": { DELETE: "patient:write" },
+  "/api/patients/[id]/scans": { POST: "scan:upload" },
+  "/api/patients/[id]/assessments": { POST: "assessment:run" },
+  "/api/patients/[id]/events": { GET: "patient:read" },
   "/api/scans/[id]/file": { GET: "patient:read" },
   "/api/scans/[id]/tags": { GET: "patient:read" },
   "/api/assessments/[id]": { GET: "patient:read" },
+
+  // de-identified research export: researchers only
+  "/api/export": { GET: "export:deidentified" },
+  "/api/export/count": { GET: "export:deidentified" },
+  "/api/export/dictionary": { GET: "export:deidentified" },
 
   // administration
   "/api/admin/audit": { GET: "audit:read" },
@@ -55,6 +63,7 @@ export const pageTable: Record<string, Rule> = {
   "/admin": "audit:read",
   "/admin/audit": "audit:read",
   "/admin/users": "user:admin",
+  "/research/export": "export:deidentified",
 };
 
 /** "app/api/patients/[id]/route.ts" → "/api/patients/[id]"; route groups "(x)" drop out. */

@@ -91,28 +91,30 @@ export const DEMO_USERS: readonly NewUser[] = [
 ];
 
 /**
- * Creates any missing demo account (idempotent; existing accounts are left as they are).
- * Refuses under NODE_ENV=production unless FUSION_DEMO_USERS=1.
+ * Creates any missing demo account (idempotent; existing accounts are left as they are) and
+ * returns one entry per demo account. Refuses under NODE_ENV=production unless FUSION_DEMO_USERS=1.
  */
-export async function ensureDemoUsers(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<{ created: string[]; existing: string[] }> {
+export async function ensureDemoUsers(
+  db: Db,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ username: string; role: Role; created: boolean }[]> {
   if (!demoUsersAllowed(env))
     throw new Error("Refusing to create demo users with published passwords in production (set FUSION_DEMO_USERS=1 to allow).");
-  const created: string[] = [];
-  const existing: string[] = [];
+  const out: { username: string; role: Role; created: boolean }[] = [];
   for (const d of DEMO_USERS) {
     const found = await db.user.findUnique({ where: { username: d.username }, select: { id: true } });
     if (found) {
-      existing.push(d.username);
+      out.push({ username: d.username, role: d.role, created: false });
       continue;
     }
     try {
       await createUser(db, d);
-      created.push(d.username);
+      out.push({ username: d.username, role: d.role, created: true });
     } catch (e) {
       // two processes seeding at once: the other one won
-      if (e instanceof ConflictError || (e as { code?: string }).code === "P2002") existing.push(d.username);
+      if (e instanceof ConflictError || (e as { code?: string }).code === "P2002") out.push({ username: d.username, role: d.role, created: false });
       else throw e;
     }
   }
-  return { created, existing };
+  return out;
 }

@@ -1,0 +1,122 @@
+import { expect, test, type ConsoleMessage } from "@playwright/test";
+import { DEMO, login, loginAs, logout } from "./support/login";
+
+const cspViolations = (msgs: ConsoleMessage[]) => msgs.filter((m) => /Content Security Policy|Refused to (execute|load)/i.test(m.text())).map((m) => m.text());
+
+test.describe("security headers", () => {
+  test("a page response carries CSP with a nonce Next.js puts on its scripts, and the other headers", async ({ page }) => {
+    const res = await page.goto("/login");
+    expect(res?.status()).toBe(200);
+    const h = res!.headers();
+    const csp = h["content-security-policy"];
+    const scriptSrc = csp.split("; ").find((d) => d.startsWith("script-src"))!;
+    const nonce = /'nonce-([^']+)'/.exec(scriptSrc)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(scriptSrc).toContain("'strict-dynamic'");
+    expect(scriptSrc).not.toContain("'unsafe-inline'");
+    expect(scriptSrc).not.toContain("'unsafe-eval'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(h["x-content-type-options"]).toBe("nosniff");
+    expect(h["x-frame-options"]).toBe("DENY");
+    expect(h["referrer-policy"]).toBe("no-referrer");
+    expect(h["permissions-policy"]).toContain("camera=()");
+    expect(h["strict-transport-security"]).toBeUndefined(); // plain http here: no HSTS
+    // every script element carries this response's nonce
+    const nonces = await page.evaluate(() => [...document.querySelectorAll("script")].map((s) => s.nonce));
+    expect(nonces.length).toBeGreaterThan(0);
+    expect(nonces.every((n) => n === nonce)).toBe(true);
+    // a second response has a different nonce
+    const again = await page.request.get("/login");
+    expect(again.headers()["content-security-policy"]).not.toContain(`'nonce-${nonce}'`);
+  });
+
+  test("API responses: same headers, no-store, 401 JSON when signed out", async ({ request }) => {
+    const res = await request.get("/api/patients");
+    expect(res.status()).toBe(401);
+    expect((await res.json()).error.code).toBe("unauthenticated");
+    const h = res.headers();
+    expect(h["x-content-type-options"]).toBe("nosniff");
+    expect(h["content-security-policy"]).toContain("default-src 'none'");
+    expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(h["cache-control"]).toContain("no-store");
+  });
+
+  test("HSTS is sent when the request arrived over TLS (X-Forwarded-Proto)", async ({ request }) => {
+    const res = await request.get("/login", { headers: { "x-forwarded-proto": "https" } });
+    expect(res.headers()["strict-transport-security"]).toMatch(/max-age=\d+/);
+  });
+});
+
+test.describe("sign-in", () => {
+  test("signed out, a page redirects to /login with the way back", async ({ page }) => {
+    await page.goto("/patients?q=smith");
+    await expect(page).toHaveURL(/\/login\?next=%2Fpatients%3Fq%3Dsmith$/);
+    await expect(page.getByRole("heading", { name: "Sign in to Fusion CDS" })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Demo accounts" })).toContainText("dr.demo");
+  });
+
+  test("a wrong password shows an error and sets no session", async ({ page, context }) => {
+    await page.goto("/login");
+    await page.getByLabel("Username").fill(DEMO.clinician.username);
+    await page.getByLabel("Password").fill("not the right password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toContainText("Wrong username or password");
+    await expect(page).toHaveURL(/\/login/);
+    expect((await context.cookies()).find((c) => c.name === "fcds_session")).toBeUndefined();
+  });
+
+  test("signing in lands on `next`, with an httpOnly SameSite session cookie; no CSP violations; signing out ends it", async ({ page, context }) => {
+    const console: ConsoleMessage[] = [];
+    page.on("console", (m) => console.push(m));
+    await login(page, DEMO.clinician.username, DEMO.clinician.password, { next: "/patients" });
+    await expect(page).toHaveURL(/\/patients$/);
+    const cookie = (await context.cookies()).find((c) => c.name === "fcds_session")!;
+    expect(cookie.httpOnly).toBe(true);
+    expect(cookie.sameSite).toBe("Lax");
+    expect(cookie.path).toBe("/");
+    expect(cookie.secure).toBe(false); // http in tests; Secure over TLS (see auth.int.test.ts)
+    expect(cspViolations(console)).toEqual([]);
+    // the session cookie is invisible to scripts
+    expect(await page.evaluate(() => document.cookie)).not.toContain("fcds_session");
+    await logout(page);
+    await page.goto("/patients");
+    await expect(page).toHaveURL(/\/login\?next=%2Fpatients$/);
+  });
+
+  test("a forged cross-site POST is refused even with the session cookie", async ({ page }) => {
+    await loginAs(page, "clinician");
+    const res = await page.request.post("/api/auth/logout", { headers: { origin: "https://evil.example" } });
+    expect(res.status()).toBe(403);
+    expect((await res.json()).error.code).toBe("csrf_failed");
+    await page.goto("/patients");
+    await expect(page).toHaveURL(/\/patients$/); // still signed in
+  });
+});
+
+test.describe("roles", () => {
+  test("a researcher cannot open identified records or the audit log", async ({ page }) => {
+    await loginAs(page, "researcher", { next: "/models" });
+    await page.goto("/patients");
+    await expect(page).toHaveURL(/\/access-denied/);
+    await expect(page.getByRole("heading", { name: "Access denied" })).toBeVisible();
+    const api = await page.request.get("/api/patients");
+    expect(api.status()).toBe(403);
+    await page.goto("/admin/audit");
+    await expect(page).toHaveURL(/\/access-denied/);
+  });
+
+  test("an admin finds sign-ins in the audit log and exports them as FHIR", async ({ page }) => {
+    await loginAs(page, "admin", { next: "/admin/audit" });
+    await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+    await page.getByLabel("Action").fill("auth.login");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page.locator("table")).toContainText("admin.demo");
+    await expect(page.locator("table")).toContainText("failure"); // the wrong-password attempt above
+    const fhir = await page.request.get("/api/admin/audit/fhir?action=auth.login");
+    expect(fhir.status()).toBe(200);
+    const bundle = await fhir.json();
+    expect(bundle.resourceType).toBe("Bundle");
+    expect(bundle.entry[0].resource.resourceType).toBe("AuditEvent");
+  });
+});
