@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { route } from "@/lib/http/route";
+import { prisma } from "@/lib/db/client";
+import { parseOrThrow } from "@/lib/domain/validate";
+import { buildColumns } from "@/lib/export/columns";
+import { buildDictionary, dictionaryMarkdown } from "@/lib/export/dictionary";
+import { parseExportQuery } from "@/lib/export/http";
+import { cohortShape } from "@/lib/export/sql";
+
+export const dynamic = "force-dynamic";
+
+const As = z.enum(["json", "md"], { message: "must be json or md" }).default("json");
+
+/**
+ * GET /api/export/dictionary?as=json|md&format=…&columns=…&<filters> — the data dictionary of the
+ * export with the same parameters (columns, types, units, sources, de-identification).
+ */
+export const GET = route("export:deidentified", async ({ req }) => {
+  const as = parseOrThrow(As, new URL(req.url).searchParams.get("as") ?? undefined, "as");
+  const q = parseExportQuery(req.url, ["as"]);
+  const shape = await cohortShape(await prisma(), q.filters);
+  const d = buildDictionary({ shape, columns: buildColumns(shape, q.columns), filters: q.filters, format: q.format });
+  const name = `fusion-cds-export-dictionary.${as}`;
+  const headers = { "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" };
+  if (as === "md") return new Response(dictionaryMarkdown(d), { headers: { ...headers, "content-type": "text/markdown; charset=utf-8" } });
+  return new Response(JSON.stringify(d, null, 2), { headers: { ...headers, "content-type": "application/json; charset=utf-8" } });
+});

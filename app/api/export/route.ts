@@ -1,0 +1,18 @@
+import { route } from "@/lib/http/route";
+import { prisma } from "@/lib/db/client";
+import { requestInfo } from "@/lib/auth/actor";
+import { exportResponse, parseExportQuery } from "@/lib/export/http";
+import { openExport } from "@/lib/export/stream";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /api/export?format=csv|parquet|ndjson&columns=…&<filters>[&after=<row_key>][&limit=n][&header=0]
+ * Streams the de-identified cohort (researchers). Audited at the start and at the end (rows, bytes,
+ * SHA-256 of the bytes sent). 503 export_not_configured when the server has no export secret.
+ */
+export const GET = route("export:deidentified", async ({ req, actor }) => {
+  const q = parseExportQuery(req.url);
+  const x = await openExport(q, { db: await prisma(), actor, request: requestInfo(req) });
+  return exportResponse(x);
+});

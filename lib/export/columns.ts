@@ -1,0 +1,177 @@
+/**
+ * The export's columns: one flat table, the same columns in the same order in CSV, Parquet and
+ * NDJSON. Embeddings are one column per dimension (`fused_emb_000` …), typed DOUBLE, so every
+ * format holds the exact stored value and a CSV reader needs no list parsing.
+ */
+import type { ColumnGroup } from "./query";
+import { ENCODER_VERSION, FEATURES, encodeFeatures, type FeatureRecord } from "./features";
+import { LABEL_RULES, outcomeLabels } from "./labels";
+import { applyBasicProfile } from "./dicom-profile";
+import { transferSyntaxInfo } from "@/lib/dicom/transfer-syntax";
+
+export type ColumnType = "string" | "int32" | "double";
+export type Cell = string | number | null;
+
+export type ColumnSpec = {
+  name: string;
+  type: ColumnType;
+  unit: string | null;
+  /** identifier | demographic | model | scan | tabular | outcome | image | fused */
+  modality: string;
+  group: ColumnGroup | "row" | "demographics";
+  description: string;
+  /** where the value comes from: table / encoder version / model version / fusion layer */
+  source: string;
+  /** the de-identification applied to this column */
+  deid: string;
+};
+
+/** What the cohort contains, learned before streaming (the column set depends on it). */
+export type CohortShape = {
+  rows: number;
+  patients: number;
+  models: { name: string; version: string; strategy: string; rows: number }[];
+  heads: string[];
+  dims: { image: number; tabular: number; fused: number };
+};
+
+export type EmbeddingPart = "image" | "tabular" | "fused";
+export const EMBEDDING_PARTS: EmbeddingPart[] = ["image", "tabular", "fused"];
+
+export const embName = (part: EmbeddingPart, i: number) => `${part}_emb_${String(i).padStart(3, "0")}`;
+
+/** One assessment as the page query returns it. */
+export type SourceRow = {
+  id: string;
+  patientId: string;
+  modelName: string;
+  modelVersion: string;
+  strategy: string;
+  year: number;
+  age: number;
+  asOf: string;
+  sex: string;
+  modality: string | null;
+  bodyPart: string | null;
+  rows: number | null;
+  columns: number | null;
+  frames: number | null;
+  photometric: string | null;
+  transferSyntax: string | null;
+  scores: unknown;
+  embImage: string | null;
+  embTabular: string | null;
+  embFused: string | null;
+};
+
+export type RowContext = {
+  rowKey: (assessmentId: string) => string;
+  pseudonym: (patientId: string) => string;
+  record: (patientId: string) => FeatureRecord | undefined;
+  today: string;
+};
+
+const modelSource = (shape: CohortShape) =>
+  shape.models.length ? [...new Set(shape.models.map((m) => `${m.name}@${m.version}`))].join(", ") : "(no assessments in the cohort)";
+
+export function buildColumns(shape: CohortShape, groups: readonly ColumnGroup[]): ColumnSpec[] {
+  const want = new Set(groups);
+  const models = modelSource(shape);
+  const cols: ColumnSpec[] = [
+    { name: "row_key", type: "string", unit: null, modality: "identifier", group: "row", description: "Opaque key of the assessment row; pass the last one received as `after` to resume", source: "Assessment.id", deid: "AES-256 keyed permutation of the internal id under the export secret (not reversible without it)" },
+    { name: "patient_pseudonym", type: "string", unit: null, modality: "identifier", group: "row", description: "Stable pseudonym of the patient (same secret → same pseudonym in every export)", source: "Patient.id", deid: "HMAC-SHA-256(export secret, patient id), first 128 bits, hex" },
+    { name: "model_name", type: "string", unit: null, modality: "model", group: "row", description: "Model that produced the assessment", source: "Assessment.modelName", deid: "none (not patient data)" },
+    { name: "model_version", type: "string", unit: null, modality: "model", group: "row", description: "Model version", source: "Assessment.modelVersion", deid: "none (not patient data)" },
+    { name: "fusion_strategy", type: "string", unit: null, modality: "model", group: "row", description: "Fusion strategy: joint, early, late, image_only, tabular_only", source: "Assessment.strategy", deid: "none (not patient data)" },
+    { name: "sex", type: "string", unit: null, modality: "demographic", group: "demographics", description: "Administrative sex: female, male, other, unknown", source: "Patient.sex", deid: "kept (not a Safe Harbor identifier)" },
+    { name: "age_years", type: "int32", unit: "years", modality: "demographic", group: "demographics", description: "Age in whole years on the assessment date; 90 means 90 or older", source: "Patient.birthDate, Assessment.createdAt", deid: "birth date never exported; ages over 89 top-coded to 90 (Safe Harbor)" },
+    { name: "assessment_year", type: "int32", unit: "year", modality: "demographic", group: "demographics", description: "Calendar year of the assessment (UTC)", source: "Assessment.createdAt", deid: "year only (Safe Harbor: no day or month)" },
+  ];
+  if (want.has("scan")) {
+    const scanDeid = "DICOM PS3.15 basic profile (kept attributes only) ∩ technical allow-list; no UIDs, dates, names or descriptions";
+    cols.push(
+      { name: "scan_modality", type: "string", unit: null, modality: "scan", group: "scan", description: "DICOM Modality (0008,0060); empty for tabular-only assessments", source: "Scan.modality", deid: scanDeid },
+      { name: "scan_body_part", type: "string", unit: null, modality: "scan", group: "scan", description: "Body Part Examined (0018,0015)", source: "Scan.bodyPart", deid: scanDeid },
+      { name: "scan_rows", type: "int32", unit: "pixels", modality: "scan", group: "scan", description: "Rows (0028,0010)", source: "Scan.rows", deid: scanDeid },
+      { name: "scan_columns", type: "int32", unit: "pixels", modality: "scan", group: "scan", description: "Columns (0028,0011)", source: "Scan.columns", deid: scanDeid },
+      { name: "scan_frames", type: "int32", unit: "frames", modality: "scan", group: "scan", description: "Number of Frames (0028,0008)", source: "Scan.frames", deid: scanDeid },
+      { name: "scan_photometric", type: "string", unit: null, modality: "scan", group: "scan", description: "Photometric Interpretation (0028,0004)", source: "Scan.photometricInterpretation", deid: scanDeid },
+      { name: "scan_transfer_syntax", type: "string", unit: null, modality: "scan", group: "scan", description: "Transfer syntax name (from (0002,0010))", source: "Scan.transferSyntaxUid", deid: scanDeid },
+    );
+  }
+  if (want.has("features"))
+    for (const f of FEATURES)
+      cols.push({ name: f.name, type: f.type, unit: f.unit, modality: "tabular", group: "features", description: f.description, source: `encoder ${ENCODER_VERSION} (${f.block} block), as of the assessment date`, deid: "derived counts, flags, durations and means only; no dates or free text" });
+  if (want.has("scores"))
+    for (const h of shape.heads) {
+      const src = `Assessment.scores.${h} (model ${models}, fused output head)`;
+      cols.push(
+        { name: `score_${h}_probability`, type: "double", unit: "probability 0–1", modality: "fused", group: "scores", description: `Calibrated predicted probability of ${h}`, source: src, deid: "none (model output)" },
+        { name: `score_${h}_lower`, type: "double", unit: "probability 0–1", modality: "fused", group: "scores", description: `Lower bound of the interval for ${h}`, source: src, deid: "none (model output)" },
+        { name: `score_${h}_upper`, type: "double", unit: "probability 0–1", modality: "fused", group: "scores", description: `Upper bound of the interval for ${h}`, source: src, deid: "none (model output)" },
+        { name: `score_${h}_category`, type: "string", unit: null, modality: "fused", group: "scores", description: `Risk category for ${h}`, source: src, deid: "none (model output)" },
+      );
+    }
+  if (want.has("labels"))
+    for (const r of LABEL_RULES)
+      cols.push({ name: `label_${r.head}`, type: "int32", unit: "0/1", modality: "outcome", group: "labels", description: `${r.description}: 1 yes, 0 no (horizon elapsed), empty = not yet known`, source: `Condition codes ${r.codes}, onset after the assessment date`, deid: "derived flag; no dates" });
+  const layer: Record<EmbeddingPart, string> = { image: "image encoder output (before fusion)", tabular: "tabular encoder output (before fusion)", fused: "fusion layer output (joint representation)" };
+  for (const part of EMBEDDING_PARTS) {
+    if (!want.has(`${part}_embedding`)) continue;
+    for (let i = 0; i < shape.dims[part]; i++)
+      cols.push({ name: embName(part, i), type: "double", unit: null, modality: part === "fused" ? "fused" : part, group: `${part}_embedding`, description: `${part} embedding, dimension ${i} of ${shape.dims[part]}`, source: `Assessment.embeddings.${part}[${i}], model ${models}, ${layer[part]}`, deid: "none needed (learned representation; no identifiers)" });
+  }
+  return cols;
+}
+
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+function scoreCells(scores: unknown, head: string): Cell[] {
+  const s = (scores as Record<string, unknown> | null)?.[head] as Record<string, unknown> | undefined;
+  if (!s) return [null, null, null, null];
+  const iv = s.interval as unknown;
+  let lo: number | null = null;
+  let hi: number | null = null;
+  if (Array.isArray(iv)) [lo, hi] = [num(iv[0]), num(iv[1])];
+  else if (iv && typeof iv === "object") {
+    const o = iv as Record<string, unknown>;
+    lo = num(o.lower ?? o.lo ?? o.low);
+    hi = num(o.upper ?? o.hi ?? o.high);
+  }
+  return [num(s.probability), lo, hi, typeof s.category === "string" ? s.category : null];
+}
+
+function parseVector(text: string | null, dims: number, part: string): number[] | null {
+  if (!text || text === "null") return null;
+  const v = JSON.parse(text) as unknown;
+  if (!Array.isArray(v)) return null;
+  if (v.length > dims) throw new Error(`an assessment's ${part} embedding has ${v.length} dimensions, more than the ${dims} its model declares`);
+  return v as number[];
+}
+
+/** Turns a source row into cells, in column order. Nothing identifying is read from the source row. */
+export function makeRowEncoder(shape: CohortShape, groups: readonly ColumnGroup[]) {
+  const want = new Set(groups);
+  const parts = EMBEDDING_PARTS.filter((p) => want.has(`${p}_embedding`));
+  return (r: SourceRow, ctx: RowContext): Cell[] => {
+    const out: Cell[] = [ctx.rowKey(r.id), ctx.pseudonym(r.patientId), r.modelName, r.modelVersion, r.strategy, r.sex, Math.min(90, r.age), r.year];
+    if (want.has("scan")) {
+      const a = applyBasicProfile({ Modality: r.modality, BodyPartExamined: r.bodyPart, Rows: r.rows, Columns: r.columns, NumberOfFrames: r.frames, PhotometricInterpretation: r.photometric, TransferSyntaxUID: r.transferSyntax });
+      const ts = a.TransferSyntaxUID ? transferSyntaxInfo(String(a.TransferSyntaxUID)).name : null;
+      out.push(a.Modality, a.BodyPartExamined, a.Rows, a.Columns, a.NumberOfFrames, a.PhotometricInterpretation, ts);
+    }
+    const rec = want.has("features") || want.has("labels") ? ctx.record(r.patientId) : undefined;
+    if (want.has("features")) {
+      if (rec) out.push(...encodeFeatures(rec, r.asOf));
+      else for (let i = 0; i < FEATURES.length; i++) out.push(null);
+    }
+    if (want.has("scores")) for (const h of shape.heads) out.push(...scoreCells(r.scores, h));
+    if (want.has("labels")) out.push(...outcomeLabels(rec?.conditions ?? [], r.asOf, ctx.today));
+    for (const part of parts) {
+      const dims = shape.dims[part];
+      const v = parseVector(part === "image" ? r.embImage : part === "tabular" ? r.embTabular : r.embFused, dims, part);
+      for (let i = 0; i < dims; i++) out.push(v ? num(v[i]) : null);
+    }
+    return out;
+  };
+}

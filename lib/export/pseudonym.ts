@@ -1,0 +1,74 @@
+/**
+ * Pseudonyms for exported rows, keyed by the export secret `FUSION_EXPORT_SECRET`.
+ *
+ *   patient_pseudonym = hex(HMAC-SHA256(K_p, patient id))[0..32)   (128 bits)
+ *   row_key           = hex(AES-256-ECB(K_r, assessment id as 16 bytes))  (one block: a keyed
+ *                       permutation, so the server — and only a holder of the secret — can turn it
+ *                       back into the assessment id to resume an export after that row)
+ *   K_p, K_r          = HKDF-SHA256(secret, salt "fusion-cds/export", info "patient-pseudonym" | "row-key")
+ *
+ * Same secret → same pseudonyms in every export (researchers can join their files); a different
+ * secret → unrelated pseudonyms; without the secret neither value can be linked back to a record.
+ * Neither is derived from anything about the person (ids are random UUIDs), as the HIPAA
+ * re-identification-code rule (45 CFR 164.514(c)) requires.
+ */
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from "node:crypto";
+import { AppError } from "@/lib/domain/errors";
+
+/** Used only when NODE_ENV !== "production" and no secret is configured. Public: not a secret. */
+export const DEV_EXPORT_SECRET = "fusion-cds-development-export-secret-not-for-production";
+export const MIN_SECRET_LENGTH = 32;
+
+export type ExportKeys = { patientKey: Buffer; rowKey: Buffer; source: "env" | "dev-default" };
+
+export function exportNotConfigured(why: string): AppError {
+  return new AppError(503, "export_not_configured", `Research export is not configured on this server: ${why}. An administrator must set FUSION_EXPORT_SECRET (at least ${MIN_SECRET_LENGTH} random characters, e.g. \`openssl rand -hex 32\`).`);
+}
+
+/** The keys from the environment; throws 503 export_not_configured when production lacks a secret. */
+export function exportKeys(env: NodeJS.ProcessEnv = process.env): ExportKeys {
+  const secret = env.FUSION_EXPORT_SECRET?.trim();
+  if (!secret) {
+    if (env.NODE_ENV === "production") throw exportNotConfigured("FUSION_EXPORT_SECRET is not set");
+    return { ...deriveKeys(DEV_EXPORT_SECRET), source: "dev-default" };
+  }
+  if (secret.length < MIN_SECRET_LENGTH && env.NODE_ENV === "production") throw exportNotConfigured(`FUSION_EXPORT_SECRET is shorter than ${MIN_SECRET_LENGTH} characters`);
+  return { ...deriveKeys(secret), source: "env" };
+}
+
+export function deriveKeys(secret: string): Omit<ExportKeys, "source"> {
+  const ikm = Buffer.from(secret, "utf8");
+  const salt = Buffer.from("fusion-cds/export", "utf8");
+  return {
+    patientKey: Buffer.from(hkdfSync("sha256", ikm, salt, "patient-pseudonym", 32)),
+    rowKey: Buffer.from(hkdfSync("sha256", ikm, salt, "row-key", 32)),
+  };
+}
+
+export function patientPseudonym(keys: Pick<ExportKeys, "patientKey">, patientId: string): string {
+  return createHmac("sha256", keys.patientKey).update(patientId.toLowerCase()).digest("hex").slice(0, 32);
+}
+
+const uuidBytes = (id: string): Buffer => {
+  const hex = id.replace(/-/g, "");
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new Error(`not a UUID: ${id}`);
+  return Buffer.from(hex, "hex");
+};
+
+/** Reusable row-key codec: ciphers are created once per export, not once per row. */
+export function rowKeyCodec(keys: Pick<ExportKeys, "rowKey">) {
+  const enc = createCipheriv("aes-256-ecb", keys.rowKey, null).setAutoPadding(false);
+  return {
+    // ECB without padding is stateless per 16-byte block: one cipher serves every row.
+    encode(assessmentId: string): string {
+      return enc.update(uuidBytes(assessmentId)).toString("hex");
+    },
+    /** → assessment id (UUID text); throws on malformed input. */
+    decode(rowKey: string): string {
+      if (!/^[0-9a-f]{32}$/i.test(rowKey)) throw new Error("not a row key");
+      const d = createDecipheriv("aes-256-ecb", keys.rowKey, null).setAutoPadding(false);
+      const h = Buffer.concat([d.update(Buffer.from(rowKey, "hex")), d.final()]).toString("hex");
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    },
+  };
+}

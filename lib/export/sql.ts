@@ -1,0 +1,155 @@
+/**
+ * The export's SQL, the same on PostgreSQL and embedded PGlite (both through Prisma's raw query,
+ * every value a positional parameter). Rows are read in pages by keyset on the assessment's
+ * primary key (`a.id > $after ORDER BY a.id LIMIT n`), so memory stays constant and an export can
+ * resume after any row; only finished assessments (status `done`) are exported.
+ */
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { ExportFilters } from "./query";
+import { parseCodeTerm, termsSql } from "./codes";
+import type { CohortShape, SourceRow } from "./columns";
+import type { FeatureRecord } from "./features";
+
+export type Queryable = Pick<PrismaClient, "$queryRawUnsafe">;
+
+/** Age in whole years on the assessment's UTC date, top-coded at 90. */
+const AGE = `LEAST(90, date_part('year', age((a."createdAt" AT TIME ZONE 'UTC')::date, p."birthDate"))::int)`;
+const FROM = `FROM "Assessment" a JOIN "Patient" p ON p.id = a."patientId" LEFT JOIN "Scan" s ON s.id = a."scanId"`;
+
+export type Where = { sql: string; params: unknown[] };
+
+export function whereClause(f: ExportFilters): Where {
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const w: string[] = [`a.status = 'done'`];
+  if (f.condition?.length) {
+    const terms = f.condition.map((t) => parseCodeTerm(t, "condition"));
+    w.push(`EXISTS (SELECT 1 FROM "Condition" c WHERE c."patientId" = a."patientId" AND ${termsSql(terms, "c", params)})`);
+  }
+  if (f.familyHistory?.length) {
+    const terms = f.familyHistory.map((t) => parseCodeTerm(t, "familyHistory"));
+    w.push(`EXISTS (SELECT 1 FROM "FamilyHistory" fh WHERE fh."patientId" = a."patientId" AND ${termsSql(terms, "fh", params)})`);
+  }
+  if (f.ageMin !== undefined) w.push(`${AGE} >= ${p(f.ageMin)}::int`);
+  if (f.ageMax !== undefined) w.push(`${AGE} <= ${p(f.ageMax)}::int`);
+  if (f.sex?.length) w.push(`p.sex::text = ANY(${p(f.sex)}::text[])`);
+  if (f.modality?.length) {
+    const mods = f.modality.filter((m) => m.toLowerCase() !== "none").map((m) => m.toUpperCase());
+    const none = mods.length !== f.modality.length;
+    const parts = [];
+    if (mods.length) parts.push(`upper(s.modality) = ANY(${p(mods)}::text[])`);
+    if (none) parts.push(`a."scanId" IS NULL`);
+    w.push(`(${parts.join(" OR ")})`);
+  }
+  if (f.from) w.push(`a."createdAt" >= ${p(`${f.from}T00:00:00Z`)}::timestamptz`);
+  if (f.to) w.push(`a."createdAt" < (${p(`${f.to}T00:00:00Z`)}::timestamptz + interval '1 day')`);
+  if (f.model) w.push(`a."modelName" = ${p(f.model)}`);
+  if (f.modelVersion) w.push(`a."modelVersion" = ${p(f.modelVersion)}`);
+  if (f.strategy?.length) w.push(`a.strategy::text = ANY(${p(f.strategy)}::text[])`);
+  return { sql: `WHERE ${w.join(" AND ")}`, params };
+}
+
+export async function countCohort(db: Queryable, f: ExportFilters): Promise<{ assessments: number; patients: number }> {
+  const w = whereClause(f);
+  const [r] = await db.$queryRawUnsafe<{ n: number; patients: number }[]>(
+    `SELECT count(*)::int AS n, count(DISTINCT a."patientId")::int AS patients ${FROM} ${w.sql}`,
+    ...w.params,
+  );
+  return { assessments: Number(r?.n ?? 0), patients: Number(r?.patients ?? 0) };
+}
+
+/**
+ * Count, models, heads and embedding sizes. Heads and sizes are read from one finished assessment
+ * per model version (a model version has one architecture), not from every row.
+ */
+export async function cohortShape(db: Queryable, f: ExportFilters): Promise<CohortShape> {
+  const w = whereClause(f);
+  const [models, counts] = await Promise.all([
+    db.$queryRawUnsafe<{ name: string; version: string; strategy: string; n: number }[]>(
+      `SELECT a."modelName" AS name, a."modelVersion" AS version, a.strategy::text AS strategy, count(*)::int AS n ${FROM} ${w.sql} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      ...w.params,
+    ),
+    countCohort(db, f),
+  ]);
+  const heads = new Set<string>();
+  const dims = { image: 0, tabular: 0, fused: 0 };
+  const seen = new Set<string>();
+  for (const m of models) {
+    const key = `${m.name}\u0000${m.version}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const [s] = await db.$queryRawUnsafe<{ heads: string[] | null; image: number | null; tabular: number | null; fused: number | null }[]>(
+      `SELECT (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(CASE WHEN jsonb_typeof(scores) = 'object' THEN scores ELSE '{}'::jsonb END) k) AS heads,
+              CASE WHEN jsonb_typeof(embeddings->'image') = 'array' THEN jsonb_array_length(embeddings->'image') END AS image,
+              CASE WHEN jsonb_typeof(embeddings->'tabular') = 'array' THEN jsonb_array_length(embeddings->'tabular') END AS tabular,
+              CASE WHEN jsonb_typeof(embeddings->'fused') = 'array' THEN jsonb_array_length(embeddings->'fused') END AS fused
+         FROM "Assessment" WHERE "modelName" = $1 AND "modelVersion" = $2 AND status = 'done'
+         ORDER BY (embeddings->'image') IS NULL LIMIT 1`,
+      m.name,
+      m.version,
+    );
+    for (const h of s?.heads ?? []) heads.add(h);
+    dims.image = Math.max(dims.image, Number(s?.image ?? 0));
+    dims.tabular = Math.max(dims.tabular, Number(s?.tabular ?? 0));
+    dims.fused = Math.max(dims.fused, Number(s?.fused ?? 0));
+  }
+  return {
+    rows: counts.assessments,
+    patients: counts.patients,
+    models: models.map((m) => ({ name: m.name, version: m.version, strategy: m.strategy, rows: Number(m.n) })),
+    heads: [...heads].sort(),
+    dims,
+  };
+}
+
+export type PageOptions = { after?: string; limit: number; withScores: boolean; embeddings: { image: boolean; tabular: boolean; fused: boolean } };
+
+/** Builds the page query once per export; `page(after)` runs it. */
+export function pageQuery(f: ExportFilters, o: Omit<PageOptions, "after" | "limit">) {
+  const w = whereClause(f);
+  const emb = (part: string, on: boolean) => (on ? `(a.embeddings->'${part}')::text` : `NULL::text`);
+  const select = `SELECT a.id::text AS id, a."patientId"::text AS "patientId", a."modelName", a."modelVersion", a.strategy::text AS strategy,
+      date_part('year', a."createdAt" AT TIME ZONE 'UTC')::int AS year, ${AGE} AS age,
+      to_char(a."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "asOf", p.sex::text AS sex,
+      s.modality, s."bodyPart", s.rows, s.columns, s.frames, s."photometricInterpretation" AS photometric, s."transferSyntaxUid" AS "transferSyntax",
+      ${o.withScores ? "a.scores" : "NULL::jsonb AS scores"},
+      ${emb("image", o.embeddings.image)} AS "embImage", ${emb("tabular", o.embeddings.tabular)} AS "embTabular", ${emb("fused", o.embeddings.fused)} AS "embFused"
+    ${FROM} ${w.sql}`;
+  const n = w.params.length;
+  const first = `${select} ORDER BY a.id LIMIT $${n + 1}`;
+  const next = `${select} AND a.id > $${n + 2}::uuid ORDER BY a.id LIMIT $${n + 1}`;
+  return (db: Queryable, after: string | undefined, limit: number): Promise<SourceRow[]> =>
+    after ? db.$queryRawUnsafe<SourceRow[]>(next, ...w.params, limit, after) : db.$queryRawUnsafe<SourceRow[]>(first, ...w.params, limit);
+}
+
+/** The coded records of a page's patients (for features and labels), keyed by patient id. */
+export async function loadRecords(db: Queryable, patientIds: string[]): Promise<Map<string, FeatureRecord>> {
+  const out = new Map<string, FeatureRecord>();
+  if (!patientIds.length) return out;
+  const ids = [...new Set(patientIds)];
+  const [pats, conds, fams, diets] = await Promise.all([
+    db.$queryRawUnsafe<{ id: string; sex: string }[]>(`SELECT id::text AS id, sex::text AS sex FROM "Patient" WHERE id = ANY($1::uuid[])`, ids),
+    db.$queryRawUnsafe<{ patientId: string; codeSystem: string; code: string; onsetDate: string | null; status: string }[]>(
+      `SELECT "patientId"::text AS "patientId", "codeSystem"::text AS "codeSystem", code, to_char("onsetDate", 'YYYY-MM-DD') AS "onsetDate", status::text AS status
+         FROM "Condition" WHERE "patientId" = ANY($1::uuid[])`,
+      ids,
+    ),
+    db.$queryRawUnsafe<{ patientId: string; relationship: string; code: string; ageAtOnset: number | null }[]>(
+      `SELECT "patientId"::text AS "patientId", relationship::text AS relationship, code, "ageAtOnset" FROM "FamilyHistory" WHERE "patientId" = ANY($1::uuid[])`,
+      ids,
+    ),
+    db.$queryRawUnsafe<(FeatureRecord["dietRecords"][number] & { patientId: string })[]>(
+      `SELECT "patientId"::text AS "patientId", to_char("recordedOn", 'YYYY-MM-DD') AS "recordedOn", "energyKcal", "sodiumMg", "sugarsG", "saturatedFatG", "fibreG", "fruitVegServings", "redMeatServings", "alcoholUnits"
+         FROM "DietRecord" WHERE "patientId" = ANY($1::uuid[])`,
+      ids,
+    ),
+  ]);
+  for (const p of pats) out.set(p.id, { sex: p.sex, conditions: [], familyHistory: [], dietRecords: [] });
+  for (const c of conds) out.get(c.patientId)?.conditions.push(c);
+  for (const f of fams) out.get(f.patientId)?.familyHistory.push(f);
+  for (const d of diets) out.get(d.patientId)?.dietRecords.push(d);
+  return out;
+}

@@ -1,0 +1,189 @@
+/**
+ * A research export as a byte stream: cohort shape → columns → pages of rows (keyset) →
+ * de-identified cells → CSV / Parquet / NDJSON bytes, pulled by the consumer (backpressure: the
+ * next page is read only when the previous bytes were taken), with a SHA-256 of exactly the bytes
+ * handed out. Every export is audited twice: `export.start` before the first byte (who, filters,
+ * format, columns) and `export.create` at the end (rows, bytes, sha256, complete or aborted).
+ */
+import { createHash } from "node:crypto";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Actor, RequestInfo } from "@/lib/auth/actor";
+import { audit } from "@/lib/auth/audit";
+import { ValidationError } from "@/lib/domain/errors";
+import { todayIso } from "@/lib/domain/common";
+import { buildColumns, makeRowEncoder, type CohortShape, type ColumnSpec } from "./columns";
+import { buildDictionary, type Dictionary } from "./dictionary";
+import { exportKeys, patientPseudonym, rowKeyCodec } from "./pseudonym";
+import type { ExportQuery } from "./query";
+import { cohortShape, loadRecords, pageQuery } from "./sql";
+import { writerFor } from "./writers";
+import type { FeatureRecord } from "./features";
+
+export type ExportContext = {
+  db: PrismaClient;
+  /** the signed-in researcher; null for the CLI (then `username` says who ran it) */
+  actor: Actor | null;
+  username?: string;
+  request: RequestInfo;
+  env?: NodeJS.ProcessEnv;
+  now?: Date;
+  pageSize?: number;
+  rowGroupSize?: number;
+};
+
+export type ExportSummary = { rows: number; bytes: number; sha256: string; complete: boolean; error?: string; durationMs: number };
+
+export type OpenExport = {
+  shape: CohortShape;
+  columns: ColumnSpec[];
+  dictionary: Dictionary;
+  contentType: string;
+  filename: string;
+  /** rows this response will hold when known up front (no `after`) */
+  expectedRows: number | null;
+  stream: ReadableStream<Uint8Array>;
+  /** settles when the stream ends, fails or is cancelled (after the audit row is written) */
+  done: Promise<ExportSummary>;
+};
+
+export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<OpenExport> {
+  const t0 = performance.now();
+  const keys = exportKeys(ctx.env); // 503 export_not_configured before anything else
+  const codec = rowKeyCodec(keys);
+  let afterId: string | undefined;
+  if (q.after) {
+    try {
+      afterId = codec.decode(q.after);
+    } catch {
+      throw ValidationError.field("after", "is not a row_key issued by this server");
+    }
+  }
+  const db = ctx.db;
+  const shape = await cohortShape(db, q.filters);
+  const columns = buildColumns(shape, q.columns);
+  const now = ctx.now ?? new Date();
+  const dictionary = buildDictionary({ shape, columns, filters: q.filters, format: q.format, now });
+  const writer = writerFor(q.format, columns, {
+    header: q.header === "1",
+    rowGroupSize: ctx.rowGroupSize,
+    kvMetadata: [{ key: "fusion_cds.dictionary", value: JSON.stringify(dictionary) }],
+  });
+  const encode = makeRowEncoder(shape, q.columns);
+  const needRecords = q.columns.includes("features") || q.columns.includes("labels");
+  const fetchPage = pageQuery(q.filters, {
+    withScores: q.columns.includes("scores"),
+    embeddings: { image: q.columns.includes("image_embedding"), tabular: q.columns.includes("tabular_embedding"), fused: q.columns.includes("fused_embedding") },
+  });
+  const pageSize = ctx.pageSize ?? 1000;
+  const who = { actor: ctx.actor, username: ctx.username, request: ctx.request };
+  const auditDetails = { format: q.format, filters: q.filters, columns: q.columns, after: q.after ?? null, limit: q.limit ?? null, cohortRows: shape.rows, cohortPatients: shape.patients };
+  await audit(db, { ...who, action: "export.start", entityType: "Export", outcome: "success", details: auditDetails });
+
+  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
+  const filename = `fusion-cds-export-${stamp}${q.after ? "-resumed" : ""}.${writer.extension}`;
+  const today = todayIso(now);
+
+  const hash = createHash("sha256");
+  let bytes = 0;
+  let rows = 0;
+  let cursor = afterId;
+  let remaining = q.limit ?? Number.POSITIVE_INFINITY;
+  let started = false;
+  let exhausted = false;
+  let settled = false;
+  let prefetch: Promise<Awaited<ReturnType<typeof fetchPage>>> | null = null;
+  const pseudonyms = new Map<string, string>();
+  let resolveDone!: (s: ExportSummary) => void;
+  const done = new Promise<ExportSummary>((r) => (resolveDone = r));
+
+  const finalize = async (complete: boolean, error?: string) => {
+    if (settled) return;
+    settled = true;
+    prefetch?.catch(() => undefined);
+    const summary: ExportSummary = { rows, bytes, sha256: hash.digest("hex"), complete, ...(error ? { error } : {}), durationMs: Math.round(performance.now() - t0) };
+    try {
+      await audit(db, { ...who, action: "export.create", entityType: "Export", outcome: complete ? "success" : "failure", details: { ...auditDetails, rows, bytes, sha256: summary.sha256, complete, error: error ?? null, durationMs: summary.durationMs } });
+    } catch (e) {
+      console.error("[export] could not write the export audit row:", (e as Error).message);
+    }
+    resolveDone(summary);
+  };
+
+  const next = (after: string | undefined) => fetchPage(db, after, Math.min(pageSize, remaining));
+  const rowCtx = (recs: Map<string, FeatureRecord>) => ({
+    rowKey: codec.encode,
+    pseudonym: (id: string) => {
+      let p = pseudonyms.get(id);
+      if (!p) {
+        if (pseudonyms.size > 100_000) pseudonyms.clear(); // bounded memory
+        pseudonyms.set(id, (p = patientPseudonym(keys, id)));
+      }
+      return p;
+    },
+    record: (id: string) => recs.get(id),
+    today,
+  });
+
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const emit = (chunks: Uint8Array[]) => {
+          for (const c of chunks) {
+            if (!c.byteLength) continue;
+            hash.update(c);
+            bytes += c.byteLength;
+            controller.enqueue(c);
+          }
+          return chunks.some((c) => c.byteLength > 0);
+        };
+        try {
+          if (!started) {
+            started = true;
+            if (emit(writer.start())) return;
+          }
+          for (;;) {
+            if (exhausted || remaining <= 0) {
+              emit(writer.finish());
+              controller.close();
+              await finalize(true);
+              return;
+            }
+            const page = await (prefetch ?? next(cursor));
+            prefetch = null;
+            if (!page.length) {
+              exhausted = true;
+              continue;
+            }
+            cursor = page[page.length - 1].id;
+            remaining -= page.length;
+            if (page.length === pageSize && remaining > 0) prefetch = next(cursor);
+            else exhausted = true;
+            const recs = needRecords ? await loadRecords(db, page.map((r) => r.patientId)) : new Map<string, FeatureRecord>();
+            const c = rowCtx(recs);
+            const cells = page.map((r) => encode(r, c));
+            rows += cells.length;
+            if (emit(writer.write(cells))) return;
+          }
+        } catch (e) {
+          controller.error(e);
+          await finalize(false, (e as Error).message);
+        }
+      },
+      async cancel(reason) {
+        await finalize(false, `cancelled by the client${reason ? `: ${String(reason)}` : ""}`);
+      },
+    },
+    { highWaterMark: 1 },
+  );
+
+  return {
+    shape,
+    columns,
+    dictionary,
+    contentType: writer.contentType,
+    filename,
+    expectedRows: q.after ? null : Math.min(shape.rows, q.limit ?? shape.rows),
+    stream,
+    done,
+  };
+}
