@@ -61,7 +61,7 @@ test.describe("sign-in", () => {
     await page.getByLabel("Username").fill(DEMO.clinician.username);
     await page.getByLabel("Password").fill("not the right password");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert")).toContainText("Wrong username or password");
+    await expect(page.locator("form [role=alert]")).toContainText("Wrong username or password");
     await expect(page).toHaveURL(/\/login/);
     expect((await context.cookies()).find((c) => c.name === "fcds_session")).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { getPageActor } from "@/lib/auth/page";
-import { demoUsersAllowed } from "@/lib/auth/config";
+import { prisma } from "@/lib/db/client";
 import { safeNextPath } from "@/lib/auth/http";
 import { DEMO_USERS } from "@/lib/auth/users";
 import { LoginForm } from "./LoginForm";
@@ -21,6 +21,19 @@ export default async function LoginPage({ searchParams }: { searchParams: SP }) 
   if (await getPageActor()) redirect(next);
   const error = typeof sp.error === "string" ? (MESSAGES[sp.error] ?? null) : null;
   const signedOut = sp.signedOut === "1";
+  // The demo accounts that really exist here (seeded by db:seed), with their published password
+  // unless it has been changed since.
+  const db = await prisma();
+  const present = await db.user.findMany({
+    where: { username: { in: DEMO_USERS.map((u) => u.username) }, disabled: false },
+    select: { username: true, createdAt: true, passwordChangedAt: true },
+  });
+  const demo = DEMO_USERS.flatMap((d) => {
+    const row = present.find((p) => p.username === d.username);
+    if (!row) return [];
+    const unchanged = !row.passwordChangedAt || row.passwordChangedAt.getTime() - row.createdAt.getTime() < 5_000;
+    return [{ ...d, password: unchanged ? d.password : "(changed)" }];
+  });
   return (
     <main style={{ maxWidth: "28rem", marginTop: "4rem" }}>
       <h1>Sign in to Fusion CDS</h1>
@@ -33,7 +46,7 @@ export default async function LoginPage({ searchParams }: { searchParams: SP }) 
       <div className="panel">
         <LoginForm next={next} initialError={error} />
       </div>
-      {demoUsersAllowed() && (
+      {demo.length > 0 && (
         <section className="panel" aria-labelledby="demo-accounts">
           <h2 id="demo-accounts">Demo accounts</h2>
           <p className="muted">
@@ -49,7 +62,7 @@ export default async function LoginPage({ searchParams }: { searchParams: SP }) 
               </tr>
             </thead>
             <tbody>
-              {DEMO_USERS.map((u) => (
+              {demo.map((u) => (
                 <tr key={u.username}>
                   <td>{u.role}</td>
                   <td>
