@@ -2,7 +2,7 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { prisma } from "@/lib/db/client";
-import type { Actor } from "./actor";
+import { clientAddressFrom, type Actor, type RequestInfo } from "./actor";
 import { audit } from "./audit";
 import { actorFromToken, authorize } from "./guard";
 import { roleMay, type Permission } from "./permissions";
@@ -16,6 +16,12 @@ export const PATH_HEADER = "x-fcds-path";
 export async function getPageActor(): Promise<ResolvedSession | null> {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   return actorFromToken(token);
+}
+
+/** Request facts for audit rows written by pages and server actions (cf. requestInfo for API routes). */
+export async function pageRequestInfo(source = "page"): Promise<RequestInfo> {
+  const h = await headers();
+  return { clientAddress: clientAddressFrom(h), userAgent: h.get("user-agent")?.slice(0, 512) ?? null, source };
 }
 
 async function currentPath(): Promise<string> {
@@ -35,12 +41,11 @@ export async function requirePageActor(permission: Permission): Promise<Actor> {
   if (!roleMay(actor.role, permission)) {
     const path = await currentPath();
     try {
-      const h = await headers();
       await audit(await prisma(), {
         actor,
         action: "access.denied",
         outcome: "denied",
-        request: { clientAddress: h.get("x-forwarded-for")?.split(",")[0].trim() || null, userAgent: h.get("user-agent"), source: "page" },
+        request: await pageRequestInfo(),
         details: { permission, path },
       });
     } catch (e) {

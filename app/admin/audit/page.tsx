@@ -1,7 +1,6 @@
 import Link from "next/link";
-import { headers } from "next/headers";
 import { TopBar } from "@/app/_components/TopBar";
-import { requirePageActor } from "@/lib/auth/page";
+import { pageRequestInfo, requirePageActor } from "@/lib/auth/page";
 import { audit } from "@/lib/auth/audit";
 import { AuditQuery, scrubFilters, searchAudit } from "@/lib/auth/audit-search";
 import { prisma } from "@/lib/db/client";
@@ -20,13 +19,12 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
   const q = parsed.success ? parsed.data : AuditQuery.parse({});
   const db = await prisma();
   const result = await searchAudit(db, q);
-  const h = await headers();
   await audit(db, {
     actor,
     action: "audit.search",
     entityType: "AuditEvent",
     outcome: "success",
-    request: { clientAddress: h.get("x-forwarded-for")?.split(",")[0].trim() || null, userAgent: h.get("user-agent"), source: "page" },
+    request: await pageRequestInfo(),
     details: { filters: scrubFilters(q), total: result.total },
   });
   const qs = (over: Record<string, string>) => new URLSearchParams({ ...raw, ...over }).toString();
