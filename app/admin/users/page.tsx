@@ -6,28 +6,30 @@ import { UserAdmin } from "./UserAdmin";
 
 export const dynamic = "force-dynamic";
 
-export default async function UsersPage() {
-  const actor = await requirePageActor("user:admin");
+async function loadUsers() {
   const db = await prisma();
   const users = await db.user.findMany({ select: publicUserSelect, orderBy: { username: "asc" } });
   const now = Date.now();
+  return users.map((u) => ({
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    disabled: u.disabled,
+    locked: !!u.lockedUntil && u.lockedUntil.getTime() > now,
+    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+  }));
+}
+
+export default async function UsersPage() {
+  const actor = await requirePageActor("user:admin");
+  const users = await loadUsers();
   return (
     <>
       <TopBar actor={actor} />
       <main>
         <h1>Users</h1>
-        <UserAdmin
-          selfId={actor.userId}
-          users={users.map((u) => ({
-            id: u.id,
-            username: u.username,
-            displayName: u.displayName,
-            role: u.role,
-            disabled: u.disabled,
-            locked: !!u.lockedUntil && u.lockedUntil.getTime() > now,
-            lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
-          }))}
-        />
+        <UserAdmin selfId={actor.userId} users={users} />
       </main>
     </>
   );
