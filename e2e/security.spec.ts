@@ -19,7 +19,7 @@ test.describe("security headers", () => {
     expect(csp).toContain("object-src 'none'");
     expect(h["x-content-type-options"]).toBe("nosniff");
     expect(h["x-frame-options"]).toBe("DENY");
-    expect(h["referrer-policy"]).toBe("no-referrer");
+    expect(h["referrer-policy"]).toBe("same-origin");
     expect(h["permissions-policy"]).toContain("camera=()");
     expect(h["strict-transport-security"]).toBeUndefined(); // plain http here: no HSTS
     // every script element carries this response's nonce
@@ -91,6 +91,33 @@ test.describe("sign-in", () => {
     expect((await res.json()).error.code).toBe("csrf_failed");
     await page.goto("/patients");
     await expect(page).toHaveURL(/\/patients$/); // still signed in
+  });
+});
+
+test.describe("sign-out", () => {
+  test("the Sign out button in the top bar ends the session", async ({ page }) => {
+    await loginAs(page, "clinician", { next: "/patients" });
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login\?signedOut=1$/);
+    await page.goto("/patients");
+    await expect(page).toHaveURL(/\/login\?next=%2Fpatients$/);
+  });
+
+  test("sign out everywhere ends the sessions in other browsers too", async ({ browser }) => {
+    const [a, b] = [await browser.newContext(), await browser.newContext()];
+    const [pa, pb] = [await a.newPage(), await b.newPage()];
+    await loginAs(pa, "clinician", { next: "/patients" });
+    await loginAs(pb, "clinician", { next: "/patients" });
+    const status = await pa.evaluate(async () => {
+      const m = document.cookie.split("; ").find((c) => c.startsWith("fcds_csrf="));
+      const r = await fetch("/api/auth/logout-everywhere", { method: "POST", headers: { "x-csrf-token": m ? decodeURIComponent(m.slice(10)) : "" } });
+      return r.status;
+    });
+    expect(status).toBe(200);
+    await pb.goto("/patients");
+    await expect(pb).toHaveURL(/\/login\?next=%2Fpatients$/);
+    await a.close();
+    await b.close();
   });
 });
 

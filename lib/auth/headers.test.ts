@@ -23,7 +23,7 @@ describe("security headers", () => {
     expect(securityHeaders("x", true)["strict-transport-security"]).toMatch(/max-age=\d+/);
     const h = securityHeaders("x", false);
     expect(h["x-content-type-options"]).toBe("nosniff");
-    expect(h["referrer-policy"]).toBe("no-referrer");
+    expect(h["referrer-policy"]).toBe("same-origin");
     expect(h["permissions-policy"]).toContain("camera=()");
     expect(isTls("https", "http:")).toBe(true);
     expect(isTls(null, "https:")).toBe(true);

@@ -33,7 +33,10 @@ export function securityHeaders(csp: string, tls: boolean): Record<string, strin
     "content-security-policy": csp,
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on same-origin
+    // form posts, which the CSRF origin check must refuse. Cross-origin requests get no referrer
+    // (URLs carry patient ids).
+    "referrer-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
