@@ -11,6 +11,12 @@ import { transferSyntaxInfo } from "@/lib/dicom/transfer-syntax";
 
 export type ColumnType = "string" | "int32" | "double";
 export type Cell = string | number | null;
+/**
+ * CSV fast path: a run of embedding cells already written as CSV text (the stored JSON array's
+ * numbers, comma-separated, exactly as the database holds them — no parse, no re-format).
+ */
+export type RawCsv = { csv: string };
+export type OutCell = Cell | RawCsv;
 
 export type ColumnSpec = {
   name: string;
@@ -149,12 +155,31 @@ function parseVector(text: string | null, dims: number, part: string): number[] 
   return v as number[];
 }
 
-/** Turns a source row into cells, in column order. Nothing identifying is read from the source row. */
-export function makeRowEncoder(shape: CohortShape, groups: readonly ColumnGroup[]) {
+const NUMERIC_LIST = /^\[[-+0-9.eE, ]*\]$/;
+
+/**
+ * `[0.1, -2.5e-7, 3]` → `0.1,-2.5e-7,3` padded with empty fields to `dims`; null when the text is
+ * not a plain list of numbers (then the caller takes the parsing path).
+ */
+export function embeddingCsv(text: string | null, dims: number, part: string): string | null {
+  if (!text || text === "null") return dims ? ",".repeat(dims - 1) : "";
+  if (!NUMERIC_LIST.test(text)) return null;
+  const body = text.slice(1, -1).replace(/ /g, "");
+  let n = body ? 1 : 0;
+  for (let i = body.indexOf(","); i >= 0; i = body.indexOf(",", i + 1)) n++;
+  if (n > dims) throw new Error(`an assessment's ${part} embedding has ${n} dimensions, more than the ${dims} its model declares`);
+  return n === 0 ? ",".repeat(Math.max(0, dims - 1)) : body + ",".repeat(dims - n);
+}
+
+/**
+ * Turns a source row into cells, in column order. Nothing identifying is read from the source row.
+ * With `rawCsv`, each embedding block is one RawCsv cell (CSV writer only).
+ */
+export function makeRowEncoder(shape: CohortShape, groups: readonly ColumnGroup[], opts: { rawCsv?: boolean } = {}) {
   const want = new Set(groups);
   const parts = EMBEDDING_PARTS.filter((p) => want.has(`${p}_embedding`));
-  return (r: SourceRow, ctx: RowContext): Cell[] => {
-    const out: Cell[] = [ctx.rowKey(r.id), ctx.pseudonym(r.patientId), r.modelName, r.modelVersion, r.strategy, r.sex, Math.min(90, r.age), r.year];
+  return (r: SourceRow, ctx: RowContext): OutCell[] => {
+    const out: OutCell[] = [ctx.rowKey(r.id), ctx.pseudonym(r.patientId), r.modelName, r.modelVersion, r.strategy, r.sex, Math.min(90, r.age), r.year];
     if (want.has("scan")) {
       const a = applyBasicProfile({ Modality: r.modality, BodyPartExamined: r.bodyPart, Rows: r.rows, Columns: r.columns, NumberOfFrames: r.frames, PhotometricInterpretation: r.photometric, TransferSyntaxUID: r.transferSyntax });
       const ts = a.TransferSyntaxUID ? transferSyntaxInfo(String(a.TransferSyntaxUID)).name : null;
@@ -169,7 +194,15 @@ export function makeRowEncoder(shape: CohortShape, groups: readonly ColumnGroup[
     if (want.has("labels")) out.push(...outcomeLabels(rec?.conditions ?? [], r.asOf, ctx.today));
     for (const part of parts) {
       const dims = shape.dims[part];
-      const v = parseVector(part === "image" ? r.embImage : part === "tabular" ? r.embTabular : r.embFused, dims, part);
+      const text = part === "image" ? r.embImage : part === "tabular" ? r.embTabular : r.embFused;
+      if (opts.rawCsv && dims) {
+        const csv = embeddingCsv(text, dims, part);
+        if (csv !== null) {
+          out.push({ csv });
+          continue;
+        }
+      }
+      const v = parseVector(text, dims, part);
       for (let i = 0; i < dims; i++) out.push(v ? num(v[i]) : null);
     }
     return out;

@@ -62,8 +62,9 @@ export async function countCohort(db: Queryable, f: ExportFilters): Promise<{ as
 }
 
 /**
- * Count, models, heads and embedding sizes. Heads and sizes are read from one finished assessment
- * per model version (a model version has one architecture), not from every row.
+ * Count, models, heads and embedding sizes. Heads and sizes are read from a few finished
+ * assessments per model version and strategy (one architecture each), not from every row; a row
+ * with more dimensions than that stops the export with an error rather than losing values.
  */
 export async function cohortShape(db: Queryable, f: ExportFilters): Promise<CohortShape> {
   const w = whereClause(f);
@@ -76,25 +77,27 @@ export async function cohortShape(db: Queryable, f: ExportFilters): Promise<Coho
   ]);
   const heads = new Set<string>();
   const dims = { image: 0, tabular: 0, fused: 0 };
-  const seen = new Set<string>();
-  for (const m of models) {
-    const key = `${m.name}\u0000${m.version}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const [s] = await db.$queryRawUnsafe<{ heads: string[] | null; image: number | null; tabular: number | null; fused: number | null }[]>(
-      `SELECT (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(CASE WHEN jsonb_typeof(scores) = 'object' THEN scores ELSE '{}'::jsonb END) k) AS heads,
-              CASE WHEN jsonb_typeof(embeddings->'image') = 'array' THEN jsonb_array_length(embeddings->'image') END AS image,
-              CASE WHEN jsonb_typeof(embeddings->'tabular') = 'array' THEN jsonb_array_length(embeddings->'tabular') END AS tabular,
-              CASE WHEN jsonb_typeof(embeddings->'fused') = 'array' THEN jsonb_array_length(embeddings->'fused') END AS fused
-         FROM "Assessment" WHERE "modelName" = $1 AND "modelVersion" = $2 AND status = 'done'
-         ORDER BY (embeddings->'image') IS NULL LIMIT 1`,
-      m.name,
-      m.version,
-    );
-    for (const h of s?.heads ?? []) heads.add(h);
-    dims.image = Math.max(dims.image, Number(s?.image ?? 0));
-    dims.tabular = Math.max(dims.tabular, Number(s?.tabular ?? 0));
-    dims.fused = Math.max(dims.fused, Number(s?.fused ?? 0));
+  // a few finished rows per (model, version, strategy): index lookups, no scan of the cohort
+  const samples = await Promise.all(
+    models.map((m) =>
+      db.$queryRawUnsafe<{ heads: string[] | null; image: number | null; tabular: number | null; fused: number | null }[]>(
+        `SELECT (SELECT array_agg(DISTINCT k) FROM jsonb_object_keys(CASE WHEN jsonb_typeof(t.scores) = 'object' THEN t.scores ELSE '{}'::jsonb END) k) AS heads,
+                CASE WHEN jsonb_typeof(t.embeddings->'image') = 'array' THEN jsonb_array_length(t.embeddings->'image') END AS image,
+                CASE WHEN jsonb_typeof(t.embeddings->'tabular') = 'array' THEN jsonb_array_length(t.embeddings->'tabular') END AS tabular,
+                CASE WHEN jsonb_typeof(t.embeddings->'fused') = 'array' THEN jsonb_array_length(t.embeddings->'fused') END AS fused
+           FROM (SELECT scores, embeddings FROM "Assessment"
+                  WHERE "modelName" = $1 AND "modelVersion" = $2 AND strategy::text = $3 AND status = 'done' LIMIT 5) t`,
+        m.name,
+        m.version,
+        m.strategy,
+      ),
+    ),
+  );
+  for (const s of samples.flat()) {
+    for (const h of s.heads ?? []) heads.add(h);
+    dims.image = Math.max(dims.image, Number(s.image ?? 0));
+    dims.tabular = Math.max(dims.tabular, Number(s.tabular ?? 0));
+    dims.fused = Math.max(dims.fused, Number(s.fused ?? 0));
   }
   return {
     rows: counts.assessments,

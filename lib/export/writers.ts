@@ -10,23 +10,26 @@
  *           Typed columns: string → BYTE_ARRAY UTF8, int32 → INT32, double → DOUBLE, all optional.
  */
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
-import type { ColumnSpec, Cell } from "./columns";
+import type { ColumnSpec, Cell, OutCell } from "./columns";
 import type { ExportFormat } from "./query";
 
 export interface ExportWriter {
   readonly contentType: string;
   readonly extension: string;
   start(): Uint8Array[];
-  write(rows: Cell[][]): Uint8Array[];
+  /** rows of cells in column order (RawCsv cells only for the CSV writer) */
+  write(rows: OutCell[][]): Uint8Array[];
   finish(): Uint8Array[];
 }
 
 const utf8 = new TextEncoder();
 
-function csvField(v: Cell): string {
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+function csvField(v: OutCell): string {
   if (v === null) return "";
-  if (typeof v === "number") return String(v);
-  return /[",\r\n]|^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  if (typeof v === "number") return "" + v;
+  if (typeof v === "object") return v.csv;
+  return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 export function csvWriter(columns: ColumnSpec[], opts: { header: boolean }): ExportWriter {
@@ -37,8 +40,8 @@ export function csvWriter(columns: ColumnSpec[], opts: { header: boolean }): Exp
     write(rows) {
       let s = "";
       for (const r of rows) {
-        let line = "";
-        for (let i = 0; i < r.length; i++) line += (i ? "," : "") + csvField(r[i]);
+        let line = csvField(r[0]);
+        for (let i = 1; i < r.length; i++) line += "," + csvField(r[i]);
         s += line + "\n";
       }
       return s ? [utf8.encode(s)] : [];
@@ -58,7 +61,7 @@ export function ndjsonWriter(columns: ColumnSpec[]): ExportWriter {
       for (const r of rows) {
         let line = "";
         for (let i = 0; i < r.length; i++) {
-          const v = r[i];
+          const v = r[i] as Cell;
           line += keys[i] + (v === null ? "null" : typeof v === "number" ? (Number.isFinite(v) ? String(v) : "null") : JSON.stringify(v));
         }
         s += (line || "{") + "}\n";
@@ -105,15 +108,29 @@ export function parquetWriter(columns: ColumnSpec[], opts: { rowGroupSize?: numb
   const pw = new ParquetWriter({ writer: out, schema: schema as never, codec: "SNAPPY", kvMetadata: opts.kvMetadata, createdBy: "fusion-cds research export (hyparquet-writer 0.17)" });
   // near-random doubles (embeddings, scores) neither dictionary-encode nor compress: PLAIN, raw
   const plainRaw = columns.map((c) => c.type === "double" || c.name === "row_key" || c.name === "patient_pseudonym");
+  // doubles buffer in Float64Arrays (no boxed numbers for the GC to chase); a column chunk that
+  // has nulls is handed over as a plain array with nulls at flush time
+  const isDouble = columns.map((c) => c.type === "double");
+  const dbl: (Float64Array | null)[] = columns.map((c) => (c.type === "double" ? new Float64Array(rowGroupSize) : null));
+  const nullRows: (number[] | null)[] = columns.map(() => null);
   let buf: Cell[][] = columns.map(() => []);
   let n = 0;
   const flushGroup = () => {
     if (!n) return;
-    const columnData = columns.map((c, j) => ({
-      name: c.name,
-      data: buf[j],
-      ...(plainRaw[j] ? { encoding: "PLAIN" as const, codec: "UNCOMPRESSED" as const } : {}),
-    }));
+    const columnData = columns.map((c, j) => {
+      let data: ArrayLike<Cell> | Float64Array = buf[j];
+      if (isDouble[j]) {
+        const arr = dbl[j]!.slice(0, n);
+        const nulls = nullRows[j];
+        if (nulls) {
+          const withNulls: (number | null)[] = Array.from(arr);
+          for (const i of nulls) withNulls[i] = null;
+          data = withNulls;
+        } else data = arr;
+        nullRows[j] = null;
+      }
+      return { name: c.name, data, ...(plainRaw[j] ? { encoding: "PLAIN" as const, codec: "UNCOMPRESSED" as const } : {}) };
+    });
     pw.write({ columnData: columnData as never, rowGroupSize: n });
     buf = columns.map(() => []);
     n = 0;
@@ -125,7 +142,13 @@ export function parquetWriter(columns: ColumnSpec[], opts: { rowGroupSize?: numb
     write(rows) {
       const res: Uint8Array[] = [];
       for (const r of rows) {
-        for (let j = 0; j < r.length; j++) buf[j].push(r[j]);
+        for (let j = 0; j < r.length; j++) {
+          const v = r[j] as Cell;
+          if (isDouble[j]) {
+            if (typeof v === "number") dbl[j]![n] = v;
+            else (nullRows[j] ??= []).push(n);
+          } else buf[j].push(v);
+        }
         if (++n >= rowGroupSize) {
           flushGroup();
           res.push(...out.take());

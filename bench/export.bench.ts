@@ -1,0 +1,135 @@
+// npm run bench:export [-- --rows 100000 --patients 20000 --runs 3 --formats csv,parquet,ndjson]
+//
+// Research export throughput on a throwaway PostgreSQL database (freshPostgres): seeds synthetic
+// patients (with coded history, family history and diet) and finished assessments with scores and
+// image / tabular / fused embeddings directly in SQL (INSERT … SELECT generate_series — seconds for
+// 100k rows), then streams the export through lib/export exactly as GET /api/export does and
+// reads the bytes away. Prints median / p95 per format for two column sets:
+//   spec  — the issue's target: row ids, demographics, scores and the 64-d fused embedding
+//   all   — every column group: + tabular features (needs each page's records), scan, labels,
+//           image and tabular embeddings
+// Targets: ≥ 20k rows/s for CSV and Parquet, peak RSS ≤ 300 MB, first byte ≤ 500 ms.
+import { parseArgs } from "node:util";
+import { freshPostgres } from "@/test/support/engines";
+import { parseOrThrow } from "@/lib/domain/validate";
+import { ExportQuery } from "@/lib/export/query";
+import { openExport } from "@/lib/export/stream";
+import { machine, summarize } from "./stats";
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: "string", default: "100000" },
+    patients: { type: "string", default: "20000" },
+    runs: { type: "string", default: "3" },
+    formats: { type: "string", default: "csv,parquet,ndjson" },
+    sets: { type: "string", default: "spec,all" },
+  },
+});
+const ROWS = Number(values.rows);
+const PATIENTS = Number(values.patients);
+const RUNS = Number(values.runs);
+const DIMS = { image: 64, tabular: 32, fused: 64 };
+
+let peakRss = 0;
+const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+const timer = setInterval(sample, 20);
+
+const eng = await freshPostgres("fcds_bench_export");
+try {
+  const t0 = performance.now();
+  const q = (sql: string) => eng.prisma.$executeRawUnsafe(sql);
+  await q(`INSERT INTO "Patient" (id, mrn, "givenName", "familyName", "birthDate", sex, "updatedAt")
+    SELECT gen_random_uuid(), 'BENCH-' || i, 'Given' || i, 'Family' || i, date '1930-01-01' + (random() * 20000)::int,
+           (ARRAY['female','male'])[1 + (i % 2)]::"Sex", now()
+    FROM generate_series(1, ${PATIENTS}) i`);
+  await q(`INSERT INTO "Condition" (id, "patientId", "codeSystem", code, display, "onsetDate", status, "updatedAt")
+    SELECT gen_random_uuid(), p.id, 'ICD10', (ARRAY['I10','E11.9','E78.5','J44.9','F17.210','I25.10','K21.9'])[1 + (random() * 6)::int], 'x',
+           date '2000-01-01' + (random() * 8000)::int, 'active', now()
+    FROM "Patient" p, generate_series(1, 3) k WHERE random() < 0.6`);
+  await q(`INSERT INTO "FamilyHistory" (id, "patientId", relationship, "codeSystem", code, display, "ageAtOnset", "updatedAt")
+    SELECT gen_random_uuid(), p.id, 'mother', 'ICD10', (ARRAY['C34.90','I25.10','E11.9'])[1 + (random() * 2)::int], 'x', 40 + (random() * 40)::int, now()
+    FROM "Patient" p WHERE random() < 0.4`);
+  await q(`INSERT INTO "DietRecord" (id, "patientId", "recordedOn", method, "energyKcal", "sodiumMg", "sugarsG", "saturatedFatG", "fibreG", "fruitVegServings", "redMeatServings", "alcoholUnits", "updatedAt")
+    SELECT gen_random_uuid(), p.id, date '2024-01-01' + (random() * 600)::int, 'ffq', 2000 + random() * 500, 3000 + random() * 900, 80 + random() * 20,
+           25 + random() * 8, 20 + random() * 6, 4 + random() * 2, 1 + random(), random() * 3, now()
+    FROM "Patient" p, generate_series(1, 2) k`);
+  await q(`CREATE TEMP TABLE pids AS SELECT row_number() OVER () AS n, id FROM "Patient"`);
+  await q(`INSERT INTO "Assessment" (id, "patientId", "modelName", "modelVersion", strategy, status, scores, embeddings, "createdAt", "completedAt")
+    SELECT gen_random_uuid(), pids.id, 'fusion-joint', '1.0.0', 'joint', 'done',
+      jsonb_build_object(
+        'lung_cancer_2y', jsonb_build_object('probability', r1, 'interval', jsonb_build_array(r1 * 0.8, LEAST(1, r1 * 1.2)), 'category', CASE WHEN r1 > 0.2 THEN 'high' ELSE 'low' END),
+        'mace_5y', jsonb_build_object('probability', r2, 'interval', jsonb_build_array(r2 * 0.8, LEAST(1, r2 * 1.2)), 'category', CASE WHEN r2 > 0.2 THEN 'high' ELSE 'low' END)),
+      jsonb_build_object(
+        'image', (SELECT jsonb_agg(random() * 2 - 1) FROM generate_series(1, ${DIMS.image}) d WHERE g.i > 0),
+        'tabular', (SELECT jsonb_agg(random() * 2 - 1) FROM generate_series(1, ${DIMS.tabular}) d WHERE g.i > 0),
+        'fused', (SELECT jsonb_agg(random() * 2 - 1) FROM generate_series(1, ${DIMS.fused}) d WHERE g.i > 0)),
+      timestamptz '2025-01-01' + (random() * 600) * interval '1 day', now()
+    FROM (SELECT i, random() AS r1, random() AS r2 FROM generate_series(1, ${ROWS}) i) g
+    JOIN pids ON pids.n = 1 + (g.i % ${PATIENTS})`);
+  await q(`ANALYZE`);
+  console.log(`seeded ${PATIENTS} patients, ${ROWS} assessments (embeddings image ${DIMS.image}, tabular ${DIMS.tabular}, fused ${DIMS.fused}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const seedRss = process.memoryUsage().rss;
+
+  // warm up (Prisma's query compiler, JIT) as a running server would be
+  for (const format of ["csv", "parquet"]) {
+    const w = await openExport(parseOrThrow(ExportQuery, { format, limit: "2000" }), { db: eng.prisma, actor: null, username: "bench", request: { clientAddress: null, userAgent: "bench", source: "bench" } });
+    await new Response(w.stream).arrayBuffer();
+  }
+  const sets: Record<string, string> = { spec: "scores,fused_embedding", all: "features,scan,scores,labels,image_embedding,tabular_embedding,fused_embedding" };
+  console.log(`\nresearch export — ${machine()}`);
+  console.log(`rows ${ROWS}, runs ${RUNS} per format; RSS at start ${(seedRss / 2 ** 20).toFixed(0)} MB\n`);
+  console.log("set   format   columns  MB/run   first byte med/p95 (ms)   first rows (ms)   total med/p95 (s)   rows/s (median)   peak RSS (MB)");
+  const results: string[] = [];
+  for (const set of values.sets.split(",")) {
+    for (const format of values.formats.split(",")) {
+      const first: number[] = [];
+      const firstRows: number[] = [];
+      const totals: number[] = [];
+      let size = 0;
+      let cols = 0;
+      peakRss = 0;
+      for (let r = 0; r < RUNS; r++) {
+        const s = performance.now();
+        const x = await openExport(parseOrThrow(ExportQuery, { format, columns: sets[set] }), {
+          db: eng.prisma,
+          actor: null,
+          username: "bench",
+          request: { clientAddress: null, userAgent: "bench", source: "bench" },
+        });
+        cols = x.columns.length;
+        const reader = x.stream.getReader();
+        let bytes = 0;
+        let tFirst = -1;
+        let tFirstRows = -1;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          if (tFirst < 0) tFirst = performance.now() - s;
+          bytes += value.byteLength;
+          // "first rows": first chunk past the CSV header / Parquet magic
+          if (tFirstRows < 0 && bytes > 4096) tFirstRows = performance.now() - s;
+        }
+        const summary = await x.done;
+        if (summary.rows !== ROWS) throw new Error(`expected ${ROWS} rows, got ${summary.rows}`);
+        totals.push(performance.now() - s);
+        first.push(tFirst);
+        firstRows.push(tFirstRows);
+        size = bytes;
+        sample();
+      }
+      const t = summarize(totals);
+      const f = summarize(first);
+      const fr = summarize(firstRows);
+      const line =
+        `${set.padEnd(5)} ${format.padEnd(8)} ${String(cols).padStart(7)}  ${(size / 2 ** 20).toFixed(1).padStart(6)}   ` +
+        `${f.median.toFixed(0).padStart(8)} / ${f.p95.toFixed(0).padEnd(10)}   ${fr.median.toFixed(0).padStart(10)}        ` +
+        `${(t.median / 1000).toFixed(2)} / ${(t.p95 / 1000).toFixed(2)}        ${Math.round(ROWS / (t.median / 1000)).toString().padStart(8)}          ${(peakRss / 2 ** 20).toFixed(0)}`;
+      console.log(line);
+      results.push(line);
+    }
+  }
+  console.log(`\nreproduce: npm run bench:export -- --rows ${ROWS} --patients ${PATIENTS} --runs ${RUNS}   (PostgreSQL at TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)`);
+} finally {
+  clearInterval(timer);
+  await eng.drop();
+}
