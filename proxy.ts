@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { PUBLIC_PAGES, contentSecurityPolicy, isTls, securityHeaders } from "@/lib/auth/headers";
-import { SESSION_COOKIE } from "@/lib/auth/constants";
+import { SESSION_COOKIE_NAMES } from "@/lib/auth/constants";
 
 /**
  * Runs before every page and API request (Next 16's renamed middleware):
@@ -28,7 +28,7 @@ export function proxy(req: NextRequest) {
 
   const isPublicPage = PUBLIC_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
   const isAsset = /\.[a-z0-9]{2,5}$/i.test(pathname);
-  if (!api && !isPublicPage && !isAsset && !req.cookies.get(SESSION_COOKIE)?.value) {
+  if (!api && !isPublicPage && !isAsset && !SESSION_COOKIE_NAMES.some((n) => req.cookies.get(n)?.value)) {
     const url = req.nextUrl.clone();
     url.pathname = "/login";
     url.search = `?next=${encodeURIComponent(pathname + search)}`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { clearedSessionCookies, isSecureRequest, sessionCookies } from "./cookies";
 import { safeNextPath } from "./http";
+import { readSessionCookie } from "./session-token";
 
 describe("session cookies", () => {
   it("session cookie is httpOnly, SameSite, Path=/, Secure only on TLS", () => {
@@ -13,7 +14,14 @@ describe("session cookies", () => {
     expect(s).not.toContain("Secure");
     expect(c).toMatch(/^fcds_csrf=csrf; /);
     expect(c).not.toContain("HttpOnly");
-    expect(sessionCookies("t", "c", 1, true).every((x) => x.endsWith("; Secure") || x.includes("; Secure"))).toBe(true);
+    const tls = sessionCookies("t", "c", 1, true);
+    expect(tls.every((x) => x.includes("; Secure"))).toBe(true);
+    expect(tls[0]).toMatch(/^__Host-fcds_session=t; Path=\/; /); // __Host-: Secure, Path=/, no Domain
+    expect(tls.join()).not.toContain("Domain=");
+    expect(clearedSessionCookies(true).map((x) => x.split("=")[0])).toEqual(["fcds_session", "__Host-fcds_session", "fcds_csrf"]);
+    expect(readSessionCookie("a=1; __Host-fcds_session=sec; fcds_session=plain")).toBe("sec");
+    expect(readSessionCookie("fcds_session=plain")).toBe("plain");
+    expect(readSessionCookie("other=1")).toBeNull();
     expect(clearedSessionCookies(false).every((x) => x.includes("Max-Age=0"))).toBe(true);
   });
   it("detects TLS from the URL or X-Forwarded-Proto", () => {

@@ -1,5 +1,5 @@
 import { CSRF_COOKIE } from "./csrf";
-import { SESSION_COOKIE } from "./session-token";
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from "./constants";
 
 /** TLS as the client sees it: the URL scheme, or X-Forwarded-Proto from the reverse proxy. */
 export function isSecureRequest(req: Request): boolean {
@@ -24,7 +24,7 @@ export function serializeCookie(name: string, value: string, o: CookieOpts): str
  */
 export function sessionCookies(token: string, csrfToken: string, maxAgeSeconds: number, secure: boolean): string[] {
   return [
-    serializeCookie(SESSION_COOKIE, token, { secure, httpOnly: true, maxAgeSeconds }),
+    serializeCookie(secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE, token, { secure, httpOnly: true, maxAgeSeconds }),
     serializeCookie(CSRF_COOKIE, csrfToken, { secure, httpOnly: false, maxAgeSeconds }),
   ];
 }
@@ -32,6 +32,7 @@ export function sessionCookies(token: string, csrfToken: string, maxAgeSeconds: 
 export function clearedSessionCookies(secure: boolean): string[] {
   return [
     serializeCookie(SESSION_COOKIE, "", { secure, httpOnly: true, maxAgeSeconds: 0 }),
+    ...(secure ? [serializeCookie(SECURE_SESSION_COOKIE, "", { secure, httpOnly: true, maxAgeSeconds: 0 })] : []),
     serializeCookie(CSRF_COOKIE, "", { secure, httpOnly: false, maxAgeSeconds: 0 }),
   ];
 }

@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db/client";
 import type { Actor } from "./actor";
 import { roleMay, type Permission } from "./permissions";
 import { resolveSession, type ResolvedSession } from "./sessions";
-import { SESSION_COOKIE, readCookie } from "./session-token";
+import { readSessionCookie } from "./session-token";
 
 /**
  * Resolves the session cookie to an Actor, or null when absent, unknown, revoked, expired (idle or
@@ -15,7 +15,7 @@ export async function actorFromToken(token: string | null | undefined): Promise<
 }
 
 export function sessionTokenFrom(req: Request): string | null {
-  return readCookie(req.headers.get("cookie"), SESSION_COOKIE);
+  return readSessionCookie(req.headers.get("cookie"));
 }
 
 /** Throws 401 without an actor, 403 when the role lacks the permission. */

@@ -7,14 +7,15 @@ import { audit } from "./audit";
 import { actorFromToken, authorize } from "./guard";
 import { roleMay, type Permission } from "./permissions";
 import type { ResolvedSession } from "./sessions";
-import { SESSION_COOKIE } from "./session-token";
+import { SESSION_COOKIE_NAMES } from "./constants";
 
 /** Header proxy.ts sets on every page request: the path + query the browser asked for. */
 export const PATH_HEADER = "x-fcds-path";
 
 /** The signed-in actor of the current page / server action request, or null. */
 export async function getPageActor(): Promise<ResolvedSession | null> {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  const jar = await cookies();
+  const token = SESSION_COOKIE_NAMES.map((n) => jar.get(n)?.value).find(Boolean);
   return actorFromToken(token);
 }
 

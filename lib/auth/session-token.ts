@@ -1,6 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
 
-export { SESSION_COOKIE } from "./constants";
+import { SESSION_COOKIE_NAMES } from "./constants";
+
+export { SESSION_COOKIE, SECURE_SESSION_COOKIE } from "./constants";
+
+/** The session token from a Cookie header (the __Host- cookie wins when both are present). */
+export function readSessionCookie(header: string | null): string | null {
+  for (const name of SESSION_COOKIE_NAMES) {
+    const v = readCookie(header, name);
+    if (v) return v;
+  }
+  return null;
+}
 
 /** 256-bit random token for the cookie; only its hash is stored. */
 export function newSessionToken(): string {

@@ -89,7 +89,13 @@ describe("sign-in", () => {
     const u = await fx.makeUser(db, "researcher", "signin.tls");
     const res = await login(loginReq(u.username, u.password, { "x-forwarded-proto": "https" }), noParams);
     expect(res.status).toBe(200);
-    expect(res.headers.getSetCookie().every((c) => c.includes("; Secure"))).toBe(true);
+    const set = res.headers.getSetCookie();
+    expect(set.every((c) => c.includes("; Secure"))).toBe(true);
+    const token = set[0].match(/^__Host-fcds_session=([^;]+)/)?.[1];
+    expect(token).toBeTruthy();
+    // the __Host- cookie authenticates
+    const me = await session(new Request("https://localhost:3000/api/auth/session", { headers: { cookie: `__Host-fcds_session=${token}` } }), noParams);
+    expect(me.status).toBe(200);
   });
 
   it("wrong password and unknown user: same 401, no cookie, audited as failures", async () => {
