@@ -105,6 +105,11 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
       await audit(db, { ...who, action: "export.create", entityType: "Export", outcome: complete ? "success" : "failure", details: { ...auditDetails, rows, bytes, sha256: summary.sha256, complete, error: error ?? null, durationMs: summary.durationMs } });
     } catch (e) {
       console.error("[export] could not write the export audit row:", (e as Error).message);
+      // an export the audit trail does not hold must not complete: the client sees a broken download
+      if (complete) {
+        resolveDone({ ...summary, complete: false, error: "audit write failed" });
+        throw new Error("The export could not be recorded in the audit trail, so it was not completed.");
+      }
     }
     resolveDone(summary);
   };
@@ -144,8 +149,9 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
           for (;;) {
             if (exhausted || remaining <= 0) {
               emit(writer.finish());
-              controller.close();
+              // the audit row (with the final hash) is written before the client sees the end
               await finalize(true);
+              controller.close();
               return;
             }
             const page = await (prefetch ?? next(cursor));
@@ -166,7 +172,7 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
           }
         } catch (e) {
           controller.error(e);
-          await finalize(false, (e as Error).message);
+          await finalize(false, (e as Error).message).catch(() => undefined);
         }
       },
       async cancel(reason) {

@@ -81,12 +81,17 @@ describe.each(engines)("research export on %s", (_name, make) => {
     expect(typeOf.fused_emb_000).toBe("DOUBLE");
     expect(typeOf.patient_pseudonym).toBe("VARCHAR");
 
-    const asCsv = (v: unknown) => (v === null || v === undefined ? "" : typeof v === "bigint" ? String(v) : String(v));
+    // strings and integers textually; doubles as numbers (CSV writes stored decimals, e.g. 0.000000001 for 1e-9)
+    const same = (v: unknown, text: string, type: string) =>
+      v === null || v === undefined ? text === "" : type === "double" ? text !== "" && Number(text) === Number(v) : String(v) === text;
+    let compared = 0;
     for (let i = 0; i < rows.length; i++)
       for (const c of cols) {
-        expect(asCsv(duckRows[i][c.name]), `duckdb row ${i} ${c.name}`).toBe(rows[i][c.name]);
-        expect(asCsv(hyRows[i][c.name]), `hyparquet row ${i} ${c.name}`).toBe(rows[i][c.name]);
+        expect(same(duckRows[i][c.name], rows[i][c.name], c.type), `duckdb row ${i} ${c.name}: ${String(duckRows[i][c.name])} vs ${rows[i][c.name]}`).toBe(true);
+        expect(same(hyRows[i][c.name], rows[i][c.name], c.type), `hyparquet row ${i} ${c.name}: ${String(hyRows[i][c.name])} vs ${rows[i][c.name]}`).toBe(true);
+        compared++;
       }
+    expect(compared).toBe(rows.length * cols.length);
     // the stored embedding comes out exactly
     const byId = new Map(fx.assessments.map((a) => [a.id, a]));
     const pseudo = pseudoOf(SECRET_A);
@@ -104,7 +109,11 @@ describe.each(engines)("research export on %s", (_name, make) => {
     const csv = csvRows((await run({ format: "csv" })).body);
     const nd = (await run({ format: "ndjson" })).body.toString("utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(nd.length).toBe(csv.length);
-    for (let i = 0; i < nd.length; i++) for (const [k, v] of Object.entries(nd[i])) expect(v === null ? "" : String(v)).toBe(csv[i][k]);
+    for (let i = 0; i < nd.length; i++)
+      for (const [k, v] of Object.entries(nd[i])) {
+        if (typeof v === "number" && csv[i][k] !== "") expect(Number(csv[i][k])).toBe(v);
+        else expect(v === null ? "" : String(v)).toBe(csv[i][k]);
+      }
   });
 
   it("no exported byte holds a seeded name, MRN, birth date or DICOM UID (all formats, all columns)", async () => {

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { DEV_EXPORT_SECRET, deriveKeys, exportKeys, patientPseudonym, rowKeyCodec } from "./pseudonym";
+
+const id = "5f0c6a1e-8d3b-4e7a-9c1f-2b6d8e0a4c21";
+
+describe("export pseudonyms", () => {
+  it("same secret → same pseudonym; different secret → different; not the id", () => {
+    const a = patientPseudonym(deriveKeys("x".repeat(32)), id);
+    expect(patientPseudonym(deriveKeys("x".repeat(32)), id)).toBe(a);
+    expect(patientPseudonym(deriveKeys("y".repeat(32)), id)).not.toBe(a);
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+    expect(a).not.toContain(id.replace(/-/g, "").slice(0, 8));
+    expect(patientPseudonym(deriveKeys("x".repeat(32)), id.toUpperCase())).toBe(a);
+  });
+
+  it("row keys round-trip with the secret and differ per secret", () => {
+    const c = rowKeyCodec(deriveKeys("k".repeat(40)));
+    const k = c.encode(id);
+    expect(k).toMatch(/^[0-9a-f]{32}$/);
+    expect(c.encode(id)).toBe(k); // one cipher, many rows: stable
+    expect(c.decode(k)).toBe(id);
+    expect(rowKeyCodec(deriveKeys("j".repeat(40))).encode(id)).not.toBe(k);
+    expect(() => c.decode("zz")).toThrow();
+  });
+
+  it("production refuses to run without a (long enough) secret; dev uses the documented default", () => {
+    expect(() => exportKeys({ NODE_ENV: "production" } as NodeJS.ProcessEnv)).toThrow(expect.objectContaining({ status: 503, code: "export_not_configured" }));
+    expect(() => exportKeys({ NODE_ENV: "production", FUSION_EXPORT_SECRET: "short" } as NodeJS.ProcessEnv)).toThrow(/shorter than 32/);
+    expect(exportKeys({ NODE_ENV: "production", FUSION_EXPORT_SECRET: "s".repeat(32) } as NodeJS.ProcessEnv).source).toBe("env");
+    const dev = exportKeys({ NODE_ENV: "development" } as NodeJS.ProcessEnv);
+    expect(dev.source).toBe("dev-default");
+    expect(dev.patientKey.equals(deriveKeys(DEV_EXPORT_SECRET).patientKey)).toBe(true);
+  });
+});
