@@ -24,6 +24,7 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/auth/logout": { POST: "session:self" },
   "/api/auth/logout-everywhere": { POST: "session:self" },
   "/api/auth/session": { GET: "session:self" },
+  "/api/auth/password": { POST: "session:self" },
 
   // identified patient records: clinicians only
   "/api/patients": { GET: "patient:read", POST: "patient:write" },
@@ -60,6 +61,7 @@ export const pageTable: Record<string, Rule> = {
   "/patients/[id]": "patient:read",
   "/login": "public",
   "/access-denied": "public",
+  "/account": "session:self",
   "/admin": "audit:read",
   "/admin/audit": "audit:read",
   "/admin/users": "user:admin",

@@ -81,3 +81,16 @@ export async function revokeAllSessions(db: Db, userId: string, now = new Date()
   const r = await db.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
   return r.count;
 }
+
+export type SessionSummary = { id: string; current: boolean; createdAt: Date; lastSeenAt: Date; expiresAt: Date; clientAddress: string | null; userAgent: string | null };
+
+/** The user's live sessions (not revoked, not past their absolute end), newest first. */
+export async function listActiveSessions(db: Db, userId: string, currentId: string | null, cfg: SecurityConfig = securityConfig(), now = new Date()): Promise<SessionSummary[]> {
+  const rows = await db.session.findMany({
+    where: { userId, revokedAt: null, expiresAt: { gt: now }, lastSeenAt: { gt: new Date(now.getTime() - cfg.idleTimeoutMs) } },
+    orderBy: { lastSeenAt: "desc" },
+    take: 50,
+    select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, clientAddress: true, userAgent: true },
+  });
+  return rows.map((r) => ({ ...r, current: r.id === currentId }));
+}

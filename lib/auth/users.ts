@@ -2,9 +2,13 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { ValidationError, ConflictError } from "@/lib/domain/errors";
 import { demoUsersAllowed } from "./config";
-import { checkPasswordPolicy, hashPassword } from "./password";
+import { AppError } from "@/lib/domain/errors";
+import type { Actor } from "./actor";
+import { checkPasswordPolicy, hashPassword, verifyPassword } from "./password";
+import { SlidingWindowLimiter } from "./rate-limit";
 
 type Db = Pick<PrismaClient, "user">;
+type DbWithSessions = Pick<PrismaClient, "user" | "session">;
 
 export const ROLES: readonly Role[] = ["clinician", "researcher", "admin"];
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$/;
@@ -69,15 +73,37 @@ export async function createUser(db: Db, input: NewUser): Promise<PublicUser> {
 }
 
 /** Sets a new password (policy-checked), clears lockout. Sessions are left to the caller to revoke. */
-export async function setPassword(db: Db, userId: string, password: string): Promise<void> {
+export async function setPassword(db: Db, userId: string, password: string, field = "password"): Promise<void> {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
   const issues = checkPasswordPolicy(password, { username: user.username, displayName: user.displayName });
   if (issues.length)
-    throw new ValidationError(`password: ${issues.map((i) => i.message).join("; ")}`, issues.map((i) => ({ path: "password", message: i.message })));
+    throw new ValidationError(`${field}: ${issues.map((i) => i.message).join("; ")}`, issues.map((i) => ({ path: field, message: i.message })));
   await db.user.update({
     where: { id: userId },
     data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date(), failedLogins: 0, lockedUntil: null },
   });
+}
+
+// Guesses at the current password through a stolen session: 5 per user per 15 minutes.
+const g = globalThis as unknown as { __fcdsPasswordChangeLimiter?: SlidingWindowLimiter };
+const changeLimiter = () => (g.__fcdsPasswordChangeLimiter ??= new SlidingWindowLimiter(5, 15 * 60_000));
+
+/**
+ * A signed-in user changes their own password (ASVS 2.1.5/2.1.6): the current password is
+ * required, the new one meets the policy and differs; every other session of the user ends.
+ */
+export async function changeOwnPassword(db: DbWithSessions, actor: Actor, current: string, next: string): Promise<{ revoked: number }> {
+  if (changeLimiter().isBlocked(actor.userId))
+    throw new AppError(429, "rate_limited", "Too many attempts with a wrong current password. Wait 15 minutes and try again.");
+  const user = await db.user.findUniqueOrThrow({ where: { id: actor.userId } });
+  if (!(await verifyPassword(user.passwordHash, current))) {
+    changeLimiter().hit(actor.userId);
+    throw ValidationError.field("currentPassword", "is not your current password");
+  }
+  if (current.normalize("NFKC") === next.normalize("NFKC")) throw ValidationError.field("newPassword", "must differ from the current password");
+  await setPassword(db, user.id, next, "newPassword");
+  const r = await db.session.updateMany({ where: { userId: user.id, revokedAt: null, NOT: { id: actor.sessionId } }, data: { revokedAt: new Date() } });
+  return { revoked: r.count };
 }
 
 /**

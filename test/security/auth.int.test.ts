@@ -22,6 +22,7 @@ let auditApi: Handler;
 let fhirApi: Handler;
 let usersApi: { GET: Handler; POST: Handler };
 let userPatch: Handler;
+let passwordApi: Handler;
 const noParams = { params: Promise.resolve({}) };
 
 let ipSeq = 0;
@@ -58,6 +59,7 @@ beforeAll(async () => {
   fhirApi = (await import("@/app/api/admin/audit/fhir/route")).GET;
   usersApi = await import("@/app/api/admin/users/route");
   userPatch = (await import("@/app/api/admin/users/[id]/route")).PATCH;
+  passwordApi = (await import("@/app/api/auth/password/route")).POST;
 });
 
 afterAll(async () => {
@@ -264,6 +266,39 @@ describe("sessions", () => {
     );
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/login?signedOut=1");
+  });
+});
+
+describe("own account", () => {
+  it("lists the user's active sessions, marking the current one", async () => {
+    const u = await fx.makeUser(db, "researcher");
+    const [a, b] = [await fx.sessionFor(db, u.id), await fx.sessionFor(db, u.id)];
+    await logout(fx.apiRequest("POST", "/api/auth/logout", { cred: b }), noParams);
+    const body = await (await session(fx.apiRequest("GET", "/api/auth/session", { cred: a }), noParams)).json();
+    expect(body.sessions).toHaveLength(1);
+    expect(body.sessions[0]).toMatchObject({ id: a.sessionId, current: true, clientAddress: "127.0.0.1" });
+  });
+
+  it("password change needs the current password, meets the policy, and ends the other sessions", async () => {
+    const u = await fx.makeUser(db, "clinician", "pw.change");
+    const [a, b] = [await fx.sessionFor(db, u.id), await fx.sessionFor(db, u.id)];
+    const call = (currentPassword: string, newPassword: string) =>
+      passwordApi(fx.apiRequest("POST", "/api/auth/password", { cred: a, body: { currentPassword, newPassword } }), noParams);
+    const wrong = await call("not my password", "a brand new passphrase");
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).error.details.issues[0].path).toBe("currentPassword");
+    const weak = await call(u.password, "password1234");
+    expect(weak.status).toBe(400);
+    expect((await weak.json()).error.details.issues[0].path).toBe("newPassword");
+    const ok = await call(u.password, "a brand new passphrase");
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).revokedOtherSessions).toBe(1);
+    expect((await session(fx.apiRequest("GET", "/api/auth/session", { cred: a }), noParams)).status).toBe(200);
+    expect((await session(fx.apiRequest("GET", "/api/auth/session", { cred: b }), noParams)).status).toBe(401);
+    expect((await login(loginReq(u.username, u.password), noParams)).status).toBe(401);
+    expect((await login(loginReq(u.username, "a brand new passphrase"), noParams)).status).toBe(200);
+    const audits = await db.auditEvent.findMany({ where: { action: "auth.password_change", userId: u.id }, orderBy: { id: "asc" } });
+    expect(audits.map((r) => r.outcome)).toEqual(["failure", "failure", "success"]);
   });
 });
 

@@ -1,0 +1,63 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/auth/constants";
+
+function csrf(): string {
+  const m = document.cookie.split("; ").find((c) => c.startsWith(`${CSRF_COOKIE}=`));
+  return m ? decodeURIComponent(m.slice(CSRF_COOKIE.length + 1)) : "";
+}
+
+export function PasswordForm() {
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    if (f.get("newPassword") !== f.get("repeat")) {
+      setMsg({ ok: false, text: "The new passwords differ." });
+      return;
+    }
+    setBusy(true);
+    setMsg(null);
+    const res = await fetch("/api/auth/password", {
+      method: "POST",
+      headers: { "content-type": "application/json", [CSRF_HEADER]: csrf() },
+      body: JSON.stringify({ currentPassword: f.get("currentPassword"), newPassword: f.get("newPassword") }),
+      credentials: "same-origin",
+    }).catch(() => null);
+    setBusy(false);
+    if (res?.ok) {
+      form.reset();
+      const b = (await res.json()) as { revokedOtherSessions: number };
+      setMsg({ ok: true, text: `Password changed. ${b.revokedOtherSessions} other session(s) were signed out.` });
+    } else {
+      const b = (await res?.json().catch(() => null)) as { error?: { message?: string } } | null;
+      setMsg({ ok: false, text: b?.error?.message ?? "The password could not be changed." });
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} style={{ display: "grid", gap: "0.6rem", maxWidth: "24rem" }}>
+      <label style={{ display: "grid" }}>
+        Current password <input name="currentPassword" type="password" autoComplete="current-password" required />
+      </label>
+      <label style={{ display: "grid" }}>
+        New password (at least 12 characters) <input name="newPassword" type="password" autoComplete="new-password" required minLength={12} />
+      </label>
+      <label style={{ display: "grid" }}>
+        Repeat the new password <input name="repeat" type="password" autoComplete="new-password" required minLength={12} />
+      </label>
+      {msg && (
+        <p className={msg.ok ? "notice" : "error-box"} role={msg.ok ? "status" : "alert"} style={{ margin: 0 }}>
+          {msg.text}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        Change password
+      </button>
+    </form>
+  );
+}
