@@ -4,7 +4,7 @@
  * format holds the exact stored value and a CSV reader needs no list parsing.
  */
 import type { ColumnGroup } from "./query";
-import { ENCODER_VERSION, FEATURES, encodeFeatures, type FeatureRecord } from "./features";
+import { ENCODER_VERSION, FEATURES, MODEL_ENCODER_VERSION, MODEL_FEATURE_COLUMNS, encodeFeatures, encodeModelFeatures, type FeatureRecord } from "./features";
 import { LABEL_RULES, outcomeLabels } from "./labels";
 import { applyBasicProfile } from "./dicom-profile";
 import { transferSyntaxInfo } from "@/lib/dicom/transfer-syntax";
@@ -106,8 +106,11 @@ export function buildColumns(shape: CohortShape, groups: readonly ColumnGroup[])
     );
   }
   if (want.has("features"))
+    for (const f of MODEL_FEATURE_COLUMNS)
+      cols.push({ name: f.name, type: "double", unit: f.unit, modality: "tabular", group: "features", description: `${f.description} (encoder feature ${f.encoderName})`, source: `lib/fusion encoder ${MODEL_ENCODER_VERSION} (${f.block} block), as of the assessment date`, deid: f.encoderName === "hist.age" ? "from the top-coded age (over 89 → 90); birth date never read" : "derived flags, counts, durations and z-scores; no dates or free text" });
+  if (want.has("record_summary"))
     for (const f of FEATURES)
-      cols.push({ name: f.name, type: f.type, unit: f.unit, modality: "tabular", group: "features", description: f.description, source: `encoder ${ENCODER_VERSION} (${f.block} block), as of the assessment date`, deid: "derived counts, flags, durations and means only; no dates or free text" });
+      cols.push({ name: f.name, type: f.type, unit: f.unit, modality: "tabular", group: "record_summary", description: f.description, source: `export encoder ${ENCODER_VERSION} (${f.block} block), as of the assessment date`, deid: "derived counts, flags, durations and means only; no dates or free text" });
   if (want.has("scores"))
     for (const h of shape.heads) {
       const src = `Assessment.scores.${h} (model ${models}, fused output head)`;
@@ -185,8 +188,12 @@ export function makeRowEncoder(shape: CohortShape, groups: readonly ColumnGroup[
       const ts = a.TransferSyntaxUID ? transferSyntaxInfo(String(a.TransferSyntaxUID)).name : null;
       out.push(a.Modality, a.BodyPartExamined, a.Rows, a.Columns, a.NumberOfFrames, a.PhotometricInterpretation, ts);
     }
-    const rec = want.has("features") || want.has("labels") ? ctx.record(r.patientId) : undefined;
+    const rec = want.has("features") || want.has("record_summary") || want.has("labels") ? ctx.record(r.patientId) : undefined;
     if (want.has("features")) {
+      if (rec) out.push(...encodeModelFeatures(rec, r.asOf, Math.min(90, r.age)));
+      else for (let i = 0; i < MODEL_FEATURE_COLUMNS.length; i++) out.push(null);
+    }
+    if (want.has("record_summary")) {
       if (rec) out.push(...encodeFeatures(rec, r.asOf));
       else for (let i = 0; i < FEATURES.length; i++) out.push(null);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyBasicProfile, keptByBasicProfile } from "./dicom-profile";
-import { encodeFeatures, FEATURES } from "./features";
+import { encodeFeatures, encodeModelFeatures, FEATURES, MODEL_FEATURE_COLUMNS } from "./features";
 import { outcomeLabels } from "./labels";
 import { buildColumns, makeRowEncoder, type CohortShape } from "./columns";
 import { ExportQuery, filtersToParams } from "./query";
@@ -38,6 +38,15 @@ describe("de-identification pieces", () => {
     expect(outcomeLabels([], "2018-01-01", "2026-11-28")).toEqual([0, 0]);
   });
 
+  it("model encoder features use the top-coded age (a 97-year-old enters as 90)", () => {
+    const rec = { sex: "female", conditions: [], familyHistory: [{ relationship: "mother", code: "C34.90", ageAtOnset: 95 }], dietRecords: [] };
+    const v = encodeModelFeatures(rec, "2025-03-01", 90);
+    const f = Object.fromEntries(MODEL_FEATURE_COLUMNS.map((c, i) => [c.name, v[i]]));
+    expect(f.tab_hist_age).toBeCloseTo((90 - 62.5) / 13, 5);
+    expect(f.tab_fam_lung_early_onset).toBe(0); // a relative's onset at 95 cannot be read back
+    expect(v.length).toBe(MODEL_FEATURE_COLUMNS.length);
+  });
+
   it("rows never carry more than the columns declare; ages above 89 become 90", () => {
     const cols = buildColumns(shape, ["scores", "image_embedding", "fused_embedding"]);
     const enc = makeRowEncoder(shape, ["scores", "image_embedding", "fused_embedding"]);
@@ -52,7 +61,7 @@ describe("de-identification pieces", () => {
   it("query: lists from repeats or commas, unknown keys refused, filters round-trip through the URL", () => {
     const q = ExportQuery.parse({ format: "parquet", sex: ["male", "female"], condition: "I20-I25,E11", ageMin: "50" });
     expect(q).toMatchObject({ format: "parquet", filters: { sex: ["male", "female"], condition: ["I20-I25", "E11"], ageMin: 50 } });
-    expect(q.columns.length).toBe(7);
+    expect(q.columns.length).toBe(8);
     expect(ExportQuery.safeParse({ sexx: "male" }).success).toBe(false);
     expect(ExportQuery.safeParse({ ageMin: "70", ageMax: "60" }).success).toBe(false);
     const p = filtersToParams(q.filters);

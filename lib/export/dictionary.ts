@@ -6,7 +6,7 @@
  */
 import type { CohortShape, ColumnSpec } from "./columns";
 import type { ExportFilters, ExportFormat } from "./query";
-import { ENCODER_VERSION } from "./features";
+import { ENCODER_VERSION, MODEL_ENCODER_VERSION } from "./features";
 
 export const EXPORT_SPEC_VERSION = "fusion-cds-export/1";
 
@@ -31,6 +31,7 @@ export type Dictionary = {
   filters: ExportFilters;
   cohort: { assessments: number; patients: number; models: CohortShape["models"] };
   encoderVersion: string;
+  summaryEncoderVersion: string;
   layout: string;
   ordering: string;
   resume: string;
@@ -46,7 +47,8 @@ export function buildDictionary(input: { shape: CohortShape; columns: ColumnSpec
     format: input.format,
     filters: input.filters,
     cohort: { assessments: input.shape.rows, patients: input.shape.patients, models: input.shape.models },
-    encoderVersion: ENCODER_VERSION,
+    encoderVersion: MODEL_ENCODER_VERSION,
+    summaryEncoderVersion: ENCODER_VERSION,
     layout:
       "One row per finished assessment. CSV, Parquet and NDJSON carry the same columns in the same order. Embeddings are one DOUBLE column per dimension (image_emb_000…, tabular_emb_000…, fused_emb_000…); a row whose model has fewer dimensions, or no image, leaves the rest empty (null).",
     ordering: "Rows are ordered by the internal assessment id (a random UUID, so the order carries no information).",
@@ -67,7 +69,7 @@ export function dictionaryMarkdown(d: Dictionary): string {
   lines.push(`- Spec: \`${d.spec}\``, `- Generated: ${d.generatedAt}`, `- Format: ${d.format ?? "any (csv, parquet, ndjson)"}`);
   lines.push(`- Cohort: ${d.cohort.assessments} assessments of ${d.cohort.patients} patients`);
   for (const m of d.cohort.models) lines.push(`  - model \`${m.name}\` version \`${m.version}\` (${m.strategy}): ${m.rows} rows`);
-  lines.push(`- Tabular feature encoder: \`${d.encoderVersion}\``);
+  lines.push(`- Tabular features: model encoder \`${d.encoderVersion}\`; record summary \`${d.summaryEncoderVersion}\``);
   const f = Object.entries(d.filters).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length));
   lines.push(`- Filters: ${f.length ? f.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`).join("; ") : "none (all finished assessments)"}`, "");
   lines.push(`## Layout`, "", d.layout, "", d.ordering, "", `## Resuming`, "", d.resume, "", `## Integrity`, "", d.integrity, "");

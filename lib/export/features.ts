@@ -1,14 +1,52 @@
 /**
- * Tabular features for research rows, computed from the coded record *as of the assessment date*
- * (conditions starting and diet recorded after it are ignored, so features match what a model saw).
+ * Tabular features for research rows, computed from the coded record *as of the assessment date*.
+ * Two column groups:
  *
- * Encoder "export-coded-v1": the fusion engineer's model encoders (lib/fusion) did not exist when
- * this was written, so the export computes documented raw coded features itself — indicator and
- * count features from ICD-10 history and family history, and diet means. Durations are whole
- * years; no date, age of a relative above 89, or free text is emitted. When lib/fusion exposes a
- * versioned encoder, add it as a second FeatureEncoder and select it by `encoderVersion`.
+ * - `features`: the fusion model's own tabular encoder (lib/fusion/encoders, `fusion-encoders/…`)
+ *   — exactly the vector the model consumed (z-scores, decades, counts; see each unit). The
+ *   encoder needs a birth date only to compute the age; the export hands it a stand-in birth date
+ *   derived from the already top-coded age (so the real birth date never reaches Node, and an age
+ *   over 89 enters the features as 90). Relatives' onset ages enter only as (70 − age)/10 clipped
+ *   at 0, so no relative's age over 89 can be read back.
+ * - `record_summary` ("export-coded-v1"): the same record in natural units — indicator flags from
+ *   ICD-10 history and family history, smoking years, diet means in kcal/mg/g/servings.
+ *   No date, relative's age or free text is emitted.
  */
 import { normalizeIcd } from "./codes";
+import { encodeRecord, ENCODER_VERSION as MODEL_ENCODER_VERSION, FEATURES as MODEL_FEATURES } from "@/lib/fusion/encoders";
+import type { FusionRecordInput } from "@/lib/domain/record";
+
+export { MODEL_ENCODER_VERSION };
+
+export type ModelFeatureSpec = { name: string; encoderName: string; unit: string; block: string; description: string };
+export const MODEL_FEATURE_COLUMNS: ModelFeatureSpec[] = MODEL_FEATURES.map((f) => ({
+  name: `tab_${f.name.replace(/[^A-Za-z0-9]+/g, "_")}`,
+  encoderName: f.name,
+  unit: f.unit ?? "0/1 or count",
+  block: f.block,
+  description: f.label,
+}));
+
+/** A birth date that gives exactly `age` on `asOf` (29 Feb → 28 Feb). */
+function standInBirthDate(asOf: string, age: number): string {
+  const y = Number(asOf.slice(0, 4)) - age;
+  const md = asOf.slice(5) === "02-29" ? "02-28" : asOf.slice(5);
+  return `${String(y).padStart(4, "0")}-${md}`;
+}
+
+/** The model encoder's vector for a record as of `asOf`, with the top-coded age. */
+export function encodeModelFeatures(rec: FeatureRecord, asOf: string, ageTopCoded: number): number[] {
+  const input: FusionRecordInput = {
+    birthDate: standInBirthDate(asOf, ageTopCoded),
+    sex: rec.sex as FusionRecordInput["sex"],
+    asOf,
+    conditions: rec.conditions.map((c) => ({ codeSystem: c.codeSystem as "ICD10", code: c.code, onsetDate: c.onsetDate, status: c.status as "active" })),
+    // `deceased` and the diet `method` are not read by the encoder
+    familyHistory: rec.familyHistory.map((f) => ({ relationship: f.relationship as never, code: f.code, ageAtOnset: f.ageAtOnset, deceased: false })),
+    dietRecords: rec.dietRecords.map((d) => ({ ...d, method: "ffq" as const })),
+  };
+  return Array.from(encodeRecord(input).vector);
+}
 
 export type FeatureCondition = { codeSystem: string; code: string; onsetDate: string | null; status: string };
 export type FeatureFamilyHistory = { relationship: string; code: string; ageAtOnset: number | null };

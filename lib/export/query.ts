@@ -16,11 +16,12 @@ export const strategyValues = ["joint", "early", "late", "image_only", "tabular_
  * Column groups a researcher can pick. `row` (row key, patient pseudonym, model, strategy) and
  * `demographics` (sex, age, assessment year) are always included.
  */
-export const columnGroups = ["features", "scan", "scores", "labels", "image_embedding", "tabular_embedding", "fused_embedding"] as const;
+export const columnGroups = ["features", "record_summary", "scan", "scores", "labels", "image_embedding", "tabular_embedding", "fused_embedding"] as const;
 export type ColumnGroup = (typeof columnGroups)[number];
 
 export const columnGroupLabels: Record<ColumnGroup, string> = {
-  features: "Tabular features (encoded history, family history, diet)",
+  features: "Tabular features as the model saw them (fusion encoder vector)",
+  record_summary: "Record summary in natural units (history flags, family history, diet means)",
   scan: "Scan technical attributes (modality, body part, size)",
   scores: "Risk scores (probability, interval, category per head)",
   labels: "Outcome labels (where known)",

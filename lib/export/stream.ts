@@ -69,7 +69,7 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
     kvMetadata: [{ key: "fusion_cds.dictionary", value: JSON.stringify(dictionary) }],
   });
   const encode = makeRowEncoder(shape, q.columns, { rawCsv: q.format === "csv" });
-  const needRecords = q.columns.includes("features") || q.columns.includes("labels");
+  const needRecords = q.columns.includes("features") || q.columns.includes("record_summary") || q.columns.includes("labels");
   const fetchPage = pageQuery(q.filters, {
     withScores: q.columns.includes("scores"),
     embeddings: { image: q.columns.includes("image_embedding"), tabular: q.columns.includes("tabular_embedding"), fused: q.columns.includes("fused_embedding") },
