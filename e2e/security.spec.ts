@@ -121,6 +121,19 @@ test.describe("sign-out", () => {
   });
 });
 
+test.describe("account", () => {
+  test("the account page lists this session and changes the password", async ({ page }) => {
+    await loginAs(page, "researcher", { next: "/account" });
+    await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Active sessions" })).toContainText("(this one)");
+    await page.getByLabel("Current password").fill("definitely not it");
+    await page.getByLabel("New password (at least 12 characters)").fill("another long passphrase");
+    await page.getByLabel("Repeat the new password").fill("another long passphrase");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.locator("form [role=alert]")).toContainText("not your current password");
+  });
+});
+
 test.describe("roles", () => {
   test("a researcher cannot open identified records or the audit log", async ({ page }) => {
     await loginAs(page, "researcher", { next: "/models" });
