@@ -4,7 +4,8 @@
  * format holds the exact stored value and a CSV reader needs no list parsing.
  */
 import type { ColumnGroup } from "./query";
-import { ENCODER_VERSION, FEATURES, MODEL_ENCODER_VERSION, MODEL_FEATURE_COLUMNS, encodeFeatures, encodeModelFeatures, type FeatureRecord } from "./features";
+import { ENCODER_VERSION, FEATURES, encodeFeatures, type FeatureRecord } from "./features";
+import { MODEL_ENCODER_VERSION, MODEL_FEATURE_COLUMNS, encodeModelFeatures } from "./model-features";
 import { LABEL_RULES, outcomeLabels } from "./labels";
 import { applyBasicProfile } from "./dicom-profile";
 import { transferSyntaxInfo } from "@/lib/dicom/transfer-syntax";

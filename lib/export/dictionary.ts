@@ -6,7 +6,8 @@
  */
 import type { CohortShape, ColumnSpec } from "./columns";
 import type { ExportFilters, ExportFormat } from "./query";
-import { ENCODER_VERSION, MODEL_ENCODER_VERSION } from "./features";
+import { ENCODER_VERSION } from "./features";
+import { MODEL_ENCODER_VERSION } from "./model-features";
 
 export const EXPORT_SPEC_VERSION = "fusion-cds-export/1";
 
@@ -30,7 +31,7 @@ export type Dictionary = {
   format: ExportFormat | null;
   filters: ExportFilters;
   cohort: { assessments: number; patients: number; models: CohortShape["models"] };
-  encoderVersion: string;
+  encoderVersion: string | null;
   summaryEncoderVersion: string;
   layout: string;
   ordering: string;
@@ -69,7 +70,7 @@ export function dictionaryMarkdown(d: Dictionary): string {
   lines.push(`- Spec: \`${d.spec}\``, `- Generated: ${d.generatedAt}`, `- Format: ${d.format ?? "any (csv, parquet, ndjson)"}`);
   lines.push(`- Cohort: ${d.cohort.assessments} assessments of ${d.cohort.patients} patients`);
   for (const m of d.cohort.models) lines.push(`  - model \`${m.name}\` version \`${m.version}\` (${m.strategy}): ${m.rows} rows`);
-  lines.push(`- Tabular features: model encoder \`${d.encoderVersion}\`; record summary \`${d.summaryEncoderVersion}\``);
+  lines.push(`- Tabular features: model encoder \`${d.encoderVersion ?? "not available"}\`; record summary \`${d.summaryEncoderVersion}\``);
   const f = Object.entries(d.filters).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length));
   lines.push(`- Filters: ${f.length ? f.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`).join("; ") : "none (all finished assessments)"}`, "");
   lines.push(`## Layout`, "", d.layout, "", d.ordering, "", `## Resuming`, "", d.resume, "", `## Integrity`, "", d.integrity, "");
