@@ -2,9 +2,8 @@ import { clearedSessionCookies, isSecureRequest, sessionCookies } from "./cookie
 import type { NewSession } from "./sessions";
 
 /** Adds the session + CSRF cookies of a new session to a response. */
-export function withSessionCookies(res: Response, req: Request, s: NewSession, now = new Date()): Response {
-  const maxAge = (s.expiresAt.getTime() - now.getTime()) / 1000;
-  for (const c of sessionCookies(s.token, s.csrfToken, maxAge, isSecureRequest(req))) res.headers.append("set-cookie", c);
+export function withSessionCookies(res: Response, req: Request, s: NewSession): Response {
+  for (const c of sessionCookies(s.token, s.csrfToken, s.maxAgeSeconds, isSecureRequest(req))) res.headers.append("set-cookie", c);
   return res;
 }
 

@@ -6,7 +6,7 @@ import { hashToken, newSessionToken } from "./session-token";
 
 type Db = Pick<PrismaClient, "session">;
 
-export type NewSession = { token: string; csrfToken: string; sessionId: string; expiresAt: Date };
+export type NewSession = { token: string; csrfToken: string; sessionId: string; expiresAt: Date; maxAgeSeconds: number };
 
 /** A fresh session on every sign-in (no fixation): only the token's hash is stored. */
 export async function createSession(
@@ -31,7 +31,7 @@ export async function createSession(
       userAgent: info?.userAgent?.slice(0, 512) ?? null,
     },
   });
-  return { token, csrfToken, sessionId: s.id, expiresAt };
+  return { token, csrfToken, sessionId: s.id, expiresAt, maxAgeSeconds: Math.floor(cfg.absoluteTimeoutMs / 1000) };
 }
 
 export type ResolvedSession = Actor & { expiresAt: Date; idleExpiresAt: Date };
@@ -93,4 +93,14 @@ export async function listActiveSessions(db: Db, userId: string, currentId: stri
     select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, clientAddress: true, userAgent: true },
   });
   return rows.map((r) => ({ ...r, current: r.id === currentId }));
+}
+
+/**
+ * Deletes sessions that ended (revoked or expired) more than `keepDays` ago — they hold no audit
+ * value (sign-ins and sign-outs are in AuditEvent). Run it daily from the worker or cron.
+ */
+export async function purgeEndedSessions(db: Db, keepDays = 30, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - keepDays * 86_400_000);
+  const r = await db.session.deleteMany({ where: { OR: [{ revokedAt: { lt: before } }, { expiresAt: { lt: before } }] } });
+  return r.count;
 }

@@ -145,6 +145,8 @@ describe("authorization matrix", () => {
     const req = fx.apiRequest(method, url, { cred, body: ["GET", "HEAD", "DELETE"].includes(method) ? undefined : {} });
     const res = await handler!(req, fx.ctx(params));
     const body = res.status >= 400 ? await res.clone().text() : "";
+    // errors never carry stack traces, SQL or driver internals
+    expect(body).not.toMatch(/\bat .+\.(ts|js|mjs):\d+|node_modules|Prisma|PrismaClient|\bSELECT\b|\bINSERT INTO\b|\bpg_/);
     if (want === "401") expect(res.status, body).toBe(401);
     else if (want === "403") {
       expect(res.status, body).toBe(403);
