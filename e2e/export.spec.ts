@@ -44,6 +44,9 @@ test("a researcher builds a cohort, sees its size and downloads a de-identified 
   await expect(page).toHaveURL(/\/research\/export/);
   await expect(page.getByRole("heading", { name: "Research export" })).toBeVisible();
   const all = await cohortCount(page);
+  const probe = await page.request.get("/api/export?format=csv&limit=1");
+  expect(probe.status(), "the e2e server must run with FUSION_EXPORT_SECRET set (a throwaway value); production refuses to export without it").not.toBe(503);
+  await probe.body();
 
   // a bad code is explained, not a blank page
   await page.getByLabel("Condition codes").fill("banana");
