@@ -4,7 +4,9 @@ import { parseArgs } from "node:util";
 import { createDb } from "@/lib/db/client";
 import { databaseConfig } from "@/lib/db/config";
 import { seedPatients } from "@/lib/db/seed-cohort";
-import { generateCohort } from "@/models/fusion/cohort";
+import { generateCohort, renderScan, scanToDicom } from "@/models/fusion/cohort";
+import { seedScans } from "@/lib/jobs/seed-scans";
+import { loadFusionAssessor } from "@/lib/jobs/fusion-assessor";
 import { ensureDemoUsers } from "@/lib/auth/users";
 
 const { values } = parseArgs({
@@ -12,11 +14,12 @@ const { values } = parseArgs({
     patients: { type: "string", default: process.env.FUSION_SEED_PATIENTS ?? "200" },
     seed: { type: "string", default: process.env.FUSION_SEED ?? "42" },
     "no-users": { type: "boolean", default: false },
+    scans: { type: "string", default: process.env.FUSION_SEED_SCANS ?? "12" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (values.help) {
-  console.log("Usage: npm run db:seed -- [--patients N (default 200)] [--seed S (default 42)] [--no-users]");
+  console.log("Usage: npm run db:seed -- [--patients N (default 200)] [--seed S (default 42)] [--scans K (default 12: synthetic CTs, assessed, for the first K patients)] [--no-users]");
   process.exit(0);
 }
 const n = Number(values.patients);
@@ -39,10 +42,17 @@ try {
     if (n > chunk) process.stdout.write(`\r  seeded ${Math.min(off + chunk, n)}/${n}`);
   }
   if (n > chunk) process.stdout.write("\n");
+  const k = Math.min(n, Number(values.scans));
+  let scans = { created: 0, existing: 0 };
+  const assessor = k > 0 ? await loadFusionAssessor().catch((e) => (console.warn(`db:seed: no scans seeded — the fusion model did not load: ${(e as Error).message}`), null)) : null;
+  if (assessor) {
+    const files = generateCohort({ n: k, seed }).map((p) => ({ mrn: p.patient.mrn, bytes: scanToDicom(p, renderScan(p)), filename: `${p.patient.mrn}.dcm` }));
+    scans = await seedScans(db.prisma, assessor, files);
+  }
   const users = values["no-users"] ? [] : await ensureDemoUsers(db.prisma);
   console.log(
     `db:seed (${cfg.kind}): ${created} patients created, ${existing} already present (seed ${seed}), ` +
-      `${users.length} demo accounts ensured, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `${scans.created} scans assessed (${scans.existing} present), ${users.length} demo accounts ensured, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
 } finally {
   await db.close();

@@ -1,0 +1,27 @@
+import { assess, getDefaultModel, currentBackend } from "@/lib/fusion";
+import type { FusionStrategy } from "@/lib/generated/prisma/enums";
+import type { Assessor } from "./assessor";
+
+/**
+ * The served joint-fusion model (lib/fusion) behind the worker's Assessor interface. The image
+ * branch was trained on CT slices only, so other modalities take the record-only path (flagged).
+ */
+export async function loadFusionAssessor(): Promise<Assessor> {
+  const model = await getDefaultModel();
+  const strategy = model.meta.arch.strategy as FusionStrategy;
+  return {
+    model: { name: model.meta.name, version: model.meta.version, strategy, backend: currentBackend() },
+    imageModalities: ["CT"],
+    async assess({ record, image }) {
+      const r = await assess({ record, image: image ? { rows: image.rows, columns: image.columns, data: image.data, modality: image.modality } : null }, { model });
+      return {
+        strategy: r.path === "tabular_only" ? "tabular_only" : (r.strategy as FusionStrategy),
+        scores: r.scores,
+        embeddings: r.embeddings,
+        explanation: { ...r.explanation, path: r.path, intervalMethod: r.intervalMethod, backend: r.backend, headLabels: model.meta.headLabels },
+        timings: r.timings,
+        flags: r.flags,
+      };
+    },
+  };
+}

@@ -1,0 +1,208 @@
+// POST /api/patients/{id}/scans on a real PostgreSQL database with the real in-process worker and
+// model: every transfer syntax pydicom ships is stored and assessed; every bad input of the issue's
+// table gets a clear 4xx and leaves no Scan, no Assessment, no job behind.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { deflateRawSync } from "node:zlib";
+import { freshPostgres, type TestEngine } from "../support/engines";
+import { uploadRequest } from "../support/multipart";
+import { makeUser, sessionFor, ORIGIN, type Cred } from "../support/auth-fixtures";
+import { pydicomFile } from "../fixtures/pydicom";
+import { buildPart10 } from "@/lib/dicom/test-helpers";
+import { generatePatient, renderScan, scanToDicom, scanToPng } from "@/models/fusion/cohort";
+import { seedPatients } from "@/lib/db/seed-cohort";
+
+let e: TestEngine;
+let cred: Cred;
+let patientId: string;
+let otherPatientId: string;
+let POST: typeof import("@/app/api/patients/[id]/scans/route").POST;
+let runtime: typeof import("@/lib/jobs/runtime");
+const cohort = [generatePatient(5, 0), generatePatient(5, 1)];
+
+const file = (name: string) => new Uint8Array(readFileSync(pydicomFile(name)));
+const headers = () => ({ cookie: cred.cookie, "x-csrf-token": cred.csrf, origin: ORIGIN, host: "localhost:3000" });
+function upload(bytes: Uint8Array | null, name = "scan.dcm", fields: Record<string, string> = {}, pid = patientId, type = "application/dicom") {
+  return POST(uploadRequest(`${ORIGIN}/api/patients/${pid}/scans`, bytes ? { bytes, name, type } : null, fields, headers()), { params: Promise.resolve({ id: pid }) });
+}
+async function counts() {
+  const [scans, assessments, jobs] = await Promise.all([
+    e.prisma.scan.count(),
+    e.prisma.assessment.count(),
+    e.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'assessment'`).then((r) => r[0].n),
+  ]);
+  return { scans, assessments, jobs };
+}
+async function waitDone(assessmentId: string, timeoutMs = 30_000) {
+  const t0 = Date.now();
+  for (;;) {
+    const a = await e.prisma.assessment.findUniqueOrThrow({ where: { id: assessmentId } });
+    if (a.status === "done" || a.status === "failed") return a;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`assessment ${assessmentId} still ${a.status}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  e = await freshPostgres("fcds_upload");
+  process.env.DATABASE_URL = e.url;
+  await seedPatients(e.prisma, cohort);
+  const ps = await e.prisma.patient.findMany({ orderBy: { mrn: "asc" } });
+  patientId = ps[0].id;
+  otherPatientId = ps[1].id;
+  const u = await makeUser(e.prisma, "clinician");
+  cred = await sessionFor(e.prisma, u.id);
+  runtime = await import("@/lib/jobs/runtime");
+  ({ POST } = await import("@/app/api/patients/[id]/scans/route"));
+}, 180_000);
+
+afterAll(async () => {
+  await runtime?.stopJobRuntime();
+  const { getDb } = await import("@/lib/db/client");
+  await (await getDb()).close();
+  await e?.drop();
+});
+
+describe("a synthetic CT of the right patient", () => {
+  it("is stored with its queued assessment (201), assessed with explanations, and a re-upload returns the same scan (200)", async () => {
+    const bytes = scanToDicom(cohort[0], renderScan(cohort[0], { size: 256 }));
+    const res = await upload(bytes, "ct.dcm");
+    const body = await res.json();
+    expect(res.status).toBe(201);
+    expect(body.scan).toMatchObject({ modality: "CT", rows: 256, columns: 256, frames: 1, contentType: "application/dicom", byteSize: bytes.byteLength });
+    expect(body.assessment.status).toBe("queued");
+    const a = await waitDone(body.assessment.id);
+    expect(a.status).toBe("done");
+    expect(a.flags).not.toContain("no_image");
+    const scores = a.scores as Record<string, { probability: number }>;
+    expect(Object.keys(scores).length).toBeGreaterThanOrEqual(2);
+    for (const s of Object.values(scores)) expect(s.probability).toBeGreaterThan(0);
+    expect(a.explanation).toBeTruthy();
+    expect(a.embeddings).toBeTruthy();
+    const audit = await e.prisma.auditEvent.findFirst({ where: { action: "scan.create", entityId: body.scan.id } });
+    expect(audit?.patientId).toBe(patientId);
+
+    const again = await upload(bytes, "ct-again.dcm");
+    const againBody = await again.json();
+    expect(again.status).toBe(200);
+    expect(againBody.duplicate).toBe(true);
+    expect(againBody.scan.id).toBe(body.scan.id);
+    expect(await e.prisma.scan.count({ where: { sha256: body.scan.sha256 } })).toBe(1);
+  }, 60_000);
+});
+
+describe("real DICOM files in every transfer syntax pydicom ships", () => {
+  const cases: [string, string][] = [
+    ["CT_small.dcm", "explicit VR little endian"],
+    ["MR_small_implicit.dcm", "implicit VR little endian"],
+    ["MR_small_bigendian.dcm", "explicit VR big endian"],
+    ["image_dfl.dcm", "deflated explicit VR little endian"],
+    ["SC_rgb_jpeg_dcmtk.dcm", "JPEG baseline (colour)"],
+    ["JPGExtended.dcm", "JPEG extended 12-bit"],
+    ["SC_rgb_jpeg_gdcm.dcm", "JPEG lossless SV1"],
+    ["MR_small_jpeg_ls_lossless.dcm", "JPEG-LS lossless"],
+    ["MR_small_jp2klossless.dcm", "JPEG 2000 lossless"],
+    ["JPEG2000.dcm", "JPEG 2000"],
+    ["MR_small_RLE.dcm", "RLE lossless"],
+    ["rtdose.dcm", "multi-frame"],
+    ["SC_rgb_rle_2frame.dcm", "multi-frame colour RLE"],
+  ];
+  it.each(cases)("%s (%s) is stored and assessed", async (name) => {
+    const res = await upload(file(name), name, { confirmPatientMismatch: "true" }, otherPatientId);
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    const a = await waitDone(body.assessment.id);
+    expect(a.status, a.error ?? "").toBe("done");
+    if (body.scan.modality !== "CT") expect(a.flags.some((f) => f.startsWith("image_not_used"))).toBe(true);
+  }, 60_000);
+});
+
+describe("bad input: a clear 4xx, nothing stored, nothing queued, the server keeps serving", () => {
+  const bomb = () => buildPart10("1.2.840.10008.1.2.1.99", deflateRawSync(new Uint8Array(64 * 1024 * 1024)));
+  const unsupported = () => {
+    // JPEG 2000 file relabelled as JPIP Referenced (1.2.840.10008.1.2.4.94): a real syntax we cannot decode.
+    const b = Buffer.from(file("JPEG2000.dcm"));
+    const at = b.indexOf("1.2.840.10008.1.2.4.90");
+    b.write("1.2.840.10008.1.2.4.94", at, "latin1");
+    return new Uint8Array(b);
+  };
+  const corruptJ2k = () => {
+    const b = Buffer.from(file("MR_small_jp2klossless.dcm"));
+    const at = b.indexOf(Buffer.from([0xff, 0x4f, 0xff, 0x51])); // J2K SOC + SIZ
+    for (let i = at + 200; i < b.length - 40; i++) b[i] = (b[i] * 31 + 7) & 0xff;
+    return new Uint8Array(b);
+  };
+  const cases: { name: string; send: () => Promise<Response>; status: number; code: string; setup?: () => void; teardown?: () => void }[] = [
+    { name: "empty file", send: () => upload(new Uint8Array(0)), status: 400, code: "empty_file" },
+    { name: "not DICOM", send: () => upload(new TextEncoder().encode("hello, this is a text file, not an image at all".repeat(10)), "notes.dcm"), status: 400, code: "not_dicom" },
+    { name: "truncated DICOM", send: () => upload(file("MR_truncated.dcm")), status: 400, code: "truncated" },
+    { name: "DICOM without pixel data", send: () => upload(file("rtplan.dcm")), status: 422, code: "no_pixel_data" },
+    { name: "pixel data that fails to decode", send: () => upload(corruptJ2k(), "bad.dcm", { confirmPatientMismatch: "true" }), status: 422, code: "decode_failed" },
+    { name: "unsupported transfer syntax", send: () => upload(unsupported(), "jpip.dcm", { confirmPatientMismatch: "true" }), status: 415, code: "unsupported_transfer_syntax" },
+    {
+      name: "oversize",
+      send: () => upload(file("CT_small.dcm"), "big.dcm"),
+      status: 413,
+      code: "file_too_large",
+      setup: () => (process.env.FUSION_UPLOAD_LIMIT_BYTES = "10000"),
+      teardown: () => delete process.env.FUSION_UPLOAD_LIMIT_BYTES,
+    },
+    { name: "wrong patient", send: () => upload(scanToDicom(cohort[1], renderScan(cohort[1], { size: 64 })), "other.dcm"), status: 409, code: "patient_mismatch" },
+    {
+      name: "malformed multipart",
+      send: () =>
+        POST(
+          new Request(`${ORIGIN}/api/patients/${patientId}/scans`, {
+            method: "POST",
+            headers: { ...headers(), "content-type": "multipart/form-data; boundary=XYZ" },
+            body: "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.dcm\"\r\n\r\nDICM...no closing boundary",
+          }),
+          { params: Promise.resolve({ id: patientId }) },
+        ),
+      status: 400,
+      code: "malformed_multipart",
+    },
+    { name: "a PNG named .dcm", send: () => upload(scanToPng(renderScan(cohort[0], { size: 64 })), "scan.dcm"), status: 415, code: "content_mismatch" },
+    { name: "zip-bomb-like deflated DICOM", send: () => upload(bomb(), "bomb.dcm"), status: 413, code: "deflate_too_large" },
+    { name: "no file at all", send: () => upload(null), status: 400, code: "file_missing" },
+  ];
+
+  it.each(cases.map((c) => [c.name, c] as const))("%s", async (_n, c) => {
+    const before = await counts();
+    c.setup?.();
+    try {
+      const res = await c.send();
+      const body = await res.json();
+      expect(res.status, JSON.stringify(body)).toBe(c.status);
+      expect(body.error.code).toBe(c.code);
+      expect(body.error.message.length).toBeGreaterThan(10);
+      if (c.code === "patient_mismatch") {
+        expect(body.error.details.dicom.patientId).toBe(cohort[1].patient.mrn);
+        expect(body.error.details.record.mrn).toBe(cohort[0].patient.mrn);
+      }
+    } finally {
+      c.teardown?.();
+    }
+    expect(await counts()).toEqual(before);
+    // and the server keeps serving
+    const ok = await upload(scanToDicom(cohort[0], renderScan(cohort[0], { size: 32 + Math.floor(Math.random() * 1000) })), "ok.dcm");
+    expect(ok.status).toBe(201);
+  }, 60_000);
+
+  it("a wrong-patient file is accepted once the user confirms", async () => {
+    const bytes = scanToDicom(cohort[1], renderScan(cohort[1], { size: 48 }));
+    expect((await upload(bytes, "other.dcm")).status).toBe(409);
+    const res = await upload(bytes, "other.dcm", { confirmPatientMismatch: "true" });
+    expect(res.status).toBe(201);
+  });
+
+  it("PNG with its modality is accepted; without one it names the missing field", async () => {
+    const png = scanToPng(renderScan(cohort[0], { size: 80 }));
+    const bad = await upload(png, "slice.png", {}, patientId, "image/png");
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.details.issues[0].path).toBe("modality");
+    const ok = await upload(png, "slice.png", { modality: "OT", bodyPart: "CHEST" }, patientId, "image/png");
+    expect(ok.status).toBe(201);
+    expect((await ok.json()).scan).toMatchObject({ contentType: "image/png", modality: "OT", rows: 80 });
+  });
+});
