@@ -49,7 +49,10 @@ export function proxy(req: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!_next/static|_next/image|favicon.ico).*)",
+      // Scan uploads bypass the proxy: a proxied request body is buffered and cut at
+      // proxyClientMaxBodySize (10 MB), and uploads stream up to 512 MB. The upload route sets the
+      // same security headers itself (app/api/patients/[id]/scans/route.ts).
+      source: "/((?!_next/static|_next/image|favicon.ico|api/patients/[^/]+/scans$).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

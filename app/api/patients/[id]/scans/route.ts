@@ -1,0 +1,55 @@
+import { route } from "@/lib/http/route";
+import { patientParams } from "@/lib/http/params";
+import { parseOrThrow, ScanUploadFields } from "@/lib/domain";
+import { requestInfo } from "@/lib/auth/actor";
+import { prisma } from "@/lib/db/client";
+import { getPatient } from "@/lib/db/patients";
+import { readMultipart } from "@/lib/ingest/multipart";
+import { inspectUpload } from "@/lib/ingest/inspect";
+import { storeUpload } from "@/lib/ingest/store";
+import { putDecoded } from "@/lib/jobs/decoded-cache";
+import { jobRuntime } from "@/lib/jobs/runtime";
+import { contentSecurityPolicy, isTls, securityHeaders } from "@/lib/auth/headers";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+/**
+ * Upload a scan (multipart field `file`: DICOM, PNG or JPEG). Validated and decoded before
+ * anything is stored; 201 { scan, assessment } for a new scan, 200 with the existing one for the
+ * same bytes again.
+ */
+const handler = route<{ id: string }>("scan:upload", async ({ req, params, actor }) => {
+  const { id } = patientParams(params);
+  const db = await prisma();
+  await getPatient(db, id); // 404 before reading a large body
+  const { file, fields } = await readMultipart(req);
+  const f = parseOrThrow(ScanUploadFields, fields, "upload fields");
+  const inspected = await inspectUpload(file.bytes, file.filename, f);
+  const rt = await jobRuntime();
+  const stored = await storeUpload(db, rt.queue, {
+    patientId: id,
+    bytes: file.bytes,
+    inspected,
+    model: rt.assessor.model,
+    confirmPatientMismatch: f.confirmPatientMismatch ?? false,
+    actor,
+    request: requestInfo(req),
+  });
+  if (stored.created) {
+    putDecoded(stored.scan.id, inspected.frame);
+    rt.worker?.wake();
+  }
+  return Response.json(
+    { scan: stored.scan, assessment: stored.assessment, duplicate: !stored.created },
+    { status: stored.created ? 201 : 200, headers: stored.created ? { location: `/api/scans/${stored.scan.id}/file` } : {} },
+  );
+});
+
+/** Not behind proxy.ts (see its matcher), so the API security headers are set here. */
+export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
+  const res = await handler(req, ctx);
+  const tls = isTls(req.headers.get("x-forwarded-proto"), new URL(req.url).protocol);
+  for (const [k, v] of Object.entries(securityHeaders(contentSecurityPolicy("", { dev: false, tls, api: true }), tls))) res.headers.set(k, v);
+  return res;
+}
