@@ -1,0 +1,27 @@
+import { route } from "@/lib/http/route";
+import { patientParams } from "@/lib/http/params";
+import { auditRead } from "@/lib/http/audit-hooks";
+import { prisma } from "@/lib/db/client";
+import { getScanFile } from "@/lib/db/scans";
+import { parseDicom } from "@/lib/dicom/parse";
+import { isDicomError } from "@/lib/dicom/errors";
+import { AppError } from "@/lib/domain/errors";
+
+export const dynamic = "force-dynamic";
+type P = { id: string };
+
+/** The DICOM header of a scan as a flat tag list (the viewer's tag panel groups it by module). */
+export const GET = route<P>("patient:read", async ({ req, params, actor }) => {
+  const { id } = patientParams(params);
+  const scan = await getScanFile(await prisma(), id);
+  if (scan.contentType !== "application/dicom") return { scanId: id, tags: [] };
+  let tags;
+  try {
+    tags = parseDicom(scan.bytes).tags;
+  } catch (e) {
+    if (isDicomError(e)) throw new AppError(422, "dicom_unreadable", e.message);
+    throw e;
+  }
+  await auditRead(actor, req, "scan.tags.read", "Scan", id, scan.patientId);
+  return { scanId: id, tags };
+});

@@ -1,0 +1,113 @@
+"use client";
+import type { AssessmentView } from "@/lib/db/assessments";
+import { ResearchLabel } from "./ResearchLabel";
+import { AssessmentHistoryChart } from "./AssessmentHistoryChart";
+import { CategoryBadge, formatPct } from "./risk-format";
+
+type Props = {
+  assessment: AssessmentView | null;
+  history: AssessmentView[];
+  scanLabel: string | null;
+  saliencyVisible: boolean;
+  onSaliencyVisible: (v: boolean) => void;
+  saliencyOpacity: number;
+  onSaliencyOpacity: (v: number) => void;
+  saliencyState: "none" | "loading" | "ready" | "error";
+};
+
+const STRATEGY: Record<string, string> = { joint: "joint fusion", early: "early fusion", late: "late fusion", image_only: "image only", tabular_only: "tabular only" };
+
+/** Scores, their explanation and provenance for the selected scan's assessment. */
+export function RiskPanel({ assessment: a, history, scanLabel, saliencyVisible, onSaliencyVisible, saliencyOpacity, onSaliencyOpacity, saliencyState }: Props) {
+  return (
+    <section className="panel risk-panel" aria-labelledby="h-risk" data-testid="risk-panel">
+      <h2 id="h-risk">Risk assessment</h2>
+      <ResearchLabel modelName={a?.modelName} modelVersion={a?.modelVersion} />
+      {!a ? (
+        <p className="muted">{scanLabel ? `No assessment has been run for ${scanLabel}.` : "No assessment yet."}</p>
+      ) : a.status === "queued" || a.status === "running" ? (
+        <p role="status" className="notice">Assessment {a.status}… the scores appear here when it finishes.</p>
+      ) : a.status === "failed" ? (
+        <p role="alert" className="error-box">The assessment failed: {a.error ?? "no reason was recorded"}.</p>
+      ) : (
+        <>
+          <p className="muted small" data-testid="risk-provenance">
+            {scanLabel ? `${scanLabel} · ` : ""}
+            {new Date(a.completedAt ?? a.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })} · {STRATEGY[a.strategy] ?? a.strategy} ·{" "}
+            <a href={`/models/${encodeURIComponent(a.modelName)}/${encodeURIComponent(a.modelVersion)}`}>{a.modelName} {a.modelVersion}</a>
+          </p>
+          <ul className="heads" aria-label="Risk per outcome">
+            {a.scores.map((s) => (
+              <li key={s.head} data-testid={`head-${s.head}`}>
+                <div className="head-label">{s.label}</div>
+                <div className="head-value">
+                  <strong className="prob">{formatPct(s.probability)}</strong>
+                  {s.interval && <span className="muted"> (95% interval {formatPct(s.interval[0])}–{formatPct(s.interval[1])})</span>}{" "}
+                  <CategoryBadge category={s.category} />
+                </div>
+                <div className="prob-bar" aria-hidden="true">
+                  {s.interval && <span className="prob-ci" style={{ left: `${s.interval[0] * 100}%`, width: `${Math.max(0.5, (s.interval[1] - s.interval[0]) * 100)}%` }} />}
+                  <span className="prob-dot" style={{ left: `${s.probability * 100}%` }} />
+                </div>
+              </li>
+            ))}
+          </ul>
+          {a.modalityContributions.length > 0 && (
+            <>
+              <h3>What the score rests on</h3>
+              <div className="contrib-bar" role="img" aria-label={a.modalityContributions.map((m) => `${m.label} ${Math.round(m.share * 100)}%`).join(", ")}>
+                {a.modalityContributions.map((m, i) => (
+                  <span key={m.modality} className={`contrib c${i % 5}`} style={{ width: `${m.share * 100}%` }} title={`${m.label}: ${Math.round(m.share * 100)}%`} />
+                ))}
+              </div>
+              <ul className="contrib-legend">
+                {a.modalityContributions.map((m, i) => (
+                  <li key={m.modality}><span className={`swatch c${i % 5}`} aria-hidden="true" />{m.label} {Math.round(m.share * 100)}%</li>
+                ))}
+              </ul>
+            </>
+          )}
+          {a.featureAttributions.length > 0 && (
+            <>
+              <h3>Top factors</h3>
+              <ul className="factors" data-testid="factors">
+                {a.featureAttributions.map((f) => (
+                  <li key={f.feature}>
+                    <span className={`dir ${f.direction}`} aria-hidden="true">{f.direction === "raises" ? "▲" : "▼"}</span>
+                    <span>
+                      {f.label}
+                      {f.value !== null && <span className="muted"> ({f.value})</span>} — <em>{f.direction} risk</em>
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <h3>Saliency over the image</h3>
+          {a.hasSaliency ? (
+            <div className="saliency-controls">
+              <label className="switch">
+                <input type="checkbox" checked={saliencyVisible} onChange={(e) => onSaliencyVisible(e.target.checked)} data-testid="saliency-toggle" />
+                Show saliency heatmap <span className="muted">(S)</span>
+              </label>
+              <label className="opacity">
+                Opacity
+                <input type="range" min={0.1} max={1} step={0.05} value={saliencyOpacity} onChange={(e) => onSaliencyOpacity(Number(e.target.value))} disabled={!saliencyVisible} aria-valuetext={`${Math.round(saliencyOpacity * 100)}%`} data-testid="saliency-opacity" />
+              </label>
+              {saliencyState === "loading" && <span className="muted" role="status">Loading map…</span>}
+              {saliencyState === "error" && <span className="error-text" role="alert">The saliency map could not be loaded.</span>}
+            </div>
+          ) : (
+            <p className="muted small">This assessment has no saliency map{a.scanId ? "" : " (no image was used)"}.</p>
+          )}
+        </>
+      )}
+      {history.some((h) => h.status === "done" && h.scores.length) && (
+        <>
+          <h3>Assessment history</h3>
+          <AssessmentHistoryChart history={history} />
+        </>
+      )}
+    </section>
+  );
+}

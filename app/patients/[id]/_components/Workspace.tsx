@@ -1,0 +1,87 @@
+"use client";
+// The record page's live part: the viewer and the risk panel share the selected scan and the
+// saliency overlay state. Running assessments are polled until they finish.
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useRouter } from "next/navigation";
+import { Viewer } from "../_viewer/Viewer";
+import type { ViewerSaliency, ViewerScan } from "../_viewer/types";
+import type { AssessmentView } from "@/lib/db/assessments";
+import { RiskPanel } from "./RiskPanel";
+
+type Props = { scans: ViewerScan[]; assessments: AssessmentView[]; initialScanId: string | null; uploadSlot?: React.ReactNode };
+
+export function Workspace({ scans, assessments, initialScanId, uploadSlot }: Props) {
+  const router = useRouter();
+  const [selectedId, setSelectedId] = useState<string | null>(initialScanId ?? scans[0]?.id ?? null);
+  const [saliencyVisible, setSaliencyVisible] = useState(false);
+  const [opacity, setOpacity] = useState(0.5);
+  const [saliency, setSaliency] = useState<{ id: string; map: ViewerSaliency | null; state: "loading" | "ready" | "error" } | null>(null);
+
+  // the selected scan's newest assessment (a tabular-only one when the scan has none)
+  const assessment = useMemo(
+    () => assessments.find((a) => a.scanId === selectedId) ?? (selectedId ? null : assessments.find((a) => a.scanId === null) ?? null),
+    [assessments, selectedId],
+  );
+  const scan = scans.find((s) => s.id === selectedId) ?? null;
+  const scanLabel = scan ? `${scan.modality} scan${scan.acquisitionDate ? ` of ${scan.acquisitionDate}` : ""}` : null;
+
+  // fetch the saliency map only when it is asked for (once per assessment)
+  const wanted = saliencyVisible && assessment?.hasSaliency ? assessment.id : null;
+  const loadedId = saliency?.id ?? null;
+  useEffect(() => {
+    if (!wanted || loadedId === wanted) return;
+    setSaliency({ id: wanted, map: null, state: "loading" });
+    fetch(`/api/assessments/${wanted}`, { credentials: "same-origin" })
+      .then(async (r) => {
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        const body = (await r.json()) as { saliency: ViewerSaliency | null };
+        setSaliency((cur) => (cur?.id === wanted ? { id: wanted, map: body.saliency, state: body.saliency ? "ready" : "error" } : cur));
+      })
+      .catch(() => setSaliency((cur) => (cur?.id === wanted ? { id: wanted, map: null, state: "error" } : cur)));
+  }, [wanted, loadedId]);
+
+  // live status: poll a queued / running assessment, then reload the record
+  const pending = assessments.find((a) => a.status === "queued" || a.status === "running");
+  useEffect(() => {
+    if (!pending) return;
+    const t = setInterval(async () => {
+      const r = await fetch(`/api/assessments/${pending.id}`, { credentials: "same-origin" }).catch(() => null);
+      if (!r?.ok) return;
+      const a = (await r.json()) as { status: string };
+      if (a.status !== pending.status) router.refresh();
+    }, 2000);
+    return () => clearInterval(t);
+  }, [pending, router]);
+
+  const toggle = useCallback(() => setSaliencyVisible((v) => !v), []);
+  const map = saliency && assessment && saliency.id === assessment.id ? saliency : null;
+
+  return (
+    <div className="workspace">
+      <div className="workspace-viewer">
+        <Viewer
+          scans={scans}
+          selectedId={selectedId}
+          onSelect={setSelectedId}
+          saliency={map?.map ?? null}
+          saliencyVisible={saliencyVisible}
+          saliencyOpacity={opacity}
+          onToggleSaliency={assessment?.hasSaliency ? toggle : undefined}
+        />
+        {uploadSlot}
+      </div>
+      <aside className="workspace-side" aria-label="Risk">
+        <RiskPanel
+          assessment={assessment}
+          history={assessments}
+          scanLabel={scanLabel}
+          saliencyVisible={saliencyVisible}
+          onSaliencyVisible={setSaliencyVisible}
+          saliencyOpacity={opacity}
+          onSaliencyOpacity={setOpacity}
+          saliencyState={!saliencyVisible ? "none" : map?.state ?? "loading"}
+        />
+      </aside>
+    </div>
+  );
+}

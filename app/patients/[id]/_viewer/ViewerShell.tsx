@@ -1,0 +1,133 @@
+"use client";
+// The viewer: a small shell that wires the viewport hook to tool modules, overlays and panels.
+import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useViewport, MOUSE_TOOLS } from "./useViewport";
+import { Toolbar } from "./Toolbar";
+import { ThumbnailStrip } from "./ThumbnailStrip";
+import { DicomTagPanel } from "./DicomTagPanel";
+import { SaliencyOverlay } from "./overlays/SaliencyOverlay";
+import { ViewportInfo } from "./overlays/ViewportInfo";
+import { applyPreset, presetsFor, type Preset } from "./tools/presets";
+import { toggleInvert } from "./tools/invert";
+import { resetView } from "./tools/reset";
+import { goToFrame, scrollFrames } from "./tools/stackScroll";
+import { zoomBy } from "./tools/zoomPan";
+import { keyAction, SHORTCUTS } from "./tools/keyboard";
+import type { ViewerSaliency, ViewerScan } from "./types";
+
+export type ViewerShellProps = {
+  scans: ViewerScan[];
+  selectedId: string | null;
+  onSelect: (scanId: string) => void;
+  saliency: ViewerSaliency | null;
+  saliencyVisible: boolean;
+  saliencyOpacity: number;
+  onToggleSaliency?: () => void;
+};
+
+export default function ViewerShell({ scans, selectedId, onSelect, saliency, saliencyVisible, saliencyOpacity, onToggleSaliency }: ViewerShellProps) {
+  const elementRef = useRef<HTMLDivElement>(null);
+  const scan = useMemo(() => scans.find((s) => s.id === selectedId) ?? null, [scans, selectedId]);
+  const { state, primary, choosePrimary, viewport } = useViewport(elementRef, scan);
+  const [help, setHelp] = useState(false);
+  const presets = useMemo(() => presetsFor(scan?.modality ?? ""), [scan?.modality]);
+  const disabled = state.status !== "ready";
+
+  const withViewport = useCallback(<T,>(fn: (ctx: { viewport: NonNullable<ReturnType<typeof viewport>> }) => T) => {
+    const vp = viewport();
+    return vp ? fn({ viewport: vp }) : undefined;
+  }, [viewport]);
+
+  const onPreset = useCallback((p: Preset) => withViewport((c) => applyPreset(c, p)), [withViewport]);
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const a = keyAction(e);
+    if (!a || disabled) return;
+    e.preventDefault();
+    switch (a.kind) {
+      case "mouseTool": return choosePrimary(a.tool);
+      case "invert": return void withViewport(toggleInvert);
+      case "reset": return withViewport(resetView);
+      case "frame": return void withViewport((c) => scrollFrames(c, a.delta));
+      case "zoom": return withViewport((c) => zoomBy(c, a.factor));
+      case "preset": {
+        const p = presets.find((x) => x.key === a.key);
+        return p ? onPreset(p) : undefined;
+      }
+      case "saliency": return onToggleSaliency?.();
+    }
+  };
+
+  if (!scans.length) {
+    return (
+      <div className="viewer viewer-empty" data-testid="viewer">
+        <p className="muted">No scans yet. Upload a DICOM, PNG or JPEG file to view it here.</p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="viewer" data-testid="viewer">
+      <Toolbar
+        mouseTools={MOUSE_TOOLS}
+        primary={primary}
+        onPrimary={choosePrimary}
+        presets={presets}
+        onPreset={onPreset}
+        onInvert={() => withViewport(toggleInvert)}
+        onReset={() => withViewport(resetView)}
+        onZoom={(f) => withViewport((c) => zoomBy(c, f))}
+        onFrame={(i) => withViewport((c) => goToFrame(c, i))}
+        state={state}
+        disabled={disabled}
+      />
+      <div className="viewer-main">
+        <ThumbnailStrip scans={scans} selectedId={selectedId} onSelect={onSelect} enabled={state.status === "ready" || state.status === "error"} />
+        <div
+          className="viewport-frame"
+          tabIndex={0}
+          role="application"
+          aria-roledescription="image viewer"
+          aria-label={scan ? `${scan.modality} image. Drag to adjust window/level; mouse wheel or arrow keys change frame; press ? for shortcuts.` : "image viewer"}
+          onKeyDown={(e) => (e.key === "?" ? setHelp((h) => !h) : onKey(e))}
+          onContextMenu={(e) => e.preventDefault()}
+        >
+          {/* fixed aspect box: no layout jump when the image arrives */}
+          <div
+            ref={elementRef}
+            className="viewport"
+            data-testid="viewport"
+            data-status={state.status}
+            data-ww={state.windowWidth ?? ""}
+            data-wc={state.windowCenter ?? ""}
+            data-frame={state.frame}
+            data-frames={state.frames}
+            data-invert={state.invert ? "1" : "0"}
+          />
+          {saliency && saliencyVisible && state.status === "ready" && (
+            <SaliencyOverlay element={elementRef.current} viewport={viewport as never} saliency={saliency} opacity={saliencyOpacity} />
+          )}
+          {scan && state.status === "ready" && <ViewportInfo scan={scan} state={state} />}
+          {state.status === "loading" && <div className="viewer-status" role="status">Loading image…</div>}
+          {state.status === "error" && (
+            <div className="viewer-status error" role="alert" data-testid="viewer-error">
+              {state.error}
+            </div>
+          )}
+          {help && (
+            <div className="viewer-help" role="dialog" aria-label="Keyboard shortcuts">
+              <table>
+                <tbody>
+                  {SHORTCUTS.map((s) => (
+                    <tr key={s.keys}><td className="mono">{s.keys}</td><td>{s.label}</td></tr>
+                  ))}
+                  <tr><td className="mono">Right / middle drag, wheel</td><td>Zoom / pan / frames</td></tr>
+                </tbody>
+              </table>
+            </div>
+          )}
+        </div>
+      </div>
+      {scan && <DicomTagPanel scan={scan} />}
+    </div>
+  );
+}

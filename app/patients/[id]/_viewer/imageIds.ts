@@ -1,0 +1,14 @@
+import { WEB_SCHEME } from "./webImageLoader";
+import type { ViewerScan } from "./types";
+
+export const scanFileUrl = (scanId: string) => `/api/scans/${scanId}/file`;
+
+/** Cornerstone image ids for every frame of a scan (DICOM through wadouri, PNG/JPEG through ours). */
+export function imageIdsFor(scan: ViewerScan): string[] {
+  const url = scanFileUrl(scan.id);
+  if (scan.contentType !== "application/dicom") return [`${WEB_SCHEME}:${url}`];
+  const frames = Math.max(1, scan.frames || 1);
+  if (frames === 1) return [`wadouri:${url}`];
+  // wadouri frames are 1-based
+  return Array.from({ length: frames }, (_, i) => `wadouri:${url}?frame=${i + 1}`);
+}

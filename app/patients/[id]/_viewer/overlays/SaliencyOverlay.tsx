@@ -1,0 +1,71 @@
+"use client";
+// Draws the assessment's saliency map over the image, following the viewport's zoom, pan and
+// flip: the map's corners are mapped image → world → canvas, so it stays registered to anatomy.
+import { useEffect, useMemo, useRef } from "react";
+import { utilities, type Types } from "@cornerstonejs/core";
+import { core } from "../cornerstone";
+import type { ViewerSaliency } from "../types";
+import { decodeBase64, saliencyToRgba } from "./saliencyColormap";
+
+type Props = {
+  element: HTMLDivElement | null;
+  viewport: () => Types.IStackViewport | null;
+  saliency: ViewerSaliency;
+  opacity: number;
+};
+
+export function SaliencyOverlay({ element, viewport, saliency, opacity }: Props) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const source = useMemo(() => {
+    const values = decodeBase64(saliency.data);
+    if (values.length < saliency.width * saliency.height) return null;
+    const c = document.createElement("canvas");
+    c.width = saliency.width;
+    c.height = saliency.height;
+    c.getContext("2d")!.putImageData(new ImageData(saliencyToRgba(values.subarray(0, saliency.width * saliency.height)) as never, saliency.width, saliency.height), 0, 0);
+    return c;
+  }, [saliency]);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || !element || !source) return;
+    const draw = () => {
+      const vp = viewport();
+      const ctx = canvas.getContext("2d")!;
+      const dpr = window.devicePixelRatio || 1;
+      const w = element.clientWidth;
+      const h = element.clientHeight;
+      if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+        canvas.width = Math.round(w * dpr);
+        canvas.height = Math.round(h * dpr);
+      }
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      const imageId = vp?.getCurrentImageId();
+      const image = vp?.getCornerstoneImage?.();
+      if (!vp || !imageId || !image) return;
+      const toCanvas = (col: number, row: number) => vp.worldToCanvas(utilities.imageToWorldCoords(imageId, [col, row]) as Types.Point3);
+      // pixel centres are at integer indices: the image's outer edge is half a pixel beyond
+      const o = toCanvas(-0.5, -0.5);
+      const x = toCanvas(image.columns - 0.5, -0.5);
+      const y = toCanvas(-0.5, image.rows - 0.5);
+      ctx.globalAlpha = opacity;
+      ctx.imageSmoothingEnabled = true;
+      ctx.setTransform(
+        ((x[0] - o[0]) / source.width) * dpr, ((x[1] - o[1]) / source.width) * dpr,
+        ((y[0] - o[0]) / source.height) * dpr, ((y[1] - o[1]) / source.height) * dpr,
+        o[0] * dpr, o[1] * dpr,
+      );
+      ctx.drawImage(source, 0, 0);
+    };
+    const evs = [core.Enums.Events.IMAGE_RENDERED, core.Enums.Events.CAMERA_MODIFIED];
+    for (const ev of evs) element.addEventListener(ev, draw);
+    draw();
+    return () => {
+      for (const ev of evs) element.removeEventListener(ev, draw);
+      canvas.getContext("2d")?.clearRect(0, 0, canvas.width, canvas.height);
+    };
+  }, [element, viewport, source, opacity]);
+
+  return <canvas ref={canvasRef} className="viewer-overlay-canvas" data-testid="saliency-overlay" aria-hidden="true" />;
+}

@@ -1,0 +1,29 @@
+/** What the viewer needs to know about a scan (a subset of the record's scan summary). */
+export type ViewerScan = {
+  id: string;
+  modality: string;
+  contentType: string;
+  rows: number;
+  columns: number;
+  frames: number;
+  acquisitionDate: string | null;
+  bodyPart: string | null;
+  transferSyntaxUid: string | null;
+  photometricInterpretation: string | null;
+};
+
+/** A saliency map at image resolution: base64 of width × height bytes (0 = none, 255 = most). */
+export type ViewerSaliency = { width: number; height: number; data: string; frame: number };
+
+/** What the shell reports about the viewport, for the overlay text, tests and the toolbar. */
+export type ViewportState = {
+  status: "idle" | "loading" | "ready" | "error";
+  error: string | null;
+  windowWidth: number | null;
+  windowCenter: number | null;
+  zoom: number;
+  frame: number;
+  frames: number;
+  invert: boolean;
+  color: boolean;
+};

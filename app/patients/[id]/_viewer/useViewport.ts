@@ -1,0 +1,157 @@
+"use client";
+// Owns the Cornerstone rendering engine, the one stack viewport and its tool group for the
+// lifetime of the viewer, and mirrors the viewport's state into React.
+import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
+import type { Types } from "@cornerstonejs/core";
+import type { Types as ToolTypes } from "@cornerstonejs/tools";
+import { core, initCornerstone, tools } from "./cornerstone";
+import { imageIdsFor } from "./imageIds";
+import { readWindow } from "./tools/windowLevel";
+import { stackScrollToolName } from "./tools/stackScroll";
+import { panTool, zoomTool } from "./tools/zoomPan";
+import { windowLevelTool } from "./tools/windowLevel";
+import type { MouseTool } from "./tools/types";
+import type { ViewerScan, ViewportState } from "./types";
+
+let seq = 0;
+const initial: ViewportState = { status: "idle", error: null, windowWidth: null, windowCenter: null, zoom: 1, frame: 0, frames: 0, invert: false, color: false };
+export const MOUSE_TOOLS: MouseTool[] = [windowLevelTool, panTool, zoomTool];
+
+export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: ViewerScan | null) {
+  const [state, setState] = useState<ViewportState>(initial);
+  const [primary, setPrimary] = useState<MouseTool["id"]>("windowLevel");
+  const handles = useRef<{ engine: Types.IRenderingEngine; viewport: Types.IStackViewport; toolGroup: ToolTypes.IToolGroup } | null>(null);
+  const [ready, setReady] = useState(false);
+  const [initError, setInitError] = useState<string | null>(null);
+
+  const sync = useCallback(() => {
+    const h = handles.current;
+    if (!h) return;
+    const vp = h.viewport;
+    const w = readWindow({ viewport: vp });
+    const image = vp.getCornerstoneImage?.();
+    setState((s) => ({
+      ...s,
+      windowWidth: w ? Math.round(w.width) : null,
+      windowCenter: w ? Math.round(w.center) : null,
+      zoom: Math.round(vp.getZoom() * 100) / 100,
+      frame: vp.getCurrentImageIdIndex(),
+      frames: vp.getImageIds().length,
+      invert: !!vp.getProperties().invert,
+      color: !!image?.color,
+    }));
+  }, []);
+
+  // engine + viewport + tool group, once
+  useEffect(() => {
+    const element = elementRef.current;
+    if (!element) return;
+    let cancelled = false;
+    const id = `fcds-${++seq}`;
+    const events = [core.Enums.Events.VOI_MODIFIED, core.Enums.Events.CAMERA_MODIFIED, core.Enums.Events.STACK_NEW_IMAGE, core.Enums.Events.IMAGE_RENDERED];
+    (async () => {
+      try {
+        await initCornerstone();
+      } catch (e) {
+        setInitError(`The viewer could not start: ${(e as Error).message}`);
+        return;
+      }
+      if (cancelled) return;
+      const engine = new core.RenderingEngine(`${id}-engine`);
+      engine.enableElement({ viewportId: `${id}-vp`, type: core.Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] as Types.Point3 } });
+      const viewport = engine.getViewport(`${id}-vp`) as Types.IStackViewport;
+      const toolGroup = tools.ToolGroupManager.createToolGroup(`${id}-tools`)!;
+      for (const t of [...MOUSE_TOOLS.map((m) => m.toolName), stackScrollToolName]) toolGroup.addTool(t);
+      const { MouseBindings } = tools.Enums;
+      toolGroup.setToolActive(windowLevelTool.toolName, { bindings: [{ mouseButton: MouseBindings.Primary }] });
+      toolGroup.setToolActive(panTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
+      toolGroup.setToolActive(zoomTool.toolName, { bindings: [{ mouseButton: MouseBindings.Secondary }] });
+      toolGroup.setToolActive(stackScrollToolName, { bindings: [{ mouseButton: MouseBindings.Wheel }] });
+      toolGroup.addViewport(viewport.id, engine.id);
+      handles.current = { engine, viewport, toolGroup };
+      for (const ev of events) element.addEventListener(ev, sync);
+      setReady(true);
+    })();
+    const ro = new ResizeObserver(() => {
+      const h = handles.current;
+      if (!h) return;
+      h.engine.resize(true, true);
+      sync();
+    });
+    ro.observe(element);
+    return () => {
+      cancelled = true;
+      ro.disconnect();
+      for (const ev of events) element.removeEventListener(ev, sync);
+      const h = handles.current;
+      handles.current = null;
+      setReady(false);
+      if (h) {
+        tools.ToolGroupManager.destroyToolGroup(h.toolGroup.id);
+        h.engine.destroy();
+      }
+    };
+  }, [elementRef, sync]);
+
+  // load the selected scan
+  useEffect(() => {
+    const h = handles.current;
+    if (!ready || !h || !scan) return;
+    let stale = false;
+    let failed = false;
+    setState((s) => ({ ...s, status: "loading", error: null }));
+    const imageIds = imageIdsFor(scan);
+    const onError = (evt: Event) => {
+      const d = (evt as CustomEvent).detail as { imageId?: string; error?: unknown };
+      if (stale || !d?.imageId || !imageIds.includes(d.imageId)) return;
+      failed = true;
+      setState((s) => ({ ...s, status: "error", error: describeLoadError(d.error, scan) }));
+    };
+    core.eventTarget.addEventListener(core.Enums.Events.IMAGE_LOAD_ERROR, onError);
+    h.viewport
+      .setStack(imageIds, 0)
+      .then(() => {
+        if (stale || failed) return;
+        // Some codecs log and return an empty frame instead of throwing (openjpeg on a damaged
+        // codestream): treat a frame without the scan's geometry as a decode failure.
+        const img = h.viewport.getCornerstoneImage?.();
+        const bad = !img || !(img.columns > 0) || !(img.rows > 0) || (scan.columns > 0 && (img.columns !== scan.columns || img.rows !== scan.rows));
+        if (bad) {
+          failed = true;
+          setState((s) => ({ ...s, status: "error", error: describeLoadError(new Error("the decoder returned no usable pixels (damaged or unsupported compressed data)"), scan) }));
+          return;
+        }
+        h.viewport.resetCamera();
+        h.viewport.render();
+        setState((s) => ({ ...s, status: "ready" }));
+        sync();
+      })
+      .catch((e: unknown) => {
+        failed = true;
+        if (!stale) setState((s) => ({ ...s, status: "error", error: describeLoadError(e, scan) }));
+      });
+    return () => {
+      stale = true;
+      core.eventTarget.removeEventListener(core.Enums.Events.IMAGE_LOAD_ERROR, onError);
+    };
+  }, [ready, scan, sync]);
+
+  const choosePrimary = useCallback((id: MouseTool["id"]) => {
+    const h = handles.current;
+    if (!h) return;
+    const next = MOUSE_TOOLS.find((m) => m.id === id)!;
+    for (const m of MOUSE_TOOLS) if (m.id !== id) h.toolGroup.setToolPassive(m.toolName);
+    h.toolGroup.setToolActive(next.toolName, { bindings: [{ mouseButton: tools.Enums.MouseBindings.Primary }] });
+    setPrimary(id);
+  }, []);
+
+  const viewport = useCallback(() => handles.current?.viewport ?? null, []);
+  return { state: initError ? { ...state, status: "error" as const, error: initError } : state, primary, choosePrimary, viewport, ready, sync };
+}
+
+function describeLoadError(e: unknown, scan: ViewerScan): string {
+  const raw = e instanceof Error ? e.message : typeof e === "string" ? e : (e as { message?: string; error?: { message?: string } })?.message ?? (e as { error?: { message?: string } })?.error?.message ?? "";
+  const ts = scan.transferSyntaxUid ? ` (transfer syntax ${scan.transferSyntaxUid})` : "";
+  if (/status|http|40\d|50\d/i.test(raw)) return `The scan file could not be fetched from the server: ${raw}`;
+  return `This scan could not be decoded for display${ts}${raw ? `: ${raw}` : ""}. The rest of the record is unaffected.`;
+}
