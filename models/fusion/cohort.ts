@@ -248,11 +248,16 @@ export function generatePatient(seed: number, index: number, asOf = DEFAULT_AS_O
   // ---- image findings (depend on the latent disease drivers) ----
   const ri = rngFor(seed, index, "findings");
   const nodules: Nodule[] = [];
+  // a point well inside a lung and clear of the heart (a nodule hidden in the mediastinum would be
+  // invisible, and the Bayes-optimal risk assumes the image shows every finding)
   const inLung = (): { u: number; v: number } => {
     const side = ri.bernoulli(0.5) ? -1 : 1;
     for (;;) {
       const a = ri.uniform(-1, 1), b = ri.uniform(-1, 1);
-      if (a * a + b * b <= 0.6) return { u: 0.5 + side * 0.19 + a * 0.12, v: 0.47 + b * 0.21 };
+      if (a * a + b * b > 0.6) continue;
+      const u = 0.5 + side * 0.19 + a * 0.12, v = 0.47 + b * 0.21;
+      if (((u - 0.55) / 0.16) ** 2 + ((v - 0.55) / 0.14) ** 2 <= 1) continue;
+      return { u, v };
     }
   };
   const nIncidental = ri.poisson(0.4 + (ever ? 0.4 : 0) + 0.15 * sy10 + 0.3 * +copd);
