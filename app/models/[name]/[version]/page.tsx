@@ -1,0 +1,146 @@
+import { notFound } from "next/navigation";
+import { TopBar } from "@/app/_components/TopBar";
+import { requirePageActor } from "@/lib/auth/page";
+import { prisma } from "@/lib/db/client";
+import { getModel, isSafeSegment } from "@/lib/db/models";
+import { NotFoundError } from "@/lib/domain/errors";
+import { Markdown } from "./Markdown";
+
+export const dynamic = "force-dynamic";
+
+type Estimate = { value: number; lo: number; hi: number };
+const isEst = (v: unknown): v is Estimate => !!v && typeof v === "object" && typeof (v as Estimate).value === "number";
+const f3 = (e: Estimate) => `${e.value.toFixed(3)} (${e.lo.toFixed(3)}–${e.hi.toFixed(3)})`;
+const METRICS: [string, string][] = [["auroc", "AUROC"], ["auprc", "AUPRC"], ["brier", "Brier"], ["ece", "ECE"]];
+const obj = (v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+const text = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? null : JSON.stringify(v));
+
+export default async function ModelCardPage({ params }: { params: Promise<{ name: string; version: string }> }) {
+  const actor = await requirePageActor("model:read");
+  const { name, version } = await params;
+  if (!isSafeSegment(decodeURIComponent(name)) || !isSafeSegment(decodeURIComponent(version))) notFound();
+  const m = await getModel(await prisma(), decodeURIComponent(name), decodeURIComponent(version)).catch((e) => {
+    if (e instanceof NotFoundError) notFound();
+    throw e;
+  });
+  const card = m.card ?? {};
+  const plotUrl = (file: string) => `/api/models/${encodeURIComponent(m.name)}/${encodeURIComponent(m.version)}/plots/${encodeURIComponent(file)}`;
+  const heads = Array.isArray(card.heads) ? (card.heads as { name?: string; label?: string; categories?: Record<string, number> }[]) : [];
+  const metrics = obj(m.metrics) ?? {};
+  const shown = new Set(["name", "version", "createdAt", "intendedUse", "outOfScope", "fusionStrategy", "heads", "inputSpec", "limitations", "metrics", "trainingData", "calibration", "uncertainty"]);
+
+  return (
+    <>
+      <TopBar actor={actor} />
+      <main className="model-card">
+        <nav className="crumbs"><a href="/models">← Models</a></nav>
+        <h1>{m.name} {m.version}</h1>
+        <p className="research-label">Synthetic demo model — research use only, not for diagnosis.</p>
+        <dl className="demographics">
+          <div><dt>Fusion strategy</dt><dd>{m.strategy ?? text(card.fusionStrategy) ?? "—"}</dd></div>
+          <div><dt>Outcomes</dt><dd>{m.heads.join(", ") || "—"}</dd></div>
+          <div><dt>Active</dt><dd>{m.active ? "yes" : "no"}</dd></div>
+          <div><dt>Created</dt><dd>{m.createdAt?.slice(0, 10) ?? "—"}</dd></div>
+          <div><dt>Assessments</dt><dd>{m.assessments}</dd></div>
+        </dl>
+        {!m.card && (
+          <p className="notice" style={{ marginTop: "1rem" }}>
+            No model card has been published for this version yet (no card in the model registry and no models/{m.name}/{m.version}/card.json).
+          </p>
+        )}
+        {m.card && (
+          <div className="grid-2" style={{ marginTop: "1rem" }}>
+            <section className="panel" aria-labelledby="h-use">
+              <h2 id="h-use">Intended use</h2>
+              <p>{text(card.intendedUse) ?? "—"}</p>
+              {Array.isArray(card.outOfScope) && (
+                <>
+                  <h3>Out of scope</h3>
+                  <ul>{(card.outOfScope as unknown[]).map((x, i) => <li key={i}>{text(x)}</li>)}</ul>
+                </>
+              )}
+              {Array.isArray(card.limitations) && (
+                <>
+                  <h3>Limitations</h3>
+                  <ul>{(card.limitations as unknown[]).map((x, i) => <li key={i}>{text(x)}</li>)}</ul>
+                </>
+              )}
+            </section>
+            <section className="panel" aria-labelledby="h-inputs">
+              <h2 id="h-inputs">Inputs and outputs</h2>
+              {obj(card.inputSpec) && (
+                <dl className="kv">{Object.entries(obj(card.inputSpec)!).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{text(v)}</dd></div>)}</dl>
+              )}
+              {heads.length > 0 && (
+                <table>
+                  <thead><tr><th>Outcome</th><th className="num">Moderate from</th><th className="num">High from</th></tr></thead>
+                  <tbody>
+                    {heads.map((h) => (
+                      <tr key={h.name}><td>{h.label ?? h.name}</td><td className="num">{h.categories?.moderateFrom !== undefined ? `${(h.categories.moderateFrom * 100).toFixed(1)}%` : "—"}</td><td className="num">{h.categories?.highFrom !== undefined ? `${(h.categories.highFrom * 100).toFixed(1)}%` : "—"}</td></tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+              {(["trainingData", "calibration", "uncertainty"] as const).map((k) =>
+                obj(card[k]) ? (
+                  <details key={k}><summary>{k.replace(/([A-Z])/g, " $1").toLowerCase()}</summary><pre className="json">{JSON.stringify(card[k], null, 2)}</pre></details>
+                ) : null,
+              )}
+            </section>
+          </div>
+        )}
+        {Object.keys(metrics).length > 0 && (
+          <section className="panel" aria-labelledby="h-metrics">
+            <h2 id="h-metrics">Test-set metrics (95% bootstrap CIs)</h2>
+            {Object.entries(metrics).map(([head, hv]) => {
+              const test = obj(obj(hv)?.test);
+              const diffs = obj(obj(hv)?.aurocDifferences);
+              return (
+                <div key={head} className="metric-head">
+                  <h3>{heads.find((h) => h.name === head)?.label ?? head}{typeof obj(hv)?.prevalence === "number" ? <span className="muted"> · prevalence {((obj(hv)!.prevalence as number) * 100).toFixed(1)}%</span> : null}</h3>
+                  {test ? (
+                    <table className="metrics" data-testid={`metrics-${head}`}>
+                      <thead><tr><th>Strategy</th>{METRICS.map(([, l]) => <th key={l} className="num">{l}</th>)}</tr></thead>
+                      <tbody>
+                        {Object.entries(test).map(([s, sv]) => (
+                          <tr key={s} className={s === m.strategy ? "served" : undefined}>
+                            <td>{s === "bayes" ? "Bayes-optimal (true risk)" : s}{s === m.strategy ? " (served)" : ""}</td>
+                            {METRICS.map(([k]) => <td key={k} className="num">{isEst(obj(sv)?.[k]) ? f3(obj(sv)![k] as Estimate) : "—"}</td>)}
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  ) : (
+                    <pre className="json">{JSON.stringify(hv, null, 2)}</pre>
+                  )}
+                  {diffs && (
+                    <p className="small">AUROC difference, {m.strategy ?? "served"} − other: {Object.entries(diffs).filter(([, v]) => isEst(v)).map(([s, v]) => `${s} ${f3(v as Estimate)}`).join("; ")}</p>
+                  )}
+                </div>
+              );
+            })}
+          </section>
+        )}
+        {m.plots.length > 0 && (
+          <section className="panel" aria-labelledby="h-plots">
+            <h2 id="h-plots">ROC and calibration</h2>
+            <div className="plots">
+              {m.plots.map((p) => (
+                <figure key={p}><img src={plotUrl(p)} alt={p.replace(/\.(svg|png)$/, "").replace(/-/g, " ")} width={400} height={380} /><figcaption className="muted small">{p}</figcaption></figure>
+              ))}
+            </div>
+          </section>
+        )}
+        {m.reportMd && (
+          <section className="panel" aria-labelledby="h-report">
+            <h2 id="h-report">Evaluation report</h2>
+            <Markdown source={m.reportMd} resolveImage={(src) => (src.startsWith("plots/") ? plotUrl(src.slice(6)) : null)} />
+          </section>
+        )}
+        {m.card && Object.keys(card).some((k) => !shown.has(k)) && (
+          <details className="panel"><summary>Everything else on the card</summary><pre className="json">{JSON.stringify(Object.fromEntries(Object.entries(card).filter(([k]) => !shown.has(k))), null, 2)}</pre></details>
+        )}
+      </main>
+    </>
+  );
+}
