@@ -1,7 +1,6 @@
-import { expect, test, type ConsoleMessage } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { DEMO, login, loginAs, logout } from "./support/login";
-
-const cspViolations = (msgs: ConsoleMessage[]) => msgs.filter((m) => /Content Security Policy|Refused to (execute|load)/i.test(m.text())).map((m) => m.text());
+import { watchCspViolations } from "./support/csp";
 
 test.describe("security headers", () => {
   test("a page response carries CSP with a nonce Next.js puts on its scripts, and the other headers", async ({ page }) => {
@@ -29,6 +28,21 @@ test.describe("security headers", () => {
     // a second response has a different nonce
     const again = await page.request.get("/login");
     expect(again.headers()["content-security-policy"]).not.toContain(`'nonce-${nonce}'`);
+  });
+
+  test("injected markup (what a stored XSS would do) cannot run script under the CSP", async ({ page }) => {
+    const violations = watchCspViolations(page);
+    await page.goto("/login");
+    const ran = await page.evaluate(async () => {
+      const w = window as unknown as { __xss?: boolean };
+      const div = document.createElement("div");
+      div.innerHTML = '<img src="/no-such-image.png" onerror="window.__xss = true">';
+      document.body.appendChild(div);
+      await new Promise((r) => setTimeout(r, 300));
+      return w.__xss === true;
+    });
+    expect(ran).toBe(false);
+    await expect.poll(() => violations().length).toBeGreaterThan(0);
   });
 
   test("API responses: same headers, no-store, 401 JSON when signed out", async ({ request }) => {
@@ -67,8 +81,7 @@ test.describe("sign-in", () => {
   });
 
   test("signing in lands on `next`, with an httpOnly SameSite session cookie; no CSP violations; signing out ends it", async ({ page, context }) => {
-    const console: ConsoleMessage[] = [];
-    page.on("console", (m) => console.push(m));
+    const violations = watchCspViolations(page);
     await login(page, DEMO.clinician.username, DEMO.clinician.password, { next: "/patients" });
     await expect(page).toHaveURL(/\/patients$/);
     const cookie = (await context.cookies()).find((c) => c.name === "fcds_session")!;
@@ -76,7 +89,7 @@ test.describe("sign-in", () => {
     expect(cookie.sameSite).toBe("Lax");
     expect(cookie.path).toBe("/");
     expect(cookie.secure).toBe(false); // http in tests; Secure over TLS (see auth.int.test.ts)
-    expect(cspViolations(console)).toEqual([]);
+    expect(violations()).toEqual([]);
     // the session cookie is invisible to scripts
     expect(await page.evaluate(() => document.cookie)).not.toContain("fcds_session");
     await logout(page);

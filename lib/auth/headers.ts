@@ -37,7 +37,7 @@ export function securityHeaders(csp: string, tls: boolean): Record<string, strin
     // form posts, which the CSRF origin check must refuse. Cross-origin requests get no referrer
     // (URLs carry patient ids).
     "referrer-policy": "same-origin",
-    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
     ...(tls ? { "strict-transport-security": "max-age=63072000; includeSubDomains" } : {}),
