@@ -42,6 +42,11 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/scans/[id]/tags": { GET: "patient:read" },
   "/api/assessments/[id]": { GET: "patient:read" },
 
+  // model cards: every role (no patient data)
+  "/api/models": { GET: "model:read" },
+  "/api/models/[name]/[version]": { GET: "model:read" },
+  "/api/models/[name]/[version]/plots/[file]": { GET: "model:read" },
+
   // de-identified research export: researchers only
   "/api/export": { GET: "export:deidentified" },
   "/api/export/count": { GET: "export:deidentified" },
@@ -54,11 +59,22 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/admin/users/[id]": { PATCH: "user:admin" },
 };
 
+/**
+ * The matrix requires every successful call under a patient-data permission (patient:*, scan:*,
+ * assessment:*, export:*) to write an AuditEvent. Routes that answer without any patient data are
+ * listed here, each with the reason — a reviewed exception, not a default.
+ */
+export const auditExempt: Record<string, string> = {
+  "GET /api/export/dictionary": "the data dictionary: column names, types and definitions; no patient data",
+};
+
 /** Pages: path → the permission passed to requirePageActor, or "public". */
 export const pageTable: Record<string, Rule> = {
   "/": "public", // redirects to /patients, shows nothing itself
   "/patients": "patient:read",
   "/patients/[id]": "patient:read",
+  "/models": "model:read",
+  "/models/[name]/[version]": "model:read",
   "/login": "public",
   "/access-denied": "public",
   "/account": "session:self",

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { HTTP_METHODS, appFileToPath, pageTable, routeTable, type Rule } from "@/lib/auth/route-table";
+import { HTTP_METHODS, appFileToPath, auditExempt, pageTable, routeTable, type Rule } from "@/lib/auth/route-table";
 import { roleMay } from "@/lib/auth/permissions";
 import { createTestDatabase, type TestDatabase } from "../support/pg-database";
 import type { Cred, TestUser } from "../support/auth-fixtures";
@@ -29,6 +29,9 @@ function walk(dir: string, match: RegExp, out: string[] = []): string[] {
 
 const routeFiles = walk(APP, /^route\.(ts|tsx|js|mjs)$/).map((f) => ({ file: f, path: appFileToPath(f, "route") }));
 const pageFiles = walk(APP, /^page\.(tsx|ts|jsx|js)$/).map((f) => ({ file: f, path: appFileToPath(f, "page") }));
+
+/** Permissions that guard patient data (identified or de-identified): success must be audited. */
+const PATIENT_DATA = new Set<Rule>(["patient:read", "patient:write", "scan:upload", "assessment:run", "export:deidentified"]);
 
 type Principal = "anonymous" | Role;
 const PRINCIPALS: Principal[] = ["anonymous", "clinician", "researcher", "admin"];
@@ -131,18 +134,23 @@ describe("route table covers every route", () => {
       if (!src.includes(`requirePageActor("${rule}")`)) problems.push(`${p.file} must call requirePageActor("${rule}")`);
     }
     for (const path of Object.keys(pageTable)) if (!pageFiles.some((p) => p.path === path)) problems.push(`pageTable entry ${path} has no page`);
+    for (const key of Object.keys(auditExempt)) {
+      const [m, path] = key.split(" ");
+      if (!routeTable[path]?.[m as (typeof HTTP_METHODS)[number]]) problems.push(`auditExempt entry ${key} is not in routeTable`);
+    }
     expect(problems).toEqual([]);
   });
 });
 
 describe("authorization matrix", () => {
-  it.each(cases)("$method $path as $who → $expect", async ({ path, method, who, expect: want }) => {
+  it.each(cases)("$method $path as $who → $expect", async ({ path, method, who, rule, expect: want }) => {
     const handler = modules.get(path)?.[method] as ((req: Request, ctx: unknown) => Promise<Response>) | undefined;
     expect(handler, `${method} ${path} is not exported`).toBeTypeOf("function");
     const { url, params } = concrete(path);
     let cred: Cred | null = null;
     if (who !== "anonymous") cred = await fx.sessionFor(db, users[who].id); // fresh: logout routes revoke it
     const req = fx.apiRequest(method, url, { cred, body: ["GET", "HEAD", "DELETE"].includes(method) ? undefined : {} });
+    const started = new Date(Date.now() - 5);
     const res = await handler!(req, fx.ctx(params));
     const body = res.status >= 400 ? await res.clone().text() : "";
     // errors never carry stack traces, SQL or driver internals
@@ -154,6 +162,12 @@ describe("authorization matrix", () => {
     } else {
       expect([401, 403], `${method} ${path} as ${who} was refused: ${res.status} ${body}`).not.toContain(res.status);
       expect(res.status, body).toBeLessThan(500);
+      // every successful touch of patient data leaves an audit row by this user
+      if (cred && res.ok && PATIENT_DATA.has(rule) && !auditExempt[`${method} ${path}`]) {
+        if (res.body) await res.arrayBuffer(); // streamed answers audit when they finish
+        const rows = await db.auditEvent.count({ where: { userId: users[who as Role].id, occurredAt: { gte: started } } });
+        expect(rows, `${method} ${path} answered ${res.status} without writing an AuditEvent`).toBeGreaterThan(0);
+      }
     }
   });
 
