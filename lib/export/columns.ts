@@ -69,7 +69,38 @@ export type SourceRow = {
   embImage: string | null;
   embTabular: string | null;
   embFused: string | null;
+  /** the whole embeddings JSON (when two or more parts are exported) */
+  embAll?: string | null;
 };
+
+/**
+ * Splits the text of an embeddings object (`{"fused": [...], "image": null, ...}`) into the text
+ * of each part without parsing the numbers. Parts are flat lists of numbers, so each list ends at
+ * the first `]`. Anything unexpected falls back to JSON.parse + JSON.stringify.
+ */
+export function splitEmbeddings(text: string | null | undefined): Record<EmbeddingPart, string | null> {
+  const out: Record<EmbeddingPart, string | null> = { image: null, tabular: null, fused: null };
+  if (!text || text === "null") return out;
+  if (!text.startsWith('{"') || text.indexOf('": ') < 0) return fallbackSplit(text); // not jsonb's canonical text
+  for (const part of EMBEDDING_PARTS) {
+    const key = `"${part}": `;
+    const i: number = text.indexOf(key);
+    if (i < 0) continue;
+    const v: number = i + key.length;
+    if (text.startsWith("null", v)) continue;
+    if (text[v] !== "[") return fallbackSplit(text);
+    const end: number = text.indexOf("]", v);
+    if (end < 0) return fallbackSplit(text);
+    out[part] = text.slice(v, end + 1);
+  }
+  return out;
+}
+
+function fallbackSplit(text: string): Record<EmbeddingPart, string | null> {
+  const o = JSON.parse(text) as Record<string, unknown>;
+  const s = (v: unknown) => (Array.isArray(v) ? JSON.stringify(v) : null);
+  return { image: s(o.image), tabular: s(o.tabular), fused: s(o.fused) };
+}
 
 export type RowContext = {
   rowKey: (assessmentId: string) => string;
@@ -200,9 +231,10 @@ export function makeRowEncoder(shape: CohortShape, groups: readonly ColumnGroup[
     }
     if (want.has("scores")) for (const h of shape.heads) out.push(...scoreCells(r.scores, h));
     if (want.has("labels")) out.push(...outcomeLabels(rec?.conditions ?? [], r.asOf, ctx.today));
+    const split = r.embAll != null ? splitEmbeddings(r.embAll) : null;
     for (const part of parts) {
       const dims = shape.dims[part];
-      const text = part === "image" ? r.embImage : part === "tabular" ? r.embTabular : r.embFused;
+      const text = split ? split[part] : part === "image" ? r.embImage : part === "tabular" ? r.embTabular : r.embFused;
       if (opts.rawCsv && dims) {
         const csv = embeddingCsv(text, dims, part);
         if (csv !== null) {

@@ -22,10 +22,10 @@ export const LABEL_RULES: LabelRule[] = [
   },
 ];
 
+/** YYYY-MM-DD + whole years, by string (29 Feb → 28 Feb); no Date objects per row. */
 function addYears(iso: string, y: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCFullYear(d.getUTCFullYear() + y);
-  return d.toISOString().slice(0, 10);
+  const md = iso.slice(5) === "02-29" ? "02-28" : iso.slice(5);
+  return `${String(Number(iso.slice(0, 4)) + y).padStart(4, "0")}-${md}`;
 }
 
 export function outcomeLabels(conditions: { codeSystem: string; code: string; onsetDate: string | null }[], asOf: string, today: string): (number | null)[] {

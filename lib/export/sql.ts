@@ -113,13 +113,17 @@ export type PageOptions = { after?: string; limit: number; withScores: boolean; 
 /** Builds the page query once per export; `page(after)` runs it. */
 export function pageQuery(f: ExportFilters, o: Omit<PageOptions, "after" | "limit">) {
   const w = whereClause(f);
-  const emb = (part: string, on: boolean) => (on ? `(a.embeddings->'${part}')::text` : `NULL::text`);
+  // two or more parts: detoast the JSON once and split it in Node (columns.ts splitEmbeddings)
+  const parts = [o.embeddings.image, o.embeddings.tabular, o.embeddings.fused].filter(Boolean).length;
+  const emb = (part: string, on: boolean) => (on && parts === 1 ? `(a.embeddings->'${part}')::text` : `NULL::text`);
+  const whole = parts > 1 ? `a.embeddings::text` : `NULL::text`;
   const select = `SELECT a.id::text AS id, a."patientId"::text AS "patientId", a."modelName", a."modelVersion", a.strategy::text AS strategy,
       date_part('year', a."createdAt" AT TIME ZONE 'UTC')::int AS year, ${AGE} AS age,
       to_char(a."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "asOf", p.sex::text AS sex,
       s.modality, s."bodyPart", s.rows, s.columns, s.frames, s."photometricInterpretation" AS photometric, s."transferSyntaxUid" AS "transferSyntax",
       ${o.withScores ? "a.scores" : "NULL::jsonb AS scores"},
-      ${emb("image", o.embeddings.image)} AS "embImage", ${emb("tabular", o.embeddings.tabular)} AS "embTabular", ${emb("fused", o.embeddings.fused)} AS "embFused"
+      ${emb("image", o.embeddings.image)} AS "embImage", ${emb("tabular", o.embeddings.tabular)} AS "embTabular", ${emb("fused", o.embeddings.fused)} AS "embFused",
+      ${whole} AS "embAll"
     ${FROM} ${w.sql}`;
   const n = w.params.length;
   const first = `${select} ORDER BY a.id LIMIT $${n + 1}`;

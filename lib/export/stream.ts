@@ -91,7 +91,8 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
   let started = false;
   let exhausted = false;
   let settled = false;
-  let prefetch: Promise<Awaited<ReturnType<typeof fetchPage>>> | null = null;
+  type Page = { rows: Awaited<ReturnType<typeof fetchPage>>; recs: Map<string, FeatureRecord> };
+  let prefetch: Promise<Page> | null = null;
   const pseudonyms = new Map<string, string>();
   let resolveDone!: (s: ExportSummary) => void;
   const done = new Promise<ExportSummary>((r) => (resolveDone = r));
@@ -114,7 +115,12 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
     resolveDone(summary);
   };
 
-  const next = (after: string | undefined) => fetchPage(db, after, Math.min(pageSize, remaining));
+  // a page and its patients' records are fetched while the previous page is being encoded
+  const next = async (after: string | undefined): Promise<Page> => {
+    const rows = await fetchPage(db, after, Math.min(pageSize, remaining));
+    const recs = needRecords && rows.length ? await loadRecords(db, rows.map((r) => r.patientId)) : new Map<string, FeatureRecord>();
+    return { rows, recs };
+  };
   const rowCtx = (recs: Map<string, FeatureRecord>) => ({
     rowKey: codec.encode,
     pseudonym: (id: string) => {
@@ -154,7 +160,7 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
               controller.close();
               return;
             }
-            const page = await (prefetch ?? next(cursor));
+            const { rows: page, recs } = await (prefetch ?? next(cursor));
             prefetch = null;
             if (!page.length) {
               exhausted = true;
@@ -164,7 +170,6 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
             remaining -= page.length;
             if (page.length === pageSize && remaining > 0) prefetch = next(cursor);
             else exhausted = true;
-            const recs = needRecords ? await loadRecords(db, page.map((r) => r.patientId)) : new Map<string, FeatureRecord>();
             const c = rowCtx(recs);
             const cells = page.map((r) => encode(r, c));
             rows += cells.length;

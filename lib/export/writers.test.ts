@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import type { ColumnSpec } from "./columns";
-import { embeddingCsv } from "./columns";
+import { embeddingCsv, splitEmbeddings } from "./columns";
 import { csvWriter, ndjsonWriter, parquetWriter } from "./writers";
 
 const col = (name: string, type: ColumnSpec["type"]): ColumnSpec => ({ name, type, unit: null, modality: "x", group: "row", description: "", source: "", deid: "" });
@@ -49,6 +49,12 @@ describe("export writers", () => {
     ]);
     const back = await parquetReadObjects({ file: ab });
     expect(back.map((r) => [r.s, r.i, r.d])).toEqual(rows);
+  });
+
+  it("splits a stored embeddings object into its parts without parsing numbers", () => {
+    expect(splitEmbeddings('{"fused": [1, 2.5e-7], "image": null, "tabular": [3]}')).toEqual({ fused: "[1, 2.5e-7]", image: null, tabular: "[3]" });
+    expect(splitEmbeddings('{"fused":[1,2],"image":[4]}')).toEqual({ fused: "[1,2]", image: "[4]", tabular: null }); // not jsonb's spacing: fallback
+    expect(splitEmbeddings(null)).toEqual({ fused: null, image: null, tabular: null });
   });
 
   it("embedding CSV fast path keeps the stored digits and pads to the declared size", () => {
