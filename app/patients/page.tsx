@@ -3,12 +3,27 @@ import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { audit } from "@/lib/auth/audit";
 import { prisma } from "@/lib/db/client";
-import { searchPatients } from "@/lib/db/patients";
+import { listPatients } from "@/lib/db/patient-list";
+import { HEAD_LABELS } from "@/lib/db/assessments";
 import { PatientSearch, ageOn, todayIso } from "@/lib/domain";
+import { CategoryBadge, formatPct } from "./[id]/_components/risk-format";
+import { ResearchLabel } from "./[id]/_components/ResearchLabel";
 
 export const dynamic = "force-dynamic";
 
 type SP = Promise<Record<string, string | string[] | undefined>>;
+
+const SORTS: [string, string][] = [
+  ["name", "Name A–Z"],
+  ["-name", "Name Z–A"],
+  ["-risk", "Highest risk first"],
+  ["-lastAssessment", "Most recently assessed"],
+  ["mrn", "MRN"],
+  ["-birthDate", "Youngest first"],
+  ["birthDate", "Oldest first"],
+  ["-updated", "Recently updated"],
+];
+const SHORT: Record<string, string> = { lung_cancer_2y: "Lung ca 2y", mace_5y: "MACE 5y" };
 
 export default async function PatientsPage({ searchParams }: { searchParams: SP }) {
   const actor = await requirePageActor("patient:read");
@@ -21,7 +36,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
   });
   const search = parsed.success ? parsed.data : PatientSearch.parse({});
   const db = await prisma();
-  const page = await searchPatients(db, search);
+  const page = await listPatients(db, search);
   const h = await headers();
   await audit(db, {
     actor,
@@ -29,11 +44,12 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
     entityType: "Patient",
     outcome: "success",
     request: { clientAddress: h.get("x-forwarded-for"), userAgent: h.get("user-agent"), source: "page" },
-    details: { q: search.q, page: search.page, returned: page.items.length },
+    details: { q: search.q, page: search.page, sort: search.sort, returned: page.items.length },
   });
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
-  const link = (p: number) => `/patients?${new URLSearchParams({ q: search.q, page: String(p), sort: search.sort })}`;
+  const link = (p: number) => `/patients?${new URLSearchParams({ q: search.q, page: String(p), sort: search.sort, pageSize: String(search.pageSize) })}`;
   const today = todayIso();
+  const heads = [...new Set(page.items.flatMap((p) => p.latestRisk.map((r) => r.head)))].sort();
 
   return (
     <>
@@ -41,63 +57,58 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
       <main>
         <h1>Patients</h1>
         <form className="search" role="search" action="/patients" method="get">
-          <label htmlFor="q" className="sr-only">
-            Search by name or MRN
-          </label>
+          <label htmlFor="q" className="sr-only">Search by name or MRN</label>
           <input id="q" name="q" type="search" defaultValue={search.q} placeholder="Search by name or MRN" autoComplete="off" />
-          <label htmlFor="sort" className="muted">
-            Sort
-          </label>
+          <label htmlFor="sort" className="muted">Sort</label>
           <select id="sort" name="sort" defaultValue={search.sort}>
-            <option value="name">Name A–Z</option>
-            <option value="-name">Name Z–A</option>
-            <option value="mrn">MRN</option>
-            <option value="-birthDate">Youngest first</option>
-            <option value="birthDate">Oldest first</option>
-            <option value="-updated">Recently updated</option>
+            {SORTS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+          </select>
+          <label htmlFor="pageSize" className="muted">Per page</label>
+          <select id="pageSize" name="pageSize" defaultValue={String(search.pageSize)}>
+            {[25, 50, 100].map((n) => <option key={n} value={n}>{n}</option>)}
           </select>
           <button type="submit">Search</button>
         </form>
         {!parsed.success && <p className="error-box">The search was not understood; showing all patients.</p>}
+        {heads.length > 0 && <ResearchLabel />}
         <div className="panel" style={{ padding: 0 }}>
-          <table aria-label="Patients">
+          <table aria-label="Patients" data-testid="patient-list">
             <thead>
               <tr>
                 <th>Name</th>
                 <th>MRN</th>
                 <th className="num">Age</th>
                 <th>Sex</th>
-                <th>Born</th>
+                {heads.map((hd) => <th key={hd} title={HEAD_LABELS[hd] ?? hd}>{SHORT[hd] ?? hd} risk</th>)}
+                <th>Last assessed</th>
               </tr>
             </thead>
             <tbody>
               {page.items.map((p) => (
                 <tr key={p.id}>
-                  <td>
-                    <a href={`/patients/${p.id}`}>
-                      {p.familyName}, {p.givenName}
-                    </a>
-                  </td>
+                  <td><a href={`/patients/${p.id}`}>{p.familyName}, {p.givenName}</a></td>
                   <td>{p.mrn}</td>
                   <td className="num">{ageOn(p.birthDate, today)}</td>
                   <td>{p.sex}</td>
-                  <td>{p.birthDate}</td>
+                  {heads.map((hd) => {
+                    const r = p.latestRisk.find((x) => x.head === hd);
+                    return (
+                      <td key={hd} className="risk-cell">
+                        {r ? (<><span className="num-inline">{formatPct(r.probability)}</span> <CategoryBadge category={r.category} /></>) : <span className="muted">—</span>}
+                      </td>
+                    );
+                  })}
+                  <td>{p.lastAssessmentAt ? p.lastAssessmentAt.slice(0, 10) : <span className="muted">never</span>}</td>
                 </tr>
               ))}
               {page.items.length === 0 && (
-                <tr>
-                  <td colSpan={5} className="muted">
-                    No patients match “{search.q}”.
-                  </td>
-                </tr>
+                <tr><td colSpan={5 + heads.length} className="muted">No patients match “{search.q}”.</td></tr>
               )}
             </tbody>
           </table>
         </div>
         <nav className="pager" aria-label="Pages">
-          <span>
-            {page.total} patient{page.total === 1 ? "" : "s"} · page {search.page} of {pages}
-          </span>
+          <span>{page.total} patient{page.total === 1 ? "" : "s"} · page {search.page} of {pages}</span>
           {search.page > 1 && <a href={link(search.page - 1)}>← Previous</a>}
           {search.page < pages && <a href={link(search.page + 1)}>Next →</a>}
         </nav>
