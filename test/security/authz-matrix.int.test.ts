@@ -47,15 +47,18 @@ const cases = Object.entries(routeTable).flatMap(([path, methods]) =>
   Object.entries(methods).flatMap(([method, rule]) => PRINCIPALS.map((who) => ({ path, method, rule: rule as Rule, who, expect: expected(rule as Rule, who) }))),
 );
 
-/** "/api/patients/[id]/diet/[entryId]" → a concrete URL and the params object Next would pass. */
+/**
+ * "/api/patients/[id]/diet/[entryId]" → a concrete URL and the params object Next would pass.
+ * A patient id is a real patient (so reads succeed and must be audited); other ids are random.
+ */
 function concrete(path: string) {
   const params: Record<string, string | string[]> = {};
-  const url = path.replace(/\[(\.\.\.)?([^\]]+)\]/g, (_m, rest, name) => {
+  const url = path.replace(/\[(\.\.\.)?([^\]]+)\]/g, (_m, rest, name, offset: number) => {
     if (rest) {
       params[name] = ["x"];
       return "x";
     }
-    const v = randomUUID();
+    const v = name === "id" && path.slice(0, offset).endsWith("/patients/") ? patientId : randomUUID();
     params[name] = v;
     return v;
   });
@@ -68,6 +71,22 @@ const users = {} as Record<Role, TestUser>;
 const modules = new Map<string, Record<string, unknown>>();
 const importErrors: string[] = [];
 let fx: typeof import("../support/auth-fixtures");
+let patientId = randomUUID();
+
+/** Reads a response body to its end (streamed answers audit when they finish); gives up on endless streams. */
+async function drain(res: Response): Promise<void> {
+  if (!res.body) return;
+  const reader = res.body.getReader();
+  const deadline = Date.now() + 3000;
+  try {
+    for (;;) {
+      const r = await Promise.race([reader.read(), new Promise<null>((ok) => setTimeout(() => ok(null), Math.max(1, deadline - Date.now())))]);
+      if (!r || r.done) break;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
 
 beforeAll(async () => {
   tdb = await createTestDatabase("authz_matrix");
@@ -76,6 +95,9 @@ beforeAll(async () => {
   db = await prisma();
   fx = await import("../support/auth-fixtures");
   for (const role of ["clinician", "researcher", "admin"] as Role[]) users[role] = await fx.makeUser(db, role, `matrix.${role}`);
+  patientId = (
+    await db.patient.create({ data: { mrn: "MATRIX-0001", givenName: "Matrix", familyName: "Probe", birthDate: new Date("1970-01-01"), sex: "female" } })
+  ).id;
   for (const r of routeFiles) {
     try {
       modules.set(r.path, await import(/* @vite-ignore */ join(root, r.file)));
@@ -164,7 +186,7 @@ describe("authorization matrix", () => {
       expect(res.status, body).toBeLessThan(500);
       // every successful touch of patient data leaves an audit row by this user
       if (cred && res.ok && PATIENT_DATA.has(rule) && !auditExempt[`${method} ${path}`]) {
-        if (res.body) await res.arrayBuffer(); // streamed answers audit when they finish
+        await drain(res);
         const rows = await db.auditEvent.count({ where: { userId: users[who as Role].id, occurredAt: { gte: started } } });
         expect(rows, `${method} ${path} answered ${res.status} without writing an AuditEvent`).toBeGreaterThan(0);
       }
