@@ -173,3 +173,26 @@ test.describe("roles", () => {
     expect(bundle.entry[0].resource.resourceType).toBe("AuditEvent");
   });
 });
+
+test.describe("user administration", () => {
+  test("an admin creates a clinician, who can then sign in; a weak password is refused", async ({ page, browser }) => {
+    await loginAs(page, "admin", { next: "/admin/users" });
+    await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+    const username = `e2e.${Date.now().toString(36)}`;
+    const form = page.getByRole("form", { name: "New user" });
+    await form.getByLabel("Username").fill(username);
+    await form.getByLabel("Display name").fill("E2E Clinician");
+    await form.getByLabel("Role").selectOption("clinician");
+    await form.getByLabel(/Initial password/).fill("password1234");
+    await form.getByRole("button", { name: "Create user" }).click();
+    await expect(page.locator("main [role=alert]")).toContainText("commonly used password");
+    await form.getByLabel(/Initial password/).fill("a freshly minted passphrase");
+    await form.getByRole("button", { name: "Create user" }).click();
+    await expect(page.locator("table")).toContainText(username);
+    const ctx = await browser.newContext();
+    const p2 = await ctx.newPage();
+    await login(p2, username, "a freshly minted passphrase", { next: "/patients" });
+    await expect(p2).toHaveURL(/\/patients$/);
+    await ctx.close();
+  });
+});

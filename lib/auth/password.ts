@@ -65,7 +65,7 @@ export function checkPasswordPolicy(password: string, ctx: { username?: string; 
   if (u && (lower === u || compact === u.replace(/[\s._-]+/g, "") || (u.length >= 4 && lower.includes(u))))
     issues.push({ code: "contains_username", message: "must not be or contain the username" });
   const d = ctx.displayName?.toLowerCase().replace(/[\s._-]+/g, "");
-  if (d && d.length >= 4 && compact.includes(d)) issues.push({ code: "contains_name", message: "must not contain your name" });
+  if (d && d.length >= 4 && compact.includes(d)) issues.push({ code: "contains_name", message: "must not contain the user's name" });
   if (COMMON.has(lower) || COMMON.has(compact) || COMMON.has(compact.replace(/\d+$/, "")) || /^(.)\1+$/.test(p))
     issues.push({ code: "too_common", message: "is a commonly used password; choose a longer, less predictable passphrase" });
   return issues;
