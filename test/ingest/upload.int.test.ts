@@ -3,7 +3,7 @@
 // table gets a clear 4xx and leaves no Scan, no Assessment, no job behind.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { deflateRawSync } from "node:zlib";
+import { deflateRawSync, constants as zc } from "node:zlib";
 import { freshPostgres, type TestEngine } from "../support/engines";
 import { uploadRequest } from "../support/multipart";
 import { makeUser, sessionFor, ORIGIN, type Cred } from "../support/auth-fixtures";
@@ -53,6 +53,7 @@ beforeAll(async () => {
   const u = await makeUser(e.prisma, "clinician");
   cred = await sessionFor(e.prisma, u.id);
   runtime = await import("@/lib/jobs/runtime");
+  await runtime.jobRuntime(); // queue schema, worker and model up before the first count
   ({ POST } = await import("@/app/api/patients/[id]/scans/route"));
 }, 180_000);
 
@@ -118,11 +119,17 @@ describe("real DICOM files in every transfer syntax pydicom ships", () => {
 });
 
 describe("bad input: a clear 4xx, nothing stored, nothing queued, the server keeps serving", () => {
-  const bomb = () => buildPart10("1.2.840.10008.1.2.1.99", deflateRawSync(new Uint8Array(64 * 1024 * 1024)));
+  // ~4 MB on the wire that would inflate to 4 GiB: 256 copies of a sync-flushed 16 MiB-of-zeros block.
+  const bomb = () => {
+    const block = deflateRawSync(new Uint8Array(16 * 1024 * 1024), { finishFlush: zc.Z_SYNC_FLUSH });
+    const final = deflateRawSync(new Uint8Array(0));
+    return buildPart10("1.2.840.10008.1.2.1.99", new Uint8Array(Buffer.concat([...Array(256).fill(block), final])));
+  };
   const unsupported = () => {
     // JPEG 2000 file relabelled as JPIP Referenced (1.2.840.10008.1.2.4.94): a real syntax we cannot decode.
-    const b = Buffer.from(file("JPEG2000.dcm"));
+    const b = Buffer.from(file("MR_small_jp2klossless.dcm"));
     const at = b.indexOf("1.2.840.10008.1.2.4.90");
+    if (at < 0) throw new Error("expected a JPEG 2000 lossless transfer syntax UID in MR_small_jp2klossless.dcm");
     b.write("1.2.840.10008.1.2.4.94", at, "latin1");
     return new Uint8Array(b);
   };
