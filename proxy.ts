@@ -3,7 +3,8 @@ import { PUBLIC_PAGES, contentSecurityPolicy, isTls, securityHeaders } from "@/l
 import { SESSION_COOKIE_NAMES } from "@/lib/auth/constants";
 
 /**
- * Runs before every page and API request (Next 16's renamed middleware):
+ * Runs before every page request (Next 16's renamed middleware; API answers get the same headers
+ * from lib/http/route.ts, see the matcher):
  * 1. security headers on every response (CSP with a per-request nonce, frame-ancestors 'none',
  *    nosniff, Referrer-Policy, Permissions-Policy, COOP/CORP; HSTS only when served over TLS);
  * 2. page requests without a session cookie go to /login?next=… . This is only a fast path for the
@@ -49,10 +50,10 @@ export function proxy(req: NextRequest) {
 export const config = {
   matcher: [
     {
-      // Scan uploads bypass the proxy: a proxied request body is buffered and cut at
-      // proxyClientMaxBodySize (10 MB), and uploads stream up to 512 MB. The upload route sets the
-      // same security headers itself (app/api/patients/[id]/scans/route.ts).
-      source: "/((?!_next/static|_next/image|favicon.ico|api/patients/[^/]+/scans$).*)",
+      // No /api: a proxied request body is buffered and cut at proxyClientMaxBodySize (10 MB), and
+      // scan uploads stream up to 512 MB. route() / publicRoute() (lib/http/route.ts) put the same
+      // security headers on every API answer, so no API route depends on the proxy.
+      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

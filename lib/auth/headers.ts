@@ -28,6 +28,11 @@ export function contentSecurityPolicy(nonce: string, opts: { dev: boolean; tls: 
   return d.join("; ");
 }
 
+/** What every API answer carries (set by route() / publicRoute(); the proxy does not run on /api). */
+export function apiSecurityHeaders(tls: boolean): Record<string, string> {
+  return securityHeaders(contentSecurityPolicy("", { dev: false, tls, api: true }), tls);
+}
+
 export function securityHeaders(csp: string, tls: boolean): Record<string, string> {
   return {
     "content-security-policy": csp,

@@ -6,15 +6,21 @@ import { verifyCsrfToken, verifyOrigin } from "@/lib/auth/csrf";
 import type { Permission } from "@/lib/auth/permissions";
 import { AuthError } from "@/lib/domain/errors";
 import { prisma } from "@/lib/db/client";
+import { apiSecurityHeaders, isTls } from "@/lib/auth/headers";
 import { toErrorResponse } from "./errors";
 
 export type RouteContext<P> = { req: Request; params: P; actor: Actor };
 type NextCtx<P> = { params: Promise<P> };
 
-/** API answers hold patient data: never cached by browsers or proxies. */
-function finish(out: unknown): Response {
+/**
+ * Every API answer: security headers (proxy.ts skips /api so that large uploads are not buffered
+ * by it) and, since answers hold patient data, never cached by browsers or proxies.
+ */
+function finish(req: Request, out: unknown): Response {
   const res = out instanceof Response ? out : Response.json(out);
   try {
+    const tls = isTls(req.headers.get("x-forwarded-proto"), new URL(req.url).protocol);
+    for (const [k, v] of Object.entries(apiSecurityHeaders(tls))) if (!res.headers.has(k)) res.headers.set(k, v);
     if (!res.headers.has("cache-control")) res.headers.set("cache-control", "no-store");
   } catch {
     // immutable headers (a proxied fetch Response): leave as is
@@ -40,10 +46,10 @@ export function route<P = Record<string, never>>(
       verifyOrigin(req);
       await verifyCsrfToken(req, actor!.csrfToken);
       const params = ((await ctx?.params) ?? {}) as P;
-      return finish(await fn({ req, params, actor: actor! }));
+      return finish(req, await fn({ req, params, actor: actor! }));
     } catch (e) {
       if (e instanceof AuthError && e.status === 403 && actor) await auditDenied(req, actor, permission);
-      return finish(toErrorResponse(e));
+      return finish(req, toErrorResponse(e));
     }
   };
 }
@@ -71,9 +77,9 @@ export function publicRoute<P = Record<string, never>>(fn: (ctx: { req: Request;
     try {
       verifyOrigin(req);
       const params = ((await ctx?.params) ?? {}) as P;
-      return finish(await fn({ req, params }));
+      return finish(req, await fn({ req, params }));
     } catch (e) {
-      return finish(toErrorResponse(e));
+      return finish(req, toErrorResponse(e));
     }
   };
 }

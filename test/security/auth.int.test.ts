@@ -438,3 +438,17 @@ describe("user administration", () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe("API answers", () => {
+  it("carry the security headers themselves (the proxy does not run on /api), HSTS only over TLS", async () => {
+    const res = await session(fx.apiRequest("GET", "/api/auth/session"), noParams);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("strict-transport-security")).toBeNull();
+    const tls = await session(fx.apiRequest("GET", "/api/auth/session", { headers: { "x-forwarded-proto": "https" } }), noParams);
+    expect(tls.headers.get("strict-transport-security")).toMatch(/max-age=/);
+  });
+});

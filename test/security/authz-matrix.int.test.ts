@@ -71,7 +71,7 @@ const users = {} as Record<Role, TestUser>;
 const modules = new Map<string, Record<string, unknown>>();
 const importErrors: string[] = [];
 let fx: typeof import("../support/auth-fixtures");
-let patientId = randomUUID();
+let patientId: string = randomUUID();
 
 /** Reads a response body to its end (streamed answers audit when they finish); gives up on endless streams. */
 async function drain(res: Response): Promise<void> {
