@@ -10,10 +10,12 @@
 //           image and tabular embeddings
 // Targets: ≥ 20k rows/s for CSV and Parquet, peak RSS ≤ 300 MB, first byte ≤ 500 ms.
 import { parseArgs } from "node:util";
+import os from "node:os";
 import { freshPostgres } from "@/test/support/engines";
 import { parseOrThrow } from "@/lib/domain/validate";
 import { ExportQuery } from "@/lib/export/query";
 import { openExport } from "@/lib/export/stream";
+import { closeExportPools, pgQueryable } from "@/lib/export/source";
 import { machine, summarize } from "./stats";
 
 const { values } = parseArgs({
@@ -23,6 +25,8 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     formats: { type: "string", default: "csv,parquet,ndjson" },
     sets: { type: "string", default: "spec,all" },
+    "page-size": { type: "string", default: "500" },
+    "row-group": { type: "string", default: "8192" },
   },
 });
 const ROWS = Number(values.rows);
@@ -78,23 +82,29 @@ try {
   const sets: Record<string, string> = { spec: "scores,fused_embedding", all: "features,scan,scores,labels,image_embedding,tabular_embedding,fused_embedding" };
   console.log(`\nresearch export — ${machine()}`);
   console.log(`rows ${ROWS}, runs ${RUNS} per format; RSS at start ${(seedRss / 2 ** 20).toFixed(0)} MB\n`);
-  console.log("set   format   columns  MB/run   first byte med/p95 (ms)   first rows (ms)   total med/p95 (s)   rows/s (median)   peak RSS (MB)");
+  console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other work on this machine slows every number; Node CPU time is less sensitive)`);
+  console.log("set   format   columns  MB/run   first byte med/p95 (ms)   first rows (ms)   total med/p95 (s)   rows/s (median)   peak RSS (MB)   Node CPU s   rows per Node-CPU-s");
   const results: string[] = [];
   for (const set of values.sets.split(",")) {
     for (const format of values.formats.split(",")) {
       const first: number[] = [];
       const firstRows: number[] = [];
       const totals: number[] = [];
+      const cpus: number[] = [];
       let size = 0;
       let cols = 0;
       peakRss = 0;
       for (let r = 0; r < RUNS; r++) {
         const s = performance.now();
+        const c0 = process.cpuUsage();
         const x = await openExport(parseOrThrow(ExportQuery, { format, columns: sets[set] }), {
           db: eng.prisma,
+          sql: pgQueryable(eng.url!),
           actor: null,
           username: "bench",
           request: { clientAddress: null, userAgent: "bench", source: "bench" },
+          pageSize: Number(values["page-size"]),
+          rowGroupSize: Number(values["row-group"]),
         });
         cols = x.columns.length;
         const reader = x.stream.getReader();
@@ -112,6 +122,8 @@ try {
         const summary = await x.done;
         if (summary.rows !== ROWS) throw new Error(`expected ${ROWS} rows, got ${summary.rows}`);
         totals.push(performance.now() - s);
+        const c = process.cpuUsage(c0);
+        cpus.push((c.user + c.system) / 1000);
         first.push(tFirst);
         firstRows.push(tFirstRows);
         size = bytes;
@@ -120,16 +132,18 @@ try {
       const t = summarize(totals);
       const f = summarize(first);
       const fr = summarize(firstRows);
+      const cpu = summarize(cpus);
       const line =
         `${set.padEnd(5)} ${format.padEnd(8)} ${String(cols).padStart(7)}  ${(size / 2 ** 20).toFixed(1).padStart(6)}   ` +
         `${f.median.toFixed(0).padStart(8)} / ${f.p95.toFixed(0).padEnd(10)}   ${fr.median.toFixed(0).padStart(10)}        ` +
-        `${(t.median / 1000).toFixed(2)} / ${(t.p95 / 1000).toFixed(2)}        ${Math.round(ROWS / (t.median / 1000)).toString().padStart(8)}          ${(peakRss / 2 ** 20).toFixed(0)}`;
+        `${(t.median / 1000).toFixed(2)} / ${(t.p95 / 1000).toFixed(2)}        ${Math.round(ROWS / (t.median / 1000)).toString().padStart(8)}          ${(peakRss / 2 ** 20).toFixed(0).padStart(5)}      ${(cpu.median / 1000).toFixed(2)}  ${Math.round(ROWS / (cpu.median / 1000)).toString().padStart(8)}`;
       console.log(line);
       results.push(line);
     }
   }
-  console.log(`\nreproduce: npm run bench:export -- --rows ${ROWS} --patients ${PATIENTS} --runs ${RUNS}   (PostgreSQL at TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)`);
+  console.log(`\nreproduce: npm run bench:export -- --rows ${ROWS} --patients ${PATIENTS} --runs ${RUNS} --page-size ${values["page-size"]} --row-group ${values["row-group"]}   (PostgreSQL at TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)`);
 } finally {
   clearInterval(timer);
+  await closeExportPools();
   await eng.drop();
 }

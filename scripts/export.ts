@@ -22,6 +22,7 @@ import { parseOrThrow } from "@/lib/domain/validate";
 import { dictionaryMarkdown } from "@/lib/export/dictionary";
 import { ExportQuery } from "@/lib/export/query";
 import { openExport } from "@/lib/export/stream";
+import { closeExportPools, exportSource } from "@/lib/export/source";
 
 const multi = { type: "string", multiple: true } as const;
 const { values } = parseArgs({
@@ -86,7 +87,7 @@ let code = 0;
 try {
   const q = parseOrThrow(ExportQuery, raw, "export options");
   const who = `cli:${values.by ?? userInfo().username}`;
-  const x = await openExport(q, { db: db.prisma, actor: null, username: who, request: { clientAddress: null, userAgent: "fusion-cds export cli", source: "cli" } });
+  const x = await openExport(q, { db: db.prisma, sql: exportSource(db), actor: null, username: who, request: { clientAddress: null, userAgent: "fusion-cds export cli", source: "cli" } });
   writeFileSync(`${out}.dictionary.json`, JSON.stringify(x.dictionary, null, 2));
   writeFileSync(`${out}.dictionary.md`, dictionaryMarkdown(x.dictionary));
   const tmp = `${out}.partial`;
@@ -106,6 +107,7 @@ try {
   code = 1;
   console.error(e instanceof AppError ? `export failed (${e.code}): ${e.message}` : `export failed: ${(e as Error).message}`);
 } finally {
+  await closeExportPools();
   await db.close();
 }
 process.exit(code);

@@ -15,12 +15,15 @@ import { buildColumns, makeRowEncoder, type CohortShape, type ColumnSpec } from 
 import { buildDictionary, type Dictionary } from "./dictionary";
 import { exportKeys, patientPseudonym, rowKeyCodec } from "./pseudonym";
 import type { ExportQuery } from "./query";
-import { cohortShape, loadRecords, pageQuery } from "./sql";
+import { cohortShape, loadRecords, pageQuery, type Queryable } from "./sql";
 import { writerFor } from "./writers";
 import type { FeatureRecord } from "./features";
 
 export type ExportContext = {
+  /** audit trail (and the reader when `sql` is not given) */
   db: PrismaClient;
+  /** the reader for pages and records (lib/export/source.ts); default: `db` */
+  sql?: Queryable;
   /** the signed-in researcher; null for the CLI (then `username` says who ran it) */
   actor: Actor | null;
   username?: string;
@@ -59,7 +62,8 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
     }
   }
   const db = ctx.db;
-  const shape = await cohortShape(db, q.filters);
+  const src = ctx.sql ?? db;
+  const shape = await cohortShape(src, q.filters);
   const columns = buildColumns(shape, q.columns);
   const now = ctx.now ?? new Date();
   const dictionary = buildDictionary({ shape, columns, filters: q.filters, format: q.format, now });
@@ -74,7 +78,7 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
     withScores: q.columns.includes("scores"),
     embeddings: { image: q.columns.includes("image_embedding"), tabular: q.columns.includes("tabular_embedding"), fused: q.columns.includes("fused_embedding") },
   });
-  const pageSize = ctx.pageSize ?? 1000;
+  const pageSize = ctx.pageSize ?? 500;
   const who = { actor: ctx.actor, username: ctx.username, request: ctx.request };
   const auditDetails = { format: q.format, filters: q.filters, columns: q.columns, after: q.after ?? null, limit: q.limit ?? null, cohortRows: shape.rows, cohortPatients: shape.patients };
   await audit(db, { ...who, action: "export.start", entityType: "Export", outcome: "success", details: auditDetails });
@@ -117,8 +121,8 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
 
   // a page and its patients' records are fetched while the previous page is being encoded
   const next = async (after: string | undefined): Promise<Page> => {
-    const rows = await fetchPage(db, after, Math.min(pageSize, remaining));
-    const recs = needRecords && rows.length ? await loadRecords(db, rows.map((r) => r.patientId)) : new Map<string, FeatureRecord>();
+    const rows = await fetchPage(src, after, Math.min(pageSize, remaining));
+    const recs = needRecords && rows.length ? await loadRecords(src, rows.map((r) => r.patientId)) : new Map<string, FeatureRecord>();
     return { rows, recs };
   };
   const rowCtx = (recs: Map<string, FeatureRecord>) => ({

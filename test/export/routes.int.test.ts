@@ -37,6 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await (await import("@/lib/export/source")).closeExportPools();
   const { getDb } = await import("@/lib/db/client");
   await (await getDb()).close();
   await tdb?.drop();

@@ -1,5 +1,6 @@
 import { route } from "@/lib/http/route";
-import { prisma } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
+import { exportSource } from "@/lib/export/source";
 import { requestInfo } from "@/lib/auth/actor";
 import { exportResponse, parseExportQuery } from "@/lib/export/http";
 import { openExport } from "@/lib/export/stream";
@@ -13,6 +14,7 @@ export const dynamic = "force-dynamic";
  */
 export const GET = route("export:deidentified", async ({ req, actor }) => {
   const q = parseExportQuery(req.url);
-  const x = await openExport(q, { db: await prisma(), actor, request: requestInfo(req) });
+  const h = await getDb();
+  const x = await openExport(q, { db: h.prisma, sql: exportSource(h), actor, request: requestInfo(req) });
   return exportResponse(x);
 });

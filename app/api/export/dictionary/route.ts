@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { route } from "@/lib/http/route";
-import { prisma } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
+import { exportSource } from "@/lib/export/source";
 import { parseOrThrow } from "@/lib/domain/validate";
 import { buildColumns } from "@/lib/export/columns";
 import { buildDictionary, dictionaryMarkdown } from "@/lib/export/dictionary";
@@ -18,7 +19,7 @@ const As = z.enum(["json", "md"], { message: "must be json or md" }).default("js
 export const GET = route("export:deidentified", async ({ req }) => {
   const as = parseOrThrow(As, new URL(req.url).searchParams.get("as") ?? undefined, "as");
   const q = parseExportQuery(req.url, ["as"]);
-  const shape = await cohortShape(await prisma(), q.filters);
+  const shape = await cohortShape(exportSource(await getDb()), q.filters);
   const d = buildDictionary({ shape, columns: buildColumns(shape, q.columns), filters: q.filters, format: q.format });
   const name = `fusion-cds-export-dictionary.${as}`;
   const headers = { "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" };
