@@ -108,9 +108,12 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
           </table>
         </div>
         <nav className="pager" aria-label="Pages">
-          <span>{page.total} patient{page.total === 1 ? "" : "s"} · page {search.page} of {pages}</span>
+          <span>
+            {page.totalIsLowerBound ? `More than ${page.total.toLocaleString("en-GB")} patients` : `${page.total.toLocaleString("en-GB")} patient${page.total === 1 ? "" : "s"}`} · page {search.page}
+            {page.totalIsLowerBound ? "" : ` of ${pages}`}
+          </span>
           {search.page > 1 && <a href={link(search.page - 1)}>← Previous</a>}
-          {search.page < pages && <a href={link(search.page + 1)}>Next →</a>}
+          {(search.page < pages || page.totalIsLowerBound) && <a href={link(search.page + 1)}>Next →</a>}
         </nav>
       </main>
     </>

@@ -1,8 +1,12 @@
-import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
-import type { Page, Patient, PatientSearch } from "@/lib/domain";
-import { patientWhere } from "./patients";
-import { toPatient } from "./mappers";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import { toIsoDate, type Page, type Patient, type PatientSearch } from "@/lib/domain";
 import { normaliseScores, type HeadScore } from "./assessments";
+
+/**
+ * Exact totals are counted up to this many matches; beyond it the list says "more than 1,000"
+ * (counting all 100k rows costs more than the sorted page itself, and nobody pages that far).
+ */
+export const COUNT_CAP = 1_000;
 
 /** A patient-list row: demographics plus the latest finished assessment's risk per head. */
 export type PatientListRow = Patient & { lastAssessmentAt: string | null; maxRisk: number | null; latestRisk: HeadScore[] };
@@ -31,21 +35,72 @@ export function listOrder(sort: PatientSearch["sort"]): Prisma.PatientOrderByWit
   }
 }
 
+const ORDER_SQL: Record<string, string> = {
+  name: `"familyName" ASC, "givenName" ASC, "id" ASC`,
+  "-name": `"familyName" DESC, "givenName" DESC, "id" ASC`,
+  mrn: `"mrn" ASC`,
+  "-mrn": `"mrn" DESC`,
+  birthDate: `"birthDate" ASC, "id" ASC`,
+  "-birthDate": `"birthDate" DESC, "id" ASC`,
+  updated: `"updatedAt" ASC, "id" ASC`,
+  "-updated": `"updatedAt" DESC, "id" ASC`,
+  lastAssessment: `"lastAssessmentAt" ASC NULLS LAST, "id" ASC`,
+  "-lastAssessment": `"lastAssessmentAt" DESC NULLS LAST, "id" ASC`,
+  risk: `"maxRisk" ASC NULLS LAST, "id" ASC`,
+  "-risk": `"maxRisk" DESC NULLS LAST, "id" ASC`,
+};
+
+/**
+ * Search condition: every word of `q` (at most 5) is a case-insensitive substring of
+ * lower(family || ' ' || given || ' ' || mrn) — served by the expression trigram index
+ * "Patient_search_trgm_idx" (migration 20261128003000_workspace). Same matches as patientWhere().
+ */
+export function searchCondition(q: string): Prisma.Sql {
+  const words = q.split(/[\s,]+/).filter(Boolean).slice(0, 5);
+  if (!words.length) return Prisma.sql`TRUE`;
+  const esc = (w: string) => `%${w.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return Prisma.join(
+    words.map((w) => Prisma.sql`lower("familyName" || ' ' || "givenName" || ' ' || "mrn") LIKE ${esc(w)}`),
+    " AND ",
+  );
+}
+
+type RawPatient = {
+  id: string; mrn: string; givenName: string; familyName: string; birthDate: Date; sex: Patient["sex"]; createdAt: Date; updatedAt: Date;
+  lastAssessmentAt: Date | null; maxRisk: number | null; latestScores: unknown;
+};
+
 /** The clinician's patient list: search, sort (incl. last assessment / highest risk), paging. */
-export async function listPatients(db: PrismaClient, s: PatientSearch): Promise<Page<PatientListRow>> {
-  const where = patientWhere(s.q);
-  const [total, rows] = await Promise.all([
-    db.patient.count({ where }),
-    db.patient.findMany({ where, orderBy: listOrder(s.sort), skip: (s.page - 1) * s.pageSize, take: s.pageSize }),
+export async function listPatients(db: PrismaClient, s: PatientSearch): Promise<Page<PatientListRow> & { totalIsLowerBound: boolean }> {
+  const where = searchCondition(s.q);
+  // count at least up to the end of this page, so the pager always knows whether a next page exists
+  const cap = Math.max(COUNT_CAP, s.page * s.pageSize) + 1;
+  const order = Prisma.raw(ORDER_SQL[s.sort] ?? ORDER_SQL.name);
+  const [[{ n }], rows] = await Promise.all([
+    db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS "n" FROM (SELECT 1 FROM "Patient" WHERE ${where} LIMIT ${cap}) AS m`,
+    db.$queryRaw<RawPatient[]>`
+      SELECT "id", "mrn", "givenName", "familyName", "birthDate", "sex"::text AS "sex", "createdAt", "updatedAt",
+             "lastAssessmentAt", "maxRisk", "latestScores"
+        FROM "Patient" WHERE ${where}
+       ORDER BY ${order}
+       LIMIT ${s.pageSize} OFFSET ${(s.page - 1) * s.pageSize}`,
   ]);
   return {
     items: rows.map((r) => ({
-      ...toPatient(r),
+      id: r.id,
+      mrn: r.mrn,
+      givenName: r.givenName,
+      familyName: r.familyName,
+      birthDate: toIsoDate(r.birthDate),
+      sex: r.sex,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
       lastAssessmentAt: r.lastAssessmentAt?.toISOString() ?? null,
       maxRisk: r.maxRisk,
       latestRisk: normaliseScores(r.latestScores),
     })),
-    total,
+    total: Math.min(n, cap - 1),
+    totalIsLowerBound: n >= cap,
     page: s.page,
     pageSize: s.pageSize,
   };

@@ -13,6 +13,11 @@ ALTER TABLE "Patient"
 CREATE INDEX "Patient_lastAssessmentAt_id_idx" ON "Patient" ("lastAssessmentAt" DESC NULLS LAST, "id");
 CREATE INDEX "Patient_maxRisk_id_idx" ON "Patient" ("maxRisk" DESC NULLS LAST, "id");
 
+-- One trigram index over the whole search text: "every word is a substring of family, given name
+-- or MRN" becomes one bitmap index scan per word instead of three ORed ILIKE scans (which the
+-- planner turned into a sequential scan at 100k patients: ~450 ms vs ~9 ms for the exact count).
+CREATE INDEX "Patient_search_trgm_idx" ON "Patient" USING gin ((lower("familyName" || ' ' || "givenName" || ' ' || "mrn")) gin_trgm_ops);
+
 CREATE OR REPLACE FUNCTION "fcds_refresh_patient_risk"(pid uuid) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   a RECORD;
@@ -58,5 +63,14 @@ CREATE TRIGGER "Assessment_patient_risk"
   AFTER INSERT OR DELETE OR UPDATE OF "status", "scores", "completedAt", "patientId" ON "Assessment"
   FOR EACH ROW EXECUTE FUNCTION "fcds_assessment_risk_trigger"();
 
--- backfill
-SELECT "fcds_refresh_patient_risk"(s."patientId") FROM (SELECT DISTINCT "patientId" FROM "Assessment") AS s;
+-- backfill, set-based (one pass, whatever the table size)
+UPDATE "Patient" AS p
+   SET "lastAssessmentAt" = l.at,
+       "latestScores" = l."scores",
+       "maxRisk" = (SELECT max((e.value ->> 'probability')::double precision) FROM jsonb_each(l."scores") AS e
+                     WHERE jsonb_typeof(e.value) = 'object' AND jsonb_typeof(e.value -> 'probability') = 'number')
+  FROM (SELECT DISTINCT ON ("patientId") "patientId", COALESCE("completedAt", "createdAt") AS at, "scores"
+          FROM "Assessment"
+         WHERE "status" = 'done' AND "scores" IS NOT NULL AND jsonb_typeof("scores") = 'object'
+         ORDER BY "patientId", COALESCE("completedAt", "createdAt") DESC, "id" DESC) AS l
+ WHERE l."patientId" = p."id";

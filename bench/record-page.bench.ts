@@ -1,0 +1,78 @@
+// npm run bench:record [-- --url http://127.0.0.1:3100 --mrn DEMO-000000 --runs 15]
+// Record page: time from navigation start to the first image rendered in the viewer (the
+// viewport's data-status turns "ready", i.e. Cornerstone has decoded and drawn the scan), in Debian
+// Chromium against a running production server (scripts/e2e-server.mjs, or `next start`) whose
+// database has scans for the patient (scripts/dev/seed-workspace.ts). Target: ≤ 1.5 s.
+// Each run is a fresh browser context (cold HTTP cache, fresh Cornerstone + codec workers).
+import { parseArgs } from "node:util";
+import os from "node:os";
+import { chromium } from "@playwright/test";
+import { summarize, fmt, machine } from "./stats";
+
+const { values } = parseArgs({
+  options: {
+    url: { type: "string", default: process.env.E2E_BASE_URL ?? "http://127.0.0.1:3100" },
+    mrn: { type: "string", default: "DEMO-000000" },
+    runs: { type: "string", default: "15" },
+    user: { type: "string", default: "dr.demo" },
+    password: { type: "string", default: "demo-clinician-2026" },
+  },
+});
+const base = values.url!.replace(/\/$/, "");
+const runs = Number(values.runs);
+
+console.log(`bench:record — ${machine()}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+try {
+  const login = async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const r = await ctx.request.post(`${base}/api/auth/login`, { data: { username: values.user, password: values.password }, headers: { origin: base } });
+    if (!r.ok()) throw new Error(`sign-in failed: HTTP ${r.status()} — is the server at ${base} running with the demo accounts?`);
+    return ctx;
+  };
+  const probe = await login();
+  const list = await (await probe.request.get(`${base}/api/patients?q=${encodeURIComponent(values.mrn!)}`)).json();
+  const patient = (list.items as { id: string; mrn: string }[]).find((p) => p.mrn === values.mrn);
+  if (!patient) throw new Error(`patient ${values.mrn} not found`);
+  const rec = await (await probe.request.get(`${base}/api/patients/${patient.id}`)).json();
+  if (!rec.scans?.length) throw new Error(`${values.mrn} has no scans: seed them (scripts/dev/seed-workspace.ts)`);
+  await probe.close();
+  console.log(`${base}/patients/${patient.id} (${values.mrn}, ${rec.scans.length} scans), ${runs} cold runs + 1 warm-up\n`);
+
+  const firstImage: number[] = [];
+  const domReady: number[] = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const ctx = await login();
+    const page = await ctx.newPage();
+    // in-page clock: navigation start → the viewport reports a rendered image
+    await page.addInitScript(() => {
+      const w = window as unknown as { __fcdsReady?: number };
+      new MutationObserver(() => {
+        const el = document.querySelector('[data-testid="viewport"]');
+        if (el && w.__fcdsReady === undefined && el.getAttribute("data-status") === "ready") w.__fcdsReady = performance.now();
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-status"], childList: true });
+    });
+    await page.goto(`${base}/patients/${patient.id}`);
+    await page.waitForFunction(() => (window as unknown as { __fcdsReady?: number }).__fcdsReady !== undefined, null, { timeout: 30_000 });
+    const t = await page.evaluate(() => ({
+      ready: (window as unknown as { __fcdsReady: number }).__fcdsReady,
+      dcl: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+    }));
+    if (i > 0) {
+      firstImage.push(t.ready);
+      domReady.push(t.dcl);
+    }
+    console.log(`${i === 0 ? "warm-up" : `run ${String(i).padStart(2)}`}: first image ${fmt(t.ready)}, DOMContentLoaded ${fmt(t.dcl)}`);
+    await ctx.close();
+  }
+  const s = summarize(firstImage);
+  const d = summarize(domReady);
+  console.log(`\nfirst image rendered: median ${fmt(s.median)}, p95 ${fmt(s.p95)}, min ${fmt(s.min)}, max ${fmt(s.max)} (n=${s.n})`);
+  console.log(`DOMContentLoaded:     median ${fmt(d.median)}, p95 ${fmt(d.p95)}`);
+  console.log(`target ≤ 1500 ms (median): ${s.median <= 1500 ? "met" : "NOT met"}`);
+} finally {
+  await browser.close();
+}
