@@ -104,7 +104,6 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
   const finalize = async (complete: boolean, error?: string) => {
     if (settled) return;
     settled = true;
-    prefetch?.catch(() => undefined);
     const summary: ExportSummary = { rows, bytes, sha256: hash.digest("hex"), complete, ...(error ? { error } : {}), durationMs: Math.round(performance.now() - t0) };
     try {
       await audit(db, { ...who, action: "export.create", entityType: "Export", outcome: complete ? "success" : "failure", details: { ...auditDetails, rows, bytes, sha256: summary.sha256, complete, error: error ?? null, durationMs: summary.durationMs } });
@@ -172,8 +171,12 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
             }
             cursor = page[page.length - 1].id;
             remaining -= page.length;
-            if (page.length === pageSize && remaining > 0) prefetch = next(cursor);
-            else exhausted = true;
+            if (page.length === pageSize && remaining > 0) {
+              prefetch = next(cursor);
+              // handled when awaited on the next pull; this keeps a failure meanwhile from being an
+              // unhandled rejection (which would end the server process)
+              prefetch.catch(() => undefined);
+            } else exhausted = true;
             const c = rowCtx(recs);
             const cells = page.map((r) => encode(r, c));
             rows += cells.length;

@@ -34,6 +34,7 @@ describe.each(engines)("research export on %s", (_name, make) => {
   let tmp: string;
 
   let sql: Queryable;
+  const sqlReader = () => sql;
   const run = async (query: Record<string, string | string[]>, secret = SECRET_A, reader: Queryable = sql) => {
     const q = parseOrThrow(ExportQuery, query);
     const x = await openExport(q, { db: eng.prisma, sql: reader, actor: null, username: "vitest", request, env: env(secret), pageSize: 5, rowGroupSize: 7 });
@@ -266,6 +267,24 @@ describe.each(engines)("research export on %s", (_name, make) => {
     expect(s.complete).toBe(false);
     expect(s.bytes).toBe(first.value!.byteLength);
     const ev = await eng.prisma.auditEvent.findFirst({ where: { action: "export.create", username: "vitest-cancel" } });
+    expect(ev?.outcome).toBe("failure");
+  });
+
+  it("a database failure mid-export errors the stream, is audited as a failure and crashes nothing", async () => {
+    let pages = 0;
+    const flaky: Queryable = {
+      $queryRawUnsafe: (async (sql: string, ...p: unknown[]) => {
+        if (/ORDER BY a\.id LIMIT/.test(sql) && ++pages === 3) throw new Error("connection reset (simulated)");
+        return (sqlReader().$queryRawUnsafe as (s: string, ...q: unknown[]) => Promise<unknown>)(sql, ...p);
+      }) as Queryable["$queryRawUnsafe"],
+    };
+    const q = parseOrThrow(ExportQuery, { format: "csv", columns: "scores" });
+    const x = await openExport(q, { db: eng.prisma, sql: flaky, actor: null, username: "vitest-flaky", request, env: env(), pageSize: 4 });
+    await expect(readAll(x.stream)).rejects.toThrow(/connection reset/);
+    const s = await x.done;
+    expect(s).toMatchObject({ complete: false, error: expect.stringMatching(/connection reset/) });
+    expect(s.rows).toBe(8); // two pages went out; the third (read ahead while the second was encoded) failed
+    const ev = await eng.prisma.auditEvent.findFirst({ where: { action: "export.create", username: "vitest-flaky" } });
     expect(ev?.outcome).toBe("failure");
   });
 
