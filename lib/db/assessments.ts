@@ -56,9 +56,13 @@ const MODALITY_LABELS: Record<string, string> = {
   tabular: "Tabular",
 };
 
+// the order the explanation is read in: image first, then the record blocks
+const MODALITY_ORDER = ["image", "tabular", "history", "family", "familyHistory", "family_history", "diet"];
+
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 const obj = (v: unknown): Record<string, unknown> | null => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
-const humanize = (s: string) => s.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/[_.]+/g, " ").replace(/^\w/, (c) => c.toUpperCase());
+/** "history.smoking_pack_years" → "Smoking pack years" (block prefix dropped; shown under its block). */
+const humanize = (s: string) => (s.split(".").pop() || s).replace(/([a-z])([A-Z])/g, "$1 $2").replace(/_+/g, " ").replace(/^\w/, (c) => c.toUpperCase());
 
 /** Category thresholds used only when the pipeline stored no category (documented on the card). */
 export function categoryFor(p: number): RiskCategory {
@@ -79,7 +83,8 @@ export function normaliseScores(raw: unknown): HeadScore[] {
     const cat = typeof s?.category === "string" && ["low", "moderate", "high"].includes(s.category) ? (s.category as RiskCategory) : categoryFor(p);
     out.push({ head, label: (typeof s?.label === "string" && s.label) || HEAD_LABELS[head] || humanize(head), probability: p, interval: iv, category: cat });
   }
-  return out;
+  // jsonb does not keep key order: a stable order, so the same head is always in the same place
+  return out.sort((a, b) => a.head.localeCompare(b.head));
 }
 
 export function normaliseContributions(raw: unknown): ModalityContribution[] {
@@ -96,6 +101,11 @@ export function normaliseContributions(raw: unknown): ModalityContribution[] {
   }
   const total = entries.reduce((s, [, w]) => s + Math.abs(w), 0);
   if (!total) return [];
+  const rank = (m: string) => {
+    const i = MODALITY_ORDER.indexOf(m);
+    return i < 0 ? MODALITY_ORDER.length : i;
+  };
+  entries.sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
   return entries.map(([m, w]) => ({ modality: m, label: MODALITY_LABELS[m] ?? humanize(m), share: Math.abs(w) / total }));
 }
 

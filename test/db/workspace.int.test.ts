@@ -1,0 +1,88 @@
+// Read side of the clinician workspace on both engines: assessment views, the trigger that keeps
+// Patient.lastAssessmentAt / maxRisk / latestScores, the patient list's sorts and search, scans.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engines, type TestEngine } from "../support/engines";
+import { createPatient } from "@/lib/db/patients";
+import { getAssessment, listAssessments } from "@/lib/db/assessments";
+import { listPatients } from "@/lib/db/patient-list";
+import { getScanFile } from "@/lib/db/scans";
+import { PatientSearch } from "@/lib/domain";
+
+const scores = (a: number, b: number) => ({ lung_cancer_2y: { probability: a, interval: [a * 0.8, a * 1.2], category: a >= 0.2 ? "high" : "low" }, mace_5y: { probability: b, interval: [b * 0.8, b * 1.2], category: "low" } });
+
+describe.each(engines)("workspace reads on %s", (_name, open) => {
+  let e: TestEngine;
+  const ids: Record<string, string> = {};
+  beforeAll(async () => {
+    e = await open();
+    for (const [k, given, family] of [["a", "Ada", "Smith"], ["b", "Bo", "Jones"], ["c", "Cy", "Smithson"]] as const)
+      ids[k] = (await createPatient(e.prisma, { mrn: `MRN-${k}`, givenName: given, familyName: family, birthDate: "1960-01-01", sex: "female" })).id;
+  });
+  afterAll(async () => {
+    await e?.drop();
+  });
+
+  it("keeps lastAssessmentAt / maxRisk / latestScores from the newest finished assessment", async () => {
+    const db = e.prisma;
+    const base = { modelName: "fusion-demo", modelVersion: "1.0.0", strategy: "joint" as const };
+    await db.assessment.create({ data: { ...base, patientId: ids.a, status: "done", scores: scores(0.1, 0.3), completedAt: new Date("2026-01-01T00:00:00Z") } });
+    let p = await db.patient.findUniqueOrThrow({ where: { id: ids.a } });
+    expect(p.maxRisk).toBeCloseTo(0.3);
+    expect(p.lastAssessmentAt?.toISOString()).toBe("2026-01-01T00:00:00.000Z");
+    // a queued one does not count until done
+    const q = await db.assessment.create({ data: { ...base, patientId: ids.a, status: "queued" } });
+    p = await db.patient.findUniqueOrThrow({ where: { id: ids.a } });
+    expect(p.maxRisk).toBeCloseTo(0.3);
+    await db.assessment.update({ where: { id: q.id }, data: { status: "done", scores: scores(0.6, 0.05), completedAt: new Date("2026-02-01T00:00:00Z") } });
+    p = await db.patient.findUniqueOrThrow({ where: { id: ids.a } });
+    expect(p.maxRisk).toBeCloseTo(0.6);
+    expect((p.latestScores as Record<string, { probability: number }>).lung_cancer_2y.probability).toBeCloseTo(0.6);
+    await db.assessment.delete({ where: { id: q.id } });
+    p = await db.patient.findUniqueOrThrow({ where: { id: ids.a } });
+    expect(p.maxRisk).toBeCloseTo(0.3);
+    await db.assessment.create({ data: { ...base, patientId: ids.b, status: "done", scores: scores(0.02, 0.01), completedAt: new Date("2026-03-01T00:00:00Z") } });
+  });
+
+  it("lists patients by highest risk and by last assessment, never-assessed last, with search", async () => {
+    const page = (q: Record<string, string>) => listPatients(e.prisma, PatientSearch.parse(q));
+    expect((await page({ sort: "-risk" })).items.map((p) => p.mrn)).toEqual(["MRN-a", "MRN-b", "MRN-c"]);
+    expect((await page({ sort: "-lastAssessment" })).items.map((p) => p.mrn)).toEqual(["MRN-b", "MRN-a", "MRN-c"]);
+    const smith = await page({ q: "smith", sort: "-risk" });
+    expect(smith.items.map((p) => p.mrn)).toEqual(["MRN-a", "MRN-c"]);
+    expect(smith.total).toBe(2);
+    expect(smith.totalIsLowerBound).toBe(false);
+    expect((await page({ q: "ada smith" })).items.map((p) => p.mrn)).toEqual(["MRN-a"]);
+    expect((await page({ q: "100%_" })).total).toBe(0); // LIKE wildcards are literal
+    const a = (await page({ sort: "-risk" })).items[0];
+    expect(a.latestRisk.map((r) => [r.head, r.probability])).toEqual([["lung_cancer_2y", 0.1], ["mace_5y", 0.3]]);
+  });
+
+  it("reads assessments without the saliency map in lists and with it in detail; reads scan bytes", async () => {
+    const bytes = new Uint8Array([1, 2, 3, 4]);
+    const scan = await e.prisma.scan.create({
+      data: { patientId: ids.c, modality: "CT", rows: 2, columns: 2, contentType: "application/dicom", byteSize: 4, sha256: "x", bytes: Buffer.from(bytes) },
+    });
+    const sal = { width: 2, height: 2, data: Buffer.from([0, 64, 128, 255]).toString("base64") };
+    const created = await e.prisma.assessment.create({
+      data: {
+        patientId: ids.c, scanId: scan.id, modelName: "fusion-demo", modelVersion: "1.0.0", strategy: "joint", status: "done", scores: scores(0.25, 0.1),
+        explanation: {
+          modalityContributions: { image: 3, history: 1 },
+          featureAttributions: [{ feature: "diet.fibre_g", label: "Fibre", contribution: -0.2 }, { feature: "history.smoking", contribution: 0.5, direction: "raises" }],
+          saliency: sal,
+        },
+      },
+    });
+    const [v] = await listAssessments(e.prisma, ids.c);
+    expect(v.hasSaliency).toBe(true);
+    expect(v.scores[0]).toMatchObject({ head: "lung_cancer_2y", label: "Lung cancer (2 years)", category: "high" });
+    expect(v.modalityContributions).toEqual([{ modality: "image", label: "Image", share: 0.75 }, { modality: "history", label: "Medical history", share: 0.25 }]);
+    expect(v.featureAttributions.map((f) => [f.label, f.direction])).toEqual([["Smoking", "raises"], ["Fibre", "lowers"]]);
+    expect((v as unknown as { saliency?: unknown }).saliency).toBeUndefined();
+    const d = await getAssessment(e.prisma, created.id);
+    expect(d.saliency).toEqual({ ...sal, frame: 0 });
+    const f = await getScanFile(e.prisma, scan.id);
+    expect([...f.bytes]).toEqual([1, 2, 3, 4]);
+    expect(f.patientId).toBe(ids.c);
+  });
+});
