@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { Actor } from "@/lib/auth/actor";
+import { SignOutButton } from "@/app/login/SignOutButton";
 
 /** Navigation shown on every signed-in page; links depend on the role. */
 export function TopBar({ actor }: { actor: Actor }) {
@@ -11,16 +12,14 @@ export function TopBar({ actor }: { actor: Actor }) {
         {actor.role === "researcher" && <Link href="/research/export">Research export</Link>}
         <Link href="/models">Models</Link>
         {actor.role === "admin" && <Link href="/admin/audit">Audit log</Link>}
+        {actor.role === "admin" && <Link href="/admin/users">Users</Link>}
+        <Link href="/account">Account</Link>
       </nav>
       <span className="spacer" />
       <span className="who">
         {actor.displayName} · {actor.role}
       </span>
-      <form method="post" action="/api/auth/logout">
-        <button className="secondary" type="submit" style={{ padding: "0.25rem 0.7rem" }}>
-          Sign out
-        </button>
-      </form>
+      <SignOutButton csrfToken={actor.csrfToken} />
     </header>
   );
 }

@@ -42,3 +42,13 @@ async function modelStatus(): Promise<ModelStatus> {
     return { backend: null, active: null };
   }
 }
+
+/** What an anonymous caller may see: no software versions, no error text. */
+export function publicHealth(h: HealthReport) {
+  return {
+    status: h.status,
+    database: { kind: h.database.kind, ok: h.database.ok, migrations: h.database.migrations },
+    model: h.model,
+    time: h.time,
+  };
+}

@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/domain/errors";
 import { AssessmentQueue } from "./queue";
 import { AssessmentWorker } from "./worker";
 import type { Assessor } from "./assessor";
@@ -17,7 +18,10 @@ export function jobRuntime(): Promise<JobRuntime> {
   g.__fusionJobs ??= (async () => {
     const handle = await getDb();
     const queue = await AssessmentQueue.open(handle);
-    const assessor = await loadFusionAssessor();
+    const assessor = await loadFusionAssessor().catch((e) => {
+      // No served model (or one that refuses to load): a 503 the UI can explain, not a 500.
+      throw new AppError(503, "model_unavailable", `The risk model is not available: ${(e as Error).message}`);
+    });
     let worker: AssessmentWorker | null = null;
     if (process.env.FUSION_INPROCESS_WORKER !== "0") {
       worker = new AssessmentWorker(handle.prisma, queue, assessor, {

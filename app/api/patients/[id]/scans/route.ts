@@ -9,7 +9,6 @@ import { inspectUpload } from "@/lib/ingest/inspect";
 import { storeUpload } from "@/lib/ingest/store";
 import { putDecoded } from "@/lib/jobs/decoded-cache";
 import { jobRuntime } from "@/lib/jobs/runtime";
-import { contentSecurityPolicy, isTls, securityHeaders } from "@/lib/auth/headers";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -19,7 +18,7 @@ export const runtime = "nodejs";
  * anything is stored; 201 { scan, assessment } for a new scan, 200 with the existing one for the
  * same bytes again.
  */
-const handler = route<{ id: string }>("scan:upload", async ({ req, params, actor }) => {
+export const POST = route<{ id: string }>("scan:upload", async ({ req, params, actor }) => {
   const { id } = patientParams(params);
   const db = await prisma();
   await getPatient(db, id); // 404 before reading a large body
@@ -46,10 +45,3 @@ const handler = route<{ id: string }>("scan:upload", async ({ req, params, actor
   );
 });
 
-/** Not behind proxy.ts (see its matcher), so the API security headers are set here. */
-export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  const res = await handler(req, ctx);
-  const tls = isTls(req.headers.get("x-forwarded-proto"), new URL(req.url).protocol);
-  for (const [k, v] of Object.entries(securityHeaders(contentSecurityPolicy("", { dev: false, tls, api: true }), tls))) res.headers.set(k, v);
-  return res;
-}
