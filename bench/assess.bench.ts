@@ -56,6 +56,7 @@ try {
   const files = cohort.map((p) => ({ p, bytes: scanToDicom(p, renderScan(p, { size })) }));
   console.log(`scan file size: ${(files[0].bytes.byteLength / 1024).toFixed(0)} KiB`);
 
+  const uploadStages: Record<string, number[]> = {};
   async function uploadAndWait(k: number) {
     const { p, bytes } = files[k];
     const pid = ids.get(p.patient.mrn)!;
@@ -66,6 +67,7 @@ try {
     const body = await res.json();
     if (res.status !== 201) throw new Error(`upload ${k}: ${res.status} ${JSON.stringify(body)}`);
     const tStored = performance.now();
+    for (const m of (res.headers.get("server-timing") ?? "").matchAll(/(\w+);dur=([\d.]+)/g)) (uploadStages[m[1]] ??= []).push(Number(m[2]));
     const aid = body.assessment.id as string;
     const status = await new Promise<string>((resolve) => {
       waiters.set(aid, resolve);
@@ -96,6 +98,10 @@ try {
   const u = summarize(uploads);
   console.log(`sequential, ${iterations} uploads: end to end median ${fmt(t.median)}, p95 ${fmt(t.p95)} (target p95 ≤ 232 ms)`);
   console.log(`  upload request (multipart + parse + decode + transactional store): median ${fmt(u.median)}, p95 ${fmt(u.p95)}`);
+  for (const [stage, xs] of Object.entries(uploadStages)) {
+    const s = summarize(xs.slice(3, 3 + iterations));
+    console.log(`    ${stage.padEnd(14)} ${fmt(s.median).padStart(10)} ${fmt(s.p95).padStart(10)}`);
+  }
   console.log("  worker stages (median / p95):");
   for (const [stage, xs] of Object.entries(stageSamples)) {
     const s = summarize(xs);

@@ -22,9 +22,12 @@ export const POST = route<{ id: string }>("scan:upload", async ({ req, params, a
   const { id } = patientParams(params);
   const db = await prisma();
   await getPatient(db, id); // 404 before reading a large body
+  const t0 = performance.now();
   const { file, fields } = await readMultipart(req);
   const f = parseOrThrow(ScanUploadFields, fields, "upload fields");
+  const t1 = performance.now();
   const inspected = await inspectUpload(file.bytes, file.filename, f);
+  const t2 = performance.now();
   const rt = await jobRuntime();
   const stored = await storeUpload(db, rt.queue, {
     patientId: id,
@@ -35,13 +38,20 @@ export const POST = route<{ id: string }>("scan:upload", async ({ req, params, a
     actor,
     request: requestInfo(req),
   });
+  const t3 = performance.now();
   if (stored.created) {
     putDecoded(stored.scan.id, inspected.frame);
     rt.worker?.wake();
   }
   return Response.json(
     { scan: stored.scan, assessment: stored.assessment, duplicate: !stored.created },
-    { status: stored.created ? 201 : 200, headers: stored.created ? { location: `/api/scans/${stored.scan.id}/file` } : {} },
+    {
+      status: stored.created ? 201 : 200,
+      headers: {
+        "server-timing": `receive;dur=${(t1 - t0).toFixed(1)}, inspect;dur=${(t2 - t1).toFixed(1)}, store;dur=${(t3 - t2).toFixed(1)}`,
+        ...(stored.created ? { location: `/api/scans/${stored.scan.id}/file` } : {}),
+      },
+    },
   );
 });
 
