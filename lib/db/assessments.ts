@@ -17,7 +17,7 @@ type Db = PrismaClient | Prisma.TransactionClient;
 
 export type RiskCategory = "low" | "moderate" | "high" | "unknown";
 export type HeadScore = { head: string; label: string; probability: number; interval: [number, number] | null; category: RiskCategory };
-export type ModalityContribution = { modality: string; label: string; share: number };
+export type ModalityContribution = { modality: string; label: string; share: number; direction: "raises" | "lowers" };
 export type FeatureAttribution = { feature: string; label: string; contribution: number; direction: "raises" | "lowers"; value: string | null };
 export type SaliencyMap = { width: number; height: number; data: string; frame: number };
 
@@ -35,6 +35,8 @@ export type AssessmentView = {
   completedAt: string | null;
   scores: HeadScore[];
   modalityContributions: ModalityContribution[];
+  /** the head the contributions / saliency explain (lib/domain/assessment modalityContributionsHead) */
+  explainedHead: string | null;
   featureAttributions: FeatureAttribution[];
   hasSaliency: boolean;
   timings: Record<string, number>;
@@ -106,7 +108,9 @@ export function normaliseContributions(raw: unknown): ModalityContribution[] {
     return i < 0 ? MODALITY_ORDER.length : i;
   };
   entries.sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
-  return entries.map(([m, w]) => ({ modality: m, label: MODALITY_LABELS[m] ?? humanize(m), share: Math.abs(w) / total }));
+  // Shapley values can be negative (a block that lowers the risk): the bar shows each block's
+  // share of the total |contribution|, and the direction separately
+  return entries.map(([m, w]) => ({ modality: m, label: MODALITY_LABELS[m] ?? humanize(m), share: Math.abs(w) / total, direction: w < 0 ? "lowers" : "raises" }));
 }
 
 export function normaliseAttributions(raw: unknown, limit = 8): FeatureAttribution[] {
@@ -159,6 +163,7 @@ export function toAssessmentView(r: Row): AssessmentView {
     completedAt: r.completedAt?.toISOString() ?? null,
     scores: normaliseScores(r.scores),
     modalityContributions: normaliseContributions(ex?.modalityContributions),
+    explainedHead: typeof ex?.modalityContributionsHead === "string" ? ex.modalityContributionsHead : typeof obj(ex?.saliency)?.head === "string" ? (obj(ex?.saliency)!.head as string) : null,
     featureAttributions: normaliseAttributions(ex?.featureAttributions),
     hasSaliency: normaliseSaliency(ex) !== null,
     timings,

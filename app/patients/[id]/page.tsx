@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
+import { roleMay } from "@/lib/auth/permissions";
 import { audit } from "@/lib/auth/audit";
 import { prisma } from "@/lib/db/client";
 import { getPatientRecord } from "@/lib/db/patients";
@@ -66,13 +67,10 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
           scans={scans}
           assessments={assessments}
           initialScanId={initialScanId}
-          uploadSlot={
-            /* ── UPLOAD SLOT (lead): render <UploadPanel patientId={record.id} /> from
-               ./_components/UploadPanel here once that file exists. Intentionally empty until then. ── */
-            <div className="upload-slot" data-slot="upload-panel" />
-          }
+          patientId={record.id}
+          canUpload={roleMay(actor.role, "scan:upload")}
         />
-        <RecordPanels patientId={record.id} conditions={record.conditions} familyHistory={record.familyHistory} dietRecords={record.dietRecords} />
+        <RecordPanels patientId={record.id} rerunScanId={assessments.find((a) => a.status === "done")?.scanId ?? null} conditions={record.conditions} familyHistory={record.familyHistory} dietRecords={record.dietRecords} />
       </main>
     </>
   );

@@ -30,7 +30,7 @@ export function AssessmentHistoryChart({ history }: { history: AssessmentView[] 
           ))}
         </LineChart>
       </ResponsiveContainer>
-      <figcaption className="sr-only">
+      <figcaption className="sr-only" suppressHydrationWarning>
         {data.map((d) => `${new Date(d.t).toLocaleDateString("en-GB")}: ${heads.map(([h, l]) => `${l} ${(d as Record<string, unknown>)[h]}%`).join(", ")}`).join("; ")}
       </figcaption>
     </figure>

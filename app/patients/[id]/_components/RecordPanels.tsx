@@ -7,12 +7,12 @@ import { DietPanel } from "./DietPanel";
 import { RerunOffer } from "./RerunOffer";
 
 /** History, family history and diet, with the re-run offer after any saved change. */
-export function RecordPanels({ patientId, conditions, familyHistory, dietRecords }: { patientId: string; conditions: Condition[]; familyHistory: FamilyHistory[]; dietRecords: DietRecord[] }) {
+export function RecordPanels({ patientId, rerunScanId, conditions, familyHistory, dietRecords }: { patientId: string; rerunScanId: string | null; conditions: Condition[]; familyHistory: FamilyHistory[]; dietRecords: DietRecord[] }) {
   const [changed, setChanged] = useState(false);
   const onChanged = () => setChanged(true);
   return (
     <>
-      {changed && <RerunOffer patientId={patientId} onClose={() => setChanged(false)} />}
+      {changed && <RerunOffer patientId={patientId} scanId={rerunScanId} onClose={() => setChanged(false)} />}
       <div className="grid-2">
         <ConditionsPanel patientId={patientId} conditions={conditions} onChanged={onChanged} />
         <FamilyHistoryPanel patientId={patientId} entries={familyHistory} onChanged={onChanged} />

@@ -33,7 +33,7 @@ export function RiskPanel({ assessment: a, history, scanLabel, saliencyVisible, 
         <>
           <p className="muted small" data-testid="risk-provenance">
             {scanLabel ? `${scanLabel} · ` : ""}
-            {new Date(a.completedAt ?? a.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })} · {STRATEGY[a.strategy] ?? a.strategy} ·{" "}
+            <time dateTime={a.completedAt ?? a.createdAt} suppressHydrationWarning>{new Date(a.completedAt ?? a.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}</time> · {STRATEGY[a.strategy] ?? a.strategy} ·{" "}
             <a href={`/models/${encodeURIComponent(a.modelName)}/${encodeURIComponent(a.modelVersion)}`}>{a.modelName} {a.modelVersion}</a>
           </p>
           <ul className="heads" aria-label="Risk per outcome">
@@ -54,7 +54,7 @@ export function RiskPanel({ assessment: a, history, scanLabel, saliencyVisible, 
           </ul>
           {a.modalityContributions.length > 0 && (
             <>
-              <h3>What the score rests on</h3>
+              <h3>What the score rests on{a.explainedHead ? <span className="muted small"> · {a.scores.find((x) => x.head === a.explainedHead)?.label ?? a.explainedHead}</span> : null}</h3>
               <div className="contrib-bar" role="img" aria-label={a.modalityContributions.map((m) => `${m.label} ${Math.round(m.share * 100)}%`).join(", ")}>
                 {a.modalityContributions.map((m, i) => (
                   <span key={m.modality} className={`contrib c${i % 5}`} style={{ width: `${m.share * 100}%` }} title={`${m.label}: ${Math.round(m.share * 100)}%`} />
@@ -62,7 +62,7 @@ export function RiskPanel({ assessment: a, history, scanLabel, saliencyVisible, 
               </div>
               <ul className="contrib-legend">
                 {a.modalityContributions.map((m, i) => (
-                  <li key={m.modality}><span className={`swatch c${i % 5}`} aria-hidden="true" />{m.label} {Math.round(m.share * 100)}%</li>
+                  <li key={m.modality}><span className={`swatch c${i % 5}`} aria-hidden="true" />{m.label} {Math.round(m.share * 100)}%{m.direction === "lowers" ? " (lowers)" : ""}</li>
                 ))}
               </ul>
             </>

@@ -7,10 +7,11 @@ import { Viewer } from "../_viewer/Viewer";
 import type { ViewerSaliency, ViewerScan } from "../_viewer/types";
 import type { AssessmentView } from "@/lib/db/assessments";
 import { RiskPanel } from "./RiskPanel";
+import { UploadPanel } from "./UploadPanel";
 
-type Props = { scans: ViewerScan[]; assessments: AssessmentView[]; initialScanId: string | null; uploadSlot?: React.ReactNode };
+type Props = { patientId: string; scans: ViewerScan[]; assessments: AssessmentView[]; initialScanId: string | null; canUpload: boolean };
 
-export function Workspace({ scans, assessments, initialScanId, uploadSlot }: Props) {
+export function Workspace({ patientId, scans, assessments, initialScanId, canUpload }: Props) {
   const router = useRouter();
   const [selectedId, setSelectedId] = useState<string | null>(initialScanId ?? scans[0]?.id ?? null);
   const [saliencyVisible, setSaliencyVisible] = useState(false);
@@ -68,7 +69,8 @@ export function Workspace({ scans, assessments, initialScanId, uploadSlot }: Pro
           saliencyOpacity={opacity}
           onToggleSaliency={assessment?.hasSaliency ? toggle : undefined}
         />
-        {uploadSlot}
+        {/* the lead's upload panel (drag-drop, progress, live status); a finished scan is selected */}
+        {canUpload && <UploadPanel patientId={patientId} onAssessed={(scanId) => setSelectedId(scanId)} />}
       </div>
       <aside className="workspace-side" aria-label="Risk">
         <RiskPanel
