@@ -57,9 +57,12 @@ try {
     SELECT gen_random_uuid(), p.id, date '2024-01-01' + (random() * 600)::int, 'ffq', 2000 + random() * 500, 3000 + random() * 900, 80 + random() * 20,
            25 + random() * 8, 20 + random() * 6, 4 + random() * 2, 1 + random(), random() * 3, now()
     FROM "Patient" p, generate_series(1, 2) k`);
-  await q(`CREATE TEMP TABLE pids AS SELECT row_number() OVER () AS n, id FROM "Patient"`);
+  // a plain indexed table (a temp table lives on one pooled connection; an unindexed join is quadratic)
+  await q(`CREATE TABLE bench_pids AS SELECT row_number() OVER () AS n, id FROM "Patient"`);
+  await q(`CREATE UNIQUE INDEX ON bench_pids (n)`);
+  await q(`ANALYZE bench_pids`);
   await q(`INSERT INTO "Assessment" (id, "patientId", "modelName", "modelVersion", strategy, status, scores, embeddings, "createdAt", "completedAt")
-    SELECT gen_random_uuid(), pids.id, 'fusion-joint', '1.0.0', 'joint', 'done',
+    SELECT gen_random_uuid(), bench_pids.id, 'fusion-joint', '1.0.0', 'joint', 'done',
       jsonb_build_object(
         'lung_cancer_2y', jsonb_build_object('probability', r1, 'interval', jsonb_build_array(r1 * 0.8, LEAST(1, r1 * 1.2)), 'category', CASE WHEN r1 > 0.2 THEN 'high' ELSE 'low' END),
         'mace_5y', jsonb_build_object('probability', r2, 'interval', jsonb_build_array(r2 * 0.8, LEAST(1, r2 * 1.2)), 'category', CASE WHEN r2 > 0.2 THEN 'high' ELSE 'low' END)),
@@ -69,7 +72,7 @@ try {
         'fused', (SELECT jsonb_agg(random() * 2 - 1) FROM generate_series(1, ${DIMS.fused}) d WHERE g.i > 0)),
       timestamptz '2025-01-01' + (random() * 600) * interval '1 day', now()
     FROM (SELECT i, random() AS r1, random() AS r2 FROM generate_series(1, ${ROWS}) i) g
-    JOIN pids ON pids.n = 1 + (g.i % ${PATIENTS})`);
+    JOIN bench_pids ON bench_pids.n = 1 + (g.i % ${PATIENTS})`);
   await q(`ANALYZE`);
   console.log(`seeded ${PATIENTS} patients, ${ROWS} assessments (embeddings image ${DIMS.image}, tabular ${DIMS.tabular}, fused ${DIMS.fused}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const seedRss = process.memoryUsage().rss;

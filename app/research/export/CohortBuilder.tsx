@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useMemo, useRef, useState } from "react";
+import styles from "./export.module.css";
 import { columnGroupLabels, columnGroups, exportFormats, filtersToParams, strategyValues, type ColumnGroup, type ExportFormat } from "@/lib/export/query";
 
 type Count = { assessments: number; patients: number; columns: number; models: { name: string; version: string; strategy: string; rows: number }[] };
@@ -181,15 +182,15 @@ export function CohortBuilder() {
   dictParams.set("format", format);
 
   return (
-    <div className="grid-2 export-builder">
+    <div className={`grid-2 ${styles.builder}`}>
       <section className="panel" aria-labelledby="cohort-h">
         <h2 id="cohort-h">Cohort</h2>
-        <div className="field">
+        <div className={`field ${styles.stack}`}>
           <label htmlFor="f-condition">Condition codes</label>
           <input id="f-condition" value={condition} onChange={(e) => setCondition(e.target.value)} placeholder="e.g. I20-I25, E11, J44" />
           <p className="hint">ICD-10 codes with descendants: a prefix (I25 = I25 and every I25.x), a range of categories (I20-I25), several separated by commas (any matches), or SNOMED:&lt;id&gt;.</p>
         </div>
-        <div className="field">
+        <div className={`field ${styles.stack}`}>
           <label htmlFor="f-family">Family-history codes</label>
           <input id="f-family" value={familyHistory} onChange={(e) => setFamilyHistory(e.target.value)} placeholder="e.g. C34, I20-I25" />
         </div>
@@ -201,15 +202,15 @@ export function CohortBuilder() {
           <label htmlFor="f-agemax" className="sr-only">Maximum age</label>
           <input id="f-agemax" type="number" min={0} max={90} value={ageMax} onChange={(e) => setAgeMax(e.target.value)} placeholder="to" style={{ width: "6em" }} />
         </div>
-        <fieldset className="field">
+        <fieldset className={`field ${styles.inline}`}>
           <legend>Sex</legend>
           {SEXES.map((s) => (
-            <label key={s} style={{ marginRight: "1em" }}>
+            <label key={s}>
               <input type="checkbox" checked={sex.includes(s)} onChange={() => toggle(sex, s, setSex)} /> {s}
             </label>
           ))}
         </fieldset>
-        <div className="field">
+        <div className={`field ${styles.stack}`}>
           <label htmlFor="f-modality">Scan modality</label>
           <input id="f-modality" value={modality} onChange={(e) => setModality(e.target.value)} placeholder="e.g. CT, MR; none = tabular-only" />
         </div>
@@ -221,16 +222,16 @@ export function CohortBuilder() {
           <label htmlFor="f-to" className="sr-only">To date</label>
           <input id="f-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         </div>
-        <div className="field">
+        <div className={`field ${styles.inline}`}>
           <label htmlFor="f-model">Model name</label>
           <input id="f-model" value={model} onChange={(e) => setModel(e.target.value)} />
           <label htmlFor="f-version">Model version</label>
           <input id="f-version" value={modelVersion} onChange={(e) => setModelVersion(e.target.value)} />
         </div>
-        <fieldset className="field">
+        <fieldset className={`field ${styles.inline}`}>
           <legend>Fusion strategy</legend>
           {strategyValues.map((s) => (
-            <label key={s} style={{ marginRight: "1em" }}>
+            <label key={s}>
               <input type="checkbox" checked={strategy.includes(s)} onChange={() => toggle(strategy, s, setStrategy)} /> {s}
             </label>
           ))}
@@ -270,10 +271,10 @@ export function CohortBuilder() {
             </div>
           ))}
         </fieldset>
-        <fieldset className="field">
+        <fieldset className={`field ${styles.inline}`}>
           <legend>Format</legend>
           {exportFormats.map((f) => (
-            <label key={f} style={{ marginRight: "1em" }}>
+            <label key={f}>
               <input type="radio" name="format" value={f} checked={format === f} onChange={() => setFormat(f)} /> {f === "csv" ? "CSV" : f === "parquet" ? "Parquet" : "NDJSON"}
             </label>
           ))}
@@ -294,8 +295,8 @@ export function CohortBuilder() {
           )}
         </div>
         {progress.state !== "idle" && (
-          <div className="export-progress" data-testid="export-progress">
-            <progress max={100} value={pct ?? undefined} aria-label="Download progress" style={{ width: "100%" }} />
+          <div className={styles.progress} data-testid="export-progress">
+            <progress max={100} value={pct ?? undefined} aria-label="Download progress" />
             <p role="status" aria-live="polite">
               {progress.state === "running" && "Downloading… "}
               {progress.state === "done" && "Download complete: "}
