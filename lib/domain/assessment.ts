@@ -52,10 +52,12 @@ export const SaliencyMap = z.object({
 export type SaliencyMap = z.infer<typeof SaliencyMap>;
 
 export const AssessmentExplanation = z.object({
-  /** exact Shapley values over modality groups per head (sum = probability − baseline probability) */
-  modalityContributions: z.record(z.string(), z.record(ModalityGroup, z.number())),
-  /** the headline head's modality contributions (what the risk panel shows) */
+  /** the headline head's exact Shapley values over modality groups (what the risk panel shows) */
+  modalityContributions: z.record(ModalityGroup, z.number()),
+  /** which head `modalityContributions` / `saliency` refer to (largest image contribution) */
   modalityContributionsHead: z.string(),
+  /** per head: exact Shapley values (sum = probability − baseline probability) */
+  modalityContributionsByHead: z.record(z.string(), z.record(ModalityGroup, z.number())),
   baselineProbability: z.record(z.string(), prob),
   /** integrated-gradients attributions per head, largest |contribution| first */
   featureAttributions: z.array(FeatureAttribution),

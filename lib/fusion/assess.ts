@@ -252,8 +252,9 @@ export async function assessWithModel(model: FusionModel, input: AssessInput, op
     intervalMethod: `MC dropout (${meta.interval.samples} passes, rate ${meta.interval.rate}) over the fusion layer; ${Math.round((meta.interval.upperQuantile - meta.interval.lowerQuantile) * 100)}% quantiles of the logit widened ×${meta.interval.widen.toFixed(2)} (fitted on validation), then calibrated`,
     embeddings,
     explanation: {
-      modalityContributions,
+      modalityContributions: modalityContributions[topHead] ?? { image: 0, history: 0, family: 0, diet: 0 },
       modalityContributionsHead: topHead,
+      modalityContributionsByHead: modalityContributions,
       baselineProbability,
       featureAttributions: headlineAttr,
       featureAttributionsByHead: attributionsByHead,

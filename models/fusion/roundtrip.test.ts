@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile, cp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { loadFusionModel, assess, FusionModelError, type FusionModel } from "@/lib/fusion";
+import { AssessmentResult } from "@/lib/domain/assessment";
 import { runTraining, defaultOptions } from "./pipeline";
 import { generatePatient, renderScan, toRecordInput } from "./cohort";
 
@@ -61,6 +62,7 @@ describe("train → save → load → assess round trip", () => {
     const r = await assess(input, { model });
     expect(tf.memory().numTensors).toBe(start);
     expect(r.path).toBe("joint");
+    expect(AssessmentResult.safeParse(r).success).toBe(true);
     for (const h of model.meta.heads) {
       const s = r.scores[h];
       expect(s.probability).toBeGreaterThan(0);
@@ -68,7 +70,7 @@ describe("train → save → load → assess round trip", () => {
       expect(s.interval[0]).toBeLessThanOrEqual(s.probability);
       expect(s.interval[1]).toBeGreaterThanOrEqual(s.probability);
       // Shapley efficiency: contributions sum to score − baseline score
-      const c = r.explanation.modalityContributions[h];
+      const c = r.explanation.modalityContributionsByHead[h];
       const sum = c.image + c.history + c.family + c.diet;
       expect(sum).toBeCloseTo(s.probability - r.explanation.baselineProbability[h], 5);
     }
