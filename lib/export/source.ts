@@ -1,8 +1,8 @@
 /**
  * Where the export reads from: the raw driver of the running database, not the Prisma client —
  * the pages are plain SQL, and skipping Prisma's result mapping saves about a third of the
- * per-row read cost. PostgreSQL: a small pool of its own (3 connections, the export holds at most
- * two queries in flight); embedded PGlite: its single connection. Any `Queryable` works (tests
+ * per-row read cost. PostgreSQL: a small pool of its own (4 connections: two pages read ahead, a boundary query,
+ * record look-ups); embedded PGlite: its single connection. Any `Queryable` works (tests
  * and the bench pass Prisma or their own pool).
  */
 import pg from "pg";
@@ -17,7 +17,7 @@ export function pgQueryable(url: string): Queryable {
   g.__fusionExportPools ??= new Map();
   let pool = g.__fusionExportPools.get(url);
   if (!pool) {
-    pool = new pg.Pool({ connectionString: url, max: 3, idleTimeoutMillis: 30_000 });
+    pool = new pg.Pool({ connectionString: url, max: 4, idleTimeoutMillis: 30_000 });
     pool.on("error", (e) => console.error("[export] idle PostgreSQL client error:", e.message));
     g.__fusionExportPools.set(url, pool);
   }

@@ -128,8 +128,30 @@ export function pageQuery(f: ExportFilters, o: Omit<PageOptions, "after" | "limi
   const n = w.params.length;
   const first = `${select} ORDER BY a.id LIMIT $${n + 1}`;
   const next = `${select} AND a.id > $${n + 2}::uuid ORDER BY a.id LIMIT $${n + 1}`;
-  return (db: Queryable, after: string | undefined, limit: number): Promise<SourceRow[]> =>
-    after ? db.$queryRawUnsafe<SourceRow[]>(next, ...w.params, limit, after) : db.$queryRawUnsafe<SourceRow[]>(first, ...w.params, limit);
+  // bounded pages: every row in (after, upper] — the bounds come from pageBoundary()
+  const firstTo = `${select} AND a.id <= $${n + 1}::uuid ORDER BY a.id`;
+  const range = `${select} AND a.id > $${n + 1}::uuid AND a.id <= $${n + 2}::uuid ORDER BY a.id`;
+  return (db: Queryable, after: string | undefined, limit: number, upper?: string | null): Promise<SourceRow[]> => {
+    if (upper) return after ? db.$queryRawUnsafe<SourceRow[]>(range, ...w.params, after, upper) : db.$queryRawUnsafe<SourceRow[]>(firstTo, ...w.params, upper);
+    return after ? db.$queryRawUnsafe<SourceRow[]>(next, ...w.params, limit, after) : db.$queryRawUnsafe<SourceRow[]>(first, ...w.params, limit);
+  };
+}
+
+/**
+ * The id of the `size`-th matching row after `after` (the last row of that page), or null when
+ * fewer rows remain. Index-only work (no JSON is read), so pages can be planned ahead and their
+ * data read concurrently on two connections while the keyset order is kept.
+ */
+export function pageBoundary(f: ExportFilters) {
+  const w = whereClause(f);
+  const n = w.params.length;
+  const base = `SELECT a.id::text AS id ${FROM} ${w.sql}`;
+  const first = `${base} ORDER BY a.id OFFSET $${n + 1} LIMIT 1`;
+  const next = `${base} AND a.id > $${n + 2}::uuid ORDER BY a.id OFFSET $${n + 1} LIMIT 1`;
+  return async (db: Queryable, after: string | undefined, size: number): Promise<string | null> => {
+    const r = after ? await db.$queryRawUnsafe<{ id: string }[]>(next, ...w.params, size - 1, after) : await db.$queryRawUnsafe<{ id: string }[]>(first, ...w.params, size - 1);
+    return r[0]?.id ?? null;
+  };
 }
 
 /** The coded records of a page's patients (for features and labels), keyed by patient id. */

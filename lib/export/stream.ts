@@ -15,7 +15,7 @@ import { buildColumns, makeRowEncoder, type CohortShape, type ColumnSpec } from 
 import { buildDictionary, type Dictionary } from "./dictionary";
 import { exportKeys, patientPseudonym, rowKeyCodec } from "./pseudonym";
 import type { ExportQuery } from "./query";
-import { cohortShape, loadRecords, pageQuery, type Queryable } from "./sql";
+import { cohortShape, loadRecords, pageBoundary, pageQuery, type Queryable } from "./sql";
 import { writerFor } from "./writers";
 import type { FeatureRecord } from "./features";
 
@@ -32,6 +32,8 @@ export type ExportContext = {
   now?: Date;
   pageSize?: number;
   rowGroupSize?: number;
+  /** pages planned and read ahead (default 2) */
+  readAhead?: number;
 };
 
 export type ExportSummary = { rows: number; bytes: number; sha256: string; complete: boolean; error?: string; durationMs: number };
@@ -78,7 +80,10 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
     withScores: q.columns.includes("scores"),
     embeddings: { image: q.columns.includes("image_embedding"), tabular: q.columns.includes("tabular_embedding"), fused: q.columns.includes("fused_embedding") },
   });
+  const boundary = pageBoundary(q.filters);
   const pageSize = ctx.pageSize ?? 500;
+  /** pages read ahead (each on its own connection) while the current one is encoded */
+  const depth = Math.max(1, ctx.readAhead ?? 2);
   const who = { actor: ctx.actor, username: ctx.username, request: ctx.request };
   const auditDetails = { format: q.format, filters: q.filters, columns: q.columns, after: q.after ?? null, limit: q.limit ?? null, cohortRows: shape.rows, cohortPatients: shape.patients };
   await audit(db, { ...who, action: "export.start", entityType: "Export", outcome: "success", details: auditDetails });
@@ -90,13 +95,17 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
   const hash = createHash("sha256");
   let bytes = 0;
   let rows = 0;
-  let cursor = afterId;
   let remaining = q.limit ?? Number.POSITIVE_INFINITY;
   let started = false;
-  let exhausted = false;
   let settled = false;
   type Page = { rows: Awaited<ReturnType<typeof fetchPage>>; recs: Map<string, FeatureRecord> };
-  let prefetch: Promise<Page> | null = null;
+  // planner: page bounds are found in order by a cheap index query (pageBoundary), so up to
+  // `depth` pages can be read concurrently and still come out in keyset order
+  let planLower = afterId;
+  let planLeft = remaining;
+  let planEnded = false;
+  let planChain: Promise<unknown> = Promise.resolve();
+  const ahead: Promise<Page>[] = [];
   const pseudonyms = new Map<string, string>();
   let resolveDone!: (s: ExportSummary) => void;
   const done = new Promise<ExportSummary>((r) => (resolveDone = r));
@@ -118,11 +127,28 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
     resolveDone(summary);
   };
 
-  // a page and its patients' records are fetched while the previous page is being encoded
-  const next = async (after: string | undefined): Promise<Page> => {
-    const rows = await fetchPage(src, after, Math.min(pageSize, remaining));
-    const recs = needRecords && rows.length ? await loadRecords(src, rows.map((r) => r.patientId)) : new Map<string, FeatureRecord>();
-    return { rows, recs };
+  const schedule = (): Promise<Page> => {
+    const bounds = planChain.then(async () => {
+      if (planEnded || planLeft <= 0) return null;
+      const size = Math.min(pageSize, planLeft);
+      const lower = planLower;
+      const upper = await boundary(src, lower, size);
+      planLeft -= size;
+      if (upper === null) planEnded = true;
+      else planLower = upper;
+      return { lower, upper, size };
+    });
+    planChain = bounds.catch(() => undefined);
+    const page = bounds.then(async (b): Promise<Page> => {
+      if (!b) return { rows: [], recs: new Map() };
+      const rows = await fetchPage(src, b.lower, b.size, b.upper);
+      const recs = needRecords && rows.length ? await loadRecords(src, rows.map((r) => r.patientId)) : new Map<string, FeatureRecord>();
+      return { rows, recs };
+    });
+    // awaited in order by pull(); this keeps a failure meanwhile from being an unhandled
+    // rejection (which would end the server process)
+    page.catch(() => undefined);
+    return page;
   };
   const rowCtx = (recs: Map<string, FeatureRecord>) => ({
     rowKey: codec.encode,
@@ -156,27 +182,19 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
             if (emit(writer.start())) return;
           }
           for (;;) {
-            if (exhausted || remaining <= 0) {
+            while (ahead.length < depth && !planEnded && planLeft > 0) ahead.push(schedule());
+            const nextPage = ahead.shift();
+            if (!nextPage || remaining <= 0) {
               emit(writer.finish());
               // the audit row (with the final hash) is written before the client sees the end
               await finalize(true);
               controller.close();
               return;
             }
-            const { rows: page, recs } = await (prefetch ?? next(cursor));
-            prefetch = null;
-            if (!page.length) {
-              exhausted = true;
-              continue;
-            }
-            cursor = page[page.length - 1].id;
+            let { rows: page, recs } = await nextPage;
+            if (!page.length) continue;
+            if (page.length > remaining) page = page.slice(0, remaining); // rows inserted meanwhile inside a planned range
             remaining -= page.length;
-            if (page.length === pageSize && remaining > 0) {
-              prefetch = next(cursor);
-              // handled when awaited on the next pull; this keeps a failure meanwhile from being an
-              // unhandled rejection (which would end the server process)
-              prefetch.catch(() => undefined);
-            } else exhausted = true;
             const c = rowCtx(recs);
             const cells = page.map((r) => encode(r, c));
             rows += cells.length;
