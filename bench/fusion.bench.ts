@@ -4,10 +4,13 @@
  * Per available backend: single-patient forward pass (median / p95), full explained `assess` on a
  * 512×512 CT frame (preprocess + forward + MC-dropout interval + Shapley + IG + Grad-CAM; median /
  * p95), batch-64 throughput, and training samples/s (joint network; not on wasm, which cannot
- * train conv layers). Prints the machine first.
+ * train conv layers). Prints the machine first. `--write-report` also stores the table in the
+ * served model's report.md ("## Runtime benchmarks").
  */
 import * as tf from "@tensorflow/tfjs";
 import os from "node:os";
+import path from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
 import { availableBackends, initBackend, type BackendName } from "@/lib/fusion/runtime";
 import { loadFusionBundle } from "@/lib/fusion/bundle";
 import { assessWithModel } from "@/lib/fusion/assess";
@@ -89,7 +92,7 @@ async function benchBackend(b: BackendName) {
     net.compile({ optimizer: tf.train.adam(1e-3), loss: (y: tf.Tensor, l: tf.Tensor) => tf.losses.sigmoidCrossEntropy(y, l) });
     const y64 = tf.randomUniform([64, arch.heads.length]).round();
     await net.trainOnBatch([img64, tab64], y64);
-    const nt = b === "cpu" ? 2 : 15;
+    const nt = b === "cpu" ? 1 : 15;
     const tt = performance.now();
     for (let i = 0; i < nt; i++) await net.trainOnBatch([img64, tab64], y64);
     trainPerSec = (nt * 64) / ((performance.now() - tt) / 1000);
@@ -104,7 +107,7 @@ async function benchBackend(b: BackendName) {
 async function main() {
   const cpus = os.cpus();
   console.log(`machine: ${cpus.length}× ${cpus[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM, load avg ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}, Node ${process.version}, ${os.platform()} ${os.arch()}, tfjs ${tf.version.tfjs}`);
-  console.log(`model: ${defaultModelDir()}`);
+  console.log(`model: ${defaultModelDir()}; default inference backend here: ${await initBackend()}`);
   const wanted = get("backends", availableBackends().join(",")).split(",") as BackendName[];
   const rows = [];
   for (const b of wanted) {
@@ -119,8 +122,20 @@ async function main() {
     );
     console.log(`           assess stages (last run): ${Object.entries(r.stages).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}`);
   }
-  console.log("\n| backend | forward median | forward p95 | assess median | assess p95 | batch-64 samples/s | train samples/s |\n|---|---|---|---|---|---|---|");
-  for (const r of rows) console.log(`| ${r.backend} | ${ms(r.forward.median)} | ${ms(r.forward.p95)} | ${ms(r.assess.median)} | ${ms(r.assess.p95)} | ${r.batchPerSec.toFixed(0)} | ${r.trainPerSec ? r.trainPerSec.toFixed(0) : "n/a"} |`);
+  const table = [
+    "| backend | forward median | forward p95 | assess median | assess p95 | batch-64 samples/s | train samples/s |",
+    "|---|---|---|---|---|---|---|",
+    ...rows.map((r) => `| ${r.backend} | ${ms(r.forward.median)} | ${ms(r.forward.p95)} | ${ms(r.assess.median)} | ${ms(r.assess.p95)} | ${r.batchPerSec.toFixed(0)} | ${r.trainPerSec ? r.trainPerSec.toFixed(0) : "n/a"} |`),
+  ].join("\n");
+  console.log("\n" + table);
+  if (argv.includes("--write-report")) {
+    const file = path.join(defaultModelDir(), "report.md");
+    const md = await readFile(file, "utf8");
+    const section = `## Runtime benchmarks\n\n\`npm run bench:fusion\` on ${cpus.length}× ${cpus[0]?.model ?? "cpu"}, Node ${process.version}, load average at start ${os.loadavg()[0].toFixed(1)} (the machine is shared). Forward = one patient, joint network; assess = 512×512 CT frame → preprocess + forward + MC-dropout interval + Shapley + integrated gradients + Grad-CAM.\n\n${table}\n`;
+    const i = md.indexOf("## Runtime benchmarks");
+    await writeFile(file, (i >= 0 ? md.slice(0, i) : md.trimEnd() + "\n\n") + section);
+    console.log(`wrote ${file}`);
+  }
 }
 
 main().catch((e) => {

@@ -1,8 +1,9 @@
 /**
- * Backend selection for TensorFlow.js on the server: native TensorFlow (`@tensorflow/tfjs-node`,
- * an optionalDependency — absent unless installed, e.g. by `npm run tfjs-node:offline`), else
- * WebAssembly (SIMD, single-threaded in Node; inference only — it cannot train conv layers), else
- * the pure-JS cpu backend. `FUSION_BACKEND=tensorflow|wasm|cpu` forces one.
+ * Backend selection for TensorFlow.js on the server, among native TensorFlow
+ * (`@tensorflow/tfjs-node`, an optionalDependency — absent unless installed, e.g. by
+ * `npm run tfjs-node:offline`), WebAssembly (SIMD, single-threaded in Node; inference only — it
+ * cannot train conv layers) and the pure-JS cpu backend: the fastest available for the job. `FUSION_BACKEND=tensorflow|wasm|cpu` puts one first;
+ * `FUSION_DISABLE_TFJS_NODE=1` behaves as if tfjs-node were not installed (what CI sees).
  */
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
@@ -15,7 +16,7 @@ const require = createRequire(import.meta.url);
 let tfjsNodeTried = false;
 function tryTfjsNode(): boolean {
   if (tf.findBackendFactory("tensorflow")) return true;
-  if (tfjsNodeTried) return false;
+  if (tfjsNodeTried || process.env.FUSION_DISABLE_TFJS_NODE === "1") return false;
   tfjsNodeTried = true;
   try {
     process.env.TF_CPP_MIN_LOG_LEVEL ??= "2";
@@ -46,21 +47,30 @@ export function availableBackends(): BackendName[] {
   return out;
 }
 
-export const DEFAULT_ORDER: BackendName[] = ["tensorflow", "wasm", "cpu"];
+/**
+ * Default orders. Inference: measured on this 2-core machine with the served model
+ * (bench/fusion.bench.ts), WebAssembly beats native TensorFlow for one patient at a time (forward
+ * 1.0 vs 3.3 ms median, full assess 12 vs 23 ms) because per-op dispatch dominates such a small
+ * network; tfjs-node wins for batches (4100 vs 1500 samples/s) and is the only fast trainer.
+ * So: inference wasm → tensorflow → cpu, training tensorflow → cpu.
+ */
+export const INFERENCE_ORDER: BackendName[] = ["wasm", "tensorflow", "cpu"];
+export const TRAINING_ORDER: BackendName[] = ["tensorflow", "cpu"];
 
 /**
- * Activate the first backend of `order` that initialises (default: FUSION_BACKEND, else
- * tensorflow → wasm → cpu). Returns its name. `needsTraining` skips wasm (no conv gradients).
+ * Activate the first backend of `order` that initialises (default: FUSION_BACKEND first, then the
+ * inference or training order). Returns its name. `needsTraining` excludes wasm (no conv gradients).
  */
 export async function initBackend(opts: { order?: BackendName[]; needsTraining?: boolean } = {}): Promise<BackendName> {
   const forced = process.env.FUSION_BACKEND as BackendName | undefined;
-  let order = opts.order ?? (forced ? [forced, ...DEFAULT_ORDER.filter((b) => b !== forced)] : DEFAULT_ORDER);
+  const base = opts.needsTraining ? TRAINING_ORDER : INFERENCE_ORDER;
+  let order = opts.order ?? (forced ? [forced, ...base.filter((b) => b !== forced)] : base);
   if (opts.needsTraining) order = order.filter((b) => b !== "wasm");
   const avail = new Set(availableBackends());
   for (const b of order) {
     if (!avail.has(b)) continue;
     try {
-      if (tf.getBackend() !== b || !tf.engine().backend) {
+      if (tf.getBackend() !== b) {
         const ok = await tf.setBackend(b);
         if (!ok) continue;
       }
