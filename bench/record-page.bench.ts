@@ -43,6 +43,7 @@ try {
   console.log(`${base}/patients/${patient.id} (${values.mrn}, ${rec.scans.length} scans), ${runs} cold runs + 1 warm-up\n`);
 
   const firstImage: number[] = [];
+  const stages: Record<string, number[]> = {};
   const domReady: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
     const ctx = await login();
@@ -58,6 +59,7 @@ try {
     await page.goto(`${base}/patients/${patient.id}`);
     await page.waitForFunction(() => (window as unknown as { __fcdsReady?: number }).__fcdsReady !== undefined, null, { timeout: 30_000 });
     const t = await page.evaluate(() => ({
+      marks: Object.fromEntries(performance.getEntriesByType("mark").filter((m) => m.name.startsWith("fcds:")).map((m) => [m.name.slice(5), Math.round(m.startTime)])),
       ready: (window as unknown as { __fcdsReady: number }).__fcdsReady,
       dcl: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
     }));
@@ -65,13 +67,15 @@ try {
       firstImage.push(t.ready);
       domReady.push(t.dcl);
     }
-    console.log(`${i === 0 ? "warm-up" : `run ${String(i).padStart(2)}`}: first image ${fmt(t.ready)}, DOMContentLoaded ${fmt(t.dcl)}`);
+    if (i > 0) for (const [k, v] of Object.entries(t.marks)) (stages[k] ??= []).push(v);
+    console.log(`${i === 0 ? "warm-up" : `run ${String(i).padStart(2)}`}: first image ${fmt(t.ready)}, DOMContentLoaded ${fmt(t.dcl)}, ${Object.entries(t.marks).map(([k, v]) => `${k} ${v}`).join(", ")}`);
     await ctx.close();
   }
   const s = summarize(firstImage);
   const d = summarize(domReady);
   console.log(`\nfirst image rendered: median ${fmt(s.median)}, p95 ${fmt(s.p95)}, min ${fmt(s.min)}, max ${fmt(s.max)} (n=${s.n})`);
   console.log(`DOMContentLoaded:     median ${fmt(d.median)}, p95 ${fmt(d.p95)}`);
+  for (const [k, v] of Object.entries(stages)) console.log(`${k.padEnd(21)} median ${fmt(summarize(v).median)} after navigation start`);
   console.log(`target ≤ 1500 ms (median): ${s.median <= 1500 ? "met" : "NOT met"}`);
 } finally {
   await browser.close();

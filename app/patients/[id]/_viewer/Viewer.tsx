@@ -3,7 +3,12 @@
 import dynamic from "next/dynamic";
 import type { ViewerShellProps } from "./ViewerShell";
 
-const ViewerShell = dynamic(() => import("./ViewerShell"), {
+// Start downloading the Cornerstone chunk as soon as this module runs (during hydration), not
+// when React first renders the dynamic component: the first image is on the critical path.
+const load = () => import("./ViewerShell");
+if (typeof window !== "undefined") void load();
+
+const ViewerShell = dynamic(load, {
   ssr: false,
   loading: () => (
     <div className="viewer" data-testid="viewer-loading">

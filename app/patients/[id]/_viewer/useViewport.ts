@@ -51,7 +51,9 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
     const events = [core.Enums.Events.VOI_MODIFIED, core.Enums.Events.CAMERA_MODIFIED, core.Enums.Events.STACK_NEW_IMAGE, core.Enums.Events.IMAGE_RENDERED];
     (async () => {
       try {
+        performance.mark("fcds:viewer-mounted");
         await initCornerstone();
+        performance.mark("fcds:cornerstone-ready");
       } catch (e) {
         setInitError(`The viewer could not start: ${(e as Error).message}`);
         return;
@@ -123,6 +125,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
         }
         h.viewport.resetCamera();
         h.viewport.render();
+        performance.mark("fcds:image-rendered");
         setState((s) => ({ ...s, status: "ready" }));
         sync();
       })
