@@ -222,6 +222,10 @@ test("a scan that cannot be decoded says why; the rest of the page works", async
   await expect(page.getByTestId("viewer-error")).toContainText(/could not be (decoded|fetched)/);
   const good = rec1!.scans.find((s) => s.id !== bad.id)!;
   await selectScan(page, good.id, "ready");
+  // the viewer recovers: the next scan really renders
+  const st = await viewportStats(viewport(page));
+  expect(st.litFraction).toBeGreaterThan(0.05);
+  await expect(page.getByTestId("viewer-frame")).toContainText("Zoom 100%");
   await expect(page.getByRole("heading", { name: "Medical history" })).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/record-page-undecodable.png` });
 });

@@ -21,6 +21,8 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
   const [state, setState] = useState<ViewportState>(initial);
   const [primary, setPrimary] = useState<MouseTool["id"]>("windowLevel");
   const handles = useRef<{ engine: Types.IRenderingEngine; viewport: Types.IStackViewport; toolGroup: ToolTypes.IToolGroup } | null>(null);
+  // a failed decode can leave the viewport's camera broken (NaN zoom): the next scan gets a fresh one
+  const poisoned = useRef(false);
   const [ready, setReady] = useState(false);
   const [initError, setInitError] = useState<string | null>(null);
 
@@ -101,12 +103,26 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
     if (!ready || !h || !scan) return;
     let stale = false;
     let failed = false;
+    if (poisoned.current) {
+      poisoned.current = false;
+      const id = h.viewport.id;
+      const element = h.viewport.element;
+      h.toolGroup.removeViewports(h.engine.id, id);
+      h.engine.disableElement(id);
+      h.engine.enableElement({ viewportId: id, type: core.Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] as Types.Point3 } });
+      h.viewport = h.engine.getViewport(id) as Types.IStackViewport;
+      h.toolGroup.addViewport(id, h.engine.id);
+    }
+    const markFailed = () => {
+      failed = true;
+      poisoned.current = true;
+    };
     setState((s) => ({ ...s, status: "loading", error: null }));
     const imageIds = imageIdsFor(scan);
     const onError = (evt: Event) => {
       const d = (evt as CustomEvent).detail as { imageId?: string; error?: unknown };
       if (stale || !d?.imageId || !imageIds.includes(d.imageId)) return;
-      failed = true;
+      markFailed();
       setState((s) => ({ ...s, status: "error", error: describeLoadError(d.error, scan) }));
     };
     core.eventTarget.addEventListener(core.Enums.Events.IMAGE_LOAD_ERROR, onError);
@@ -119,7 +135,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
         const img = h.viewport.getCornerstoneImage?.();
         const bad = !img || !(img.columns > 0) || !(img.rows > 0) || (scan.columns > 0 && (img.columns !== scan.columns || img.rows !== scan.rows));
         if (bad) {
-          failed = true;
+          markFailed();
           setState((s) => ({ ...s, status: "error", error: describeLoadError(new Error("the decoder returned no usable pixels (damaged or unsupported compressed data)"), scan) }));
           return;
         }
@@ -130,7 +146,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
         sync();
       })
       .catch((e: unknown) => {
-        failed = true;
+        markFailed();
         if (!stale) setState((s) => ({ ...s, status: "error", error: describeLoadError(e, scan) }));
       });
     return () => {
