@@ -40,6 +40,7 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/patients/[id]/events": { GET: "patient:read" },
   "/api/scans/[id]/file": { GET: "patient:read" },
   "/api/scans/[id]/tags": { GET: "patient:read" },
+  "/api/scans/[id]/preview": { GET: "patient:read" },
   "/api/assessments/[id]": { GET: "patient:read" },
 
   // model cards: every role (no patient data)

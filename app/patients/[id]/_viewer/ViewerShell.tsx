@@ -14,6 +14,7 @@ import { goToFrame, scrollFrames } from "./tools/stackScroll";
 import { zoomBy } from "./tools/zoomPan";
 import { keyAction, SHORTCUTS } from "./tools/keyboard";
 import type { ViewerSaliency, ViewerScan } from "./types";
+import { previewUrl } from "./imageIds";
 
 export type ViewerShellProps = {
   scans: ViewerScan[];
@@ -91,6 +92,10 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
           onKeyDown={(e) => (e.key === "?" ? setHelp((h) => !h) : onKey(e))}
           onContextMenu={(e) => e.preventDefault()}
         >
+          {/* the preview keeps the picture on screen until Cornerstone has drawn the scan */}
+          {scan && (state.status === "idle" || state.status === "loading") && (
+            <img className="viewer-preview" src={previewUrl(scan.id)} alt="" aria-hidden="true" />
+          )}
           {/* fixed aspect box: no layout jump when the image arrives */}
           <div
             ref={elementRef}
@@ -107,7 +112,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
             <SaliencyOverlay element={elementRef.current} viewport={viewport as never} saliency={saliency} opacity={saliencyOpacity} />
           )}
           {scan && state.status === "ready" && <ViewportInfo scan={scan} state={state} />}
-          {state.status === "loading" && <div className="viewer-status" role="status">Loading image…</div>}
+          {state.status === "loading" && <div className="viewer-status corner" role="status">Loading image…</div>}
           {state.status === "error" && (
             <div className="viewer-status error" role="alert" data-testid="viewer-error">
               {state.error}

@@ -1,7 +1,9 @@
-import { WEB_SCHEME } from "./webImageLoader";
+const WEB_SCHEME = "fcdsweb"; // see webImageLoader.ts (kept import-free: Viewer.tsx loads this before Cornerstone)
 import type { ViewerScan } from "./types";
 
 export const scanFileUrl = (scanId: string) => `/api/scans/${scanId}/file`;
+/** Display-ready PNG of the first frame, shown while the interactive viewer loads. */
+export const previewUrl = (scanId: string) => `/api/scans/${scanId}/preview`;
 
 /** Cornerstone image ids for every frame of a scan (DICOM through wadouri, PNG/JPEG through ours). */
 export function imageIdsFor(scan: ViewerScan): string[] {

@@ -4,7 +4,7 @@
 // can be windowed; colour images stay RGB.
 import { imageLoader, metaData, utilities, type Types } from "@cornerstonejs/core";
 
-export const WEB_SCHEME = "fcdsweb";
+export const WEB_SCHEME = "fcdsweb"; // also in imageIds.ts
 const modules = new Map<string, Record<string, unknown>>();
 
 async function decode(url: string): Promise<{ width: number; height: number; rgba: Uint8ClampedArray }> {
