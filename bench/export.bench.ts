@@ -69,6 +69,8 @@ try {
         'fused', (SELECT jsonb_agg(random() * 2 - 1) FROM generate_series(1, ${DIMS.fused}) d WHERE k > 0)) AS e
       FROM generate_series(0, 1999) k`);
   await q(`CREATE UNIQUE INDEX ON bench_emb (k)`);
+  // user triggers (e.g. the per-row patient risk summary) are not what this bench measures
+  await q(`ALTER TABLE "Assessment" DISABLE TRIGGER USER`);
   await q(`INSERT INTO "Assessment" (id, "patientId", "modelName", "modelVersion", strategy, status, scores, embeddings, "createdAt", "completedAt")
     SELECT gen_random_uuid(), bench_pids.id, 'fusion-joint', '1.0.0', 'joint', 'done',
       jsonb_build_object(
@@ -79,6 +81,7 @@ try {
     FROM (SELECT i, random() AS r1, random() AS r2 FROM generate_series(1, ${ROWS}) i) g
     JOIN bench_pids ON bench_pids.n = 1 + (g.i % ${PATIENTS})
     JOIN bench_emb ON bench_emb.k = g.i % 2000`);
+  await q(`ALTER TABLE "Assessment" ENABLE TRIGGER USER`);
   await q(`ANALYZE`);
   console.log(`seeded ${PATIENTS} patients, ${ROWS} assessments (embeddings image ${DIMS.image}, tabular ${DIMS.tabular}, fused ${DIMS.fused}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const seedRss = process.memoryUsage().rss;

@@ -32,7 +32,7 @@ export type ExportContext = {
   now?: Date;
   pageSize?: number;
   rowGroupSize?: number;
-  /** pages planned and read ahead (default 2) */
+  /** pages planned and read ahead (default 1; 2 helps only with a spare core for PostgreSQL) */
   readAhead?: number;
 };
 
@@ -83,7 +83,7 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
   const boundary = pageBoundary(q.filters);
   const pageSize = ctx.pageSize ?? 500;
   /** pages read ahead (each on its own connection) while the current one is encoded */
-  const depth = Math.max(1, ctx.readAhead ?? 2);
+  const depth = Math.max(1, ctx.readAhead ?? 1);
   const who = { actor: ctx.actor, username: ctx.username, request: ctx.request };
   const auditDetails = { format: q.format, filters: q.filters, columns: q.columns, after: q.after ?? null, limit: q.limit ?? null, cohortRows: shape.rows, cohortPatients: shape.patients };
   await audit(db, { ...who, action: "export.start", entityType: "Export", outcome: "success", details: auditDetails });

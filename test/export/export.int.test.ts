@@ -121,6 +121,13 @@ describe.each(engines)("research export on %s", (_name, make) => {
     }
   });
 
+  it("reading two pages ahead on separate connections gives the same file", async () => {
+    const q = parseOrThrow(ExportQuery, { format: "csv" });
+    const one = await readAll((await openExport(q, { db: eng.prisma, sql, actor: null, request, env: env(), pageSize: 3, readAhead: 1 })).stream);
+    const two = await readAll((await openExport(q, { db: eng.prisma, sql, actor: null, request, env: env(), pageSize: 3, readAhead: 2 })).stream);
+    expect(two.equals(one)).toBe(true);
+  });
+
   it("NDJSON carries the same rows and values as CSV", async () => {
     const csv = csvRows((await run({ format: "csv" })).body);
     const nd = (await run({ format: "ndjson" })).body.toString("utf8").trim().split("\n").map((l) => JSON.parse(l));
