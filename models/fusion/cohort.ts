@@ -118,17 +118,17 @@ export function riskLogits(x: {
   const current = x.smoking === "current" ? 1 : 0;
   const former = x.smoking === "former" ? 1 : 0;
   const sy10 = x.smokingYears / 10;
-  // lung: nodule size beyond 6 mm, in units of 8 mm; counts ~2x more in ever-smokers (interaction)
+  // lung: nodule size beyond 6 mm, in units of 8 mm; counts 4x more in ever-smokers (interaction)
   const g = Math.max(0, x.maxNoduleMm - 6) / 8;
   const lungTab = -5.3 + 0.035 * (x.age - 60) + 0.5 * current + 0.25 * former + 0.2 * sy10 + 0.45 * +x.copd + 0.7 * +x.fhLung - 0.25 * z("fruitVegServings");
-  // cardiac: coronary calcium on a log scale; counts more with diabetes (interaction)
+  // cardiac: coronary calcium on a log scale; counts twice as much with diabetes (interaction)
   const c = Math.log1p(x.cacScore) / 2;
   const maceTab =
-    -3.9 + 0.05 * (x.age - 60) + 0.4 * +x.male + 0.45 * +x.hypertension + 0.5 * +x.diabetes + 0.3 * +x.hyperlipidaemia + 0.45 * current + 0.7 * +x.fhCad +
+    -4.05 + 0.05 * (x.age - 60) + 0.4 * +x.male + 0.45 * +x.hypertension + 0.5 * +x.diabetes + 0.3 * +x.hyperlipidaemia + 0.45 * current + 0.7 * +x.fhCad +
     0.2 * z("sodiumMg") + 0.2 * z("saturatedFatG") - 0.15 * z("fibreG") + 0.1 * Math.max(0, z("alcoholUnits"));
   return {
-    lung_cancer_2y: { tabular: lungTab, image: 0.9 * g, interaction: 1.0 * g * ever },
-    mace_5y: { tabular: maceTab, image: 0.55 * c, interaction: 0.45 * c * +x.diabetes },
+    lung_cancer_2y: { tabular: lungTab, image: 0.5 * g, interaction: 1.5 * g * ever },
+    mace_5y: { tabular: maceTab, image: 0.7 * c, interaction: 0.7 * c * +x.diabetes },
   };
 }
 
