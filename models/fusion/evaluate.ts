@@ -115,6 +115,13 @@ export function evaluationMarkdown(ev: Evaluation): string {
       "",
       `Targets: joint − best single modality (${he.bestSingle}) ≥ 0.03: **${t.jointBeatsBestSingleBy003 ? "met" : "missed"}**; CI excludes 0: **${t.diffCiExcludesZero ? "met" : "missed"}**; within 0.02 of Bayes-optimal: **${t.withinBayes002 ? "met" : "missed"}**; ECE ≤ 0.03: **${t.eceAtMost003 ? "met" : "missed"}**.`,
       "",
+      ...(he.diffs["joint-late"].lo <= 0
+        ? [
+            "",
+            `Joint fusion does **not** beat late fusion on this head (joint − late ${he.diffs["joint-late"].value >= 0 ? "+" : ""}${f3(he.diffs["joint-late"])}). The image × record interaction is real in the generator but small next to the additive main effects, and the late stacker combines two well-calibrated single-modality logits, which captures those main effects fully; what limits joint (and late) is how exactly a 64×64 slice shows nodule size and coronary calcium (see the Bayes gap).`,
+          ]
+        : []),
+      "",
       `![ROC ${he.head}](plots/roc-${he.head}.svg) ![Calibration ${he.head}](plots/calibration-${he.head}.svg)`,
       "",
     );
