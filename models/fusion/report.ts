@@ -1,5 +1,5 @@
 /** Model card (card.json) and human report (report.md) for a trained bundle. */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { InferenceMeta } from "@/lib/fusion/bundle";
 import type { FeatureDef } from "@/lib/fusion/encoders";
@@ -94,5 +94,8 @@ export async function writeReport(dir: string, x: { meta: InferenceMeta; evaluat
     ...rows,
     "",
   ].join("\n");
-  await writeFile(path.join(dir, "report.md"), md);
+  // keep the benchmark section written by `npm run bench:fusion -- --write-report`
+  const old = await readFile(path.join(dir, "report.md"), "utf8").catch(() => "");
+  const i = old.indexOf("## Runtime benchmarks");
+  await writeFile(path.join(dir, "report.md"), i >= 0 ? `${md.trimEnd()}\n\n${old.slice(i)}` : md);
 }
