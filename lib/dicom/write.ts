@@ -10,8 +10,7 @@
  * does not create "new" studies.
  */
 import { createHash } from "node:crypto";
-// dcmjs ships no type declarations; we use a small, typed slice of its API below.
-// @ts-ignore -- untyped module
+// dcmjs ships no type declarations (lib/dicom/dcmjs.d.ts declares a few); we type the slice we use.
 import * as dcmjsModule from "dcmjs";
 
 type NaturalDataset = Record<string, unknown> & { _meta?: Record<string, unknown>; _vrMap?: Record<string, string> };
@@ -19,7 +18,7 @@ type DcmjsData = {
   DicomMetaDictionary: { denaturalizeDataset(d: NaturalDataset): unknown };
   DicomDict: new (meta: unknown) => { dict: unknown; write(opts?: unknown): ArrayBuffer };
 };
-const dcmjs = ((dcmjsModule as { default?: unknown }).default ?? dcmjsModule) as { data: DcmjsData };
+const dcmjs = ((dcmjsModule as unknown as { default?: unknown }).default ?? dcmjsModule) as unknown as { data: DcmjsData };
 
 export const CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
 export const EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";

@@ -6,7 +6,8 @@ import { FamilyHistoryCreate } from "@/lib/domain/family-history";
 import { DietRecordCreate } from "@/lib/domain/diet";
 import { generateCohort, generatePatient, renderScan, scanToDicom, HEADS } from "./cohort";
 
-const dcmjs: any = (dcmjsModule as any).default ?? dcmjsModule;
+type Dcm = { data: { DicomMessage: { readFile(b: ArrayBufferLike): { dict: unknown } }; DicomMetaDictionary: { naturalizeDataset(d: unknown): Record<string, any> } } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const dcmjs = ((dcmjsModule as unknown as { default?: Dcm }).default ?? dcmjsModule) as unknown as Dcm;
 
 describe("synthetic cohort", () => {
   it("is deterministic: patient i is the same whatever n is", () => {

@@ -39,7 +39,11 @@ describe("committed demo model", () => {
       HEADS.forEach((h, j) => labels[j].push(p.labels[h]));
     }
     const probs = predictBatch(model, imgs, tabs, n);
-    for (const row of probs) for (const v of row) expect(v).toBeGreaterThan(0), expect(v).toBeLessThan(1);
+    for (const row of probs)
+      for (const v of row) {
+        expect(v).toBeGreaterThan(0);
+        expect(v).toBeLessThan(1);
+      }
     HEADS.forEach((h, j) => expect(auroc(labels[j], probs.map((r) => r[j])), h).toBeGreaterThan(0.75));
   });
 
