@@ -18,7 +18,9 @@ const env = {
 };
 delete env.DATABASE_URL;
 const tsx = join(root, "node_modules", ".bin", "tsx");
-for (const script of ["db-migrate.ts", "db-seed.ts"]) {
+// migrate; demo cohort (+ assessed synthetic CTs); the workspace scans (pydicom files in several
+// transfer syntaxes, a PNG, an undecodable file), assessed by the served model
+for (const script of ["db-migrate.ts", "db-seed.ts", "dev/seed-workspace.ts"]) {
   const r = spawnSync(tsx, [join(root, "scripts", script)], { stdio: "inherit", env, cwd: root });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -47,7 +47,7 @@ function buildIsStale() {
 if (!existsSync(join(root, "lib", "generated", "prisma", "client.ts"))) run("prisma generate", process.execPath, [join(root, "scripts", "prisma-generate.mjs")]);
 run("database migrations", bin("tsx"), [join(root, "scripts", "db-migrate.ts")]);
 if (process.env.FUSION_SKIP_SEED !== "1") run("demo cohort", bin("tsx"), [join(root, "scripts", "db-seed.ts")]);
-if (process.env.FUSION_SKIP_BUILD !== "1" && buildIsStale()) run("next build", bin("next"), ["build"]);
+if (process.env.FUSION_SKIP_BUILD !== "1" && buildIsStale()) run("next build", bin("next"), ["build", "--webpack"]);
 
 const port = process.env.PORT ?? "3000";
 const host = process.env.HOSTNAME ?? "127.0.0.1";

@@ -49,7 +49,7 @@ if (!args.has("--e2e")) {
 }
 
 if (!args.has("--unit")) {
-  if (step("next build", bin("next"), ["build"]) !== 0) hardFailure = true;
+  if (step("next build", bin("next"), ["build", "--webpack"]) !== 0) hardFailure = true;
   else {
     const out = join(results, "e2e-report.json");
     rmSync(out, { force: true });

@@ -2,10 +2,11 @@ import { createHash } from "node:crypto";
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import { fromIsoDate } from "@/lib/domain/common";
 import { inspectUpload } from "@/lib/ingest/inspect";
+import type { ScanUploadFields } from "@/lib/domain/scan";
 import type { Assessor } from "./assessor";
 import { runAssessment } from "./assess-job";
 
-export type SeedScan = { mrn: string; bytes: Uint8Array; filename: string };
+export type SeedScan = { mrn: string; bytes: Uint8Array; filename: string; fields?: ScanUploadFields };
 
 /**
  * Demo data: attaches each synthetic scan to its patient (skipping ones already there, matched by
@@ -23,7 +24,7 @@ export async function seedScans(db: PrismaClient, assessor: Assessor, scans: See
       existing++;
       continue;
     }
-    const i = await inspectUpload(s.bytes, s.filename, {});
+    const i = await inspectUpload(s.bytes, s.filename, s.fields ?? {});
     const assessmentId = await db.$transaction(async (tx) => {
       const scan = await tx.scan.create({
         data: {

@@ -1,18 +1,19 @@
 // Demo scans + assessments for the clinician workspace (viewer, risk panel, history chart).
 //   DATABASE_URL=… npx tsx scripts/dev/seed-workspace.ts [--patients 3]
 //   (or FUSION_DATA_DIR=… for the embedded database; run db-migrate + db-seed first)
-// Patient DEMO-000000 gets the synthetic chest CT (with a done assessment, a saliency map and a
-// history of earlier assessments) plus real pydicom test files in several transfer syntaxes,
-// a multi-frame colour file and a PNG; DEMO-000001 gets CT_small and one file that cannot be decoded.
-// Idempotent (scans are unique per patient by sha256). The assessment JSON follows the shape the
-// fusion pipeline stores (see lib/db/assessments.ts). Exported for the e2e seed (--scans).
+// Patient DEMO-000000 gets the synthetic chest CT plus real pydicom test files in several transfer
+// syntaxes, a multi-frame colour file and a PNG; DEMO-000001 gets CT_small and one file that cannot
+// be decoded. Every decodable scan is assessed by the served model (real scores, explanations and
+// saliency). Idempotent (scans are unique per patient by sha256). Used by the e2e server.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { parseDicom } from "@/lib/dicom/parse";
-import { generatePatient, renderScan, scanToDicom, scanToPng, HEADS, type CohortPatient } from "@/models/fusion/cohort";
+import { generatePatient, renderScan, scanToDicom, scanToPng } from "@/models/fusion/cohort";
+import { seedScans, type SeedScan } from "@/lib/jobs/seed-scans";
+import { loadFusionAssessor } from "@/lib/jobs/fusion-assessor";
 import { pydicomFile } from "@/test/fixtures/pydicom";
 
 export const WORKSPACE_PYDICOM_FILES = [
@@ -80,103 +81,33 @@ async function insertScan(db: PrismaClient, patientId: string, s: ScanInput) {
   return { ...row, created: true };
 }
 
-/** A smooth saliency map (bytes 0–255, base64) with Gaussian blobs at the given pixel centres. */
-export function saliencyMap(width: number, height: number, blobs: { x: number; y: number; r: number; w?: number }[]): { width: number; height: number; data: string } {
-  const out = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      let v = 0;
-      for (const b of blobs) v += (b.w ?? 1) * Math.exp(-((x - b.x) ** 2 + (y - b.y) ** 2) / (2 * b.r * b.r));
-      out[y * width + x] = Math.min(255, Math.round(v * 255));
-    }
-  return { width, height, data: Buffer.from(out).toString("base64") };
-}
-
-const category = (p: number) => (p >= 0.2 ? "high" : p >= 0.05 ? "moderate" : "low");
-const score = (p: number) => ({ probability: +p.toFixed(4), interval: [+Math.max(0, p * 0.7).toFixed(4), +Math.min(1, p * 1.35 + 0.01).toFixed(4)], category: category(p) });
-
-/** Assessment JSON of the shape lib/fusion writes (scores per head, explanation, timings). */
-export function demoAssessmentJson(p: CohortPatient, scale = 1, saliency?: { width: number; height: number; data: string }, noduleMm?: number) {
-  const scores = Object.fromEntries(HEADS.map((h) => [h, score(Math.min(0.97, p.trueRisk[h] * scale))]));
-  const lat = p.latent as unknown as Record<string, unknown>;
-  const num = (k: string, d = 0) => (typeof lat[k] === "number" ? (lat[k] as number) : d);
-  return {
-    scores,
-    explanation: {
-      modalityContributions: { image: 0.42, history: 0.27, family: 0.11, diet: 0.2 },
-      featureAttributions: [
-        { feature: "history.smoking_pack_years", label: "Smoking history (pack-years)", value: num("packYears", 20), contribution: 0.38, direction: "raises" },
-        { feature: "image.dominant_nodule_mm", label: "Largest lung nodule (mm)", value: noduleMm ?? p.latent.maxNoduleMm, contribution: 0.31, direction: "raises" },
-        { feature: "diet.fruit_veg_servings", label: "Fruit & vegetables (servings/day)", value: 2.5, contribution: -0.12, direction: "lowers" },
-        { feature: "family.first_degree_lung_cancer", label: "Lung cancer in a first-degree relative", value: "yes", contribution: 0.09, direction: "raises" },
-        { feature: "diet.sodium_mg", label: "Sodium intake (mg/day)", value: 3400, contribution: 0.06, direction: "raises" },
-        { feature: "history.hypertension", label: "Hypertension (active)", value: "no", contribution: -0.04, direction: "lowers" },
-      ],
-      ...(saliency ? { saliency } : {}),
-    },
-    timings: { load: 4, decode: 18, preprocess: 6, inference: 9, explain: 41 },
-  };
-}
-
+/**
+ * Adds the workspace test scans and assesses each decodable one with the served model, through the
+ * same inspection and assessment code as an upload (no fabricated results).
+ */
 export async function seedWorkspaceScans(db: PrismaClient, opts: { seed?: number } = {}): Promise<{ scans: number; assessments: number }> {
   const seed = opts.seed ?? 42;
-  let scans = 0, assessments = 0;
   const p0 = generatePatient(seed, 0);
+  const p1 = generatePatient(seed, 1);
   const patient0 = await db.patient.findUnique({ where: { mrn: p0.patient.mrn }, select: { id: true } });
   if (!patient0) throw new Error(`Patient ${p0.patient.mrn} is not in the database: run db-seed first.`);
   const rendered = renderScan(p0);
-  const ct = await insertScan(db, patient0.id, { bytes: scanToDicom(p0, rendered), contentType: "application/dicom" });
-  scans += +ct.created;
-  if (ct.created) {
-    // attribution peaks on the largest nodule, with a weaker halo over its lung
-    const largest = rendered.nodules.filter((n) => n.kind !== "vessel").sort((a, b) => b.r - a.r)[0] ?? { x: rendered.columns * 0.35, y: rendered.rows * 0.45, r: 6 };
-    const sal = saliencyMap(rendered.columns, rendered.rows, [
-      { x: largest.x, y: largest.y, r: Math.max(20, largest.r * 4) },
-      { x: largest.x + 10, y: largest.y + 30, r: 70, w: 0.45 },
-    ]);
-    // history: three earlier runs (older model) and the current one
-    const now = Date.now();
-    const runs = [
-      { days: 540, scale: 0.55, version: "0.9.0" },
-      { days: 360, scale: 0.7, version: "0.9.0" },
-      { days: 180, scale: 0.85, version: "1.0.0" },
-      { days: 0, scale: 1, version: "1.0.0" },
-    ];
-    for (const r of runs) {
-      const j = demoAssessmentJson(p0, r.scale, r.days === 0 ? sal : undefined, Math.round(largest.r * 2 * rendered.pixelSpacingMm * 10) / 10);
-      const at = new Date(now - r.days * 86_400_000);
-      await db.assessment.create({
-        data: {
-          patientId: patient0.id, scanId: ct.id, modelName: "fusion-demo", modelVersion: r.version, strategy: "joint", status: "done",
-          scores: j.scores, explanation: j.explanation as never, timings: j.timings, embeddings: { image: [0.1, 0.2], tabular: [0.3], fused: [0.4] },
-          attempts: 1, createdAt: at, startedAt: at, completedAt: new Date(at.getTime() + 900),
-        },
-      });
-      assessments++;
-    }
-  }
-  const png = await insertScan(db, patient0.id, { bytes: scanToPng(rendered), contentType: "image/png", acquisitionDate: p0.asOf });
-  scans += +png.created;
-  for (const name of WORKSPACE_PYDICOM_FILES) {
-    const s = await insertScan(db, patient0.id, { bytes: new Uint8Array(readFileSync(pydicomFile(name))), contentType: "application/dicom" });
-    scans += +s.created;
-  }
-  const p1 = generatePatient(seed, 1);
+  const files: SeedScan[] = [
+    { mrn: p0.patient.mrn, bytes: scanToDicom(p0, rendered), filename: `${p0.patient.mrn}.dcm` },
+    { mrn: p0.patient.mrn, bytes: scanToPng(rendered), filename: "chest-lung-window.png", fields: { modality: "CT", acquisitionDate: p0.asOf, bodyPart: "CHEST" } },
+    ...WORKSPACE_PYDICOM_FILES.map((name) => ({ mrn: p0.patient.mrn, bytes: new Uint8Array(readFileSync(pydicomFile(name))), filename: name })),
+    { mrn: p1.patient.mrn, bytes: new Uint8Array(readFileSync(pydicomFile("CT_small.dcm"))), filename: "CT_small.dcm" },
+  ];
+  const assessor = await loadFusionAssessor();
+  const r = await seedScans(db, assessor, files);
+  let scans = r.created;
   const patient1 = await db.patient.findUnique({ where: { mrn: p1.patient.mrn }, select: { id: true } });
   if (patient1) {
+    // stored as a damaged archive copy would be (an upload would refuse it): the viewer must say why
     const bad = await insertScan(db, patient1.id, { bytes: undecodableDicom(), contentType: "application/dicom" });
     scans += +bad.created;
-    const ok = await insertScan(db, patient1.id, { bytes: new Uint8Array(readFileSync(pydicomFile("CT_small.dcm"))), contentType: "application/dicom" });
-    scans += +ok.created;
-    if (ok.created) {
-      const j = demoAssessmentJson(p1, 1, saliencyMap(ok.columns, ok.rows, [{ x: 64, y: 64, r: 18 }]));
-      await db.assessment.create({
-        data: { patientId: patient1.id, scanId: ok.id, modelName: "fusion-demo", modelVersion: "1.0.0", strategy: "joint", status: "done", scores: j.scores, explanation: j.explanation as never, timings: j.timings, attempts: 1, startedAt: new Date(), completedAt: new Date() },
-      });
-      assessments++;
-    }
   }
-  return { scans, assessments };
+  return { scans, assessments: r.created };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
