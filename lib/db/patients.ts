@@ -4,6 +4,7 @@ import {
   type Page, type Patient, type PatientCreate, type PatientRecord, type PatientSearch, type PatientUpdate,
 } from "@/lib/domain";
 import { toCondition, toDietRecord, toFamilyHistory, toPatient } from "./mappers";
+import { listOrder } from "./patient-list";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -68,20 +69,6 @@ export async function updatePatient(db: PrismaClient, id: string, patch: Patient
   });
 }
 
-const sortOrder = (sort: PatientSearch["sort"]): Prisma.PatientOrderByWithRelationInput[] => {
-  const dir = sort.startsWith("-") ? "desc" : "asc";
-  switch (sort.replace(/^-/, "")) {
-    case "mrn":
-      return [{ mrn: dir }];
-    case "birthDate":
-      return [{ birthDate: dir }, { id: "asc" }];
-    case "updated":
-      return [{ updatedAt: dir }, { id: "asc" }];
-    default:
-      return [{ familyName: dir }, { givenName: dir }, { id: "asc" }];
-  }
-};
-
 /**
  * Case-insensitive search: every word of `q` must match the family name, given name or MRN
  * (substring; served by the trigram indexes). Paged on the server.
@@ -104,7 +91,7 @@ export async function searchPatients(db: PrismaClient, s: PatientSearch): Promis
   const where = patientWhere(s.q);
   const [total, rows] = await Promise.all([
     db.patient.count({ where }),
-    db.patient.findMany({ where, orderBy: sortOrder(s.sort), skip: (s.page - 1) * s.pageSize, take: s.pageSize }),
+    db.patient.findMany({ where, orderBy: listOrder(s.sort), skip: (s.page - 1) * s.pageSize, take: s.pageSize }),
   ]);
   return { items: rows.map(toPatient), total, page: s.page, pageSize: s.pageSize };
 }

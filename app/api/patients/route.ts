@@ -3,13 +3,14 @@ import { readJson, queryObject } from "@/lib/http/body";
 import { auditRead, auditWrite } from "@/lib/http/audit-hooks";
 import { parseOrThrow, PatientCreate, PatientSearch } from "@/lib/domain";
 import { prisma } from "@/lib/db/client";
-import { createPatient, searchPatients } from "@/lib/db/patients";
+import { createPatient } from "@/lib/db/patients";
+import { listPatients } from "@/lib/db/patient-list";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route("patient:read", async ({ req, actor }) => {
   const search = parseOrThrow(PatientSearch, queryObject(req.url), "search");
-  const page = await searchPatients(await prisma(), search);
+  const page = await listPatients(await prisma(), search);
   await auditRead(actor, req, "patient.search", "Patient", null, null, { q: search.q, page: search.page, returned: page.items.length });
   return page;
 });
