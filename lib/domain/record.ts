@@ -22,3 +22,21 @@ export type FusionRecordInput = {
   familyHistory: Pick<FamilyHistory, "relationship" | "code" | "ageAtOnset" | "deceased">[];
   dietRecords: Omit<DietRecord, "id" | "patientId" | "createdAt" | "updatedAt" | "note">[];
 };
+
+type FusionDiet = FusionRecordInput["dietRecords"][number];
+
+/** The diet fields the encoders read, from any diet record shape (dates already YYYY-MM-DD). */
+export function toFusionDiet(d: FusionDiet): FusionDiet {
+  return {
+    recordedOn: d.recordedOn,
+    method: d.method,
+    energyKcal: d.energyKcal,
+    sodiumMg: d.sodiumMg,
+    sugarsG: d.sugarsG,
+    saturatedFatG: d.saturatedFatG,
+    fibreG: d.fibreG,
+    fruitVegServings: d.fruitVegServings,
+    redMeatServings: d.redMeatServings,
+    alcoholUnits: d.alcoholUnits,
+  };
+}

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ConflictError, NotFoundError } from "@/lib/domain/errors";
-import { fromIsoDate } from "@/lib/domain/common";
 import { audit } from "@/lib/auth/audit";
 import type { Actor, RequestInfo } from "@/lib/auth/actor";
 import type { AssessmentQueue } from "@/lib/jobs/queue";
 import type { FusionStrategy } from "@/lib/generated/prisma/enums";
 import { patientMismatch, type InspectedScan } from "./inspect";
+import { scanRowData } from "./scan-row";
 
 export type ServedModel = { name: string; version: string; strategy: FusionStrategy };
 
@@ -56,25 +56,7 @@ export async function storeUpload(
           );
         const i = args.inspected;
         const scan = await tx.scan.create({
-          data: {
-            patientId: args.patientId,
-            modality: i.modality,
-            studyInstanceUid: i.studyInstanceUid,
-            seriesInstanceUid: i.seriesInstanceUid,
-            sopInstanceUid: i.sopInstanceUid,
-            acquisitionDate: i.acquisitionDate ? fromIsoDate(i.acquisitionDate) : null,
-            bodyPart: i.bodyPart,
-            rows: i.rows,
-            columns: i.columns,
-            frames: i.frames,
-            transferSyntaxUid: i.transferSyntaxUid,
-            photometricInterpretation: i.photometricInterpretation,
-            contentType: i.contentType,
-            byteSize: args.bytes.byteLength,
-            sha256,
-            bytes: args.bytes as Uint8Array<ArrayBuffer>,
-            metadata: { ...i.metadata, assessedFrame: i.frameIndex, patientMismatchConfirmed: mismatch ? mismatch : undefined } as unknown as Prisma.InputJsonValue,
-          },
+          data: scanRowData(args.patientId, i, args.bytes, sha256, mismatch ? { patientMismatchConfirmed: mismatch } : {}),
           select: scanSelect,
         });
         const assessment = await tx.assessment.create({

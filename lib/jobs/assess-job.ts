@@ -1,7 +1,7 @@
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import { audit } from "@/lib/auth/audit";
 import { toIsoDate, todayIso } from "@/lib/domain/common";
-import type { FusionRecordInput } from "@/lib/domain/record";
+import { toFusionDiet, type FusionRecordInput } from "@/lib/domain/record";
 import { decodeFrame, decodePngOrJpeg, isDicomError, parseDicom, type DecodedFrame } from "@/lib/dicom";
 import type { Assessor, ModelImage } from "./assessor";
 import { takeDecoded } from "./decoded-cache";
@@ -134,17 +134,6 @@ export async function loadRecordInput(db: PrismaClient, patientId: string, asOf 
     asOf,
     conditions: p.conditions.map((c) => ({ codeSystem: c.codeSystem, code: c.code, onsetDate: toIsoDate(c.onsetDate), status: c.status })),
     familyHistory: p.familyHistory.map((f) => ({ relationship: f.relationship, code: f.code, ageAtOnset: f.ageAtOnset, deceased: f.deceased })),
-    dietRecords: p.dietRecords.map((d) => ({
-      recordedOn: toIsoDate(d.recordedOn),
-      method: d.method,
-      energyKcal: d.energyKcal,
-      sodiumMg: d.sodiumMg,
-      sugarsG: d.sugarsG,
-      saturatedFatG: d.saturatedFatG,
-      fibreG: d.fibreG,
-      fruitVegServings: d.fruitVegServings,
-      redMeatServings: d.redMeatServings,
-      alcoholUnits: d.alcoholUnits,
-    })),
+    dietRecords: p.dietRecords.map((d) => toFusionDiet({ ...d, recordedOn: toIsoDate(d.recordedOn) })),
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
-import { fromIsoDate } from "@/lib/domain/common";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { inspectUpload } from "@/lib/ingest/inspect";
+import { scanRowData } from "@/lib/ingest/scan-row";
 import type { ScanUploadFields } from "@/lib/domain/scan";
 import type { Assessor } from "./assessor";
 import { runAssessment } from "./assess-job";
@@ -27,25 +27,7 @@ export async function seedScans(db: PrismaClient, assessor: Assessor, scans: See
     const i = await inspectUpload(s.bytes, s.filename, s.fields ?? {});
     const assessmentId = await db.$transaction(async (tx) => {
       const scan = await tx.scan.create({
-        data: {
-          patientId: patient.id,
-          modality: i.modality,
-          studyInstanceUid: i.studyInstanceUid,
-          seriesInstanceUid: i.seriesInstanceUid,
-          sopInstanceUid: i.sopInstanceUid,
-          acquisitionDate: i.acquisitionDate ? fromIsoDate(i.acquisitionDate) : null,
-          bodyPart: i.bodyPart,
-          rows: i.rows,
-          columns: i.columns,
-          frames: i.frames,
-          transferSyntaxUid: i.transferSyntaxUid,
-          photometricInterpretation: i.photometricInterpretation,
-          contentType: i.contentType,
-          byteSize: s.bytes.byteLength,
-          sha256,
-          bytes: s.bytes as Uint8Array<ArrayBuffer>,
-          metadata: { ...i.metadata, assessedFrame: i.frameIndex } as unknown as Prisma.InputJsonValue,
-        },
+        data: scanRowData(patient.id, i, s.bytes, sha256),
         select: { id: true },
       });
       const a = await tx.assessment.create({

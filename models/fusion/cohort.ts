@@ -13,6 +13,7 @@ import type { PatientCreate } from "@/lib/domain/patient";
 import type { ConditionCreate } from "@/lib/domain/condition";
 import type { FamilyHistoryCreate, Relationship } from "@/lib/domain/family-history";
 import type { DietRecordCreate } from "@/lib/domain/diet";
+import { toFusionDiet } from "@/lib/domain/record";
 import { PNG } from "pngjs";
 import { writeCtDicom } from "@/lib/dicom/write";
 import { rngFor, sigmoid } from "./rng";
@@ -346,18 +347,7 @@ export function toRecordInput(p: CohortPatient) {
     asOf: p.asOf,
     conditions: p.conditions.map((c) => ({ codeSystem: c.codeSystem, code: c.code, onsetDate: c.onsetDate ?? null, status: c.status })),
     familyHistory: p.familyHistory.map((f) => ({ relationship: f.relationship, code: f.code, ageAtOnset: f.ageAtOnset ?? null, deceased: f.deceased })),
-    dietRecords: p.dietRecords.map((d) => ({
-      recordedOn: d.recordedOn,
-      method: d.method,
-      energyKcal: d.energyKcal,
-      sodiumMg: d.sodiumMg,
-      sugarsG: d.sugarsG,
-      saturatedFatG: d.saturatedFatG,
-      fibreG: d.fibreG,
-      fruitVegServings: d.fruitVegServings,
-      redMeatServings: d.redMeatServings,
-      alcoholUnits: d.alcoholUnits,
-    })),
+    dietRecords: p.dietRecords.map(toFusionDiet),
   };
 }
 
