@@ -4,6 +4,7 @@
 import { spawnSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { randomBytes } from "node:crypto";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,6 +16,8 @@ const env = {
   FUSION_DATA_DIR: dataDir,
   FUSION_SEED_PATIENTS: process.env.FUSION_SEED_PATIENTS ?? "60",
   NEXT_TELEMETRY_DISABLED: "1",
+  // a throwaway pseudonym key for this run (production refuses to export without a configured one)
+  FUSION_EXPORT_SECRET: process.env.FUSION_EXPORT_SECRET ?? randomBytes(32).toString("hex"),
 };
 delete env.DATABASE_URL;
 const tsx = join(root, "node_modules", ".bin", "tsx");

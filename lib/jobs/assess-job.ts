@@ -39,6 +39,8 @@ export async function runAssessment(db: PrismaClient, assessor: Assessor, assess
   let decodeMs = 0;
   if (!scan) flags.push("no_image");
   else if (!assessor.imageModalities.includes(scan.modality)) flags.push(`image_not_used:${scan.modality}_not_in_training_data`);
+  // PNG/JPEG pixels are display values (0–255), not modality values such as Hounsfield units
+  else if (scan.contentType !== "application/dicom") flags.push("image_not_used:not_dicom_no_modality_values");
   else {
     const tDec = performance.now();
     const frame = takeDecoded(scan.id) ?? (await decodeStored(scan));

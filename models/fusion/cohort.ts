@@ -476,5 +476,6 @@ export function scanToPng(scan: RenderedScan, window: { center: number; width: n
     png.data[4 * i] = png.data[4 * i + 1] = png.data[4 * i + 2] = g;
     png.data[4 * i + 3] = 255;
   }
-  return new Uint8Array(PNG.sync.write(png));
+  // a greyscale PNG (colour type 0): the slice has no colour, and viewers and decoders should know
+  return new Uint8Array(PNG.sync.write(png, { colorType: 0 }));
 }

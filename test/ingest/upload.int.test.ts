@@ -212,4 +212,14 @@ describe("bad input: a clear 4xx, nothing stored, nothing queued, the server kee
     expect(ok.status).toBe(201);
     expect((await ok.json()).scan).toMatchObject({ contentType: "image/png", modality: "OT", rows: 80 });
   });
+
+  it("a PNG labelled CT is assessed on the record alone: its pixels are display values, not Hounsfield units", async () => {
+    const png = scanToPng(renderScan(cohort[0], { size: 96 }));
+    const res = await upload(png, "ct-screenshot.png", { modality: "CT" }, patientId, "image/png");
+    expect(res.status).toBe(201);
+    const a = await waitDone((await res.json()).assessment.id);
+    expect(a.status).toBe("done");
+    expect(a.flags).toContain("image_not_used:not_dicom_no_modality_values");
+    expect(a.strategy).toBe("tabular_only");
+  });
 });
