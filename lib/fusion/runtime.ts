@@ -7,11 +7,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { createRequire } from "node:module";
+import { nodeRequire } from "@/lib/platform/node-require";
 import path from "node:path";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
-const require = createRequire(import.meta.url);
+const require = nodeRequire();
 
 let tfjsNodeTried = false;
 function tryTfjsNode(): boolean {

@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { nodeRequire } from "@/lib/platform/node-require";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 import type { CodecOutput } from "./wasm";
@@ -22,7 +22,7 @@ let ctor: Promise<new () => JpegImage> | undefined;
 
 function loadJpegImage(): Promise<new () => JpegImage> {
   if (!ctor) {
-    const require = createRequire(import.meta.url);
+    const require = nodeRequire();
     const pkg = require.resolve("@cornerstonejs/dicom-image-loader/package.json");
     const file = path.join(path.dirname(pkg), "dist", "esm", "codecs", "jpeg.js");
     ctor = import(/* webpackIgnore: true */ /* @vite-ignore */ pathToFileURL(file).href).then((m: { default: new () => JpegImage }) => m.default);

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { nodeRequire } from "@/lib/platform/node-require";
 
 /**
  * Loading the Cornerstone Emscripten codecs in Node: their factories accept `wasmBinary`, so we
@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
  * (which fails in Node). One instance per codec, created lazily; a failed or aborted instance is
  * dropped so the next call starts a fresh one (an Emscripten abort leaves a module unusable).
  */
-const require = createRequire(import.meta.url);
+const require = nodeRequire();
 
 /** The embind decoder object shared by libjpeg-turbo, CharLS and OpenJPEG builds. */
 export interface EmbindDecoder {
