@@ -1,12 +1,14 @@
-import { createRequire } from "node:module";
+import { createRequire as importedCreateRequire } from "node:module";
 import path from "node:path";
 
 /**
  * A plain Node `require`, resolving packages from the app's root (the working directory of the
- * server, CLIs and tests). It is built from a run-time path on purpose: webpack rewrites
- * `createRequire(import.meta.url)` into its own module require, and then `require.resolve()` returns
- * a module id (a number) instead of a file path — which broke WASM loading in the production build.
+ * server, CLIs and tests). webpack rewrites `createRequire` calls into its own module system (in
+ * the production build `require.resolve()` then returned module ids, or nothing), so the real one
+ * is taken from `process.getBuiltinModule` (Node ≥ 20.16), which bundlers do not touch.
  */
 export function nodeRequire(): NodeJS.Require {
+  const builtin = (process as unknown as { getBuiltinModule?: (id: string) => typeof import("node:module") | undefined }).getBuiltinModule?.("node:module");
+  const createRequire = builtin?.createRequire ?? importedCreateRequire;
   return createRequire(path.join(process.cwd(), "package.json"));
 }

@@ -18,6 +18,7 @@ const initial: ViewportState = { status: "idle", error: null, windowWidth: null,
 export const MOUSE_TOOLS: MouseTool[] = [windowLevelTool, panTool, zoomTool];
 
 export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: ViewerScan | null) {
+  const hasScan = scan !== null;
   const [state, setState] = useState<ViewportState>(initial);
   const [primary, setPrimary] = useState<MouseTool["id"]>("windowLevel");
   const handles = useRef<{ engine: Types.IRenderingEngine; viewport: Types.IStackViewport; toolGroup: ToolTypes.IToolGroup } | null>(null);
@@ -95,7 +96,8 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
         h.engine.destroy();
       }
     };
-  }, [elementRef, sync]);
+    // hasScan: with no scans the shell renders no viewport element; the first upload mounts it
+  }, [elementRef, sync, hasScan]);
 
   // load the selected scan
   useEffect(() => {
