@@ -56,7 +56,8 @@ test("a researcher builds a cohort, sees its size and downloads a de-identified 
   const narrowed = await cohortCount(page);
   expect(narrowed.assessments).toBeLessThanOrEqual(all.assessments);
   await page.getByLabel("Condition codes").fill("");
-  expect(await cohortCount(page)).toEqual(all);
+  // the count refreshes after a short debounce: wait for it to come back to the whole cohort
+  await expect.poll(() => cohortCount(page), { timeout: 10_000 }).toEqual(all);
 
   // Parquet (the default format)
   await expect(page.getByLabel("Parquet")).toBeChecked();
