@@ -4,13 +4,25 @@ import { exportSource } from "@/lib/export/source";
 import { buildColumns } from "@/lib/export/columns";
 import { parseExportQuery } from "@/lib/export/http";
 import { cohortShape } from "@/lib/export/sql";
+import { audit } from "@/lib/auth/audit";
+import { requestInfo } from "@/lib/auth/actor";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/export/count?<filters>[&columns=…] — the cohort's size before exporting (aggregates only). */
-export const GET = route("export:deidentified", async ({ req }) => {
+export const GET = route("export:deidentified", async ({ req, actor }) => {
   const q = parseExportQuery(req.url);
-  const shape = await cohortShape(exportSource(await getDb()), q.filters);
+  const db = await getDb();
+  const shape = await cohortShape(exportSource(db), q.filters);
+  // counts over arbitrary filters can single out a patient (a cohort of one): audited like exports
+  await audit(db.prisma, {
+    actor,
+    action: "export.count",
+    entityType: "Cohort",
+    outcome: "success",
+    request: requestInfo(req),
+    details: { filters: q.filters as unknown as Record<string, unknown>, assessments: shape.rows, patients: shape.patients },
+  });
   return {
     assessments: shape.rows,
     patients: shape.patients,
