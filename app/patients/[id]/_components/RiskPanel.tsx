@@ -42,7 +42,11 @@ export function RiskPanel({ assessment: a, history, scanLabel, saliencyVisible, 
                 <div className="head-label">{s.label}</div>
                 <div className="head-value">
                   <strong className="prob">{formatPct(s.probability)}</strong>
-                  {s.interval && <span className="muted"> (95% interval {formatPct(s.interval[0])}–{formatPct(s.interval[1])})</span>}{" "}
+                  {s.interval && (
+                    <span className="muted" title="Model uncertainty: Monte-Carlo dropout over the fusion layer, widened so that about 90% of intervals held the true risk on synthetic validation data. Not a coverage guarantee for real patients.">
+                      {" "}(uncertainty {formatPct(s.interval[0])}–{formatPct(s.interval[1])}, ~90%)
+                    </span>
+                  )}{" "}
                   <CategoryBadge category={s.category} />
                 </div>
                 <div className="prob-bar" aria-hidden="true">
