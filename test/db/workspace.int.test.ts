@@ -76,7 +76,7 @@ describe.each(engines)("workspace reads on %s", (_name, open) => {
     const [v] = await listAssessments(e.prisma, ids.c);
     expect(v.hasSaliency).toBe(true);
     expect(v.scores[0]).toMatchObject({ head: "lung_cancer_2y", label: "Lung cancer (2 years)", category: "high" });
-    expect(v.modalityContributions).toEqual([{ modality: "image", label: "Image", share: 0.75 }, { modality: "history", label: "Medical history", share: 0.25 }]);
+    expect(v.modalityContributions).toEqual([{ modality: "image", label: "Image", share: 0.75, direction: "raises" }, { modality: "history", label: "Medical history", share: 0.25, direction: "raises" }]);
     expect(v.featureAttributions.map((f) => [f.label, f.direction])).toEqual([["Smoking", "raises"], ["Fibre", "lowers"]]);
     expect((v as unknown as { saliency?: unknown }).saliency).toBeUndefined();
     const d = await getAssessment(e.prisma, created.id);
