@@ -51,16 +51,27 @@ const ORDER_SQL: Record<string, string> = {
 };
 
 /**
+ * A word shaped like the start of an MRN (letters, a dash, digits: "DEMO-00012") matches MRNs that
+ * begin with it, through a btree (migration 20261128004000_mrn_prefix); names never contain digits.
+ */
+export const isMrnPrefix = (w: string) => /^[a-z]+-\d+$/i.test(w);
+
+/**
  * Search condition: every word of `q` (at most 5) is a case-insensitive substring of
  * lower(family || ' ' || given || ' ' || mrn) — served by the expression trigram index
- * "Patient_search_trgm_idx" (migration 20261128003000_workspace). Same matches as patientWhere().
+ * "Patient_search_trgm_idx" (migration 20261128003000_workspace) — or, when MRN-shaped, a prefix of
+ * the MRN. Same matches as patientWhere().
  */
 export function searchCondition(q: string): Prisma.Sql {
   const words = q.split(/[\s,]+/).filter(Boolean).slice(0, 5);
   if (!words.length) return Prisma.sql`TRUE`;
-  const esc = (w: string) => `%${w.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const escaped = (w: string) => w.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
   return Prisma.join(
-    words.map((w) => Prisma.sql`lower("familyName" || ' ' || "givenName" || ' ' || "mrn") LIKE ${esc(w)}`),
+    words.map((w) =>
+      isMrnPrefix(w)
+        ? Prisma.sql`lower("mrn") LIKE ${`${escaped(w)}%`}`
+        : Prisma.sql`lower("familyName" || ' ' || "givenName" || ' ' || "mrn") LIKE ${`%${escaped(w)}%`}`,
+    ),
     " AND ",
   );
 }

@@ -4,7 +4,7 @@ import {
   type Page, type Patient, type PatientCreate, type PatientRecord, type PatientSearch, type PatientUpdate,
 } from "@/lib/domain";
 import { toCondition, toDietRecord, toFamilyHistory, toPatient } from "./mappers";
-import { listOrder } from "./patient-list";
+import { isMrnPrefix, listOrder } from "./patient-list";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -71,20 +71,19 @@ export async function updatePatient(db: PrismaClient, id: string, patch: Patient
 
 /**
  * Case-insensitive search: every word of `q` must match the family name, given name or MRN
- * (substring; served by the trigram indexes). Paged on the server.
+ * (substring; served by the trigram indexes) — or, for an MRN-shaped word, the start of the MRN.
  */
 export function patientWhere(q: string): Prisma.PatientWhereInput {
   const words = q.split(/[\s,]+/).filter(Boolean).slice(0, 5);
   if (!words.length) return {};
-  return {
-    AND: words.map((w) => ({
-      OR: [
-        { familyName: { contains: w, mode: "insensitive" as const } },
-        { givenName: { contains: w, mode: "insensitive" as const } },
-        { mrn: { contains: w, mode: "insensitive" as const } },
-      ],
-    })),
-  };
+  const anyField = (w: string): Prisma.PatientWhereInput => ({
+    OR: [
+      { familyName: { contains: w, mode: "insensitive" } },
+      { givenName: { contains: w, mode: "insensitive" } },
+      { mrn: { contains: w, mode: "insensitive" } },
+    ],
+  });
+  return { AND: words.map((w) => (isMrnPrefix(w) ? { mrn: { startsWith: w, mode: "insensitive" } } : anyField(w))) };
 }
 
 export async function searchPatients(db: PrismaClient, s: PatientSearch): Promise<Page<Patient>> {

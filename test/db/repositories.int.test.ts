@@ -88,6 +88,9 @@ describe.each(engines)("repositories on %s", (_name, open) => {
     expect((await s("garcia")).items.map((p) => p.givenName).sort()).toEqual(["Anna", "Maria"]);
     expect((await s("MARIA GARCIA")).items.map((p) => p.mrn)).toEqual(["SRCH-0"]);
     expect((await s("srch-3")).items.map((p) => p.familyName)).toEqual(["Smith"]);
+    // an MRN-shaped word matches MRNs by prefix (index-served); a bare number is a substring anywhere
+    expect((await s("RCH-3")).total).toBe(0);
+    expect((await s("3")).items.map((p) => p.mrn)).toEqual(["SRCH-3"]);
     const page1 = await s("srch", { pageSize: 2, page: 1 });
     const page3 = await s("srch", { pageSize: 2, page: 3 });
     expect(page1.total).toBe(5);
