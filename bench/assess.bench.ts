@@ -4,7 +4,7 @@
 // the real in-process worker (record load, preprocessing, joint-fusion model, explanations, store),
 // against a fresh database. Then N concurrent uploads of distinct scans.
 import { parseArgs } from "node:util";
-import { createHash, randomBytes } from "node:crypto";
+import { createSession } from "@/lib/auth/sessions";
 import { freshPostgres, freshPglite } from "@/test/support/engines";
 import { uploadRequest } from "@/test/support/multipart";
 import { seedPatients } from "@/lib/db/seed-cohort";
@@ -24,7 +24,7 @@ const concurrent = Number(values.concurrent);
 const size = Number(values.size);
 
 console.log(`bench:assess — ${machine()}`);
-const e = values.engine === "pglite" ? await freshPglite() : await freshPostgres("fcds_bench_assess");
+const e = values.engine === "pglite" ? await freshPglite() : await freshPostgres("bench_assess");
 if (e.url) process.env.DATABASE_URL = e.url;
 else (globalThis as { __fusionDb?: Promise<unknown> }).__fusionDb = Promise.resolve(e);
 process.env.FUSION_UPLOAD_LIMIT_BYTES ??= String(64 * 1024 * 1024);
@@ -38,11 +38,7 @@ try {
   await seedPatients(e.prisma, cohort);
   const ids = new Map((await e.prisma.patient.findMany({ select: { id: true, mrn: true } })).map((p) => [p.mrn, p.id]));
   const user = await e.prisma.user.create({ data: { username: "bench.clin", displayName: "Bench", role: "clinician", passwordHash: "x" } });
-  const token = randomBytes(32).toString("base64url");
-  const csrf = randomBytes(16).toString("base64url");
-  await e.prisma.session.create({
-    data: { userId: user.id, tokenHash: createHash("sha256").update(token).digest("hex"), csrfToken: csrf, expiresAt: new Date(Date.now() + 3600_000) },
-  });
+  const { token, csrfToken: csrf } = await createSession(e.prisma, user.id, { clientAddress: "127.0.0.1", userAgent: "bench", source: "bench" });
   const headers = { cookie: `fcds_session=${token}; fcds_csrf=${csrf}`, "x-csrf-token": csrf, origin: "http://localhost:3000", host: "localhost:3000" };
 
   const rt = await jobRuntime();

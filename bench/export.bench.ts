@@ -38,7 +38,7 @@ let peakRss = 0;
 const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
 const timer = setInterval(sample, 20);
 
-const eng = await freshPostgres("fcds_bench_export");
+const eng = await freshPostgres("bench_export");
 try {
   const t0 = performance.now();
   const q = (sql: string) => eng.prisma.$executeRawUnsafe(sql);

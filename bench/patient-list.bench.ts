@@ -26,7 +26,7 @@ const iterations = Number(values.iterations);
 
 console.log(`bench:patient-list — ${machine()}`);
 console.log(`engine ${values.engine}, ${n} patients (${Math.round(assessedShare * 100)}% assessed), ${iterations} requests per case\n`);
-const e = values.engine === "pglite" ? await freshPglite() : await freshPostgres("fcds_bench_list");
+const e = values.engine === "pglite" ? await freshPglite() : await freshPostgres("bench_list");
 try {
   const t0 = performance.now();
   // Bulk seed in SQL (the cohort generator is too slow for 100k here): 40 given × 60 family names

@@ -2,7 +2,7 @@
 // Server time of GET /api/patients?q=… (zod, session check, indexed search + count, audit row) at a
 // seeded cohort size, calling the real route handler in-process against a fresh database.
 import { parseArgs } from "node:util";
-import { randomBytes, createHash } from "node:crypto";
+import { createSession } from "@/lib/auth/sessions";
 import { freshPostgres, freshPglite } from "@/test/support/engines";
 import { seedPatients } from "@/lib/db/seed-cohort";
 import { generateCohort } from "@/models/fusion/cohort";
@@ -20,7 +20,7 @@ const iterations = Number(values.iterations);
 
 console.log(`bench:patients — ${machine()}`);
 console.log(`engine ${values.engine}, ${n} patients, ${iterations} requests per query\n`);
-const e = values.engine === "pglite" ? await freshPglite() : await freshPostgres("fcds_bench");
+const e = values.engine === "pglite" ? await freshPglite() : await freshPostgres("bench");
 try {
   if (e.url) process.env.DATABASE_URL = e.url;
   else {
@@ -35,15 +35,7 @@ try {
   const user = await e.prisma.user.create({
     data: { username: "bench.clinician", displayName: "Bench", role: "clinician", passwordHash: "x" },
   });
-  const token = randomBytes(32).toString("base64url");
-  await e.prisma.session.create({
-    data: {
-      userId: user.id,
-      tokenHash: createHash("sha256").update(token).digest("hex"),
-      csrfToken: "bench",
-      expiresAt: new Date(Date.now() + 3600_000),
-    },
-  });
+  const { token } = await createSession(e.prisma, user.id, { clientAddress: "127.0.0.1", userAgent: "bench", source: "bench" });
   const { GET } = await import("@/app/api/patients/route");
   const queries = ["", "smith", "maria", "DEMO-0001", "maria garcia", "zzzz-nobody"];
   const all: number[] = [];

@@ -1,8 +1,8 @@
 // Clinician workspace in real Chromium against the production build: the DICOM viewer on real
 // files (pydicom's test files + the synthetic CT), its tools, the saliency overlay, the risk
 // panel and the record forms. Needs scans + assessments in the database: the e2e seed
-// (`scripts/e2e-server.mjs`, db-seed --scans → scripts/dev/seed-workspace.ts) provides them for
-// DEMO-000000 and DEMO-000001; without them the tests skip, saying why.
+// (`scripts/e2e-server.mjs` → scripts/dev/seed-workspace.ts) provides them for DEMO-000000 and
+// DEMO-000001; without them the tests fail, saying why.
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import { PNG } from "pngjs";
@@ -68,7 +68,7 @@ test.beforeEach(async ({ page }) => {
 });
 /** The viewer tests need DEMO-000000's seeded scans (synthetic CT + pydicom files). */
 const needScans = () =>
-  test.skip(!rec0 || rec0.scans.length < 5, "DEMO-000000 has no seeded workspace scans: run scripts/dev/seed-workspace.ts on the e2e database.");
+  expect(rec0?.scans.length ?? 0, "DEMO-000000 has no seeded workspace scans (scripts/e2e-server.mjs runs scripts/dev/seed-workspace.ts)").toBeGreaterThanOrEqual(5);
 
 const ctScan = () => rec0!.scans.find((s) => s.modality === "CT" && s.contentType === "application/dicom" && rec0!.assessments.some((a) => a.scanId === s.id))!;
 
@@ -214,7 +214,7 @@ test("risk panel shows the stored assessment and the saliency overlay toggles", 
 });
 
 test("a scan that cannot be decoded says why; the rest of the page works", async ({ page }) => {
-  test.skip(!rec1 || rec1.scans.length < 2, "DEMO-000001 has no seeded scans");
+  expect(rec1?.scans.length ?? 0, "DEMO-000001 has no seeded scans (scripts/e2e-server.mjs seeds them)").toBeGreaterThanOrEqual(2);
   await page.goto(`/patients/${rec1!.id}`);
   await expect(viewport(page)).toHaveAttribute("data-status", /ready|error/, { timeout: 30_000 });
   const bad = rec1!.scans.find((s) => s.modality === "MR")!; // the damaged JPEG 2000 copy

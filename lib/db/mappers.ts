@@ -2,7 +2,9 @@ import type * as P from "@/lib/generated/prisma/client";
 import { toIsoDate } from "@/lib/domain/common";
 import type { Patient, Condition, FamilyHistory, DietRecord } from "@/lib/domain";
 
-export const toPatient = (r: P.Patient): Patient => ({
+type PatientFields = Pick<P.Patient, "id" | "mrn" | "givenName" | "familyName" | "birthDate" | "sex" | "createdAt" | "updatedAt">;
+
+export const toPatient = (r: PatientFields): Patient => ({
   id: r.id,
   mrn: r.mrn,
   givenName: r.givenName,

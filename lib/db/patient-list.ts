@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { toIsoDate, type Page, type Patient, type PatientSearch } from "@/lib/domain";
 import { normaliseScores, type HeadScore } from "./assessments";
+import { toPatient } from "./mappers";
 
 /**
  * Exact totals are counted up to this many matches; beyond it the list says "more than 1,000"
@@ -98,14 +99,7 @@ export async function listPatients(db: PrismaClient, s: PatientSearch): Promise<
   ]);
   return {
     items: rows.map((r) => ({
-      id: r.id,
-      mrn: r.mrn,
-      givenName: r.givenName,
-      familyName: r.familyName,
-      birthDate: toIsoDate(r.birthDate),
-      sex: r.sex,
-      createdAt: r.createdAt.toISOString(),
-      updatedAt: r.updatedAt.toISOString(),
+      ...toPatient(r),
       lastAssessmentAt: r.lastAssessmentAt?.toISOString() ?? null,
       maxRisk: r.maxRisk,
       latestRisk: normaliseScores(r.latestScores),

@@ -7,6 +7,7 @@ import type { AssessmentQueue } from "@/lib/jobs/queue";
 import type { FusionStrategy } from "@/lib/generated/prisma/enums";
 import { patientMismatch, type InspectedScan } from "./inspect";
 import { scanRowData } from "./scan-row";
+import { queueAssessment } from "@/lib/jobs/queue-assessment";
 
 export type ServedModel = { name: string; version: string; strategy: FusionStrategy };
 
@@ -59,19 +60,13 @@ export async function storeUpload(
           data: scanRowData(args.patientId, i, args.bytes, sha256, mismatch ? { patientMismatchConfirmed: mismatch } : {}),
           select: scanSelect,
         });
-        const assessment = await tx.assessment.create({
-          data: {
-            patientId: args.patientId,
-            scanId: scan.id,
-            modelName: args.model.name,
-            modelVersion: args.model.version,
-            strategy: args.model.strategy,
-            status: "queued",
-            requestedById: args.actor.userId,
-          },
-          select: assessmentSelect,
+        const { id, status, modelName, modelVersion, strategy } = await queueAssessment(tx, queue, {
+          patientId: args.patientId,
+          scanId: scan.id,
+          model: args.model,
+          requestedById: args.actor.userId,
         });
-        await queue.enqueueInTx(tx, { assessmentId: assessment.id });
+        const assessment = { id, status, modelName, modelVersion, strategy };
         await audit(tx, {
           actor: args.actor,
           action: "scan.create",

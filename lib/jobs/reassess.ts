@@ -4,6 +4,7 @@ import { audit } from "@/lib/auth/audit";
 import type { Actor, RequestInfo } from "@/lib/auth/actor";
 import type { AssessmentQueue } from "./queue";
 import type { Assessor } from "./assessor";
+import { queueAssessment } from "./queue-assessment";
 
 /**
  * A fresh assessment on demand (the record was edited, or a new model version is active): a new
@@ -22,19 +23,7 @@ export async function requestAssessment(
       const scan = await tx.scan.findFirst({ where: { id: args.scanId, patientId: args.patientId }, select: { id: true } });
       if (!scan) throw new NotFoundError("Scan", args.scanId);
     }
-    const a = await tx.assessment.create({
-      data: {
-        patientId: args.patientId,
-        scanId: args.scanId,
-        modelName: assessor.model.name,
-        modelVersion: assessor.model.version,
-        strategy: assessor.model.strategy,
-        status: "queued",
-        requestedById: args.actor.userId,
-      },
-      select: { id: true, status: true, scanId: true, modelName: true, modelVersion: true, strategy: true, createdAt: true },
-    });
-    await queue.enqueueInTx(tx, { assessmentId: a.id });
+    const a = await queueAssessment(tx, queue, { patientId: args.patientId, scanId: args.scanId, model: assessor.model, requestedById: args.actor.userId });
     await audit(tx, {
       actor: args.actor,
       action: "assessment.request",

@@ -44,7 +44,7 @@ async function waitDone(assessmentId: string, timeoutMs = 30_000) {
 }
 
 beforeAll(async () => {
-  e = await freshPostgres("fcds_upload");
+  e = await freshPostgres("upload");
   process.env.DATABASE_URL = e.url;
   await seedPatients(e.prisma, cohort);
   const ps = await e.prisma.patient.findMany({ orderBy: { mrn: "asc" } });
