@@ -9,7 +9,7 @@ import { PNG } from "pngjs";
 import { loginAs } from "./support/login";
 
 type Scan = { id: string; modality: string; contentType: string; frames: number; transferSyntaxUid: string | null; photometricInterpretation: string | null };
-type Record_ = { id: string; mrn: string; scans: Scan[]; assessments: { id: string; scanId: string | null; status: string }[] };
+type Record_ = { id: string; mrn: string; scans: Scan[]; assessments: { id: string; scanId: string | null; status: string; strategy: string }[] };
 
 const SHOTS = "test-results/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -70,7 +70,8 @@ test.beforeEach(async ({ page }) => {
 const needScans = () =>
   expect(rec0?.scans.length ?? 0, "DEMO-000000 has no seeded workspace scans (scripts/e2e-server.mjs runs scripts/dev/seed-workspace.ts)").toBeGreaterThanOrEqual(5);
 
-const ctScan = () => rec0!.scans.find((s) => s.modality === "CT" && s.contentType === "application/dicom" && rec0!.assessments.some((a) => a.scanId === s.id))!;
+/** the synthetic chest CT: a CT the model reads (a real CT unlike its training images is scored on the record alone) */
+const ctScan = () => rec0!.scans.find((s) => s.modality === "CT" && s.contentType === "application/dicom" && rec0!.assessments.some((a) => a.scanId === s.id && a.strategy === "joint"))!;
 
 test("record page renders the first image and the risk panel, with screenshots", async ({ page }) => {
   needScans();

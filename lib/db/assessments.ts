@@ -1,5 +1,6 @@
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import { NotFoundError } from "@/lib/domain/errors";
+import { describeAssessmentFlags, type AssessmentNotice, type ImageCheckView } from "@/lib/domain/assessment-flags";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -39,6 +40,10 @@ export type AssessmentView = {
   explainedHead: string | null;
   featureAttributions: FeatureAttribution[];
   hasSaliency: boolean;
+  /** the image out-of-distribution check, when the image was checked */
+  imageCheck: ImageCheckView | null;
+  /** the flags in words, cautions first (lib/domain/assessment-flags.ts) */
+  notices: AssessmentNotice[];
   timings: Record<string, number>;
 };
 
@@ -145,8 +150,16 @@ type Row = {
   error: string | null; flags: string[]; createdAt: Date; completedAt: Date | null; scores: unknown; explanation?: unknown; timings?: unknown;
 };
 
+function normaliseImageCheck(v: unknown): ImageCheckView | null {
+  const o = obj(v);
+  const distance = num(o?.distance), threshold = num(o?.threshold);
+  if (!o || distance === null || threshold === null || typeof o.inDistribution !== "boolean") return null;
+  return { distance, threshold, inDistribution: o.inDistribution };
+}
+
 export function toAssessmentView(r: Row): AssessmentView {
   const ex = obj(r.explanation);
+  const imageCheck = normaliseImageCheck(ex?.imageCheck);
   const timings: Record<string, number> = {};
   for (const [k, v] of Object.entries(obj(r.timings) ?? {})) if (num(v) !== null) timings[k] = v as number;
   return {
@@ -166,6 +179,8 @@ export function toAssessmentView(r: Row): AssessmentView {
     explainedHead: typeof ex?.modalityContributionsHead === "string" ? ex.modalityContributionsHead : typeof obj(ex?.saliency)?.head === "string" ? (obj(ex?.saliency)!.head as string) : null,
     featureAttributions: normaliseAttributions(ex?.featureAttributions),
     hasSaliency: normaliseSaliency(ex) !== null,
+    imageCheck,
+    notices: r.status === "done" ? describeAssessmentFlags(r.flags ?? [], imageCheck) : [],
     timings,
   };
 }

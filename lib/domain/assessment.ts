@@ -65,6 +65,11 @@ export const AssessmentExplanation = z.object({
   /** Grad-CAM saliency per head (absent on the tabular path) */
   saliency: SaliencyMap.nullable(),
   saliencyByHead: z.record(z.string(), SaliencyMap).optional(),
+  /** the image out-of-distribution check (lib/fusion/ood.ts); null when no image was checked */
+  imageCheck: z
+    .object({ method: z.literal("mahalanobis"), layer: z.literal("img_pool"), distance: z.number(), threshold: z.number(), inDistribution: z.boolean() })
+    .nullable()
+    .optional(),
 });
 export type AssessmentExplanation = z.infer<typeof AssessmentExplanation>;
 

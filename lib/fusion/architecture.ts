@@ -99,6 +99,7 @@ function makeLayers(cfg: ArchConfig): Layers {
 
 /** The staged graph; works on symbolic tensors (build) and on concrete tensors (inference). */
 export function stages<T extends AnyT = tf.Tensor>(cfg: ArchConfig, L: Layers) {
+  const imagePooled = (fmap: T): T => ap<T>(L.img_pool, [ap<T>(L.img_gmp, fmap), ap<T>(L.img_gap, fmap)]);
   return {
     /** image (+ tabular for early) → last conv feature map */
     featureMap(image: T, tab?: T): T {
@@ -114,8 +115,10 @@ export function stages<T extends AnyT = tf.Tensor>(cfg: ArchConfig, L: Layers) {
       }
       return x;
     },
+    /** last conv feature map → pooled features (global max ‖ global average), the OOD check's input */
+    imagePooled,
     imageEmbedding(fmap: T): T {
-      return ap<T>(L.img_emb, ap<T>(L.img_pool, [ap<T>(L.img_gmp, fmap), ap<T>(L.img_gap, fmap)]));
+      return ap<T>(L.img_emb, imagePooled(fmap));
     },
     tabularEmbedding(tab: T): T {
       return ap<T>(L.tab_emb, ap<T>(L.tab_hidden, tab));

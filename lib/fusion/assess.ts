@@ -19,6 +19,7 @@ import { stages, layersOf, type ArchConfig } from "./architecture";
 import { BLOCK_INDICES, FEATURES, encodeRecord, preprocessImage, type ImageInput } from "./encoders";
 import type { FusionModel } from "./bundle";
 import { currentBackend } from "./runtime";
+import { OOD_FLAG, checkImage, type OodCheck } from "./ood";
 
 export type AssessInput = {
   record: FusionRecordInput;
@@ -97,6 +98,23 @@ export async function assessWithModel(model: FusionModel, input: AssessInput, op
     timings.preprocess = now() - t;
   }
 
+  // out-of-distribution check: an image unlike the training images is not used (flagged)
+  let imageCheck: OodCheck | null = null;
+  if (imageData && model.ood && meta.arch.strategy === "joint") {
+    t = now();
+    const S0 = meta.arch.imageSize;
+    const g0 = stages(meta.arch, layersOf(model.main));
+    const img = imageData;
+    const pooled = tf.tidy(() => g0.imagePooled(g0.featureMap(tf.tensor4d(img, [1, S0, S0, 1]))).dataSync() as Float32Array);
+    imageCheck = checkImage(model.ood, pooled);
+    timings.imageCheck = now() - t;
+    if (!imageCheck.inDistribution) {
+      flags.push(OOD_FLAG);
+      imageData = null;
+    }
+  }
+  const imageRejected = !!input.image && !imageData;
+
   // choose the path: joint with the image, else the record-only network (flagged)
   let cfg: ArchConfig = meta.arch;
   let net = model.main;
@@ -108,7 +126,7 @@ export async function assessWithModel(model: FusionModel, input: AssessInput, op
       net = model.tabular;
       calib = meta.calibration.tabular;
       path = "tabular_only";
-      flags.push("no_image_tabular_path");
+      flags.push(imageRejected ? "image_not_used_tabular_path" : "no_image_tabular_path");
     } else {
       imageData = model.baselineImage;
       flags.push("no_image_baseline_image_used");
@@ -260,6 +278,7 @@ export async function assessWithModel(model: FusionModel, input: AssessInput, op
       featureAttributionsByHead: attributionsByHead,
       saliency: saliencyByHead[topHead] ?? null,
       saliencyByHead: Object.keys(saliencyByHead).length ? saliencyByHead : undefined,
+      imageCheck,
     },
     timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 100) / 100])),
     flags,

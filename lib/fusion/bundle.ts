@@ -4,6 +4,7 @@
  *   tabular.json + tabular.weights.bin the record-only network used when there is no scan
  *   encoders.json                      encoder spec (version, features, image preprocessing)
  *   inference.json                     architecture configs, calibration, baselines, categories
+ *   ood.json (optional)                out-of-distribution reference for the image branch (ood.ts)
  *   card.json, report.md, plots/       model card and evaluation report (for humans and the API)
  */
 import * as tf from "@tensorflow/tfjs";
@@ -12,6 +13,7 @@ import path from "node:path";
 import type { ArchConfig } from "./architecture";
 import { checkEncoderSpec, type EncoderSpec } from "./encoders";
 import { loadLayersModelFromDir, saveLayersModel } from "./artifacts";
+import { loadOodReference, type OodRuntime } from "./ood";
 
 export type HeadCalibration = { temperature: number[] };
 
@@ -39,6 +41,8 @@ export type FusionModel = {
   tabular: tf.LayersModel | null;
   baselineImage: Float32Array;
   baselineTabular: Float32Array;
+  /** image out-of-distribution reference (null: the bundle has none, images are not checked) */
+  ood: OodRuntime | null;
   dispose(): void;
 };
 
@@ -85,6 +89,14 @@ export async function loadFusionBundle(dir: string): Promise<FusionModel> {
     throw new FusionModelError("ENCODER_VERSION_MISMATCH", `Model input shape (${meta.arch.imageSize}², ${meta.arch.tabularDim}) does not match its encoder spec (${spec.image.size}², ${spec.tabular.dim}).`);
   const main = await loadLayersModelFromDir(dir, "model");
   const tabular = meta.tabularArch ? await loadLayersModelFromDir(dir, "tabular") : null;
+  let ood: OodRuntime | null;
+  try {
+    ood = await loadOodReference(dir);
+  } catch (e) {
+    throw new FusionModelError("OOD_REFERENCE_INVALID", (e as Error).message);
+  }
+  if (ood && ood.ref.dim !== 2 * meta.arch.convFilters[meta.arch.convFilters.length - 1])
+    throw new FusionModelError("OOD_REFERENCE_INVALID", `ood.json has ${ood.ref.dim} features; this model's pooled image features have ${2 * meta.arch.convFilters[meta.arch.convFilters.length - 1]}.`);
   return {
     dir,
     meta,
@@ -93,6 +105,7 @@ export async function loadFusionBundle(dir: string): Promise<FusionModel> {
     tabular,
     baselineImage: decodeFloat32(meta.baseline.imageBase64),
     baselineTabular: Float32Array.from(meta.baseline.tabular),
+    ood,
     dispose() {
       main.dispose();
       tabular?.dispose();

@@ -2,10 +2,16 @@
  * npm run train -- [--strategy all|joint] [--n-train 10000] [--n-val 2500] [--n-test 6000]
  *                  [--epochs 20] [--patience 3] [--seed 20261128] [--version 1.0.0]
  *                  [--out models/fusion-demo] [--image-size 64] [--bootstrap 400]
- * See models/fusion/pipeline.ts for what it does.
+ * See models/fusion/pipeline.ts for what it does; then fits the image out-of-distribution check
+ * (models/fusion/ood-fit.ts) for the new bundle.
  */
 import { defaultOptions, runTraining } from "./pipeline";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { loadFusionModel } from "@/lib/fusion";
 import { evaluationMarkdown } from "./evaluate";
+import { fitOodReference, type SplitRange } from "./ood-fit";
+import { writeOodArtifacts } from "./ood-artifacts";
 
 function args() {
   const a = process.argv.slice(2);
@@ -34,9 +40,21 @@ function args() {
   };
 }
 
-runTraining(args())
-  .then(({ evaluation }) => {
+const opts = args();
+runTraining(opts)
+  .then(async ({ dir, evaluation }) => {
     if (evaluation) console.log(evaluationMarkdown(evaluation));
+    // the image out-of-distribution check belongs to the weights: fit it for the new bundle
+    const model = await loadFusionModel(dir);
+    const splits = JSON.parse(await readFile(path.join(dir, "training.json"), "utf8")).cohort.splits as Record<"train" | "val" | "test", SplitRange>;
+    const ref = await fitOodReference(model, {
+      fit: { ...splits.train, n: Math.min(4000, splits.train.n) },
+      threshold: { ...splits.val, n: Math.min(2500, splits.val.n) },
+      test: { ...splits.test, n: Math.min(1000, splits.test.n) },
+    });
+    await writeOodArtifacts(dir, ref);
+    model.dispose();
+    console.log(`out-of-distribution check fitted: threshold ${ref.threshold.toFixed(2)} (${path.join(dir, "ood.json")})`);
   })
   .catch((e) => {
     console.error(e);

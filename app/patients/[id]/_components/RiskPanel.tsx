@@ -36,6 +36,16 @@ export function RiskPanel({ assessment: a, history, scanLabel, saliencyVisible, 
             <time dateTime={a.completedAt ?? a.createdAt} suppressHydrationWarning>{new Date(a.completedAt ?? a.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}</time> · {STRATEGY[a.strategy] ?? a.strategy} ·{" "}
             <a href={`/models/${encodeURIComponent(a.modelName)}/${encodeURIComponent(a.modelVersion)}`}>{a.modelName} {a.modelVersion}</a>
           </p>
+          {a.notices.length > 0 && (
+            <div className={a.notices.some((n) => n.severity === "caution") ? "notice caution" : "notice"} data-testid="risk-notices">
+              <strong>Read these scores with care</strong>
+              <ul>
+                {a.notices.map((n) => (
+                  <li key={n.flag} data-flag={n.flag}>{n.text}</li>
+                ))}
+              </ul>
+            </div>
+          )}
           <ul className="heads" aria-label="Risk per outcome">
             {a.scores.map((s) => (
               <li key={s.head} data-testid={`head-${s.head}`}>
