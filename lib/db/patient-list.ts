@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
-import { toIsoDate, type Page, type Patient, type PatientSearch } from "@/lib/domain";
+import { type Page, type Patient, type PatientSearch } from "@/lib/domain";
 import { normaliseScores, type HeadScore } from "./assessments";
 import { toPatient } from "./mappers";
 

@@ -4,7 +4,6 @@ import { DicomError, describeThrown } from "./errors";
 import { summarizeTags, type DicomTag } from "./tags";
 import { formatPersonName, isoDate, readText, textDecoderFor } from "./text";
 import {
-  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
   EXPLICIT_VR_BIG_ENDIAN,
   EXPLICIT_VR_LITTLE_ENDIAN,
   IMPLICIT_VR_LITTLE_ENDIAN,

@@ -19,6 +19,7 @@ export function Markdown({ source, resolveImage }: { source: string; resolveImag
       if (m.index > last) parts.push(s.slice(last, m.index));
       if (m[1]) {
         const src = resolveImage(m[3]);
+        // eslint-disable-next-line @next/next/no-img-element -- report plots are small SVGs from a session-checked API route; next/image's optimiser would fetch them without the session
         parts.push(src ? <img key={k++} src={src} alt={m[2]} className="md-img" loading="lazy" /> : <em key={k++}>[{m[2]}]</em>);
       } else if (m[4]) parts.push(<strong key={k++}>{m[5]}</strong>);
       else if (m[6]) parts.push(<code key={k++}>{m[7]}</code>);

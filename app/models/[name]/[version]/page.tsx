@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
@@ -33,7 +34,7 @@ export default async function ModelCardPage({ params }: { params: Promise<{ name
     <>
       <TopBar actor={actor} />
       <main className="model-card">
-        <nav className="crumbs"><a href="/models">← Models</a></nav>
+        <nav className="crumbs"><Link href="/models">← Models</Link></nav>
         <h1>{m.name} {m.version}</h1>
         <p className="research-label">Synthetic demo model — research use only, not for diagnosis.</p>
         <dl className="demographics">
@@ -126,6 +127,7 @@ export default async function ModelCardPage({ params }: { params: Promise<{ name
             <h2 id="h-plots">ROC and calibration</h2>
             <div className="plots">
               {m.plots.map((p) => (
+                // eslint-disable-next-line @next/next/no-img-element -- SVG plots from a session-checked API route (next/image would fetch them without the session)
                 <figure key={p}><img src={plotUrl(p)} alt={p.replace(/\.(svg|png)$/, "").replace(/-/g, " ")} width={400} height={380} /><figcaption className="muted small">{p}</figcaption></figure>
               ))}
             </div>

@@ -32,7 +32,9 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
   const [modality, setModality] = useState("OT");
   const inputRef = useRef<HTMLInputElement>(null);
   const itemsRef = useRef(items);
-  itemsRef.current = items;
+  useEffect(() => {
+    itemsRef.current = items;
+  }, [items]);
 
   const patch = useCallback((key: string, p: Partial<Item>) => setItems((xs) => xs.map((x) => (x.key === key ? { ...x, ...p } : x))), []);
 
