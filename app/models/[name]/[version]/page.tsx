@@ -28,7 +28,7 @@ export default async function ModelCardPage({ params }: { params: Promise<{ name
   const plotUrl = (file: string) => `/api/models/${encodeURIComponent(m.name)}/${encodeURIComponent(m.version)}/plots/${encodeURIComponent(file)}`;
   const heads = Array.isArray(card.heads) ? (card.heads as { name?: string; label?: string; categories?: Record<string, number> }[]) : [];
   const metrics = obj(m.metrics) ?? {};
-  const shown = new Set(["name", "version", "createdAt", "intendedUse", "outOfScope", "fusionStrategy", "heads", "inputSpec", "limitations", "metrics", "trainingData", "calibration", "uncertainty"]);
+  const shown = new Set(["name", "version", "createdAt", "intendedUse", "outOfScope", "fusionStrategy", "heads", "inputSpec", "limitations", "metrics", "trainingData", "calibration", "uncertainty", "outOfDistributionCheck"]);
 
   return (
     <>
@@ -81,6 +81,22 @@ export default async function ModelCardPage({ params }: { params: Promise<{ name
                     ))}
                   </tbody>
                 </table>
+              )}
+              {obj(card.outOfDistributionCheck) && (
+                <>
+                  <h3>Image out-of-distribution check</h3>
+                  <p className="small">
+                    {text(obj(card.outOfDistributionCheck)!.method)}; above {typeof obj(card.outOfDistributionCheck)!.threshold === "number" ? (obj(card.outOfDistributionCheck)!.threshold as number).toFixed(2) : "—"}: {text(obj(card.outOfDistributionCheck)!.action)}.
+                  </p>
+                  <table data-testid="ood-table">
+                    <thead><tr><th>Images</th><th className="num">n</th><th className="num">Flagged</th></tr></thead>
+                    <tbody>
+                      {Object.entries(obj(obj(card.outOfDistributionCheck)!.evaluation) ?? {}).map(([k, v]) => (
+                        <tr key={k}><td>{k}</td><td className="num">{String(obj(v)?.n ?? "—")}</td><td className="num">{typeof obj(v)?.flagged === "number" ? `${((obj(v)!.flagged as number) * 100).toFixed(1)}%` : "—"}</td></tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </>
               )}
               {(["trainingData", "calibration", "uncertainty"] as const).map((k) =>
                 obj(card[k]) ? (
