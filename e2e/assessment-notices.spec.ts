@@ -40,6 +40,7 @@ test("a real CT unlike the training images: scored on the record alone, and the 
   await expect(notices.locator('[data-flag="image_out_of_distribution"]')).toContainText(/does not resemble the images this model was trained on \(distance [\d.]+ from the training images; the limit is [\d.]+\), so it was not used/);
   await expect(page.getByTestId("risk-provenance")).toContainText("tabular only");
   await expect(page.getByText("This assessment has no saliency map")).toBeVisible();
+  await expect(page.getByTestId("risk-panel").locator(".contrib-legend")).not.toContainText("Image");
   await page.getByTestId("risk-panel").screenshot({ path: `${SHOTS}/risk-panel-out-of-distribution.png` });
 });
 

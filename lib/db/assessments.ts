@@ -175,7 +175,8 @@ export function toAssessmentView(r: Row): AssessmentView {
     createdAt: r.createdAt.toISOString(),
     completedAt: r.completedAt?.toISOString() ?? null,
     scores: normaliseScores(r.scores),
-    modalityContributions: normaliseContributions(ex?.modalityContributions),
+    // a record-only assessment did not use the image: no "Image 0%" slice in its explanation
+    modalityContributions: normaliseContributions(ex?.modalityContributions).filter((m) => !(r.strategy === "tabular_only" && m.modality === "image")),
     explainedHead: typeof ex?.modalityContributionsHead === "string" ? ex.modalityContributionsHead : typeof obj(ex?.saliency)?.head === "string" ? (obj(ex?.saliency)!.head as string) : null,
     featureAttributions: normaliseAttributions(ex?.featureAttributions),
     hasSaliency: normaliseSaliency(ex) !== null,
@@ -199,15 +200,16 @@ export async function getAssessment(db: Db, id: string): Promise<AssessmentDetai
 
 /**
  * A patient's assessments, newest first, without saliency maps (history chart, risk panel). The
- * saliency map (image-sized, base64) is cut out in SQL so a long history stays a small read.
+ * saliency maps (image-sized, base64, one per head) are cut out in SQL so a long history stays a
+ * small read; a record-only assessment stores `saliency: null`, which is not a map.
  */
 export async function listAssessments(db: Db, patientId: string, opts: { take?: number } = {}): Promise<AssessmentView[]> {
   const take = Math.min(Math.max(opts.take ?? 100, 1), 500);
   const rows = await db.$queryRaw<(Row & { hasSaliency: boolean })[]>`
     SELECT "id", "patientId", "scanId", "modelName", "modelVersion", "strategy"::text AS "strategy", "status"::text AS "status",
            "error", "flags", "createdAt", "completedAt", "scores", "timings",
-           ("explanation" - 'saliency') AS "explanation",
-           COALESCE(("explanation" ? 'saliency'), false) AS "hasSaliency"
+           ("explanation" - 'saliency' - 'saliencyByHead') AS "explanation",
+           COALESCE(jsonb_typeof("explanation" -> 'saliency') = 'object', false) AS "hasSaliency"
       FROM "Assessment"
      WHERE "patientId" = ${patientId}::uuid
      ORDER BY "createdAt" DESC

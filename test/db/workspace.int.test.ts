@@ -85,4 +85,30 @@ describe.each(engines)("workspace reads on %s", (_name, open) => {
     expect([...f.bytes]).toEqual([1, 2, 3, 4]);
     expect(f.patientId).toBe(ids.c);
   });
+
+  it("a record-only assessment (saliency: null) has no saliency map in the list; a joint one has", async () => {
+    const sal = { width: 2, height: 2, data: Buffer.from([0, 64, 128, 255]).toString("base64") };
+    const recordOnlyRow = await e.prisma.assessment.create({
+      data: {
+        patientId: ids.b, modelName: "fusion-demo", modelVersion: "1.1.0", strategy: "tabular_only", status: "done", scores: scores(0.05, 0.1),
+        flags: ["image_out_of_distribution", "image_not_used_tabular_path"],
+        explanation: { modalityContributions: { image: 0, history: 1 }, featureAttributions: [], saliency: null, imageCheck: { method: "mahalanobis", layer: "img_pool", distance: 82.9, threshold: 10.4, inDistribution: false } },
+      },
+    });
+    const jointRow = await e.prisma.assessment.create({
+      data: {
+        patientId: ids.b, modelName: "fusion-demo", modelVersion: "1.1.0", strategy: "joint", status: "done", scores: scores(0.3, 0.1),
+        explanation: { modalityContributions: { image: 1 }, featureAttributions: [], saliency: sal, saliencyByHead: { lung_cancer_2y: sal, mace_5y: sal } },
+      },
+    });
+    const list = await listAssessments(e.prisma, ids.b);
+    const recordOnly = list.find((a) => a.id === recordOnlyRow.id)!;
+    const joint = list.find((a) => a.id === jointRow.id)!;
+    expect(recordOnly.hasSaliency).toBe(false);
+    expect(recordOnly.modalityContributions.map((m) => m.modality)).toEqual(["history"]);
+    expect(recordOnly.imageCheck).toEqual({ distance: 82.9, threshold: 10.4, inDistribution: false });
+    expect(recordOnly.notices.map((n) => n.flag)).toEqual(["image_out_of_distribution"]);
+    expect(joint.hasSaliency).toBe(true);
+    expect(joint.notices).toEqual([]);
+  });
 });
