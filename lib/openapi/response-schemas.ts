@@ -136,6 +136,10 @@ export const AssessmentDetailOut = z.strictObject({
   explainedHead: z.string().nullable(),
   featureAttributions: z.array(z.strictObject({ feature: z.string(), label: z.string(), contribution: z.number(), direction, value: z.string().nullable() })),
   hasSaliency: z.boolean(),
+  /** the image out-of-distribution check (distance of the image's features to the training images), when the image was checked */
+  imageCheck: z.strictObject({ distance: z.number(), threshold: z.number(), inDistribution: z.boolean() }).nullable(),
+  /** the pipeline's flags in words, cautions first (empty until done) */
+  notices: z.array(z.strictObject({ flag: z.string(), severity: z.enum(["caution", "info"]), text: z.string() })),
   timings: z.record(z.string(), z.number()),
   /** Grad-CAM: base64 of width×height uint8 over the whole frame */
   saliency: z.strictObject({ width: z.number().int(), height: z.number().int(), data: z.string(), frame: z.number().int() }).nullable(),
