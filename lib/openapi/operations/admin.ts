@@ -3,7 +3,8 @@ import { jsonBodyErrors } from "../errors";
 import { queryParameters } from "../json-schema";
 import { header, jsonBody, jsonResponse, type Operations } from "../operation";
 
-const dateTime = { type: "string", format: "date-time" };
+/** zod's coerce.date on the server: anything JavaScript's Date parses, so no stricter `format` here. */
+const dateTime = { type: "string" };
 const auditParameters = (pageSizeNote: string) =>
   queryParameters(
     AuditQuery,

@@ -71,7 +71,12 @@ export const scanOperations: Operations = {
     description: "A text/event-stream of the status of this patient's recent assessments (queued → running → done / failed), pushed when the worker reports a change and checked every second otherwise. Opening the stream is audited.",
     parameters: [patientId],
     responses: {
-      "200": { description: "The event stream; it stays open until the client leaves.", content: { "text/event-stream": { schema: { type: "string" } } } },
+      "200": {
+        description:
+          "The event stream; it stays open until the client leaves. `event: assessments` carries, whenever it changes, a JSON array of the 20 most recent assessments: " +
+          "`[{ id, scanId, status, error, completedAt }]`; `event: error` carries `{ message }`; a comment line every 15 s keeps the connection alive; `retry: 2000`.",
+        content: { "text/event-stream": { schema: { type: "string" } } },
+      },
     },
     errors: [uuidPathErrors, { 404: ["not_found"] }],
   },
