@@ -9,7 +9,7 @@ import type { Permission } from "./permissions";
  *
  * Adding a route: add its path (folder names as on disk, e.g. "/api/scans/[id]/file") and each
  * exported method with the permission its `route(permission, …)` wrapper uses — or "public" for a
- * `publicRoute` (keep those rare: health, login). Adding a page: the permission its server
+ * `publicRoute` (keep those rare: health, login, the OpenAPI document). Adding a page: the permission its server
  * component passes to `requirePageActor(…)`, or "public".
  */
 export type Rule = Permission | "public";
@@ -18,6 +18,7 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/health": { GET: "public" },
+  "/api/openapi.json": { GET: "public" }, // the API description (lib/openapi); no patient data
 
   // sign-in and sessions
   "/api/auth/login": { POST: "public" },

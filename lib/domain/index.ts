@@ -7,3 +7,4 @@ export * from "./family-history";
 export * from "./diet";
 export * from "./record";
 export * from "./scan";
+export * from "./account";

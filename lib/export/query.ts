@@ -76,6 +76,10 @@ export const ExportRequest = z.strictObject({
   header: z.enum(["0", "1"]).default("1"),
 });
 
+/** GET /api/export/dictionary?as=…: the dictionary as JSON or as Markdown. */
+export const dictionaryAsValues = ["json", "md"] as const;
+export const DictionaryAs = z.enum(dictionaryAsValues, { message: "must be json or md" }).default("json");
+
 /** Query object → { request, filters } (unknown keys are refused, so typos do not silently widen a cohort). */
 export const ExportQuery = z
   .record(z.string(), z.unknown())

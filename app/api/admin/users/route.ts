@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { route } from "@/lib/http/route";
 import { readJson } from "@/lib/http/body";
 import { prisma } from "@/lib/db/client";
@@ -6,6 +5,7 @@ import { requestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { createUser, publicUserSelect } from "@/lib/auth/users";
 import { ValidationError } from "@/lib/domain/errors";
+import { UserCreate } from "@/lib/domain/account";
 
 export const dynamic = "force-dynamic";
 
@@ -16,16 +16,9 @@ export const GET = route("user:admin", async () => {
   return { items: users };
 });
 
-const NewUserBody = z.object({
-  username: z.string().max(64),
-  displayName: z.string().max(120),
-  role: z.enum(["clinician", "researcher", "admin"]),
-  password: z.string().max(1024),
-});
-
 /** POST /api/admin/users — create an account (password policy enforced). */
 export const POST = route("user:admin", async ({ req, actor }) => {
-  const parsed = NewUserBody.safeParse(await readJson(req, 8192));
+  const parsed = UserCreate.safeParse(await readJson(req, 8192));
   if (!parsed.success)
     throw new ValidationError("The new user is not valid.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   const db = await prisma();

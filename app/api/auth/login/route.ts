@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { publicRoute } from "@/lib/http/route";
 import { readJson } from "@/lib/http/body";
 import { errorResponse } from "@/lib/http/errors";
@@ -8,14 +7,9 @@ import { signIn } from "@/lib/auth/login";
 import { safeNextPath, withSessionCookies } from "@/lib/auth/http";
 import { securityConfig } from "@/lib/auth/config";
 import { ValidationError } from "@/lib/domain/errors";
+import { LoginCredentials } from "@/lib/domain/account";
 
 export const dynamic = "force-dynamic";
-
-const Credentials = z.object({
-  username: z.string().min(1).max(200),
-  password: z.string().min(1).max(1024),
-  next: z.string().max(2048).optional(),
-});
 
 /**
  * POST /api/auth/login — JSON { username, password } → 200 { user, csrfToken, expiresAt } + cookies.
@@ -34,7 +28,7 @@ export const POST = publicRoute(async ({ req }) => {
   } else {
     raw = await readJson(req, 8192);
   }
-  const parsed = Credentials.safeParse(raw);
+  const parsed = LoginCredentials.safeParse(raw);
   if (!parsed.success) {
     if (isForm) return redirect(req, "/login?error=invalid");
     throw new ValidationError("Enter a username and a password.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { route } from "@/lib/http/route";
 import { readJson } from "@/lib/http/body";
 import { prisma } from "@/lib/db/client";
@@ -6,17 +5,16 @@ import { requestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { changeOwnPassword } from "@/lib/auth/users";
 import { ValidationError } from "@/lib/domain/errors";
+import { PasswordChange } from "@/lib/domain/account";
 
 export const dynamic = "force-dynamic";
-
-const Body = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().max(1024) });
 
 /**
  * POST /api/auth/password — change your own password: the current one is required, the new one
  * meets the policy; every other session of the user ends.
  */
 export const POST = route("session:self", async ({ req, actor }) => {
-  const parsed = Body.safeParse(await readJson(req, 8192));
+  const parsed = PasswordChange.safeParse(await readJson(req, 8192));
   if (!parsed.success)
     throw new ValidationError("Enter the current and the new password.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   const db = await prisma();

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { route } from "@/lib/http/route";
 import { getDb } from "@/lib/db/client";
 import { exportSource } from "@/lib/export/source";
@@ -6,18 +5,17 @@ import { parseOrThrow } from "@/lib/domain/validate";
 import { buildColumns } from "@/lib/export/columns";
 import { buildDictionary, dictionaryMarkdown } from "@/lib/export/dictionary";
 import { parseExportQuery } from "@/lib/export/http";
+import { DictionaryAs } from "@/lib/export/query";
 import { cohortShape } from "@/lib/export/sql";
 
 export const dynamic = "force-dynamic";
-
-const As = z.enum(["json", "md"], { message: "must be json or md" }).default("json");
 
 /**
  * GET /api/export/dictionary?as=json|md&format=…&columns=…&<filters> — the data dictionary of the
  * export with the same parameters (columns, types, units, sources, de-identification).
  */
 export const GET = route("export:deidentified", async ({ req }) => {
-  const as = parseOrThrow(As, new URL(req.url).searchParams.get("as") ?? undefined, "as");
+  const as = parseOrThrow(DictionaryAs, new URL(req.url).searchParams.get("as") ?? undefined, "as");
   const q = parseExportQuery(req.url, ["as"]);
   const shape = await cohortShape(exportSource(await getDb()), q.filters);
   const d = buildDictionary({ shape, columns: buildColumns(shape, q.columns), filters: q.filters, format: q.format });

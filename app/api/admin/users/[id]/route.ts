@@ -7,18 +7,9 @@ import { audit } from "@/lib/auth/audit";
 import { revokeAllSessions } from "@/lib/auth/sessions";
 import { publicUserSelect, setPassword } from "@/lib/auth/users";
 import { AppError, NotFoundError, ValidationError } from "@/lib/domain/errors";
+import { UserUpdate } from "@/lib/domain/account";
 
 export const dynamic = "force-dynamic";
-
-const Patch = z.object({
-  displayName: z.string().min(1).max(120).optional(),
-  role: z.enum(["clinician", "researcher", "admin"]).optional(),
-  disabled: z.boolean().optional(),
-  /** clears a lockout */
-  unlock: z.literal(true).optional(),
-  password: z.string().max(1024).optional(),
-  revokeSessions: z.literal(true).optional(),
-});
 
 /**
  * PATCH /api/admin/users/{id} — change name or role, disable / enable, unlock, reset the password,
@@ -26,7 +17,7 @@ const Patch = z.object({
  */
 export const PATCH = route<{ id: string }>("user:admin", async ({ req, params, actor }) => {
   if (!z.uuid().safeParse(params.id).success) throw new NotFoundError("User", params.id);
-  const parsed = Patch.safeParse(await readJson(req, 8192));
+  const parsed = UserUpdate.safeParse(await readJson(req, 8192));
   if (!parsed.success)
     throw new ValidationError("The change is not valid.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   const p = parsed.data;

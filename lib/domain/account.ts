@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+/**
+ * API inputs of sign-in, one's own account and user administration. The password policy itself
+ * (length, breached-list check) is enforced by lib/auth/password, after these shape checks.
+ */
+export const roleValues = ["clinician", "researcher", "admin"] as const;
+export const UserRole = z.enum(roleValues);
+
+/** POST /api/auth/login, as JSON or as an HTML form post; `next` is where a form post goes after. */
+export const LoginCredentials = z.object({
+  username: z.string().min(1).max(200),
+  password: z.string().min(1).max(1024),
+  next: z.string().max(2048).optional(),
+});
+export type LoginCredentials = z.infer<typeof LoginCredentials>;
+
+/** POST /api/auth/password: change one's own password. */
+export const PasswordChange = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().max(1024) });
+export type PasswordChange = z.infer<typeof PasswordChange>;
+
+/** POST /api/admin/users: a new account (username shape and password policy checked by lib/auth/users). */
+export const UserCreate = z.object({
+  username: z.string().max(64),
+  displayName: z.string().max(120),
+  role: UserRole,
+  password: z.string().max(1024),
+});
+export type UserCreate = z.infer<typeof UserCreate>;
+
+/** PATCH /api/admin/users/{id}: every field optional. */
+export const UserUpdate = z.object({
+  displayName: z.string().min(1).max(120).optional(),
+  role: UserRole.optional(),
+  disabled: z.boolean().optional(),
+  /** clears a lockout */
+  unlock: z.literal(true).optional(),
+  password: z.string().max(1024).optional(),
+  revokeSessions: z.literal(true).optional(),
+});
+export type UserUpdate = z.infer<typeof UserUpdate>;

@@ -1,0 +1,68 @@
+import { jsonBodyErrors } from "../errors";
+import { ref } from "../components";
+import { header, jsonBody, jsonResponse, type Operations } from "../operation";
+
+const setCookie = header("The session cookie (HttpOnly) and the CSRF cookie; both cleared (Max-Age=0) on sign-out.");
+const signedOut = { description: "An HTML form post: redirect to /login?signedOut=1.", headers: { Location: header("/login?signedOut=1"), "Set-Cookie": setCookie } };
+
+/** Sign-in, sign-out, the current session, one's own password. */
+export const authOperations: Operations = {
+  "POST /api/auth/login": {
+    operationId: "signIn",
+    tag: "Sessions",
+    summary: "Sign in",
+    description:
+      "JSON `{ username, password }` answers 200 with the user, the CSRF token for later mutations and when the session ends, and sets the cookies. " +
+      "An HTML form post (application/x-www-form-urlencoded) answers 303 to `next` (a path on this site) or back to /login?error=… . " +
+      "Repeated failures lock the account (FUSION_LOCKOUT_THRESHOLD, default 5 in 15 min, for 15 min); too many failures from one address answer 429. Every attempt is audited.",
+    requestBody: {
+      required: true,
+      content: { "application/json": { schema: ref("LoginCredentials") }, "application/x-www-form-urlencoded": { schema: ref("LoginCredentials") } },
+    },
+    responses: {
+      "200": jsonResponse("Signed in (JSON request).", "LoginResult", { "Set-Cookie": setCookie }),
+      "303": { description: "Form post: redirect to `next`, or to /login?error=invalid|rate_limited.", headers: { Location: header("where to go"), "Set-Cookie": setCookie } },
+    },
+    errors: [
+      jsonBodyErrors,
+      {
+        401: { codes: ["invalid_credentials"], note: "Wrong username or password, a locked or a disabled account (deliberately indistinguishable)." },
+        413: { codes: ["payload_too_large"], note: "Bodies are limited to 8 KiB." },
+        429: { codes: ["rate_limited"], note: "Too many attempts from this address; the Retry-After header says when to try again." },
+      },
+    ],
+  },
+  "POST /api/auth/logout": {
+    operationId: "signOut",
+    tag: "Sessions",
+    summary: "Sign out (this session)",
+    description: "Revokes this session on the server and clears the cookies. No body.",
+    responses: { "200": jsonResponse("Signed out.", "LogoutResult", { "Set-Cookie": setCookie }), "303": signedOut },
+  },
+  "POST /api/auth/logout-everywhere": {
+    operationId: "signOutEverywhere",
+    tag: "Sessions",
+    summary: "Sign out every session of this user",
+    description: "Revokes all the user's sessions (`revoked` counts them) and clears this browser's cookies. No body.",
+    responses: { "200": jsonResponse("Signed out everywhere.", "LogoutResult", { "Set-Cookie": setCookie }), "303": signedOut },
+  },
+  "GET /api/auth/session": {
+    operationId: "getSession",
+    tag: "Sessions",
+    summary: "Who is signed in",
+    description: "The user, the CSRF token for mutations, when this session ends (absolute and idle), and the user's other active sessions.",
+    responses: { "200": jsonResponse("The session.", "SessionInfo") },
+  },
+  "POST /api/auth/password": {
+    operationId: "changeOwnPassword",
+    tag: "Sessions",
+    summary: "Change your own password",
+    description: "The current password is required; the new one must meet the password policy and differ from it. Every other session of the user ends.",
+    requestBody: jsonBody("PasswordChange"),
+    responses: { "200": jsonResponse("Changed.", "PasswordChangeResult") },
+    errors: [
+      jsonBodyErrors,
+      { 400: { codes: ["validation_failed"], note: "Also a wrong current password or a new one the policy refuses." }, 429: ["rate_limited"] },
+    ],
+  },
+};

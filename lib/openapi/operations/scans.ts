@@ -1,0 +1,127 @@
+import { jsonBodyErrors, uuidPathErrors } from "../errors";
+import { ref } from "../components";
+import { header, jsonBody, jsonResponse, uuidPath, type Operations } from "../operation";
+
+const patientId = uuidPath("id", "patient");
+const scanId = uuidPath("id", "scan");
+const binary = { type: "string", contentMediaType: "application/octet-stream" };
+const modelUnavailable = { 503: { codes: ["model_unavailable"], note: "No served risk model could be loaded." } };
+
+/** Scans (upload, bytes, preview, DICOM tags) and assessments (re-assess, status stream, result). */
+export const scanOperations: Operations = {
+  "POST /api/patients/[id]/scans": {
+    operationId: "uploadScan",
+    tag: "Scans",
+    summary: "Upload a scan and queue its assessment",
+    description:
+      "multipart/form-data with the file in the field `file` (DICOM in every common transfer syntax, PNG or JPEG) and optional text fields. " +
+      "The file is parsed and its assessed frame decoded before anything is stored; the Scan row, its queued Assessment and the queue job are written in one transaction. " +
+      "The same bytes again for the same patient answer 200 with the stored scan (`duplicate: true`). PNG and JPEG need `modality`. " +
+      "A DICOM file whose patient differs from the record is refused (409 patient_mismatch) unless `confirmPatientMismatch=true`. " +
+      "Largest file: FUSION_UPLOAD_LIMIT_BYTES (512 MiB by default).",
+    parameters: [patientId],
+    requestBody: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: ref("ScanUpload"),
+          encoding: { file: { contentType: "application/dicom, image/png, image/jpeg, application/octet-stream" } },
+        },
+      },
+    },
+    responses: {
+      "201": jsonResponse("Stored; its assessment is queued.", "UploadResult", {
+        Location: header("/api/scans/{scanId}/file"),
+        "Server-Timing": header("receive, inspect and store durations (ms)"),
+      }),
+      "200": jsonResponse("The same file was already stored for this patient; nothing new was stored.", "UploadResult", {
+        "Server-Timing": header("receive, inspect and store durations (ms)"),
+      }),
+    },
+    errors: [
+      uuidPathErrors,
+      {
+        400: {
+          codes: ["validation_failed", "empty_file", "file_missing", "unexpected_file_field", "too_many_files", "field_too_long", "malformed_multipart", "not_dicom", "truncated", "frame_out_of_range"],
+          note: "validation_failed for a bad form field (or a PNG/JPEG without `modality`); the others for an unreadable body or file.",
+        },
+        404: ["not_found"],
+        409: { codes: ["patient_mismatch"], note: "`details` holds the DICOM and the record identities." },
+        413: ["file_too_large", "deflate_too_large"],
+        415: ["unsupported_media_type", "content_mismatch", "unsupported_transfer_syntax", "unsupported_pixel_format", "unsupported_image"],
+        422: ["no_pixel_data", "decode_failed"],
+      },
+      modelUnavailable,
+    ],
+  },
+  "POST /api/patients/[id]/assessments": {
+    operationId: "requestAssessment",
+    tag: "Assessments",
+    summary: "Re-assess on demand",
+    description: "`{ \"scanId\": \"…\" }` assesses that scan of this patient with the record; `{}` or `{ \"scanId\": null }` the record alone (tabular path). A new queued assessment; poll it or watch the events stream.",
+    parameters: [patientId],
+    requestBody: jsonBody("ReassessInput"),
+    responses: { "202": jsonResponse("Queued.", "ReassessResult") },
+    errors: [uuidPathErrors, jsonBodyErrors, { 404: { codes: ["not_found"], note: "No such patient, or the scan is not this patient's." } }, modelUnavailable],
+  },
+  "GET /api/patients/[id]/events": {
+    operationId: "watchAssessments",
+    tag: "Assessments",
+    summary: "Live assessment status (server-sent events)",
+    description: "A text/event-stream of the status of this patient's recent assessments (queued → running → done / failed), pushed when the worker reports a change and checked every second otherwise. Opening the stream is audited.",
+    parameters: [patientId],
+    responses: {
+      "200": {
+        description:
+          "The event stream; it stays open until the client leaves. `event: assessments` carries, whenever it changes, a JSON array of the 20 most recent assessments: " +
+          "`[{ id, scanId, status, error, completedAt }]`; `event: error` carries `{ message }`; a comment line every 15 s keeps the connection alive; `retry: 2000`.",
+        content: { "text/event-stream": { schema: { type: "string" } } },
+      },
+    },
+    errors: [uuidPathErrors, { 404: ["not_found"] }],
+  },
+  "GET /api/scans/[id]/file": {
+    operationId: "getScanFile",
+    tag: "Scans",
+    summary: "The stored scan bytes",
+    description: "Exactly the bytes uploaded (DICOM Part 10, PNG or JPEG), for the viewer. Never cached by shared caches; every read is audited.",
+    parameters: [scanId],
+    responses: {
+      "200": {
+        description: "The file.",
+        headers: { ETag: header("the file's SHA-256, quoted"), "Content-Disposition": header('inline; filename="scan-{id}.{dcm|png|jpeg}"') },
+        content: { "application/dicom": { schema: binary }, "image/png": { schema: binary }, "image/jpeg": { schema: binary } },
+      },
+    },
+    errors: [uuidPathErrors, { 404: ["not_found"] }],
+  },
+  "GET /api/scans/[id]/tags": {
+    operationId: "getScanTags",
+    tag: "Scans",
+    summary: "The DICOM header as a flat tag list",
+    description: "Binary and long values are summarised. PNG and JPEG scans have no tags (an empty list).",
+    parameters: [scanId],
+    responses: { "200": jsonResponse("The tags.", "ScanTags") },
+    errors: [uuidPathErrors, { 404: ["not_found"], 422: ["dicom_unreadable"] }],
+  },
+  "GET /api/scans/[id]/preview": {
+    operationId: "getScanPreview",
+    tag: "Scans",
+    summary: "A display-ready preview image",
+    description: "The first frame of a DICOM scan in its file window, at most 512 px, as PNG; PNG and JPEG scans are returned as stored.",
+    parameters: [scanId],
+    responses: {
+      "200": { description: "The preview.", content: { "image/png": { schema: binary }, "image/jpeg": { schema: binary } } },
+    },
+    errors: [uuidPathErrors, { 404: ["not_found"], 422: ["dicom_undecodable"] }],
+  },
+  "GET /api/assessments/[id]": {
+    operationId: "getAssessment",
+    tag: "Assessments",
+    summary: "One assessment: status, scores, explanation",
+    description: "Calibrated probability, interval and category per outcome, modality contributions, top feature attributions and the Grad-CAM saliency map. Research use only — not for diagnosis.",
+    parameters: [uuidPath("id", "assessment")],
+    responses: { "200": jsonResponse("The assessment.", "AssessmentDetail") },
+    errors: [uuidPathErrors, { 404: ["not_found"] }],
+  },
+};

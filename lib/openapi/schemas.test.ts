@@ -1,0 +1,125 @@
+// Request schemas in the OpenAPI document vs the zod schemas the handlers parse with: known-good
+// bodies pass both, known-bad ones fail both; where JSON Schema cannot say what zod checks (a
+// refinement) or where zod normalises before checking (trim, upper-case), the difference is listed
+// here explicitly, so that a change on either side shows up.
+import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import { componentSchemas, requestSchemas } from "./components";
+import { componentValidator } from "@/test/support/openapi-ajv";
+import { ScanUploadFields } from "@/lib/domain";
+
+const schemas = componentSchemas();
+const validator = componentValidator(schemas);
+const future = new Date(Date.now() + 5 * 864e5).toISOString().slice(0, 10);
+
+const patient = { mrn: "MRN-1", givenName: "Ada", familyName: "Lovelace", birthDate: "1960-12-10", sex: "female" };
+const diet = {
+  recordedOn: "2024-03-01", method: "recall_24h", energyKcal: 2100, sodiumMg: 3200, sugarsG: 70,
+  saturatedFatG: 28, fibreG: 18, fruitVegServings: 3, redMeatServings: 1, alcoholUnits: 1.5,
+};
+const uuid = "0b7c9a4e-3f1d-4c2a-9e8b-5d6f7a8b9c0d";
+
+type Case = { schema: keyof typeof requestSchemas; body: unknown; label: string };
+const good: Case[] = [
+  { schema: "PatientCreate", body: patient, label: "a full patient" },
+  { schema: "PatientUpdate", body: { familyName: "King" }, label: "one field" },
+  { schema: "ConditionCreate", body: { code: "E11.9", display: "Type 2 diabetes" }, label: "defaults left out" },
+  { schema: "ConditionCreate", body: { codeSystem: "SNOMED", code: "44054006", display: "Diabetes", onsetDate: null, status: "resolved" }, label: "SNOMED, null onset" },
+  { schema: "ConditionUpdate", body: { status: "resolved" }, label: "status only" },
+  { schema: "FamilyHistoryCreate", body: { relationship: "father", code: "I21.9", display: "MI", ageAtOnset: 52, deceased: true }, label: "a father's MI" },
+  { schema: "DietRecordCreate", body: { ...diet, note: null }, label: "plausible intakes" },
+  { schema: "ReassessInput", body: {}, label: "record only" },
+  { schema: "ReassessInput", body: { scanId: uuid }, label: "a scan" },
+  { schema: "LoginCredentials", body: { username: "dr.demo", password: "x" }, label: "credentials" },
+  { schema: "PasswordChange", body: { currentPassword: "a", newPassword: "b" }, label: "password change" },
+  { schema: "UserCreate", body: { username: "new.user", displayName: "New", role: "researcher", password: "p" }, label: "new user" },
+  { schema: "UserUpdate", body: { disabled: true, unlock: true }, label: "disable + unlock" },
+];
+const bad: Case[] = [
+  { schema: "PatientCreate", body: { ...patient, ssn: "123" }, label: "an unknown field" },
+  { schema: "PatientCreate", body: { ...patient, sex: "F" }, label: "a sex outside the enum" },
+  { schema: "PatientCreate", body: { ...patient, birthDate: 19601210 }, label: "a number for a date" },
+  { schema: "PatientCreate", body: { ...patient, birthDate: "10/12/1960" }, label: "a date not as YYYY-MM-DD" },
+  { schema: "PatientCreate", body: { ...patient, mrn: "a b" }, label: "an MRN with a space" },
+  { schema: "PatientCreate", body: { mrn: "MRN-1" }, label: "missing fields" },
+  { schema: "PatientUpdate", body: { givenName: "" }, label: "an empty name" },
+  { schema: "ConditionCreate", body: { code: "I10" }, label: "no display" },
+  { schema: "ConditionCreate", body: { code: "I10", display: "HT", status: "cured" }, label: "an unknown status" },
+  { schema: "ConditionUpdate", body: { onsetDate: "yesterday" }, label: "a date not as YYYY-MM-DD" },
+  { schema: "ConditionUpdate", body: { patientId: uuid }, label: "a field that cannot change" },
+  { schema: "FamilyHistoryCreate", body: { relationship: "neighbour", code: "I21.9", display: "MI" }, label: "an unknown relationship" },
+  { schema: "FamilyHistoryCreate", body: { relationship: "father", code: "I21.9", display: "MI", ageAtOnset: 52.5 }, label: "a fractional age" },
+  { schema: "FamilyHistoryCreate", body: { relationship: "father", code: "I21.9", display: "MI", ageAtOnset: -3 }, label: "a negative age" },
+  { schema: "DietRecordCreate", body: { ...diet, sodiumMg: -1 }, label: "a negative intake" },
+  { schema: "DietRecordCreate", body: { ...diet, energyKcal: 50000 }, label: "an implausible intake" },
+  { schema: "DietRecordCreate", body: { ...diet, fibreG: "lots" }, label: "a string for a number" },
+  { schema: "DietRecordCreate", body: { ...diet, note: "x".repeat(2001) }, label: "a note too long" },
+  { schema: "ReassessInput", body: { scanId: "not-a-uuid" }, label: "a scan id that is not a UUID" },
+  { schema: "ReassessInput", body: { scan: uuid }, label: "a misspelt key" },
+  { schema: "LoginCredentials", body: { username: "", password: "x" }, label: "an empty username" },
+  { schema: "PasswordChange", body: { newPassword: "b" }, label: "no current password" },
+  { schema: "UserCreate", body: { username: "u", displayName: "U", role: "root", password: "p" }, label: "an unknown role" },
+  { schema: "UserUpdate", body: { unlock: false }, label: "unlock other than true" },
+];
+/** zod refuses, the JSON Schema cannot tell: refinements the server checks (400 validation_failed). */
+const refinementsOnly: Case[] = [
+  { schema: "PatientCreate", body: { ...patient, birthDate: "2001-02-30" }, label: "an impossible calendar date" },
+  { schema: "PatientCreate", body: { ...patient, birthDate: future }, label: "a birth date in the future" },
+  { schema: "PatientCreate", body: { ...patient, birthDate: "1850-01-01" }, label: "a birth date before 1880" },
+  { schema: "PatientUpdate", body: {}, label: "no field to change" },
+  { schema: "ConditionCreate", body: { code: "diabetes", display: "x" }, label: "a code that is not ICD-10" },
+  { schema: "ConditionCreate", body: { codeSystem: "SNOMED", code: "E11.9", display: "x" }, label: "an ICD-10 code as SNOMED" },
+  { schema: "DietRecordCreate", body: { ...diet, recordedOn: future }, label: "a diet record in the future" },
+];
+/** JSON Schema refuses, zod accepts: zod trims before checking a pattern. */
+const normalisedByZod: Case[] = [{ schema: "PatientCreate", body: { ...patient, mrn: " MRN-1 " }, label: "an MRN with spaces around it" }];
+
+const zodOk = (c: Case) => (requestSchemas[c.schema] as z.ZodType).safeParse(c.body).success;
+const ajvOk = (c: Case) => validator(c.schema)(c.body) as boolean;
+
+describe("request schemas in the OpenAPI document agree with zod", () => {
+  it.each(good)("$schema: $label passes both", (c) => {
+    expect(zodOk(c)).toBe(true);
+    expect(ajvOk(c), JSON.stringify(validator(c.schema).errors)).toBe(true);
+  });
+  it.each(bad)("$schema: $label fails both", (c) => {
+    expect(zodOk(c)).toBe(false);
+    expect(ajvOk(c)).toBe(false);
+  });
+  it.each(refinementsOnly)("$schema: $label — only the server (zod) refuses it", (c) => {
+    expect(zodOk(c)).toBe(false);
+    expect(ajvOk(c)).toBe(true);
+  });
+  it.each(normalisedByZod)("$schema: $label — zod normalises it, the JSON Schema refuses it", (c) => {
+    expect(zodOk(c)).toBe(true);
+    expect(ajvOk(c)).toBe(false);
+  });
+  it("every request schema is exercised by a good and a bad sample", () => {
+    for (const name of Object.keys(requestSchemas)) {
+      expect(good.some((c) => c.schema === name), `${name} has no good sample`).toBe(true);
+      expect(bad.some((c) => c.schema === name), `${name} has no bad sample`).toBe(true);
+    }
+  });
+});
+
+describe("the multipart upload schema", () => {
+  const upload = validator("ScanUpload");
+  // multipart fields arrive as strings; the file's bytes are not JSON, so a placeholder stands in
+  const file = "<bytes>";
+  it("needs the file and takes the optional fields zod takes", () => {
+    const fields = { modality: "CT", bodyPart: "CHEST", acquisitionDate: "2024-01-02", confirmPatientMismatch: "true" };
+    expect(ScanUploadFields.safeParse(fields).success).toBe(true);
+    expect(upload({ file, ...fields })).toBe(true);
+    expect(upload(fields)).toBe(false);
+  });
+  it("refuses what zod refuses", () => {
+    for (const fields of [{ confirmPatientMismatch: "yes" }, { bodyPart: "x".repeat(65) }, { color: "red" }, { acquisitionDate: "02/01/2024" }]) {
+      expect(ScanUploadFields.safeParse(fields).success, JSON.stringify(fields)).toBe(false);
+      expect(upload({ file, ...fields }), JSON.stringify(fields)).toBe(false);
+    }
+  });
+  it("a lower-case modality: zod upper-cases it first, the pattern refuses it (documented difference)", () => {
+    expect(ScanUploadFields.safeParse({ modality: "ct" }).success).toBe(true);
+    expect(upload({ file, modality: "ct" })).toBe(false);
+  });
+});

@@ -1,0 +1,205 @@
+// The OpenAPI document against the real handlers on a real PostgreSQL database: every answer's
+// status must be one the document lists for that operation, an error must carry one of the codes
+// it lists, the content type must be one it lists, and a JSON body must validate (ajv, JSON Schema
+// 2020-12) against the schema it names. A handler that drifts from its description fails here.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { buildOpenApiDocument, openApiPath } from "@/lib/openapi/document";
+import { componentValidator } from "../support/openapi-ajv";
+import { createTestDatabase, type TestDatabase } from "../support/pg-database";
+import type * as Fixtures from "../support/auth-fixtures";
+import { seedFixture, type Fixture } from "../export/fixture";
+
+vi.mock("server-only", () => ({}));
+
+type Handler = (req: Request, ctx: unknown) => Promise<Response>;
+type ResponseDoc = { content?: Record<string, { schema?: { $ref?: string } }>; "x-error-codes"?: string[] };
+const doc = buildOpenApiDocument();
+const schemaValidator = componentValidator(doc.components.schemas as never);
+
+let tdb: TestDatabase;
+let db: PrismaClient;
+let af: typeof Fixtures;
+let fx: Fixture;
+const cred = {} as Record<Role, Fixtures.Cred>;
+const users = {} as Record<Role, Fixtures.TestUser>;
+const checked: string[] = [];
+
+beforeAll(async () => {
+  tdb = await createTestDatabase("openapi_contract");
+  process.env.DATABASE_URL = tdb.url;
+  db = await (await import("@/lib/db/client")).prisma();
+  af = await import("../support/auth-fixtures");
+  for (const role of ["clinician", "researcher", "admin"] as Role[]) {
+    users[role] = await af.makeUser(db, role, `contract.${role}`);
+    cred[role] = await af.sessionFor(db, users[role].id);
+  }
+  fx = await seedFixture(db, { n: 6 });
+});
+
+afterAll(async () => {
+  console.log(`[openapi contract] ${checked.length} answers checked against the document: ${[...new Set(checked)].length} distinct operation × status`);
+  await (await import("@/lib/export/source")).closeExportPools();
+  const { getDb } = await import("@/lib/db/client");
+  await (await getDb()).close();
+  await tdb?.drop();
+});
+
+/** Calls the real handler of `appPath` (route-table form) and checks its answer against the document. */
+async function call(
+  method: string,
+  appPath: string,
+  opts: { params?: Record<string, string>; query?: string; who?: Role | null; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: unknown; res: Response }> {
+  const mod = (await import(/* @vite-ignore */ `@/app${appPath}/route`)) as Record<string, Handler>;
+  const params = opts.params ?? {};
+  const url = appPath.replace(/\[([^\]]+)\]/g, (_m, k: string) => params[k]) + (opts.query ? `?${opts.query}` : "");
+  const who = opts.who === undefined ? "clinician" : opts.who;
+  // as auth-fixtures' apiRequest, except that opts.headers come last (to forge a token or a content type)
+  const c = who ? cred[who] : null;
+  const headers: Record<string, string> = {
+    host: "localhost:3000",
+    ...(c ? { cookie: c.cookie } : {}),
+    ...(c && !["GET", "HEAD"].includes(method) ? { "x-csrf-token": c.csrf, origin: af.ORIGIN } : {}),
+    ...(opts.body !== undefined ? { "content-type": "application/json" } : {}),
+    ...opts.headers,
+  };
+  const sent = opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+  const req = new Request(`${af.ORIGIN}${url}`, { method, headers, body: sent });
+  const res = await mod[method](req, af.ctx(params));
+  const where = `${method} ${appPath} → ${res.status}`;
+  const op = (doc.paths[openApiPath(appPath)] as Record<string, { responses: Record<string, ResponseDoc> }>)[method.toLowerCase()];
+  const documented = op.responses[String(res.status)];
+  const raw = Buffer.from(await res.clone().arrayBuffer());
+  expect(documented, `${where} is not in the document (body: ${raw.toString("utf8").slice(0, 300)})`).toBeDefined();
+  checked.push(`${method} ${appPath} ${res.status}`);
+  const ct = (res.headers.get("content-type") ?? "").split(";")[0].trim();
+  let body: unknown = null;
+  if (!documented.content) {
+    expect(raw.byteLength, `${where}: the document promises no body`).toBe(0);
+    return { status: res.status, body, res };
+  }
+  expect(Object.keys(documented.content), `${where}: content type ${ct}`).toContain(ct);
+  if (/[/+]json$/.test(ct)) {
+    body = JSON.parse(raw.toString("utf8"));
+    const ref = documented.content[ct].schema?.$ref;
+    if (ref) {
+      const v = schemaValidator(ref.split("/").pop()!);
+      expect(v(body), `${where}: body does not match ${ref}: ${JSON.stringify(v.errors?.slice(0, 3))}`).toBe(true);
+    }
+    if (documented["x-error-codes"]) expect(documented["x-error-codes"], `${where}: error code`).toContain((body as { error: { code: string } }).error.code);
+  }
+  return { status: res.status, body, res };
+}
+
+const patient = { mrn: "CONTRACT-1", givenName: "Ada", familyName: "Lovelace", birthDate: "1960-12-10", sex: "female" };
+const diet = {
+  recordedOn: "2024-03-01", method: "recall_24h", energyKcal: 2100, sodiumMg: 3200, sugarsG: 70,
+  saturatedFatG: 28, fibreG: 18, fruitVegServings: 3, redMeatServings: 1, alcoholUnits: 1.5,
+};
+const missing = "0b7c9a4e-3f1d-4c2a-9e8b-5d6f7a8b9c0d";
+
+describe("patient record operations answer as documented", () => {
+  let id: string;
+  it("create, read, search, change a patient; the errors on the way", async () => {
+    const created = await call("POST", "/api/patients", { body: patient });
+    expect(created.status).toBe(201);
+    id = (created.body as { id: string }).id;
+    expect((await call("POST", "/api/patients", { body: patient })).status).toBe(409);
+    expect((await call("POST", "/api/patients", { body: { ...patient, mrn: "CONTRACT-2", birthDate: "2001-02-30" } })).status).toBe(400);
+    expect((await call("POST", "/api/patients", { body: "not json", headers: { "content-type": "text/plain" } })).status).toBe(415);
+    expect((await call("GET", "/api/patients", { query: "q=lovelace&sort=-risk&pageSize=5" })).status).toBe(200);
+    expect((await call("GET", "/api/patients", { query: "pageSize=500" })).status).toBe(400);
+    expect((await call("GET", "/api/patients/[id]", { params: { id } })).status).toBe(200);
+    expect((await call("GET", "/api/patients/[id]", { params: { id: fx.patients[0].id } })).status).toBe(200);
+    expect((await call("GET", "/api/patients/[id]", { params: { id: missing } })).status).toBe(404);
+    expect((await call("GET", "/api/patients/[id]", { params: { id: "42" } })).status).toBe(400);
+    expect((await call("PATCH", "/api/patients/[id]", { params: { id }, body: { familyName: "King" } })).status).toBe(200);
+  });
+
+  it("history, family history and diet entries", async () => {
+    const c = await call("POST", "/api/patients/[id]/conditions", { params: { id }, body: { code: "e11.9", display: "Type 2 diabetes", onsetDate: "2010-05-01" } });
+    expect(c.status).toBe(201);
+    const entryId = (c.body as { id: string }).id;
+    expect((await call("PATCH", "/api/patients/[id]/conditions/[entryId]", { params: { id, entryId }, body: { status: "resolved" } })).status).toBe(200);
+    expect((await call("PATCH", "/api/patients/[id]/conditions/[entryId]", { params: { id, entryId }, body: {} })).status).toBe(400);
+    expect((await call("DELETE", "/api/patients/[id]/conditions/[entryId]", { params: { id, entryId } })).status).toBe(204);
+    expect((await call("DELETE", "/api/patients/[id]/conditions/[entryId]", { params: { id, entryId } })).status).toBe(404);
+    const f = await call("POST", "/api/patients/[id]/family-history", { params: { id }, body: { relationship: "father", code: "I21.9", display: "MI", ageAtOnset: 52 } });
+    expect(f.status).toBe(201);
+    expect((await call("DELETE", "/api/patients/[id]/family-history/[entryId]", { params: { id, entryId: (f.body as { id: string }).id } })).status).toBe(204);
+    const d = await call("POST", "/api/patients/[id]/diet", { params: { id }, body: diet });
+    expect(d.status).toBe(201);
+    expect((await call("POST", "/api/patients/[id]/diet", { params: { id }, body: { ...diet, sodiumMg: -1 } })).status).toBe(400);
+    expect((await call("DELETE", "/api/patients/[id]/diet/[entryId]", { params: { id, entryId: (d.body as { id: string }).id } })).status).toBe(204);
+    expect((await call("GET", "/api/patients/[id]", { params: { id } })).status).toBe(200);
+  });
+
+  it("an assessment, the wrapper's refusals", async () => {
+    expect((await call("GET", "/api/assessments/[id]", { params: { id: fx.assessments[0].id } })).status).toBe(200);
+    expect((await call("GET", "/api/assessments/[id]", { params: { id: missing } })).status).toBe(404);
+    expect((await call("GET", "/api/patients", { who: null })).status).toBe(401);
+    expect((await call("GET", "/api/patients", { who: "researcher" })).status).toBe(403);
+    // a mutation whose CSRF token is not the session's
+    const forged = await call("POST", "/api/patients", { body: { ...patient, mrn: "CONTRACT-3" }, headers: { "x-csrf-token": "forged" } });
+    expect(forged.status).toBe(403);
+    expect((forged.body as { error: { code: string } }).error.code).toBe("csrf_failed");
+  });
+});
+
+describe("sessions, models, export and administration answer as documented", () => {
+  it("sign in, the session, a refused password change", async () => {
+    const u = users.clinician;
+    const ok = await call("POST", "/api/auth/login", { who: null, body: { username: u.username, password: u.password } });
+    expect(ok.status).toBe(200);
+    expect(ok.res.headers.get("set-cookie")).toContain("fcds_session=");
+    expect((await call("POST", "/api/auth/login", { who: null, body: { username: u.username, password: "wrong-password" } })).status).toBe(401);
+    expect((await call("POST", "/api/auth/login", { who: null, body: { username: "" } })).status).toBe(400);
+    expect((await call("GET", "/api/auth/session")).status).toBe(200);
+    expect((await call("POST", "/api/auth/password", { body: { currentPassword: "not-it", newPassword: "another-long-passphrase-2026" } })).status).toBe(400);
+  });
+
+  it("health and model cards", async () => {
+    expect((await call("GET", "/api/health", { who: null })).status).toBe(200);
+    expect((await call("GET", "/api/health", { who: "admin" })).status).toBe(200);
+    const list = await call("GET", "/api/models", { who: "researcher" });
+    expect(list.status).toBe(200);
+    const m = (list.body as { items: { name: string; version: string; hasCard: boolean }[] }).items.find((x) => x.hasCard)!;
+    expect(m, "a committed model bundle with a card").toBeDefined();
+    const detail = await call("GET", "/api/models/[name]/[version]", { params: { name: m.name, version: m.version } });
+    expect(detail.status).toBe(200);
+    const plot = (detail.body as { plots: string[] }).plots[0];
+    expect((await call("GET", "/api/models/[name]/[version]/plots/[file]", { params: { name: m.name, version: m.version, file: plot } })).status).toBe(200);
+    expect((await call("GET", "/api/models/[name]/[version]", { params: { name: m.name, version: "0.0.0-none" } })).status).toBe(404);
+  });
+
+  it("research export: count, dictionary, the three file formats, a bad filter", async () => {
+    const r = { who: "researcher" as const };
+    expect((await call("GET", "/api/export/count", { ...r, query: "sex=female,male&ageMin=18" })).status).toBe(200);
+    expect((await call("GET", "/api/export/dictionary", { ...r, query: "format=parquet" })).status).toBe(200);
+    expect((await call("GET", "/api/export/dictionary", { ...r, query: "as=md" })).status).toBe(200);
+    for (const format of ["csv", "parquet", "ndjson"]) expect((await call("GET", "/api/export", { ...r, query: `format=${format}&columns=scores` })).status).toBe(200);
+    expect((await call("GET", "/api/export", { ...r, query: "format=xlsx" })).status).toBe(400);
+    expect((await call("GET", "/api/export", { ...r, query: "sexx=female" })).status).toBe(400);
+  });
+
+  it("users and the audit trail", async () => {
+    const a = { who: "admin" as const };
+    expect((await call("GET", "/api/admin/users", a)).status).toBe(200);
+    const created = await call("POST", "/api/admin/users", { ...a, body: { username: "contract.new", displayName: "New", role: "researcher", password: "a-long-enough-passphrase-2026" } });
+    expect(created.status).toBe(201);
+    expect((await call("POST", "/api/admin/users", { ...a, body: { username: "contract.new", displayName: "New", role: "researcher", password: "a-long-enough-passphrase-2026" } })).status).toBe(409);
+    const uid = (created.body as { user: { id: string } }).user.id;
+    expect((await call("PATCH", "/api/admin/users/[id]", { ...a, params: { id: uid }, body: { disabled: true } })).status).toBe(200);
+    expect((await call("PATCH", "/api/admin/users/[id]", { ...a, params: { id: users.admin.id }, body: { disabled: true } })).status).toBe(409);
+    expect((await call("PATCH", "/api/admin/users/[id]", { ...a, params: { id: "nope" }, body: {} })).status).toBe(404);
+    expect((await call("GET", "/api/admin/audit", { ...a, query: "action=patient.&pageSize=20" })).status).toBe(200);
+    expect((await call("GET", "/api/admin/audit", { ...a, query: "outcome=maybe" })).status).toBe(400);
+    expect((await call("GET", "/api/admin/audit/fhir", { ...a, query: "pageSize=5" })).status).toBe(200);
+  });
+
+  it("the document itself", async () => {
+    expect((await call("GET", "/api/openapi.json", { who: null })).status).toBe(200);
+  });
+});
