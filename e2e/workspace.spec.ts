@@ -87,6 +87,7 @@ test("record page renders the first image and the risk panel, with screenshots",
 });
 
 test("every seeded scan renders: CT, MR in several transfer syntaxes, colour multi-frame, PNG", async ({ page }) => {
+  test.setTimeout(180_000); // 13 scans, each decoded and rendered in turn
   needScans();
   await page.goto(`/patients/${rec0!.id}`);
   await expect(viewport(page)).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
