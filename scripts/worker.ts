@@ -8,6 +8,7 @@ import { databaseConfig } from "@/lib/db/config";
 import { AssessmentQueue } from "@/lib/jobs/queue";
 import { AssessmentWorker } from "@/lib/jobs/worker";
 import { loadFusionAssessor } from "@/lib/jobs/fusion-assessor";
+import { registerServedModel } from "@/lib/db/model-registry";
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +29,7 @@ if (cfg.kind !== "postgres") {
 const handle = await createDb(cfg);
 const queue = await AssessmentQueue.open(handle);
 const assessor = await loadFusionAssessor();
+if (assessor.registry) await registerServedModel(handle.prisma, assessor.registry, "worker");
 const worker = new AssessmentWorker(handle.prisma, queue, assessor, {
   concurrency: Number(values.concurrency),
   pollMs: Number(values["poll-ms"]),

@@ -1,5 +1,6 @@
 import type { FusionRecordInput } from "@/lib/domain/record";
 import type { FusionStrategy } from "@/lib/generated/prisma/enums";
+import type { ModelRegistryEntry } from "@/lib/db/model-registry";
 
 /** The image the model receives: modality values (HU for CT) of the assessed frame. */
 export type ModelImage = { rows: number; columns: number; data: Float32Array; modality: string };
@@ -20,4 +21,6 @@ export interface Assessor {
   /** Which modalities the image branch was trained on (others take the tabular path, flagged). */
   readonly imageModalities: readonly string[];
   assess(input: { record: FusionRecordInput; image: ModelImage | null }): Promise<AssessmentOutcome>;
+  /** what the model registry records of the served model (absent for test doubles) */
+  readonly registry?: ModelRegistryEntry;
 }

@@ -1,5 +1,7 @@
 import { assess, getDefaultModel, currentBackend } from "@/lib/fusion";
 import type { FusionStrategy } from "@/lib/generated/prisma/enums";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import type { Assessor } from "./assessor";
 
 /**
@@ -9,7 +11,17 @@ import type { Assessor } from "./assessor";
 export async function loadFusionAssessor(): Promise<Assessor> {
   const model = await getDefaultModel();
   const strategy = model.meta.arch.strategy as FusionStrategy;
+  const card = JSON.parse(await readFile(path.join(model.dir, "card.json"), "utf8").catch(() => "{}")) as Record<string, unknown>;
   return {
+    registry: {
+      name: model.meta.name,
+      version: model.meta.version,
+      strategy,
+      heads: model.meta.heads,
+      inputSpec: { ...model.spec, ood: model.ood ? { method: model.ood.ref.method, layer: model.ood.ref.layer, threshold: model.ood.ref.threshold } : null },
+      card,
+      metrics: (card.metrics as Record<string, unknown> | undefined) ?? {},
+    },
     model: { name: model.meta.name, version: model.meta.version, strategy, backend: currentBackend() },
     imageModalities: ["CT"],
     async assess({ record, image }) {

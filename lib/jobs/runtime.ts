@@ -4,6 +4,7 @@ import { AssessmentQueue } from "./queue";
 import { AssessmentWorker } from "./worker";
 import type { Assessor } from "./assessor";
 import { loadFusionAssessor } from "./fusion-assessor";
+import { registerServedModel } from "@/lib/db/model-registry";
 
 export type JobRuntime = { queue: AssessmentQueue; worker: AssessmentWorker | null; assessor: Assessor };
 
@@ -22,6 +23,7 @@ export function jobRuntime(): Promise<JobRuntime> {
       // No served model (or one that refuses to load): a 503 the UI can explain, not a 500.
       throw new AppError(503, "model_unavailable", `The risk model is not available: ${(e as Error).message}`);
     });
+    if (assessor.registry) await registerServedModel(handle.prisma, assessor.registry, "server");
     let worker: AssessmentWorker | null = null;
     if (process.env.FUSION_INPROCESS_WORKER !== "0") {
       worker = new AssessmentWorker(handle.prisma, queue, assessor, {

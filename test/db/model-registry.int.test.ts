@@ -1,0 +1,54 @@
+// The model registry on both engines: the served model is recorded in ModelVersion as the one
+// active version of its name, activation is audited once, and the model list reflects it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engines, type TestEngine } from "../support/engines";
+import { registerServedModel, type ModelRegistryEntry } from "@/lib/db/model-registry";
+import { listModels } from "@/lib/db/models";
+
+const entry = (version: string, auroc: number): ModelRegistryEntry => ({
+  name: "registry-test",
+  version,
+  strategy: "joint",
+  heads: ["lung_cancer_2y", "mace_5y"],
+  inputSpec: { image: { size: 64 } },
+  card: { name: "registry-test", version, intendedUse: "tests" },
+  metrics: { lung_cancer_2y: { auroc } },
+});
+
+describe.each(engines)("model registry on %s", (_name, open) => {
+  let e: TestEngine;
+  beforeAll(async () => {
+    e = await open();
+  });
+  afterAll(async () => {
+    await e?.drop();
+  });
+  // ordered by what they activated: two rows written in the same millisecond have no reliable time order
+  const activations = async () =>
+    (await e.prisma.auditEvent.findMany({ where: { action: "model.activate" } })).sort((a, b) => JSON.stringify(a.details).localeCompare(JSON.stringify(b.details)));
+
+  it("activates a newly served version, deactivates the previous one and audits each change once", async () => {
+    expect(await registerServedModel(e.prisma, entry("1.0.0", 0.9), "server")).toEqual({ activated: true });
+    expect(await registerServedModel(e.prisma, entry("1.1.0", 0.93), "worker")).toEqual({ activated: true });
+    const rows = await e.prisma.modelVersion.findMany({ where: { name: "registry-test" }, orderBy: { version: "asc" } });
+    expect(rows.map((r) => [r.version, r.active])).toEqual([["1.0.0", false], ["1.1.0", true]]);
+    const audits = await activations();
+    expect(audits.map((a) => [a.details, a.source])).toEqual([
+      [{ model: "registry-test@1.0.0", strategy: "joint", deactivated: 0 }, "server"],
+      [{ model: "registry-test@1.1.0", strategy: "joint", deactivated: 1 }, "worker"],
+    ]);
+  });
+
+  it("re-registering the active version refreshes its card and metrics without a new audit row", async () => {
+    expect(await registerServedModel(e.prisma, entry("1.1.0", 0.94), "server")).toEqual({ activated: false });
+    const row = await e.prisma.modelVersion.findUniqueOrThrow({ where: { name_version: { name: "registry-test", version: "1.1.0" } } });
+    expect(row.metrics).toEqual({ lung_cancer_2y: { auroc: 0.94 } });
+    expect(await activations()).toHaveLength(2);
+  });
+
+  it("going back to an older version makes it the active one again", async () => {
+    expect(await registerServedModel(e.prisma, entry("1.0.0", 0.9), "server")).toEqual({ activated: true });
+    const listed = (await listModels(e.prisma)).filter((m) => m.name === "registry-test");
+    expect(listed.map((m) => [m.version, m.active])).toEqual([["1.1.0", false], ["1.0.0", true]]);
+  });
+});
