@@ -18,6 +18,18 @@ export function todayIso(now: Date = new Date()): string {
 
 export const notInFuture = (s: string) => s <= todayIso();
 
+/**
+ * `.refine(...atLeastOneField)` on a PATCH body: it must change something. Unknown keys are refused
+ * by the strict shape; a body of only unknown keys gets that message alone, not this one too.
+ */
+export const atLeastOneField = [
+  (v: object) => Object.keys(v).length > 0,
+  {
+    message: "give at least one field to change",
+    when: (p: { issues: readonly { code?: string }[] }) => !p.issues.some((i) => i.code === "unrecognized_keys"),
+  },
+] as const;
+
 export const pageQuery = z.strictObject({
   page: z.coerce.number().int().min(1, "must be 1 or more").default(1),
   pageSize: z.coerce.number().int().min(1, "must be 1 or more").max(200, "must be 200 or less").default(25),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate, notInFuture } from "./common";
+import { atLeastOneField, isoDate, notInFuture } from "./common";
 
 export const codeSystemValues = ["ICD10", "SNOMED"] as const;
 export const CodeSystem = z.enum(codeSystemValues, { message: "must be ICD10 or SNOMED" });
@@ -17,14 +17,23 @@ const coded = {
   display: z.string().trim().min(1, "is required").max(200, "must be 200 characters or fewer"),
 };
 
+/** Why `code` is not a code of `codeSystem`, or null when it is. */
+export function codeProblem(codeSystem: CodeSystem, code: string): string | null {
+  if (codeSystem === "ICD10") return icd10Code.test(code) ? null : "is not an ICD-10 code (e.g. I10, E11.9)";
+  return snomedCode.test(code) ? null : "is not a SNOMED CT concept id";
+}
+
 function checkCode(v: { codeSystem: CodeSystem; code: string }, ctx: z.RefinementCtx) {
-  const ok = v.codeSystem === "ICD10" ? icd10Code.test(v.code) : snomedCode.test(v.code);
-  if (!ok)
-    ctx.addIssue({
-      code: "custom",
-      path: ["code"],
-      message: v.codeSystem === "ICD10" ? "is not an ICD-10 code (e.g. I10, E11.9)" : "is not a SNOMED CT concept id",
-    });
+  const problem = codeProblem(v.codeSystem, v.code);
+  if (problem) ctx.addIssue({ code: "custom", path: ["code"], message: problem });
+}
+
+/**
+ * A patch carrying both code system and code is checked here; a patch carrying only one of them is
+ * checked against the stored other half when it is applied (lib/db/history.ts).
+ */
+function checkCodeIfBoth(v: { codeSystem?: CodeSystem; code?: string }, ctx: z.RefinementCtx) {
+  if (v.codeSystem !== undefined && v.code !== undefined) checkCode({ codeSystem: v.codeSystem, code: v.code }, ctx);
 }
 
 export const ConditionCreate = z
@@ -44,7 +53,8 @@ export const ConditionUpdate = z
     onsetDate: isoDate.refine(notInFuture, "cannot be in the future").nullable().optional(),
     status: z.enum(conditionStatusValues, { message: "must be active or resolved" }).optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, { message: "give at least one field to change" });
+  .refine(...atLeastOneField)
+  .superRefine(checkCodeIfBoth);
 export type ConditionUpdate = z.infer<typeof ConditionUpdate>;
 
 export type Condition = {
@@ -59,4 +69,4 @@ export type Condition = {
   updatedAt: string;
 };
 
-export { checkCode };
+export { checkCode, checkCodeIfBoth };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate, notInFuture } from "./common";
+import { atLeastOneField, isoDate, notInFuture } from "./common";
 
 export const dietMethodValues = ["recall_24h", "ffq", "food_diary"] as const;
 export const DietMethod = z.enum(dietMethodValues, { message: `must be one of ${dietMethodValues.join(", ")}` });
@@ -34,6 +34,10 @@ export const DietRecordCreate = z.strictObject({
   note: z.string().trim().max(2000, "must be 2000 characters or fewer").nullable().optional(),
 });
 export type DietRecordCreate = z.infer<typeof DietRecordCreate>;
+
+/** Any subset of a diet record's fields (no defaults to leak into a patch). */
+export const DietRecordUpdate = DietRecordCreate.partial().refine(...atLeastOneField);
+export type DietRecordUpdate = z.infer<typeof DietRecordUpdate>;
 
 export type DietRecord = DietRecordCreate & {
   id: string;

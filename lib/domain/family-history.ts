@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { CodeSystem, checkCode } from "./condition";
+import { atLeastOneField } from "./common";
+import { CodeSystem, checkCode, checkCodeIfBoth } from "./condition";
 
 export const relationshipValues = [
   "mother", "father", "sister", "brother", "daughter", "son",
@@ -11,17 +12,32 @@ export type Relationship = z.infer<typeof Relationship>;
 /** First-degree relatives share ~50% of their genes: the ones risk scores count. */
 export const firstDegree: ReadonlySet<Relationship> = new Set(["mother", "father", "sister", "brother", "daughter", "son"]);
 
+/** The field rules, without defaults: create adds them, a patch must not (an absent field stays as stored). */
+const fields = {
+  relationship: Relationship,
+  codeSystem: CodeSystem,
+  code: z.string().trim().toUpperCase(),
+  display: z.string().trim().min(1, "is required").max(200, "must be 200 characters or fewer"),
+  ageAtOnset: z.number({ message: "must be a number" }).int("must be a whole number of years").min(0, "cannot be negative").max(120, "must be 120 or less").nullable(),
+  deceased: z.boolean({ message: "must be true or false" }),
+};
+
 export const FamilyHistoryCreate = z
   .strictObject({
-    relationship: Relationship,
-    codeSystem: CodeSystem.default("ICD10"),
-    code: z.string().trim().toUpperCase(),
-    display: z.string().trim().min(1, "is required").max(200, "must be 200 characters or fewer"),
-    ageAtOnset: z.number({ message: "must be a number" }).int("must be a whole number of years").min(0, "cannot be negative").max(120, "must be 120 or less").nullable().optional(),
-    deceased: z.boolean({ message: "must be true or false" }).default(false),
+    ...fields,
+    codeSystem: fields.codeSystem.default("ICD10"),
+    ageAtOnset: fields.ageAtOnset.optional(),
+    deceased: fields.deceased.default(false),
   })
   .superRefine(checkCode);
 export type FamilyHistoryCreate = z.infer<typeof FamilyHistoryCreate>;
+
+export const FamilyHistoryUpdate = z
+  .strictObject(fields)
+  .partial()
+  .refine(...atLeastOneField)
+  .superRefine(checkCodeIfBoth);
+export type FamilyHistoryUpdate = z.infer<typeof FamilyHistoryUpdate>;
 
 export type FamilyHistory = {
   id: string;

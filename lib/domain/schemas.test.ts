@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  ConditionCreate, DietRecordCreate, FamilyHistoryCreate, PatientCreate, PatientSearch, PatientUpdate,
+  ConditionCreate, ConditionUpdate, DietRecordCreate, DietRecordUpdate, FamilyHistoryCreate, FamilyHistoryUpdate,
+  PatientCreate, PatientSearch, PatientUpdate,
   ValidationError, ageOn, parseOrThrow, todayIso,
 } from "@/lib/domain";
 
@@ -74,6 +75,33 @@ describe("DietRecordCreate", () => {
     expect(issuesOf(DietRecordCreate, { ...dietOk, energyKcal: 50000 }).issues[0].message).toContain("kcal/day");
     expect(issuesOf(DietRecordCreate, { ...dietOk, fibreG: "lots" }).issues[0]).toEqual({ path: "fibreG", message: "must be a number" });
     expect(issuesOf(DietRecordCreate, { ...dietOk, method: "guess" }).issues[0].path).toBe("method");
+  });
+});
+
+describe("entry updates (PATCH bodies)", () => {
+  it("take any subset of the fields, with no create defaults leaking in", () => {
+    expect(FamilyHistoryUpdate.parse({ display: " Breast cancer " })).toEqual({ display: "Breast cancer" });
+    expect(FamilyHistoryUpdate.parse({ ageAtOnset: null })).toEqual({ ageAtOnset: null });
+    expect(DietRecordUpdate.parse({ sodiumMg: 1800, note: null })).toEqual({ sodiumMg: 1800, note: null });
+    expect(ConditionUpdate.parse({ status: "resolved" })).toEqual({ status: "resolved" });
+  });
+  it("keep the create rules per field", () => {
+    expect(issuesOf(FamilyHistoryUpdate, { ageAtOnset: 130 }).issues[0]).toEqual({ path: "ageAtOnset", message: "must be 120 or less" });
+    expect(issuesOf(FamilyHistoryUpdate, { relationship: "neighbour" }).issues[0].path).toBe("relationship");
+    expect(issuesOf(DietRecordUpdate, { sodiumMg: 999999 }).issues[0]).toEqual({ path: "sodiumMg", message: "must be 20000 mg/day or less" });
+    expect(issuesOf(DietRecordUpdate, { recordedOn: "2999-01-01" }).issues[0]).toEqual({ path: "recordedOn", message: "cannot be in the future" });
+  });
+  it("check a code against its system when the patch carries both", () => {
+    expect(issuesOf(FamilyHistoryUpdate, { codeSystem: "SNOMED", code: "I10" }).issues[0]).toMatchObject({ path: "code", message: "is not a SNOMED CT concept id" });
+    expect(issuesOf(ConditionUpdate, { codeSystem: "ICD10", code: "38341003" }).issues[0].path).toBe("code");
+    // one half alone cannot be checked here: the stored other half is (lib/db/history.ts)
+    expect(FamilyHistoryUpdate.parse({ code: "i21.9" })).toEqual({ code: "I21.9" });
+  });
+  it("refuse an empty patch, and name unknown fields (alone)", () => {
+    for (const s of [FamilyHistoryUpdate, DietRecordUpdate, ConditionUpdate]) {
+      expect(issuesOf(s, {}).issues).toEqual([{ path: "(body)", message: "give at least one field to change" }]);
+      expect(issuesOf(s, { id: "x", patientId: "y" }).issues).toEqual([{ path: "id, patientId", message: "unknown fields: id, patientId" }]);
+    }
   });
 });
 

@@ -3,7 +3,11 @@ import { audit } from "@/lib/auth/audit";
 import { requestInfo, type Actor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 
-/** An after-write hook that appends the audit row inside the write's own transaction. */
+/**
+ * An after-write hook that appends the audit row inside the write's own transaction. An update
+ * passes what it changed: the row records the field names (never their values: the audit trail is
+ * searched by admins and exported, and must not become a second copy of the record).
+ */
 export function auditWrite<T extends { id: string }>(
   actor: Actor,
   req: Request,
@@ -12,7 +16,7 @@ export function auditWrite<T extends { id: string }>(
   patientId: string | ((r: T) => string),
   details?: Record<string, unknown>,
 ) {
-  return async (tx: Prisma.TransactionClient, r: T) =>
+  return async (tx: Prisma.TransactionClient, r: T, change?: { fields: string[] }) =>
     audit(tx, {
       actor,
       action,
@@ -21,7 +25,7 @@ export function auditWrite<T extends { id: string }>(
       patientId: typeof patientId === "function" ? patientId(r) : patientId,
       outcome: "success",
       request: requestInfo(req),
-      details,
+      details: change ? { ...details, changedFields: change.fields } : details,
     });
 }
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines, type TestEngine } from "../support/engines";
 import { createPatient, getPatient, getPatientRecord, searchPatients, updatePatient } from "@/lib/db/patients";
-import { addCondition, addDietRecord, addFamilyHistory, deleteEntry, updateCondition } from "@/lib/db/history";
+import { addCondition, addDietRecord, addFamilyHistory, deleteEntry, updateCondition, updateDietRecord, updateFamilyHistory } from "@/lib/db/history";
 import { AppError, PatientSearch, ConditionCreate, DietRecordCreate, FamilyHistoryCreate } from "@/lib/domain";
 
 const diet = (over: Partial<DietRecordCreate> = {}): DietRecordCreate =>
@@ -54,6 +54,28 @@ describe.each(engines)("repositories on %s", (_name, open) => {
     expect(u.status).toBe("resolved");
     await deleteEntry(e.prisma, "dietRecord", p.id, r.dietRecords[0].id);
     expect((await getPatientRecord(e.prisma, p.id)).dietRecords).toHaveLength(0);
+  });
+
+  it("updates family history and diet entries of their own patient only, reporting what changed", async () => {
+    const p = await createPatient(e.prisma, { mrn: "MRN-UPD", givenName: "Rosalind", familyName: "Franklin", birthDate: "1950-07-25", sex: "female" });
+    const q = await createPatient(e.prisma, { mrn: "MRN-UPD2", givenName: "Other", familyName: "Patient", birthDate: "1950-07-25", sex: "male" });
+    const fh = await addFamilyHistory(e.prisma, p.id, FamilyHistoryCreate.parse({ relationship: "mother", code: "C50.9", display: "Breast cancer" }));
+    const d = await addDietRecord(e.prisma, p.id, diet());
+    const seen: string[][] = [];
+    const after = async (_tx: unknown, _r: unknown, change?: { fields: string[] }) => void seen.push(change!.fields);
+    const u = await updateFamilyHistory(e.prisma, p.id, fh.id, { ageAtOnset: 44, display: "Breast cancer" }, after);
+    expect(u).toMatchObject({ relationship: "mother", code: "C50.9", ageAtOnset: 44 });
+    const v = await updateDietRecord(e.prisma, p.id, d.id, { recordedOn: "2024-02-01", fibreG: 25 }, after);
+    expect(v).toMatchObject({ recordedOn: "2024-02-01", fibreG: 25, sodiumMg: 3200 });
+    expect(seen).toEqual([["ageAtOnset"], ["recordedOn", "fibreG"]]);
+    // addressed under another patient: 404, untouched
+    expect((await updateFamilyHistory(e.prisma, q.id, fh.id, { ageAtOnset: 1 }).catch((x) => x)).status).toBe(404);
+    expect((await updateDietRecord(e.prisma, q.id, d.id, { fibreG: 1 }).catch((x) => x)).status).toBe(404);
+    // a diet record moved before birth is refused
+    expect((await updateDietRecord(e.prisma, p.id, d.id, { recordedOn: "1949-01-01" }).catch((x) => x)).details.issues[0].path).toBe("recordedOn");
+    const r = await getPatientRecord(e.prisma, p.id);
+    expect(r.familyHistory[0].ageAtOnset).toBe(44);
+    expect(r.dietRecords[0]).toMatchObject({ recordedOn: "2024-02-01", fibreG: 25 });
   });
 
   it("refuses an onset before birth and a diet record before birth, writing nothing", async () => {

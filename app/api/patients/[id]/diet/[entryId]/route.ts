@@ -1,12 +1,21 @@
 import { route } from "@/lib/http/route";
+import { readJson } from "@/lib/http/body";
 import { entryParams } from "@/lib/http/params";
 import { auditWrite } from "@/lib/http/audit-hooks";
+import { DietRecordUpdate, parseOrThrow } from "@/lib/domain";
 import { prisma } from "@/lib/db/client";
-import { deleteEntry } from "@/lib/db/history";
+import { deleteEntry, updateDietRecord } from "@/lib/db/history";
 
 export const dynamic = "force-dynamic";
+type P = { id: string; entryId: string };
 
-export const DELETE = route<{ id: string; entryId: string }>("patient:write", async ({ req, params, actor }) => {
+export const PATCH = route<P>("patient:write", async ({ req, params, actor }) => {
+  const { id, entryId } = entryParams(params);
+  const patch = parseOrThrow(DietRecordUpdate, await readJson(req), "diet record update");
+  return updateDietRecord(await prisma(), id, entryId, patch, auditWrite(actor, req, "diet_record.update", "DietRecord", id));
+});
+
+export const DELETE = route<P>("patient:write", async ({ req, params, actor }) => {
   const { id, entryId } = entryParams(params);
   await deleteEntry(await prisma(), "dietRecord", id, entryId, auditWrite(actor, req, "diet_record.delete", "DietRecord", id));
   return new Response(null, { status: 204 });

@@ -1,12 +1,21 @@
 import { route } from "@/lib/http/route";
+import { readJson } from "@/lib/http/body";
 import { entryParams } from "@/lib/http/params";
 import { auditWrite } from "@/lib/http/audit-hooks";
+import { FamilyHistoryUpdate, parseOrThrow } from "@/lib/domain";
 import { prisma } from "@/lib/db/client";
-import { deleteEntry } from "@/lib/db/history";
+import { deleteEntry, updateFamilyHistory } from "@/lib/db/history";
 
 export const dynamic = "force-dynamic";
+type P = { id: string; entryId: string };
 
-export const DELETE = route<{ id: string; entryId: string }>("patient:write", async ({ req, params, actor }) => {
+export const PATCH = route<P>("patient:write", async ({ req, params, actor }) => {
+  const { id, entryId } = entryParams(params);
+  const patch = parseOrThrow(FamilyHistoryUpdate, await readJson(req), "family history update");
+  return updateFamilyHistory(await prisma(), id, entryId, patch, auditWrite(actor, req, "family_history.update", "FamilyHistory", id));
+});
+
+export const DELETE = route<P>("patient:write", async ({ req, params, actor }) => {
   const { id, entryId } = entryParams(params);
   await deleteEntry(await prisma(), "familyHistory", id, entryId, auditWrite(actor, req, "family_history.delete", "FamilyHistory", id));
   return new Response(null, { status: 204 });
