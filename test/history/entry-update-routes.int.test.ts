@@ -7,7 +7,7 @@ import type * as Fixtures from "../support/auth-fixtures";
 
 vi.mock("server-only", () => ({}));
 
-type Handler = (req: Request, ctx: unknown) => Promise<Response>;
+type Handler = (req: Request, ctx: never) => Promise<Response>;
 let tdb: TestDatabase;
 let db: PrismaClient;
 let af: typeof Fixtures;
@@ -52,7 +52,7 @@ afterAll(async () => {
 
 /** Adds an entry through the real POST route (as the record page does). */
 async function add(kind: keyof typeof handlers, patientId: string, body: unknown): Promise<{ id: string } & Record<string, unknown>> {
-  const res = await handlers[kind].POST(af.apiRequest("POST", `/api/patients/${patientId}/${kind}`, { cred: clinicianCred, body }), af.ctx({ id: patientId }));
+  const res = await handlers[kind].POST(af.apiRequest("POST", `/api/patients/${patientId}/${kind}`, { cred: clinicianCred, body }), af.ctx({ id: patientId }) as never);
   expect(res.status, await res.clone().text()).toBe(201);
   return res.json();
 }
@@ -61,7 +61,7 @@ async function add(kind: keyof typeof handlers, patientId: string, body: unknown
 function patch(kind: keyof typeof handlers, patientId: string, entryId: string, body: unknown, cred: Fixtures.Cred | null = clinicianCred, raw?: string) {
   const req = af.apiRequest("PATCH", `/api/patients/${patientId}/${kind}/${entryId}`, { cred, body: raw === undefined ? body : {} });
   const sent = raw === undefined ? req : new Request(req.url, { method: "PATCH", headers: req.headers, body: raw });
-  return handlers[kind].PATCH(sent, af.ctx({ id: patientId, entryId }));
+  return handlers[kind].PATCH(sent, af.ctx({ id: patientId, entryId }) as never);
 }
 
 /** The entry as the record page would show it now. */
