@@ -1,10 +1,8 @@
 "use client";
-import { useState } from "react";
-import { useRouter } from "next/navigation";
-import { DietRecordCreate, dietIntakes, dietMethodValues, todayIso, type DietIntakeKey, type DietRecord } from "@/lib/domain";
-import { api } from "./api";
+import { DietRecordCreate, DietRecordUpdate, dietIntakes, dietMethodValues, todayIso, type DietIntakeKey, type DietRecord } from "@/lib/domain";
 import { Field } from "./Field";
-import { strOrNull, useSchemaForm } from "./form-utils";
+import { strOrNull } from "./form-utils";
+import { EntryForm, RowActions, useEntryForm, useEntryRows } from "./entry-form";
 
 const KEYS = Object.keys(dietIntakes) as DietIntakeKey[];
 const METHOD: Record<string, string> = { recall_24h: "24-h recall", ffq: "Food-frequency questionnaire", food_diary: "Food diary" };
@@ -14,22 +12,23 @@ const toInput = (v: Record<string, string>) => ({
   ...Object.fromEntries(KEYS.map((k) => [k, v[k].trim() === "" ? undefined : Number(v[k])])),
   note: strOrNull(v.note ?? ""),
 });
+const intakesOf = (d?: DietRecord) => Object.fromEntries(KEYS.map((k) => [k, d ? String(d[k]) : ""]));
+/** A new record starts from today with the last record's intakes (diets change slowly); an edit from the record. */
+const initialOf = (existing?: DietRecord, last?: DietRecord): Record<string, string> =>
+  existing
+    ? { recordedOn: existing.recordedOn, method: existing.method, note: existing.note ?? "", ...intakesOf(existing) }
+    : { recordedOn: todayIso(), method: "recall_24h", note: "", ...intakesOf(last) };
 
 export function DietPanel({ patientId, records, onChanged }: { patientId: string; records: DietRecord[]; onChanged: () => void }) {
-  const [adding, setAdding] = useState(false);
-  const router = useRouter();
-  const remove = async (d: DietRecord) => {
-    if (!confirm(`Remove the diet record of ${d.recordedOn}?`)) return;
-    const r = await api(`/api/patients/${patientId}/diet/${d.id}`, { method: "DELETE" });
-    if (r.ok) { router.refresh(); onChanged(); } else alert(r.message);
-  };
+  const url = `/api/patients/${patientId}/diet`;
+  const rows = useEntryRows<DietRecord>({ url, name: "diet", confirmRemove: (d) => `Remove the diet record of ${d.recordedOn}?`, onChanged });
   return (
     <section className="panel" aria-labelledby="h-diet">
       <div className="panel-head">
         <h2 id="h-diet">Diet records</h2>
-        {!adding && <button type="button" className="secondary small" onClick={() => setAdding(true)}>Add diet record</button>}
+        {!rows.adding && <button type="button" id={rows.ids.add} className="secondary small" onClick={rows.startAdd}>Add diet record</button>}
       </div>
-      {adding && <DietForm patientId={patientId} last={records[0]} onDone={(s) => { setAdding(false); if (s) onChanged(); }} />}
+      {rows.adding && <DietForm url={url} idp={rows.ids.form()} last={records[0]} onDone={rows.closeAdd} />}
       <div className="table-scroll">
         <table data-testid="diet-table">
           <thead>
@@ -40,14 +39,18 @@ export function DietPanel({ patientId, records, onChanged }: { patientId: string
             </tr>
           </thead>
           <tbody>
-            {records.map((d) => (
-              <tr key={d.id}>
-                <td>{d.recordedOn}</td>
-                <td>{METHOD[d.method] ?? d.method}</td>
-                {KEYS.map((k) => <td key={k} className="num">{d[k]}</td>)}
-                <td className="row-actions"><button type="button" className="link danger" onClick={() => remove(d)} aria-label={`Remove diet record of ${d.recordedOn}`}>Remove</button></td>
-              </tr>
-            ))}
+            {records.map((d) =>
+              rows.editing === d.id ? (
+                <tr key={d.id} className="editing-row"><td colSpan={3 + KEYS.length}><DietForm url={url} idp={rows.ids.form(d)} existing={d} onDone={rows.closeEdit} /></td></tr>
+              ) : (
+                <tr key={d.id}>
+                  <td className="date">{d.recordedOn}</td>
+                  <td>{METHOD[d.method] ?? d.method}</td>
+                  {KEYS.map((k) => <td key={k} className="num">{d[k]}</td>)}
+                  <RowActions what={`diet record of ${d.recordedOn}`} editId={rows.ids.edit(d.id)} onEdit={() => rows.startEdit(d)} onRemove={() => rows.remove(d)} />
+                </tr>
+              ),
+            )}
             {!records.length && <tr><td colSpan={3 + KEYS.length} className="muted">No diet records.</td></tr>}
           </tbody>
         </table>
@@ -56,43 +59,24 @@ export function DietPanel({ patientId, records, onChanged }: { patientId: string
   );
 }
 
-function DietForm({ patientId, last, onDone }: { patientId: string; last?: DietRecord; onDone: (saved: boolean) => void }) {
-  const router = useRouter();
-  const init: Record<string, string> = { recordedOn: todayIso(), method: "recall_24h", note: "", ...Object.fromEntries(KEYS.map((k) => [k, last ? String(last[k]) : ""])) };
-  const f = useSchemaForm(DietRecordCreate, init, toInput);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    const input = f.validate();
-    if (!input) return;
-    setBusy(true);
-    const r = await api(`/api/patients/${patientId}/diet`, { method: "POST", body: input });
-    setBusy(false);
-    if (!r.ok) return f.serverErrors(r.issues, r.message);
-    router.refresh();
-    onDone(true);
-  };
+function DietForm({ url, idp, existing, last, onDone }: { url: string; idp: string; existing?: DietRecord; last?: DietRecord; onDone: (saved: boolean) => void }) {
+  const f = useEntryForm({ url, create: DietRecordCreate, update: DietRecordUpdate, initial: initialOf(existing, last), toInput, existing, onDone });
   return (
-    <form className="entry-form" onSubmit={submit} noValidate aria-label="Add diet record" data-testid="diet-form">
-      <Field id="diet-date" label="Date" error={f.errors.recordedOn}>
+    <EntryForm form={f} label={existing ? `Edit diet record of ${existing.recordedOn}` : "Add diet record"} testId="diet-form">
+      <Field id={`${idp}-date`} label="Date" error={f.errors.recordedOn}>
         {(a) => <input {...a} type="date" value={f.values.recordedOn} onChange={(e) => f.set("recordedOn", e.target.value)} />}
       </Field>
-      <Field id="diet-method" label="Method" error={f.errors.method}>
+      <Field id={`${idp}-method`} label="Method" error={f.errors.method}>
         {(a) => <select {...a} value={f.values.method} onChange={(e) => f.set("method", e.target.value)}>{dietMethodValues.map((m) => <option key={m} value={m}>{METHOD[m]}</option>)}</select>}
       </Field>
       {KEYS.map((k) => (
-        <Field key={k} id={`diet-${k}`} label={`${dietIntakes[k].label} (${dietIntakes[k].unit})`} error={f.errors[k]}>
+        <Field key={k} id={`${idp}-${k}`} label={`${dietIntakes[k].label} (${dietIntakes[k].unit})`} error={f.errors[k]}>
           {(a) => <input {...a} inputMode="decimal" value={f.values[k]} onChange={(e) => f.set(k, e.target.value)} className="short" />}
         </Field>
       ))}
-      <Field id="diet-note" label="Note" error={f.errors.note}>
+      <Field id={`${idp}-note`} label="Note" error={f.errors.note}>
         {(a) => <input {...a} value={f.values.note} onChange={(e) => f.set("note", e.target.value)} />}
       </Field>
-      <div className="form-actions">
-        <button type="submit" disabled={busy}>Add</button>
-        <button type="button" className="secondary" onClick={() => onDone(false)}>Cancel</button>
-      </div>
-      {f.errors._form && <p className="field-error form-error" role="alert">{f.errors._form}</p>}
-    </form>
+    </EntryForm>
   );
 }
