@@ -1,6 +1,6 @@
 import {
-  ConditionCreate, ConditionUpdate, DietRecordCreate, FamilyHistoryCreate, LoginCredentials, PasswordChange, PatientCreate,
-  PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
+  ConditionCreate, ConditionUpdate, DietRecordCreate, DietRecordUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, LoginCredentials,
+  PasswordChange, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
 } from "@/lib/domain";
 import { ErrorBodySchema } from "./errors";
 import { jsonSchema, type JsonSchema } from "./json-schema";
@@ -8,7 +8,7 @@ import * as out from "./response-schemas";
 
 /** Request bodies: the very schemas the handlers parse with, described as input. */
 export const requestSchemas = {
-  PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, DietRecordCreate, ReassessInput,
+  PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput,
   LoginCredentials, PasswordChange, UserCreate, UserUpdate,
 };
 

@@ -28,6 +28,8 @@ const good: Case[] = [
   { schema: "ConditionUpdate", body: { status: "resolved" }, label: "status only" },
   { schema: "FamilyHistoryCreate", body: { relationship: "father", code: "I21.9", display: "MI", ageAtOnset: 52, deceased: true }, label: "a father's MI" },
   { schema: "DietRecordCreate", body: { ...diet, note: null }, label: "plausible intakes" },
+  { schema: "FamilyHistoryUpdate", body: { relationship: "mother", ageAtOnset: null }, label: "relationship and unknown age" },
+  { schema: "DietRecordUpdate", body: { sodiumMg: 1800, note: "after advice" }, label: "one intake and a note" },
   { schema: "ReassessInput", body: {}, label: "record only" },
   { schema: "ReassessInput", body: { scanId: uuid }, label: "a scan" },
   { schema: "LoginCredentials", body: { username: "dr.demo", password: "x" }, label: "credentials" },
@@ -54,6 +56,10 @@ const bad: Case[] = [
   { schema: "DietRecordCreate", body: { ...diet, energyKcal: 50000 }, label: "an implausible intake" },
   { schema: "DietRecordCreate", body: { ...diet, fibreG: "lots" }, label: "a string for a number" },
   { schema: "DietRecordCreate", body: { ...diet, note: "x".repeat(2001) }, label: "a note too long" },
+  { schema: "FamilyHistoryUpdate", body: { patientId: uuid }, label: "a field that cannot change" },
+  { schema: "FamilyHistoryUpdate", body: { ageAtOnset: 130 }, label: "an age over 120" },
+  { schema: "DietRecordUpdate", body: { sodiumMg: 999999 }, label: "an implausible intake" },
+  { schema: "DietRecordUpdate", body: { id: uuid, sodiumMg: 1 }, label: "an id in the body" },
   { schema: "ReassessInput", body: { scanId: "not-a-uuid" }, label: "a scan id that is not a UUID" },
   { schema: "ReassessInput", body: { scan: uuid }, label: "a misspelt key" },
   { schema: "LoginCredentials", body: { username: "", password: "x" }, label: "an empty username" },
@@ -70,6 +76,10 @@ const refinementsOnly: Case[] = [
   { schema: "ConditionCreate", body: { code: "diabetes", display: "x" }, label: "a code that is not ICD-10" },
   { schema: "ConditionCreate", body: { codeSystem: "SNOMED", code: "E11.9", display: "x" }, label: "an ICD-10 code as SNOMED" },
   { schema: "DietRecordCreate", body: { ...diet, recordedOn: future }, label: "a diet record in the future" },
+  { schema: "FamilyHistoryUpdate", body: {}, label: "no field to change" },
+  { schema: "FamilyHistoryUpdate", body: { codeSystem: "SNOMED", code: "I21.9" }, label: "an ICD-10 code as SNOMED" },
+  { schema: "DietRecordUpdate", body: {}, label: "no field to change" },
+  { schema: "DietRecordUpdate", body: { recordedOn: future }, label: "a diet record moved into the future" },
 ];
 /** JSON Schema refuses, zod accepts: zod trims before checking a pattern. */
 const normalisedByZod: Case[] = [{ schema: "PatientCreate", body: { ...patient, mrn: " MRN-1 " }, label: "an MRN with spaces around it" }];

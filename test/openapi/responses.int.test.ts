@@ -128,11 +128,19 @@ describe("patient record operations answer as documented", () => {
     expect((await call("DELETE", "/api/patients/[id]/conditions/[entryId]", { params: { id, entryId } })).status).toBe(404);
     const f = await call("POST", "/api/patients/[id]/family-history", { params: { id }, body: { relationship: "father", code: "I21.9", display: "MI", ageAtOnset: 52 } });
     expect(f.status).toBe(201);
-    expect((await call("DELETE", "/api/patients/[id]/family-history/[entryId]", { params: { id, entryId: (f.body as { id: string }).id } })).status).toBe(204);
+    const fId = (f.body as { id: string }).id;
+    expect((await call("PATCH", "/api/patients/[id]/family-history/[entryId]", { params: { id, entryId: fId }, body: { deceased: true } })).status).toBe(200);
+    expect((await call("PATCH", "/api/patients/[id]/family-history/[entryId]", { params: { id, entryId: fId }, body: { mood: "sad" } })).status).toBe(400);
+    expect((await call("PATCH", "/api/patients/[id]/family-history/[entryId]", { params: { id, entryId: missing }, body: { deceased: true } })).status).toBe(404);
+    expect((await call("DELETE", "/api/patients/[id]/family-history/[entryId]", { params: { id, entryId: fId } })).status).toBe(204);
     const d = await call("POST", "/api/patients/[id]/diet", { params: { id }, body: diet });
     expect(d.status).toBe(201);
     expect((await call("POST", "/api/patients/[id]/diet", { params: { id }, body: { ...diet, sodiumMg: -1 } })).status).toBe(400);
-    expect((await call("DELETE", "/api/patients/[id]/diet/[entryId]", { params: { id, entryId: (d.body as { id: string }).id } })).status).toBe(204);
+    const dId = (d.body as { id: string }).id;
+    expect((await call("PATCH", "/api/patients/[id]/diet/[entryId]", { params: { id, entryId: dId }, body: { sodiumMg: 1800, note: null } })).status).toBe(200);
+    expect((await call("PATCH", "/api/patients/[id]/diet/[entryId]", { params: { id, entryId: dId }, body: { sodiumMg: -1 } })).status).toBe(400);
+    expect((await call("PATCH", "/api/patients/[id]/diet/[entryId]", { params: { id, entryId: missing }, body: { sodiumMg: 1 } })).status).toBe(404);
+    expect((await call("DELETE", "/api/patients/[id]/diet/[entryId]", { params: { id, entryId: dId } })).status).toBe(204);
     expect((await call("GET", "/api/patients/[id]", { params: { id } })).status).toBe(200);
   });
 

@@ -94,6 +94,18 @@ export const patientOperations: Operations = {
     responses: { "201": jsonResponse("The new entry.", "FamilyHistory") },
     errors: [uuidPathErrors, jsonBodyErrors, patientNotFound],
   },
+  "PATCH /api/patients/[id]/family-history/[entryId]": {
+    operationId: "updateFamilyHistory",
+    tag: "Family history",
+    summary: "Change a family-history entry",
+    description:
+      "Any subset of the fields, at least one; unknown fields are refused. The code is re-checked against the (new or current) code system. " +
+      "The audit row names the fields that changed (not their values).",
+    parameters: [patientId, entryId("family-history entry")],
+    requestBody: jsonBody("FamilyHistoryUpdate"),
+    responses: { "200": jsonResponse("The entry as changed.", "FamilyHistory") },
+    errors: [uuidPathErrors, jsonBodyErrors, { 404: { codes: ["not_found"], note: "No such patient, or no such entry on this patient." } }],
+  },
   "DELETE /api/patients/[id]/family-history/[entryId]": {
     operationId: "deleteFamilyHistory",
     tag: "Family history",
@@ -111,6 +123,18 @@ export const patientOperations: Operations = {
     requestBody: jsonBody("DietRecordCreate"),
     responses: { "201": jsonResponse("The new diet record.", "DietRecord") },
     errors: [uuidPathErrors, jsonBodyErrors, patientNotFound],
+  },
+  "PATCH /api/patients/[id]/diet/[entryId]": {
+    operationId: "updateDietRecord",
+    tag: "Diet",
+    summary: "Change a diet record",
+    description:
+      "Any subset of the fields, at least one; unknown fields are refused. Intakes keep their plausible upper bounds; the date may not be in the future nor before the birth date. " +
+      "The audit row names the fields that changed (not their values).",
+    parameters: [patientId, entryId("diet record")],
+    requestBody: jsonBody("DietRecordUpdate"),
+    responses: { "200": jsonResponse("The diet record as changed.", "DietRecord") },
+    errors: [uuidPathErrors, jsonBodyErrors, { 404: { codes: ["not_found"], note: "No such patient, or no such diet record on this patient." } }],
   },
   "DELETE /api/patients/[id]/diet/[entryId]": {
     operationId: "deleteDietRecord",
