@@ -16,7 +16,8 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
   const [selectedId, setSelectedId] = useState<string | null>(initialScanId ?? scans[0]?.id ?? null);
   const [saliencyVisible, setSaliencyVisible] = useState(false);
   const [opacity, setOpacity] = useState(0.5);
-  const [saliency, setSaliency] = useState<{ id: string; map: ViewerSaliency | null; state: "loading" | "ready" | "error" } | null>(null);
+  // the last fetched map; while a wanted map is not here yet, the panel shows "loading" (derived)
+  const [saliency, setSaliency] = useState<{ id: string; map: ViewerSaliency | null; state: "ready" | "error" } | null>(null);
 
   // the selected scan's newest assessment (a tabular-only one when the scan has none)
   const assessment = useMemo(
@@ -31,14 +32,13 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
   const loadedId = saliency?.id ?? null;
   useEffect(() => {
     if (!wanted || loadedId === wanted) return;
-    setSaliency({ id: wanted, map: null, state: "loading" });
     fetch(`/api/assessments/${wanted}`, { credentials: "same-origin" })
       .then(async (r) => {
         if (!r.ok) throw new Error(`HTTP ${r.status}`);
         const body = (await r.json()) as { saliency: ViewerSaliency | null };
-        setSaliency((cur) => (cur?.id === wanted ? { id: wanted, map: body.saliency, state: body.saliency ? "ready" : "error" } : cur));
+        setSaliency({ id: wanted, map: body.saliency, state: body.saliency ? "ready" : "error" });
       })
-      .catch(() => setSaliency((cur) => (cur?.id === wanted ? { id: wanted, map: null, state: "error" } : cur)));
+      .catch(() => setSaliency({ id: wanted, map: null, state: "error" }));
   }, [wanted, loadedId]);
 
   // live status: poll a queued / running assessment, then reload the record
