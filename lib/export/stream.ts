@@ -74,7 +74,7 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
     rowGroupSize: ctx.rowGroupSize,
     kvMetadata: [{ key: "fusion_cds.dictionary", value: JSON.stringify(dictionary) }],
   });
-  const encode = makeRowEncoder(shape, q.columns, { rawCsv: q.format === "csv" });
+  const encode = makeRowEncoder(shape, q.columns, { rawLists: true });
   const needRecords = q.columns.includes("features") || q.columns.includes("record_summary") || q.columns.includes("labels");
   const fetchPage = pageQuery(q.filters, {
     withScores: q.columns.includes("scores"),

@@ -10,63 +10,101 @@
  *           Typed columns: string → BYTE_ARRAY UTF8, int32 → INT32, double → DOUBLE, all optional.
  */
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
-import type { ColumnSpec, Cell, OutCell } from "./columns";
+import { isRawList, numericListBody, rawListCsv, rawListValues, type ColumnSpec, type Cell, type OutCell } from "./columns";
 import type { ExportFormat } from "./query";
 
 export interface ExportWriter {
   readonly contentType: string;
   readonly extension: string;
   start(): Uint8Array[];
-  /** rows of cells in column order (RawCsv cells only for the CSV writer) */
+  /** rows of cells in column order (RawCsv cells only for the CSV writer; a RawList stands for its block's columns) */
   write(rows: OutCell[][]): Uint8Array[];
   finish(): Uint8Array[];
 }
 
 const utf8 = new TextEncoder();
 
+/**
+ * Text output of one write(): lines are encoded straight into a reusable scratch buffer (no
+ * page-long string to build and flatten), and the bytes are handed out as one exact-size copy.
+ */
+class LineBuffer {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private n = 0;
+  push(line: string): void {
+    if (this.n + line.length * 3 > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + line.length * 3));
+      this.buf.copy(bigger, 0, 0, this.n);
+      this.buf = bigger;
+    }
+    this.n += this.buf.write(line, this.n);
+  }
+  take(): Uint8Array[] {
+    if (!this.n) return [];
+    const out = new Uint8Array(this.buf.subarray(0, this.n)); // a copy: the scratch is reused
+    this.n = 0;
+    return [out];
+  }
+}
+
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 function csvField(v: OutCell): string {
   if (v === null) return "";
   if (typeof v === "number") return "" + v;
-  if (typeof v === "object") return v.csv;
+  if (typeof v === "object") return "csv" in v ? v.csv : rawListCsv(v);
   return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 export function csvWriter(columns: ColumnSpec[], opts: { header: boolean }): ExportWriter {
+  const out = new LineBuffer();
   return {
     contentType: "text/csv; charset=utf-8",
     extension: "csv",
     start: () => (opts.header ? [utf8.encode(columns.map((c) => csvField(c.name)).join(",") + "\n")] : []),
     write(rows) {
-      let s = "";
       for (const r of rows) {
         let line = csvField(r[0]);
         for (let i = 1; i < r.length; i++) line += "," + csvField(r[i]);
-        s += line + "\n";
+        out.push(line + "\n");
       }
-      return s ? [utf8.encode(s)] : [];
+      return out.take();
     },
     finish: () => [],
   };
 }
 
+const jsonValue = (v: Cell) => (v === null ? "null" : typeof v === "number" ? (Number.isFinite(v) ? String(v) : "null") : JSON.stringify(v));
+
 export function ndjsonWriter(columns: ColumnSpec[]): ExportWriter {
   const keys = columns.map((c, i) => (i ? "," : "{") + JSON.stringify(c.name) + ":");
+  const out = new LineBuffer();
   return {
     contentType: "application/x-ndjson; charset=utf-8",
     extension: "ndjson",
     start: () => [],
     write(rows) {
-      let s = "";
       for (const r of rows) {
         let line = "";
+        let k = 0; // column index (a RawList spans its block's columns)
         for (let i = 0; i < r.length; i++) {
-          const v = r[i] as Cell;
-          line += keys[i] + (v === null ? "null" : typeof v === "number" ? (Number.isFinite(v) ? String(v) : "null") : JSON.stringify(v));
+          const v = r[i];
+          if (isRawList(v)) {
+            const l = v.list === null ? { body: "", n: 0 } : numericListBody(v.list, v.dims, v.part);
+            if (l) {
+              // the stored digits (plain JSON numbers), then null for the dimensions it lacks
+              let from = 0;
+              for (let d = 0; d < l.n; d++) {
+                const to = d === l.n - 1 ? l.body.length : l.body.indexOf(",", from);
+                line += keys[k++] + l.body.slice(from, to);
+                from = to + 1;
+              }
+              for (let d = l.n; d < v.dims; d++) line += keys[k++] + "null";
+            } else for (const x of rawListValues(v)) line += keys[k++] + jsonValue(x);
+          } else line += keys[k++] + jsonValue(v as Cell);
         }
-        s += (line || "{") + "}\n";
+        out.push((line || "{") + "}\n");
       }
-      return s ? [utf8.encode(s)] : [];
+      return out.take();
     },
     finish: () => [],
   };
@@ -108,31 +146,21 @@ export function parquetWriter(columns: ColumnSpec[], opts: { rowGroupSize?: numb
   const pw = new ParquetWriter({ writer: out, schema: schema as never, codec: "SNAPPY", kvMetadata: opts.kvMetadata, createdBy: "fusion-cds research export (hyparquet-writer 0.17)" });
   // near-random doubles (embeddings, scores) neither dictionary-encode nor compress: PLAIN, raw
   const plainRaw = columns.map((c) => c.type === "double" || c.name === "row_key" || c.name === "patient_pseudonym");
-  // doubles buffer in Float64Arrays (no boxed numbers for the GC to chase); a column chunk that
-  // has nulls is handed over as a plain array with nulls at flush time
+  // doubles buffer in holey arrays of unboxed doubles (a null is a hole, which hyparquet-writer
+  // reads as undefined = null): no boxed number per value for the GC, no copy at flush time
   const isDouble = columns.map((c) => c.type === "double");
-  const dbl: (Float64Array | null)[] = columns.map((c) => (c.type === "double" ? new Float64Array(rowGroupSize) : null));
-  const nullRows: (number[] | null)[] = columns.map(() => null);
-  let buf: Cell[][] = columns.map(() => []);
+  const fresh = (): Cell[][] => columns.map((c) => (c.type === "double" ? new Array(rowGroupSize) : []));
+  let buf = fresh();
   let n = 0;
   const flushGroup = () => {
     if (!n) return;
     const columnData = columns.map((c, j) => {
-      let data: ArrayLike<Cell> | Float64Array = buf[j];
-      if (isDouble[j]) {
-        const arr = dbl[j]!.slice(0, n);
-        const nulls = nullRows[j];
-        if (nulls) {
-          const withNulls: (number | null)[] = Array.from(arr);
-          for (const i of nulls) withNulls[i] = null;
-          data = withNulls;
-        } else data = arr;
-        nullRows[j] = null;
-      }
+      const data = buf[j];
+      if (isDouble[j]) data.length = n;
       return { name: c.name, data, ...(plainRaw[j] ? { encoding: "PLAIN" as const, codec: "UNCOMPRESSED" as const } : {}) };
     });
     pw.write({ columnData: columnData as never, rowGroupSize: n });
-    buf = columns.map(() => []);
+    buf = fresh();
     n = 0;
   };
   return {
@@ -142,12 +170,22 @@ export function parquetWriter(columns: ColumnSpec[], opts: { rowGroupSize?: numb
     write(rows) {
       const res: Uint8Array[] = [];
       for (const r of rows) {
-        for (let j = 0; j < r.length; j++) {
-          const v = r[j] as Cell;
-          if (isDouble[j]) {
-            if (typeof v === "number") dbl[j]![n] = v;
-            else (nullRows[j] ??= []).push(n);
-          } else buf[j].push(v);
+        let j = 0; // column index (a RawList spans its block's columns)
+        for (let i = 0; i < r.length; i++) {
+          const v = r[i];
+          if (isRawList(v)) {
+            if (v.list !== null) {
+              const xs = rawListValues(v);
+              for (let d = 0; d < xs.length; d++) {
+                const x = xs[d];
+                if (x !== null) buf[j + d][n] = x;
+              }
+            }
+            j += v.dims;
+          } else if (isDouble[j]) {
+            if (typeof v === "number") buf[j][n] = v;
+            j++;
+          } else buf[j++].push(v as Cell);
         }
         if (++n >= rowGroupSize) {
           flushGroup();
