@@ -241,6 +241,11 @@ export function rawListCsv(c: RawList): string {
   return s;
 }
 
+/** A RawList's parsed list (null when there is none); throws when it is longer than the block. */
+export function rawListParsed(c: RawList): unknown[] | null {
+  return parseVector(c.list, c.dims, c.part);
+}
+
 /** A RawList's values, `dims` long (null where missing), as the parsing path gives them. */
 export function rawListValues(c: RawList): (number | null)[] {
   const v = parseVector(c.list, c.dims, c.part);

@@ -78,6 +78,7 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
   const needRecords = q.columns.includes("features") || q.columns.includes("record_summary") || q.columns.includes("labels");
   const fetchPage = pageQuery(q.filters, {
     withScores: q.columns.includes("scores"),
+    withScan: q.columns.includes("scan"),
     embeddings: { image: q.columns.includes("image_embedding"), tabular: q.columns.includes("tabular_embedding"), fused: q.columns.includes("fused_embedding") },
   });
   const boundary = pageBoundary(q.filters);
@@ -150,19 +151,25 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
     page.catch(() => undefined);
     return page;
   };
-  const rowCtx = (recs: Map<string, FeatureRecord>) => ({
-    rowKey: codec.encode,
-    pseudonym: (id: string) => {
-      let p = pseudonyms.get(id);
-      if (!p) {
-        if (pseudonyms.size > 100_000) pseudonyms.clear(); // bounded memory
-        pseudonyms.set(id, (p = patientPseudonym(keys, id)));
-      }
-      return p;
-    },
-    record: (id: string) => recs.get(id),
-    today,
-  });
+  const rowCtx = (page: { id: string }[], recs: Map<string, FeatureRecord>) => {
+    // the page's row keys in one cipher call; rows are encoded in page order
+    const ids = page.map((r) => r.id);
+    const rowKeys = codec.encodeMany(ids);
+    let next = 0;
+    return {
+      rowKey: (id: string) => (ids[next] === id ? rowKeys[next++] : codec.encode(id)),
+      pseudonym: (id: string) => {
+        let p = pseudonyms.get(id);
+        if (!p) {
+          if (pseudonyms.size > 100_000) pseudonyms.clear(); // bounded memory
+          pseudonyms.set(id, (p = patientPseudonym(keys, id)));
+        }
+        return p;
+      },
+      record: (id: string) => recs.get(id),
+      today,
+    };
+  };
 
   const stream = new ReadableStream<Uint8Array>(
     {
@@ -195,7 +202,7 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
             if (!page.length) continue;
             if (page.length > remaining) page = page.slice(0, remaining); // rows inserted meanwhile inside a planned range
             remaining -= page.length;
-            const c = rowCtx(recs);
+            const c = rowCtx(page, recs);
             const cells = page.map((r) => encode(r, c));
             rows += cells.length;
             if (emit(writer.write(cells))) return;

@@ -10,7 +10,7 @@
  *           Typed columns: string → BYTE_ARRAY UTF8, int32 → INT32, double → DOUBLE, all optional.
  */
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
-import { isRawList, numericListBody, rawListCsv, rawListValues, type ColumnSpec, type Cell, type OutCell } from "./columns";
+import { isRawList, numericListBody, rawListCsv, rawListParsed, rawListValues, type ColumnSpec, type Cell, type OutCell } from "./columns";
 import type { ExportFormat } from "./query";
 
 export interface ExportWriter {
@@ -146,22 +146,40 @@ export function parquetWriter(columns: ColumnSpec[], opts: { rowGroupSize?: numb
   const pw = new ParquetWriter({ writer: out, schema: schema as never, codec: "SNAPPY", kvMetadata: opts.kvMetadata, createdBy: "fusion-cds research export (hyparquet-writer 0.17)" });
   // near-random doubles (embeddings, scores) neither dictionary-encode nor compress: PLAIN, raw
   const plainRaw = columns.map((c) => c.type === "double" || c.name === "row_key" || c.name === "patient_pseudonym");
-  // doubles buffer in holey arrays of unboxed doubles (a null is a hole, which hyparquet-writer
-  // reads as undefined = null): no boxed number per value for the GC, no copy at flush time
+  // Doubles buffer in Float64Arrays (off the JS heap: nothing for the GC to copy or scan) with a
+  // count of nulls per column; a column chunk without nulls goes to hyparquet-writer as the typed
+  // array itself, one with nulls as a holey array of unboxed doubles (a hole reads as undefined,
+  // which hyparquet-writer writes as null) — never one boxed number per value.
   const isDouble = columns.map((c) => c.type === "double");
-  const fresh = (): Cell[][] => columns.map((c) => (c.type === "double" ? new Array(rowGroupSize) : []));
+  const dbl = columns.map((c) => (c.type === "double" ? new Float64Array(rowGroupSize) : null));
+  const isNull = columns.map((c) => (c.type === "double" ? new Uint8Array(rowGroupSize) : null));
+  const nulls = new Int32Array(columns.length);
+  const fresh = (): Cell[][] => columns.map(() => []);
   let buf = fresh();
   let n = 0;
+  const doubles = (j: number): ArrayLike<number> => {
+    const v = dbl[j]!;
+    if (!nulls[j]) return v.subarray(0, n);
+    const m = isNull[j]!;
+    const out: number[] = new Array(n);
+    for (let i = 0; i < n; i++) if (!m[i]) out[i] = v[i];
+    m.fill(0, 0, n);
+    return out;
+  };
   const flushGroup = () => {
     if (!n) return;
-    const columnData = columns.map((c, j) => {
-      const data = buf[j];
-      if (isDouble[j]) data.length = n;
-      return { name: c.name, data, ...(plainRaw[j] ? { encoding: "PLAIN" as const, codec: "UNCOMPRESSED" as const } : {}) };
-    });
+    const columnData = columns.map((c, j) => ({ name: c.name, data: isDouble[j] ? doubles(j) : buf[j], ...(plainRaw[j] ? { encoding: "PLAIN" as const, codec: "UNCOMPRESSED" as const } : {}) }));
     pw.write({ columnData: columnData as never, rowGroupSize: n });
     buf = fresh();
+    nulls.fill(0);
     n = 0;
+  };
+  const setDouble = (j: number, v: unknown) => {
+    if (typeof v === "number" && Number.isFinite(v)) dbl[j]![n] = v;
+    else {
+      isNull[j]![n] = 1;
+      nulls[j]++;
+    }
   };
   return {
     contentType: "application/vnd.apache.parquet",
@@ -174,18 +192,11 @@ export function parquetWriter(columns: ColumnSpec[], opts: { rowGroupSize?: numb
         for (let i = 0; i < r.length; i++) {
           const v = r[i];
           if (isRawList(v)) {
-            if (v.list !== null) {
-              const xs = rawListValues(v);
-              for (let d = 0; d < xs.length; d++) {
-                const x = xs[d];
-                if (x !== null) buf[j + d][n] = x;
-              }
-            }
+            const xs = rawListParsed(v) ?? [];
+            for (let d = 0; d < v.dims; d++) setDouble(j + d, xs[d]);
             j += v.dims;
-          } else if (isDouble[j]) {
-            if (typeof v === "number") buf[j][n] = v;
-            j++;
-          } else buf[j++].push(v as Cell);
+          } else if (isDouble[j]) setDouble(j++, v);
+          else buf[j++].push(v as Cell);
         }
         if (++n >= rowGroupSize) {
           flushGroup();
