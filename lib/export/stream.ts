@@ -32,7 +32,7 @@ export type ExportContext = {
   now?: Date;
   pageSize?: number;
   rowGroupSize?: number;
-  /** pages planned and read ahead (default 1; 2 helps only with a spare core for PostgreSQL) */
+  /** pages read ahead while the current one is encoded (default 1; 2 reads two at once on two connections) */
   readAhead?: number;
 };
 
@@ -151,6 +151,10 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
     page.catch(() => undefined);
     return page;
   };
+  /** keeps `depth` pages in flight beyond the one being encoded */
+  const topUp = () => {
+    while (ahead.length < depth && !planEnded && planLeft > 0 && !settled) ahead.push(schedule());
+  };
   const rowCtx = (page: { id: string }[], recs: Map<string, FeatureRecord>) => {
     // the page's row keys in one cipher call; rows are encoded in page order
     const ids = page.map((r) => r.id);
@@ -189,8 +193,10 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
             if (emit(writer.start())) return;
           }
           for (;;) {
-            while (ahead.length < depth && !planEnded && planLeft > 0) ahead.push(schedule());
+            topUp();
             const nextPage = ahead.shift();
+            // the next page(s) are read while this one is awaited and encoded
+            topUp();
             if (!nextPage || remaining <= 0) {
               emit(writer.finish());
               // the audit row (with the final hash) is written before the client sees the end
