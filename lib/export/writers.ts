@@ -157,20 +157,27 @@ export function parquetWriter(columns: ColumnSpec[], opts: { rowGroupSize?: numb
   const fresh = (): Cell[][] => columns.map(() => []);
   let buf = fresh();
   let n = 0;
-  const doubles = (j: number): ArrayLike<number> => {
+  const doubles = (j: number, count: number): ArrayLike<number> => {
     const v = dbl[j]!;
-    if (!nulls[j]) return v.subarray(0, n);
-    const m = isNull[j]!;
-    const out: number[] = new Array(n);
-    for (let i = 0; i < n; i++) if (!m[i]) out[i] = v[i];
-    m.fill(0, 0, n);
-    return out;
+    if (!nulls[j]) return v.subarray(0, count);
+    // hyparquet-writer reads a column's data only through `length` and `slice` (once, when it
+    // writes that column): the holey array is built then, so one column's is alive at a time
+    return {
+      length: count,
+      slice(from = 0, to = count) {
+        const m = isNull[j]!;
+        const out: number[] = new Array(to - from);
+        for (let i = from; i < to; i++) if (!m[i]) out[i - from] = v[i];
+        return out;
+      },
+    } as ArrayLike<number>;
   };
   const flushGroup = () => {
     if (!n) return;
-    const columnData = columns.map((c, j) => ({ name: c.name, data: isDouble[j] ? doubles(j) : buf[j], ...(plainRaw[j] ? { encoding: "PLAIN" as const, codec: "UNCOMPRESSED" as const } : {}) }));
+    const columnData = columns.map((c, j) => ({ name: c.name, data: isDouble[j] ? doubles(j, n) : buf[j], ...(plainRaw[j] ? { encoding: "PLAIN" as const, codec: "UNCOMPRESSED" as const } : {}) }));
     pw.write({ columnData: columnData as never, rowGroupSize: n });
     buf = fresh();
+    for (let j = 0; j < columns.length; j++) if (nulls[j]) isNull[j]!.fill(0, 0, n);
     nulls.fill(0);
     n = 0;
   };
