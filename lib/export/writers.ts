@@ -112,21 +112,23 @@ export function ndjsonWriter(columns: ColumnSpec[]): ExportWriter {
 
 const PARQUET_TYPE = { string: "STRING", int32: "INT32", double: "DOUBLE" } as const;
 
-/** A ByteWriter whose bytes are handed out (and the buffer reused) after every row group. */
+/**
+ * A ByteWriter whose bytes are handed out after every row group: the filled buffer itself goes
+ * out (no copy) and the next row group is written into a new one of about the same size.
+ */
 class ChunkWriter extends ByteWriter {
   chunks: Uint8Array[] = [];
   take(): Uint8Array[] {
-    if (this.index > 0) {
-      this.chunks.push(new Uint8Array(this.buffer.slice(0, this.index)));
-      this.index = 0;
-    }
+    this.flush();
     const out = this.chunks;
     this.chunks = [];
     return out;
   }
   flush(): void {
     if (this.index > 0) {
-      this.chunks.push(new Uint8Array(this.buffer.slice(0, this.index)));
+      this.chunks.push(new Uint8Array(this.buffer, 0, this.index));
+      this.buffer = new ArrayBuffer(Math.max(1 << 16, Math.ceil(this.index * 1.25)));
+      this.view = new DataView(this.buffer);
       this.index = 0;
     }
   }
@@ -134,7 +136,7 @@ class ChunkWriter extends ByteWriter {
 
 export function parquetWriter(columns: ColumnSpec[], opts: { rowGroupSize?: number; kvMetadata?: { key: string; value: string }[] } = {}): ExportWriter {
   const rowGroupSize = opts.rowGroupSize ?? 8192;
-  const out = new ChunkWriter(1 << 20);
+  const out = new ChunkWriter(1 << 16);
   const schema = [
     { name: "root", num_children: columns.length },
     ...columns.map((c) =>
