@@ -1,5 +1,6 @@
 // npm run bench:export [-- --rows 100000 --patients 20000 --runs 5 --formats csv,parquet,ndjson --sets spec,all]
 //                      [--keep] [--db <name printed by --keep>] [--page-size 500 --row-group 8192 --read-ahead 1]
+//                      [--runner node|tsx] [--node-options="--cpu-prof --cpu-prof-dir=prof"]
 //
 // Research export throughput, first byte and memory at 100k finished assessments on PostgreSQL.
 // 1. Seeds a throwaway database (createTestDatabase) with synthetic patients (coded history,
@@ -8,9 +9,11 @@
 //    `--keep` keeps the database and prints its name; `--db <name>` measures that database again
 //    without seeding (it is checked to hold --rows finished assessments).
 // 2. Measures in a separate process per (column set, format) — bench/export-serve.ts, which loads
-//    only what an export loads (lib/export, its pg pool, a Prisma client for the audit rows; run
-//    through tsx, whose loader thread is part of its RSS as it is of `npm run export`'s) — so the
-//    peak RSS is that of the process serving the export, not of this one with the seeding code.
+//    only what an export loads (lib/export, its pg pool, a Prisma client for the audit rows) — so
+//    the peak RSS is that of the process serving the export, not of this one with the seeding
+//    code. By default that process runs bench/export-serve.ts bundled by esbuild under plain Node
+//    (as a built server runs compiled code); `--runner tsx` runs it through the TypeScript loader
+//    as `npm run export` does, whose loader thread adds ~35 MB.
 //    Each export is streamed exactly as GET /api/export streams it (openExport → ReadableStream)
 //    and its bytes are read away; every run exports the whole cohort.
 // Column sets:
@@ -25,6 +28,7 @@ import { spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
 import pg from "pg";
 import { adminUrl, createTestDatabase } from "@/test/support/pg-database";
 import { machine, summarize } from "./stats";
@@ -43,6 +47,7 @@ const { values } = parseArgs({
     keep: { type: "boolean", default: false },
     db: { type: "string" },
     "node-options": { type: "string", default: "" },
+    runner: { type: "string", default: "node" },
   },
 });
 const ROWS = Number(values.rows);
@@ -112,12 +117,27 @@ async function finishedAssessments(url: string): Promise<number> {
   }
 }
 
+const here = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * The serving process's entry point. `node` (default): bench/export-serve.ts bundled once with
+ * esbuild (packages stay in node_modules) and run by plain Node, as a built server runs compiled
+ * code; `tsx`: run through the TypeScript loader as `npm run export` is (its loader thread adds
+ * ~35 MB of RSS).
+ */
+function serveEntry(): string[] {
+  const src = path.join(here, "export-serve.ts");
+  if (values.runner === "tsx") return ["--import", "tsx", src];
+  if (values.runner !== "node") throw new Error(`--runner ${values.runner}: expected node or tsx`);
+  const out = path.join(here, "..", ".cache", "bench", "export-serve.mjs");
+  buildSync({ entryPoints: [src], bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile: out, logLevel: "warning" });
+  return [out];
+}
+
 /** Runs one (set, format) measurement in a fresh process (bench/export-serve.ts). */
-function serve(job: ServeJob): Promise<ServeResult[]> {
-  const here = path.dirname(fileURLToPath(import.meta.url));
+function serve(entry: string[], job: ServeJob): Promise<ServeResult[]> {
   const nodeArgs = values["node-options"] ? values["node-options"].split(" ") : [];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(here, "export-serve.ts"), JSON.stringify(job)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...nodeArgs, ...entry, JSON.stringify(job)], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
     child.on("error", reject);
@@ -149,8 +169,9 @@ if (values.db) {
 }
 
 try {
+  const entry = serveEntry();
   console.log(`\nresearch export — ${machine()}`);
-  console.log(`rows ${ROWS}, ${RUNS} runs per format, each format in a fresh process (bench/export-serve.ts) after a 2000-row warm-up`);
+  console.log(`rows ${ROWS}, ${RUNS} runs per format, each format in a fresh process (bench/export-serve.ts, ${values.runner === "tsx" ? "through tsx" : "bundled, plain node"}) after a 2000-row warm-up`);
   console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other work on this machine slows every wall-clock number; CPU times much less)\n`);
   const head = ["set", "format", "cols", "MB", "first byte ms med/p95", "total s med/p95", "rows/s med", "rows/s p95", "Node CPU s", "PG CPU s", "RSS before MB", "peak RSS MB"];
   const w = [5, 8, 5, 6, 22, 16, 11, 11, 11, 9, 14, 12];
@@ -158,7 +179,7 @@ try {
   console.log(line(head));
   for (const set of values.sets.split(",")) {
     for (const format of values.formats.split(",")) {
-      const [r] = await serve({ url, rows: ROWS, runs: RUNS, sets: { [set]: SETS[set] }, formats: [format], pageSize: Number(values["page-size"]), rowGroupSize: Number(values["row-group"]), readAhead: Number(values["read-ahead"]) });
+      const [r] = await serve(entry, { url, rows: ROWS, runs: RUNS, sets: { [set]: SETS[set] }, formats: [format], pageSize: Number(values["page-size"]), rowGroupSize: Number(values["row-group"]), readAhead: Number(values["read-ahead"]) });
       const f = summarize(r.firstByteMs);
       const t = summarize(r.totalMs);
       const cpu = summarize(r.nodeCpuMs);
@@ -183,7 +204,7 @@ try {
   }
   console.log(`\nload average after: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   console.log("rows/s p95 = rows / p95 of the total time (the slow end). Node CPU: the serving process, all threads. PG CPU: its database backends.");
-  console.log(`\nreproduce: npm run bench:export -- --rows ${ROWS} --patients ${PATIENTS} --runs ${RUNS} --formats ${values.formats} --sets ${values.sets} --page-size ${values["page-size"]} --row-group ${values["row-group"]} --read-ahead ${values["read-ahead"]}${values.keep || values.db ? ` --db ${dbName}` : ""}   (PostgreSQL at TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)`);
+  console.log(`\nreproduce: npm run bench:export -- --rows ${ROWS} --patients ${PATIENTS} --runs ${RUNS} --formats ${values.formats} --sets ${values.sets} --page-size ${values["page-size"]} --row-group ${values["row-group"]} --read-ahead ${values["read-ahead"]} --runner ${values.runner}${values.keep || values.db ? ` --db ${dbName}` : ""}   (PostgreSQL at TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)`);
 } finally {
   if (values.keep && drop) console.log(`kept database ${dbName}: measure it again with --db ${dbName} (drop it with: psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE "${dbName}"')`);
   else await drop?.();
