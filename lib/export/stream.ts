@@ -204,11 +204,12 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
               controller.close();
               return;
             }
-            let { rows: page, recs } = await nextPage;
+            const next = await nextPage;
+            let page = next.rows;
             if (!page.length) continue;
             if (page.length > remaining) page = page.slice(0, remaining); // rows inserted meanwhile inside a planned range
             remaining -= page.length;
-            const c = rowCtx(page, recs);
+            const c = rowCtx(page, next.recs);
             const cells = page.map((r) => encode(r, c));
             rows += cells.length;
             if (emit(writer.write(cells))) return;
