@@ -1,161 +1,211 @@
-// npm run bench:export [-- --rows 100000 --patients 20000 --runs 3 --formats csv,parquet,ndjson]
+// npm run bench:export [-- --rows 100000 --patients 20000 --runs 5 --formats csv,parquet,ndjson --sets spec,all]
+//                      [--keep] [--db <name printed by --keep>] [--page-size 500 --row-group 8192 --read-ahead 1]
+//                      [--runner node|tsx] [--node-options="--cpu-prof --cpu-prof-dir=prof"]
 //
-// Research export throughput on a throwaway PostgreSQL database (freshPostgres): seeds synthetic
-// patients (with coded history, family history and diet) and finished assessments with scores and
-// image / tabular / fused embeddings directly in SQL (INSERT … SELECT generate_series — seconds for
-// 100k rows), then streams the export through lib/export exactly as GET /api/export does and
-// reads the bytes away. Prints median / p95 per format for two column sets:
-//   spec  — the issue's target: row ids, demographics, scores and the 64-d fused embedding
-//   all   — every column group: + tabular features (needs each page's records), scan, labels,
-//           image and tabular embeddings
-// Targets: ≥ 20k rows/s for CSV and Parquet, peak RSS ≤ 300 MB, first byte ≤ 500 ms.
+// Research export throughput, first byte and memory at 100k finished assessments on PostgreSQL.
+// 1. Seeds a throwaway database (createTestDatabase) with synthetic patients (coded history,
+//    family history, diet) and finished assessments with scores and image / tabular / fused
+//    embeddings, directly in SQL (INSERT … SELECT generate_series: ~30 s for 100k on 2 cores).
+//    `--keep` keeps the database and prints its name; `--db <name>` measures that database again
+//    without seeding (it is checked to hold --rows finished assessments).
+// 2. Measures in a separate process per (column set, format) — bench/export-serve.ts, which loads
+//    only what an export loads (lib/export, its pg pool, a Prisma client for the audit rows) — so
+//    the peak RSS is that of the process serving the export, not of this one with the seeding
+//    code. By default that process runs bench/export-serve.ts bundled by esbuild under plain Node
+//    (as a built server runs compiled code); `--runner tsx` runs it through the TypeScript loader
+//    as `npm run export` does, whose loader thread adds ~35 MB.
+//    Each export is streamed exactly as GET /api/export streams it (openExport → ReadableStream)
+//    and its bytes are read away; every run exports the whole cohort.
+// Column sets:
+//   spec — the issue's target: row ids, demographics, scores and the 64-d fused embedding
+//   all  — every column group: + tabular features (needs each page's records), scan, labels,
+//          image and tabular embeddings
+// Targets (spec): ≥ 20k rows/s for CSV and Parquet, peak RSS ≤ 300 MB, first byte ≤ 500 ms.
+// Node CPU and PostgreSQL CPU per run are printed too: on a loaded 2-core machine wall time
+// follows the load, CPU time much less.
 import { parseArgs } from "node:util";
+import { spawn } from "node:child_process";
 import os from "node:os";
-import { freshPostgres } from "@/test/support/engines";
-import { parseOrThrow } from "@/lib/domain/validate";
-import { ExportQuery } from "@/lib/export/query";
-import { openExport } from "@/lib/export/stream";
-import { closeExportPools, pgQueryable } from "@/lib/export/source";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
+import pg from "pg";
+import { adminUrl, createTestDatabase } from "@/test/support/pg-database";
 import { machine, summarize } from "./stats";
+import type { ServeJob, ServeResult } from "./export-serve";
 
 const { values } = parseArgs({
   options: {
     rows: { type: "string", default: "100000" },
     patients: { type: "string", default: "20000" },
-    runs: { type: "string", default: "3" },
+    runs: { type: "string", default: "5" },
     formats: { type: "string", default: "csv,parquet,ndjson" },
     sets: { type: "string", default: "spec,all" },
     "page-size": { type: "string", default: "500" },
     "row-group": { type: "string", default: "8192" },
+    "read-ahead": { type: "string", default: "1" },
+    keep: { type: "boolean", default: false },
+    db: { type: "string" },
+    "node-options": { type: "string", default: "" },
+    runner: { type: "string", default: "node" },
   },
 });
 const ROWS = Number(values.rows);
 const PATIENTS = Number(values.patients);
 const RUNS = Number(values.runs);
 const DIMS = { image: 64, tabular: 32, fused: 64 };
+const SETS: Record<string, string> = { spec: "scores,fused_embedding", all: "features,scan,scores,labels,image_embedding,tabular_embedding,fused_embedding" };
 
-let peakRss = 0;
-const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
-const timer = setInterval(sample, 20);
-
-const eng = await freshPostgres("bench_export");
-try {
-  const t0 = performance.now();
-  const q = (sql: string) => eng.prisma.$executeRawUnsafe(sql);
-  await q(`INSERT INTO "Patient" (id, mrn, "givenName", "familyName", "birthDate", sex, "updatedAt")
-    SELECT gen_random_uuid(), 'BENCH-' || i, 'Given' || i, 'Family' || i, date '1930-01-01' + (random() * 20000)::int,
-           (ARRAY['female','male'])[1 + (i % 2)]::"Sex", now()
-    FROM generate_series(1, ${PATIENTS}) i`);
-  await q(`INSERT INTO "Condition" (id, "patientId", "codeSystem", code, display, "onsetDate", status, "updatedAt")
-    SELECT gen_random_uuid(), p.id, 'ICD10', (ARRAY['I10','E11.9','E78.5','J44.9','F17.210','I25.10','K21.9'])[1 + (random() * 6)::int], 'x',
-           date '2000-01-01' + (random() * 8000)::int, 'active', now()
-    FROM "Patient" p, generate_series(1, 3) k WHERE random() < 0.6`);
-  await q(`INSERT INTO "FamilyHistory" (id, "patientId", relationship, "codeSystem", code, display, "ageAtOnset", "updatedAt")
-    SELECT gen_random_uuid(), p.id, 'mother', 'ICD10', (ARRAY['C34.90','I25.10','E11.9'])[1 + (random() * 2)::int], 'x', 40 + (random() * 40)::int, now()
-    FROM "Patient" p WHERE random() < 0.4`);
-  await q(`INSERT INTO "DietRecord" (id, "patientId", "recordedOn", method, "energyKcal", "sodiumMg", "sugarsG", "saturatedFatG", "fibreG", "fruitVegServings", "redMeatServings", "alcoholUnits", "updatedAt")
-    SELECT gen_random_uuid(), p.id, date '2024-01-01' + (random() * 600)::int, 'ffq', 2000 + random() * 500, 3000 + random() * 900, 80 + random() * 20,
-           25 + random() * 8, 20 + random() * 6, 4 + random() * 2, 1 + random(), random() * 3, now()
-    FROM "Patient" p, generate_series(1, 2) k`);
-  // a plain indexed table (a temp table lives on one pooled connection; an unindexed join is quadratic)
-  await q(`CREATE TABLE bench_pids AS SELECT row_number() OVER () AS n, id FROM "Patient"`);
-  await q(`CREATE UNIQUE INDEX ON bench_pids (n)`);
-  await q(`ANALYZE bench_pids`);
-  // 2000 distinct embedding sets reused round-robin: export cost does not depend on the values
-  // (embeddings are written PLAIN, never dictionary-encoded), and seeding stays fast
-  await q(`CREATE TABLE bench_emb AS SELECT k, jsonb_build_object(
-        'image', (SELECT jsonb_agg(random() * 2 - 1) FROM generate_series(1, ${DIMS.image}) d WHERE k > 0),
-        'tabular', (SELECT jsonb_agg(random() * 2 - 1) FROM generate_series(1, ${DIMS.tabular}) d WHERE k > 0),
-        'fused', (SELECT jsonb_agg(random() * 2 - 1) FROM generate_series(1, ${DIMS.fused}) d WHERE k > 0)) AS e
-      FROM generate_series(0, 1999) k`);
-  await q(`CREATE UNIQUE INDEX ON bench_emb (k)`);
-  // user triggers (e.g. the per-row patient risk summary) are not what this bench measures
-  await q(`ALTER TABLE "Assessment" DISABLE TRIGGER USER`);
-  await q(`INSERT INTO "Assessment" (id, "patientId", "modelName", "modelVersion", strategy, status, scores, embeddings, "createdAt", "completedAt")
-    SELECT gen_random_uuid(), bench_pids.id, 'fusion-joint', '1.0.0', 'joint', 'done',
-      jsonb_build_object(
-        'lung_cancer_2y', jsonb_build_object('probability', r1, 'interval', jsonb_build_array(r1 * 0.8, LEAST(1, r1 * 1.2)), 'category', CASE WHEN r1 > 0.2 THEN 'high' ELSE 'low' END),
-        'mace_5y', jsonb_build_object('probability', r2, 'interval', jsonb_build_array(r2 * 0.8, LEAST(1, r2 * 1.2)), 'category', CASE WHEN r2 > 0.2 THEN 'high' ELSE 'low' END)),
-      bench_emb.e,
-      timestamptz '2025-01-01' + (random() * 600) * interval '1 day', now()
-    FROM (SELECT i, random() AS r1, random() AS r2 FROM generate_series(1, ${ROWS}) i) g
-    JOIN bench_pids ON bench_pids.n = 1 + (g.i % ${PATIENTS})
-    JOIN bench_emb ON bench_emb.k = g.i % 2000`);
-  await q(`ALTER TABLE "Assessment" ENABLE TRIGGER USER`);
-  await q(`ANALYZE`);
-  console.log(`seeded ${PATIENTS} patients, ${ROWS} assessments (embeddings image ${DIMS.image}, tabular ${DIMS.tabular}, fused ${DIMS.fused}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const seedRss = process.memoryUsage().rss;
-
-  // warm up (Prisma's query compiler, JIT) as a running server would be
-  for (const format of ["csv", "parquet"]) {
-    const w = await openExport(parseOrThrow(ExportQuery, { format, limit: "2000" }), { db: eng.prisma, actor: null, username: "bench", request: { clientAddress: null, userAgent: "bench", source: "bench" } });
-    await new Response(w.stream).arrayBuffer();
+async function seed(url: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const q = (sql: string) => c.query(sql);
+  try {
+    await q(`INSERT INTO "Patient" (id, mrn, "givenName", "familyName", "birthDate", sex, "updatedAt")
+      SELECT gen_random_uuid(), 'BENCH-' || i, 'Given' || i, 'Family' || i, date '1930-01-01' + (random() * 20000)::int,
+             (ARRAY['female','male'])[1 + (i % 2)]::"Sex", now()
+      FROM generate_series(1, ${PATIENTS}) i`);
+    await q(`INSERT INTO "Condition" (id, "patientId", "codeSystem", code, display, "onsetDate", status, "updatedAt")
+      SELECT gen_random_uuid(), p.id, 'ICD10', (ARRAY['I10','E11.9','E78.5','J44.9','F17.210','I25.10','K21.9'])[1 + (random() * 6)::int], 'x',
+             date '2000-01-01' + (random() * 8000)::int, 'active', now()
+      FROM "Patient" p, generate_series(1, 3) k WHERE random() < 0.6`);
+    await q(`INSERT INTO "FamilyHistory" (id, "patientId", relationship, "codeSystem", code, display, "ageAtOnset", "updatedAt")
+      SELECT gen_random_uuid(), p.id, 'mother', 'ICD10', (ARRAY['C34.90','I25.10','E11.9'])[1 + (random() * 2)::int], 'x', 40 + (random() * 40)::int, now()
+      FROM "Patient" p WHERE random() < 0.4`);
+    await q(`INSERT INTO "DietRecord" (id, "patientId", "recordedOn", method, "energyKcal", "sodiumMg", "sugarsG", "saturatedFatG", "fibreG", "fruitVegServings", "redMeatServings", "alcoholUnits", "updatedAt")
+      SELECT gen_random_uuid(), p.id, date '2024-01-01' + (random() * 600)::int, 'ffq', 2000 + random() * 500, 3000 + random() * 900, 80 + random() * 20,
+             25 + random() * 8, 20 + random() * 6, 4 + random() * 2, 1 + random(), random() * 3, now()
+      FROM "Patient" p, generate_series(1, 2) k`);
+    // a plain indexed table (a temp table lives on one pooled connection; an unindexed join is quadratic)
+    await q(`CREATE TABLE bench_pids AS SELECT row_number() OVER () AS n, id FROM "Patient"`);
+    await q(`CREATE UNIQUE INDEX ON bench_pids (n)`);
+    await q(`ANALYZE bench_pids`);
+    // 2000 distinct embedding sets reused round-robin: export cost does not depend on the values
+    // (embeddings are written PLAIN, never dictionary-encoded), and seeding stays fast
+    await q(`CREATE TABLE bench_emb AS SELECT k, jsonb_build_object(
+          'image', (SELECT jsonb_agg(random() * 2 - 1) FROM generate_series(1, ${DIMS.image}) d WHERE k > 0),
+          'tabular', (SELECT jsonb_agg(random() * 2 - 1) FROM generate_series(1, ${DIMS.tabular}) d WHERE k > 0),
+          'fused', (SELECT jsonb_agg(random() * 2 - 1) FROM generate_series(1, ${DIMS.fused}) d WHERE k > 0)) AS e
+        FROM generate_series(0, 1999) k`);
+    await q(`CREATE UNIQUE INDEX ON bench_emb (k)`);
+    // user triggers (e.g. the per-row patient risk summary) are not what this bench measures
+    await q(`ALTER TABLE "Assessment" DISABLE TRIGGER USER`);
+    await q(`INSERT INTO "Assessment" (id, "patientId", "modelName", "modelVersion", strategy, status, scores, embeddings, "createdAt", "completedAt")
+      SELECT gen_random_uuid(), bench_pids.id, 'fusion-joint', '1.0.0', 'joint', 'done',
+        jsonb_build_object(
+          'lung_cancer_2y', jsonb_build_object('probability', r1, 'interval', jsonb_build_array(r1 * 0.8, LEAST(1, r1 * 1.2)), 'category', CASE WHEN r1 > 0.2 THEN 'high' ELSE 'low' END),
+          'mace_5y', jsonb_build_object('probability', r2, 'interval', jsonb_build_array(r2 * 0.8, LEAST(1, r2 * 1.2)), 'category', CASE WHEN r2 > 0.2 THEN 'high' ELSE 'low' END)),
+        bench_emb.e,
+        timestamptz '2025-01-01' + (random() * 600) * interval '1 day', now()
+      FROM (SELECT i, random() AS r1, random() AS r2 FROM generate_series(1, ${ROWS}) i) g
+      JOIN bench_pids ON bench_pids.n = 1 + (g.i % ${PATIENTS})
+      JOIN bench_emb ON bench_emb.k = g.i % 2000`);
+    await q(`ALTER TABLE "Assessment" ENABLE TRIGGER USER`);
+    await q(`VACUUM ANALYZE`);
+  } finally {
+    await c.end();
   }
-  const sets: Record<string, string> = { spec: "scores,fused_embedding", all: "features,scan,scores,labels,image_embedding,tabular_embedding,fused_embedding" };
+}
+
+async function finishedAssessments(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Assessment" WHERE status = 'done'`)).rows[0].n;
+  } finally {
+    await c.end();
+  }
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * The serving process's entry point. `node` (default): bench/export-serve.ts bundled once with
+ * esbuild (packages stay in node_modules) and run by plain Node, as a built server runs compiled
+ * code; `tsx`: run through the TypeScript loader as `npm run export` is (its loader thread adds
+ * ~35 MB of RSS).
+ */
+function serveEntry(): string[] {
+  const src = path.join(here, "export-serve.ts");
+  if (values.runner === "tsx") return ["--import", "tsx", src];
+  if (values.runner !== "node") throw new Error(`--runner ${values.runner}: expected node or tsx`);
+  const out = path.join(here, "..", ".cache", "bench", "export-serve.mjs");
+  buildSync({ entryPoints: [src], bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile: out, logLevel: "warning" });
+  return [out];
+}
+
+/** Runs one (set, format) measurement in a fresh process (bench/export-serve.ts). */
+function serve(entry: string[], job: ServeJob): Promise<ServeResult[]> {
+  const nodeArgs = values["node-options"] ? values["node-options"].split(" ") : [];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, ...entry, JSON.stringify(job)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`export-serve exited with ${code}`));
+      resolve(out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as ServeResult));
+    });
+  });
+}
+
+let url: string;
+let drop: (() => Promise<void>) | null = null;
+let dbName: string;
+if (values.db) {
+  dbName = values.db;
+  const u = new URL(adminUrl());
+  u.pathname = `/${dbName}`;
+  url = u.toString();
+  const n = await finishedAssessments(url);
+  if (n !== ROWS) throw new Error(`database ${dbName} holds ${n} finished assessments, not --rows ${ROWS}`);
+  console.log(`reusing database ${dbName} (${n} finished assessments)`);
+} else {
+  const t0 = performance.now();
+  const db = await createTestDatabase("bench_export");
+  ({ url, name: dbName } = db);
+  drop = db.drop;
+  await seed(url);
+  console.log(`seeded ${PATIENTS} patients, ${ROWS} assessments (embeddings image ${DIMS.image}, tabular ${DIMS.tabular}, fused ${DIMS.fused}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+try {
+  const entry = serveEntry();
   console.log(`\nresearch export — ${machine()}`);
-  console.log(`rows ${ROWS}, runs ${RUNS} per format; RSS at start ${(seedRss / 2 ** 20).toFixed(0)} MB\n`);
-  console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other work on this machine slows every number; Node CPU time is less sensitive)`);
-  console.log("set   format   columns  MB/run   first byte med/p95 (ms)   first rows (ms)   total med/p95 (s)   rows/s (median)   peak RSS (MB)   Node CPU s   rows per Node-CPU-s");
-  const results: string[] = [];
+  console.log(`rows ${ROWS}, ${RUNS} runs per format, each format in a fresh process (bench/export-serve.ts, ${values.runner === "tsx" ? "through tsx" : "bundled, plain node"}) after a 2000-row warm-up`);
+  console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other work on this machine slows every wall-clock number; CPU times much less)\n`);
+  const head = ["set", "format", "cols", "MB", "first byte ms med/p95", "total s med/p95", "rows/s med", "rows/s p95", "Node CPU s", "PG CPU s", "RSS before MB", "peak RSS MB"];
+  const w = [5, 8, 5, 6, 22, 16, 11, 11, 11, 9, 14, 12];
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join("  ");
+  console.log(line(head));
   for (const set of values.sets.split(",")) {
     for (const format of values.formats.split(",")) {
-      const first: number[] = [];
-      const firstRows: number[] = [];
-      const totals: number[] = [];
-      const cpus: number[] = [];
-      let size = 0;
-      let cols = 0;
-      peakRss = 0;
-      for (let r = 0; r < RUNS; r++) {
-        const s = performance.now();
-        const c0 = process.cpuUsage();
-        const x = await openExport(parseOrThrow(ExportQuery, { format, columns: sets[set] }), {
-          db: eng.prisma,
-          sql: pgQueryable(eng.url!),
-          actor: null,
-          username: "bench",
-          request: { clientAddress: null, userAgent: "bench", source: "bench" },
-          pageSize: Number(values["page-size"]),
-          rowGroupSize: Number(values["row-group"]),
-        });
-        cols = x.columns.length;
-        const reader = x.stream.getReader();
-        let bytes = 0;
-        let tFirst = -1;
-        let tFirstRows = -1;
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          if (tFirst < 0) tFirst = performance.now() - s;
-          bytes += value.byteLength;
-          // "first rows": first chunk past the CSV header / Parquet magic
-          if (tFirstRows < 0 && bytes > 4096) tFirstRows = performance.now() - s;
-        }
-        const summary = await x.done;
-        if (summary.rows !== ROWS) throw new Error(`expected ${ROWS} rows, got ${summary.rows}`);
-        totals.push(performance.now() - s);
-        const c = process.cpuUsage(c0);
-        cpus.push((c.user + c.system) / 1000);
-        first.push(tFirst);
-        firstRows.push(tFirstRows);
-        size = bytes;
-        sample();
-      }
-      const t = summarize(totals);
-      const f = summarize(first);
-      const fr = summarize(firstRows);
-      const cpu = summarize(cpus);
-      const line =
-        `${set.padEnd(5)} ${format.padEnd(8)} ${String(cols).padStart(7)}  ${(size / 2 ** 20).toFixed(1).padStart(6)}   ` +
-        `${f.median.toFixed(0).padStart(8)} / ${f.p95.toFixed(0).padEnd(10)}   ${fr.median.toFixed(0).padStart(10)}        ` +
-        `${(t.median / 1000).toFixed(2)} / ${(t.p95 / 1000).toFixed(2)}        ${Math.round(ROWS / (t.median / 1000)).toString().padStart(8)}          ${(peakRss / 2 ** 20).toFixed(0).padStart(5)}      ${(cpu.median / 1000).toFixed(2)}  ${Math.round(ROWS / (cpu.median / 1000)).toString().padStart(8)}`;
-      console.log(line);
-      results.push(line);
+      const [r] = await serve(entry, { url, rows: ROWS, runs: RUNS, sets: { [set]: SETS[set] }, formats: [format], pageSize: Number(values["page-size"]), rowGroupSize: Number(values["row-group"]), readAhead: Number(values["read-ahead"]) });
+      const f = summarize(r.firstByteMs);
+      const t = summarize(r.totalMs);
+      const cpu = summarize(r.nodeCpuMs);
+      const pgc = summarize(r.pgCpuMs);
+      console.log(
+        line([
+          set,
+          format,
+          String(r.columns),
+          (r.bytes / 2 ** 20).toFixed(1),
+          `${f.median.toFixed(0)} / ${f.p95.toFixed(0)}`,
+          `${(t.median / 1000).toFixed(2)} / ${(t.p95 / 1000).toFixed(2)}`,
+          String(Math.round(ROWS / (t.median / 1000))),
+          String(Math.round(ROWS / (t.p95 / 1000))),
+          (cpu.median / 1000).toFixed(2),
+          (pgc.median / 1000).toFixed(2),
+          r.rssBeforeMb.toFixed(0),
+          r.peakRssMb.toFixed(0),
+        ]),
+      );
     }
   }
-  console.log(`\nreproduce: npm run bench:export -- --rows ${ROWS} --patients ${PATIENTS} --runs ${RUNS} --page-size ${values["page-size"]} --row-group ${values["row-group"]}   (PostgreSQL at TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)`);
+  console.log(`\nload average after: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log("rows/s p95 = rows / p95 of the total time (the slow end). Node CPU: the serving process, all threads. PG CPU: its database backends.");
+  console.log(`\nreproduce: npm run bench:export -- --rows ${ROWS} --patients ${PATIENTS} --runs ${RUNS} --formats ${values.formats} --sets ${values.sets} --page-size ${values["page-size"]} --row-group ${values["row-group"]} --read-ahead ${values["read-ahead"]} --runner ${values.runner}${values.keep || values.db ? ` --db ${dbName}` : ""}   (PostgreSQL at TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres)`);
 } finally {
-  clearInterval(timer);
-  await closeExportPools();
-  await eng.drop();
+  if (values.keep && drop) console.log(`kept database ${dbName}: measure it again with --db ${dbName} (drop it with: psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE "${dbName}"')`);
+  else await drop?.();
 }

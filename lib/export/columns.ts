@@ -17,7 +17,14 @@ export type Cell = string | number | null;
  * numbers, comma-separated, exactly as the database holds them — no parse, no re-format).
  */
 export type RawCsv = { csv: string };
-export type OutCell = Cell | RawCsv;
+/**
+ * An embedding block as the database returned it — the JSON text of one list of numbers, or null —
+ * standing for the block's `dims` columns. Each writer renders it in one go (CSV and NDJSON copy
+ * the stored digits, Parquet parses them straight into its column buffers) instead of going
+ * through one cell per dimension.
+ */
+export type RawList = { list: string | null; dims: number; part: EmbeddingPart };
+export type OutCell = Cell | RawCsv | RawList;
 
 export type ColumnSpec = {
   name: string;
@@ -186,11 +193,29 @@ function parseVector(text: string | null, dims: number, part: string): number[] 
   if (!text || text === "null") return null;
   const v = JSON.parse(text) as unknown;
   if (!Array.isArray(v)) return null;
-  if (v.length > dims) throw new Error(`an assessment's ${part} embedding has ${v.length} dimensions, more than the ${dims} its model declares`);
+  if (v.length > dims) throw tooLong(part, v.length, dims);
   return v as number[];
 }
 
-const NUMERIC_LIST = /^\[[-+0-9.eE, ]*\]$/;
+const tooLong = (part: string, n: number, dims: number) => new Error(`an assessment's ${part} embedding has ${n} dimensions, more than the ${dims} its model declares`);
+
+/** One JSON number (RFC 8259), so a list that matches is valid CSV cells and valid JSON values. */
+const JSON_NUMBER = String.raw`-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`;
+const NUMERIC_LIST = new RegExp(`^\\[(?:${JSON_NUMBER}(?:, ?${JSON_NUMBER})*)?\\]$`);
+
+/**
+ * `[0.1, -2.5e-7, 3]` → `{ body: "0.1,-2.5e-7,3", n: 3 }` — the stored digits, unparsed; null when
+ * the text is not a plain list of JSON numbers (then the caller parses it). Throws when the list
+ * is longer than the block.
+ */
+export function numericListBody(text: string, dims: number, part: string): { body: string; n: number } | null {
+  if (!NUMERIC_LIST.test(text)) return null;
+  const body = text.length > 2 ? text.slice(1, -1).replaceAll(" ", "") : "";
+  let n = body ? 1 : 0;
+  for (let i = body.indexOf(","); i >= 0; i = body.indexOf(",", i + 1)) n++;
+  if (n > dims) throw tooLong(part, n, dims);
+  return { body, n };
+}
 
 /**
  * `[0.1, -2.5e-7, 3]` → `0.1,-2.5e-7,3` padded with empty fields to `dims`; null when the text is
@@ -198,49 +223,77 @@ const NUMERIC_LIST = /^\[[-+0-9.eE, ]*\]$/;
  */
 export function embeddingCsv(text: string | null, dims: number, part: string): string | null {
   if (!text || text === "null") return dims ? ",".repeat(dims - 1) : "";
-  if (!NUMERIC_LIST.test(text)) return null;
-  const body = text.slice(1, -1).replace(/ /g, "");
-  let n = body ? 1 : 0;
-  for (let i = body.indexOf(","); i >= 0; i = body.indexOf(",", i + 1)) n++;
-  if (n > dims) throw new Error(`an assessment's ${part} embedding has ${n} dimensions, more than the ${dims} its model declares`);
-  return n === 0 ? ",".repeat(Math.max(0, dims - 1)) : body + ",".repeat(dims - n);
+  const l = numericListBody(text, dims, part);
+  if (!l) return null;
+  return l.n === 0 ? ",".repeat(Math.max(0, dims - 1)) : l.n === dims ? l.body : l.body + ",".repeat(dims - l.n);
 }
+
+/** A RawList as CSV text: the stored digits when it is a plain list, else the parsed numbers. */
+export function rawListCsv(c: RawList): string {
+  const csv = embeddingCsv(c.list, c.dims, c.part);
+  if (csv !== null) return csv;
+  const v = parseVector(c.list, c.dims, c.part);
+  let s = "";
+  for (let i = 0; i < c.dims; i++) {
+    const x = v ? num(v[i]) : null;
+    s += (i ? "," : "") + (x === null ? "" : String(x));
+  }
+  return s;
+}
+
+/** A RawList's parsed list (null when there is none); throws when it is longer than the block. */
+export function rawListParsed(c: RawList): unknown[] | null {
+  return parseVector(c.list, c.dims, c.part);
+}
+
+/** A RawList's values, `dims` long (null where missing), as the parsing path gives them. */
+export function rawListValues(c: RawList): (number | null)[] {
+  const v = parseVector(c.list, c.dims, c.part);
+  const out: (number | null)[] = new Array(c.dims);
+  for (let i = 0; i < c.dims; i++) out[i] = v ? num(v[i]) : null;
+  return out;
+}
+
+export const isRawList = (v: OutCell): v is RawList => v !== null && typeof v === "object" && "list" in v;
 
 /**
  * Turns a source row into cells, in column order. Nothing identifying is read from the source row.
- * With `rawCsv`, each embedding block is one RawCsv cell (CSV writer only).
+ * With `rawLists`, each embedding block is one RawList cell (see the writers); without it, one
+ * cell per dimension.
  */
-export function makeRowEncoder(shape: CohortShape, groups: readonly ColumnGroup[], opts: { rawCsv?: boolean } = {}) {
+export function makeRowEncoder(shape: CohortShape, groups: readonly ColumnGroup[], opts: { rawLists?: boolean } = {}) {
   const want = new Set(groups);
   const parts = EMBEDDING_PARTS.filter((p) => want.has(`${p}_embedding`));
+  const scan = want.has("scan");
+  const features = want.has("features");
+  const summary = want.has("record_summary");
+  const labels = want.has("labels");
+  const scores = want.has("scores");
   return (r: SourceRow, ctx: RowContext): OutCell[] => {
     const out: OutCell[] = [ctx.rowKey(r.id), ctx.pseudonym(r.patientId), r.modelName, r.modelVersion, r.strategy, r.sex, Math.min(90, r.age), r.year];
-    if (want.has("scan")) {
+    if (scan) {
       const a = applyBasicProfile({ Modality: r.modality, BodyPartExamined: r.bodyPart, Rows: r.rows, Columns: r.columns, NumberOfFrames: r.frames, PhotometricInterpretation: r.photometric, TransferSyntaxUID: r.transferSyntax });
       const ts = a.TransferSyntaxUID ? transferSyntaxInfo(String(a.TransferSyntaxUID)).name : null;
       out.push(a.Modality, a.BodyPartExamined, a.Rows, a.Columns, a.NumberOfFrames, a.PhotometricInterpretation, ts);
     }
-    const rec = want.has("features") || want.has("record_summary") || want.has("labels") ? ctx.record(r.patientId) : undefined;
-    if (want.has("features")) {
+    const rec = features || summary || labels ? ctx.record(r.patientId) : undefined;
+    if (features) {
       if (rec) out.push(...encodeModelFeatures(rec, r.asOf, Math.min(90, r.age)));
       else for (let i = 0; i < MODEL_FEATURE_COLUMNS.length; i++) out.push(null);
     }
-    if (want.has("record_summary")) {
+    if (summary) {
       if (rec) out.push(...encodeFeatures(rec, r.asOf));
       else for (let i = 0; i < FEATURES.length; i++) out.push(null);
     }
-    if (want.has("scores")) for (const h of shape.heads) out.push(...scoreCells(r.scores, h));
-    if (want.has("labels")) out.push(...outcomeLabels(rec?.conditions ?? [], r.asOf, ctx.today));
+    if (scores) for (const h of shape.heads) out.push(...scoreCells(r.scores, h));
+    if (labels) out.push(...outcomeLabels(rec?.conditions ?? [], r.asOf, ctx.today));
     const split = r.embAll != null ? splitEmbeddings(r.embAll) : null;
     for (const part of parts) {
       const dims = shape.dims[part];
       const text = split ? split[part] : part === "image" ? r.embImage : part === "tabular" ? r.embTabular : r.embFused;
-      if (opts.rawCsv && dims) {
-        const csv = embeddingCsv(text, dims, part);
-        if (csv !== null) {
-          out.push({ csv });
-          continue;
-        }
+      if (opts.rawLists && dims) {
+        out.push({ list: text === "null" ? null : text, dims, part });
+        continue;
       }
       const v = parseVector(text, dims, part);
       for (let i = 0; i < dims; i++) out.push(v ? num(v[i]) : null);

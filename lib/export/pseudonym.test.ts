@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { DEV_EXPORT_SECRET, deriveKeys, exportKeys, patientPseudonym, rowKeyCodec } from "./pseudonym";
 
@@ -21,6 +22,19 @@ describe("export pseudonyms", () => {
     expect(c.decode(k)).toBe(id);
     expect(rowKeyCodec(deriveKeys("j".repeat(40))).encode(id)).not.toBe(k);
     expect(() => c.decode("zz")).toThrow();
+  });
+
+  it("row keys of a whole page in one call equal the row-by-row keys; malformed ids are refused", () => {
+    const c = rowKeyCodec(deriveKeys("k".repeat(40)));
+    const ids: string[] = Array.from({ length: 37 }, () => randomUUID());
+    ids.push(id.toUpperCase());
+    const keys = c.encodeMany(ids);
+    expect(keys).toEqual(ids.map((i) => c.encode(i)));
+    expect(keys.map((k) => c.decode(k))).toEqual(ids.map((i) => i.toLowerCase()));
+    expect(c.encodeMany([])).toEqual([]);
+    expect(() => c.encodeMany([id, id.replace("5f", "zz")])).toThrow(/not a UUID/);
+    expect(() => c.encodeMany([id.slice(0, -2)])).toThrow(/not a UUID/);
+    expect(() => c.encode(id.replace("5f", "zz"))).toThrow(/not a UUID/);
   });
 
   it("production refuses to run without a (long enough) secret; dev uses the documented default", () => {

@@ -14,9 +14,17 @@ export type Queryable = Pick<PrismaClient, "$queryRawUnsafe">;
 
 /** Age in whole years on the assessment's UTC date, top-coded at 90. */
 const AGE = `LEAST(90, date_part('year', age((a."createdAt" AT TIME ZONE 'UTC')::date, p."birthDate"))::int)`;
-const FROM = `FROM "Assessment" a JOIN "Patient" p ON p.id = a."patientId" LEFT JOIN "Scan" s ON s.id = a."scanId"`;
+/**
+ * The FROM clause with only the joins a query reads from: `p` (age, sex) and `s` (scan
+ * attributes). Both joins keep every assessment once (Patient is a required foreign key, Scan a
+ * left join on its primary key), so leaving one out changes no result, only the work — an
+ * inner join on a row-by-row index lookup is not removed by the planner by itself.
+ */
+const from = (o: { patient: boolean; scan: boolean }) =>
+  `FROM "Assessment" a${o.patient ? ` JOIN "Patient" p ON p.id = a."patientId"` : ""}${o.scan ? ` LEFT JOIN "Scan" s ON s.id = a."scanId"` : ""}`;
 
-export type Where = { sql: string; params: unknown[] };
+/** `sql` holds the WHERE clause; `patient` / `scan` say which joins its filters read. */
+export type Where = { sql: string; params: unknown[]; patient: boolean; scan: boolean };
 
 export function whereClause(f: ExportFilters): Where {
   const params: unknown[] = [];
@@ -49,13 +57,13 @@ export function whereClause(f: ExportFilters): Where {
   if (f.model) w.push(`a."modelName" = ${p(f.model)}`);
   if (f.modelVersion) w.push(`a."modelVersion" = ${p(f.modelVersion)}`);
   if (f.strategy?.length) w.push(`a.strategy::text = ANY(${p(f.strategy)}::text[])`);
-  return { sql: `WHERE ${w.join(" AND ")}`, params };
+  return { sql: `WHERE ${w.join(" AND ")}`, params, patient: f.ageMin !== undefined || f.ageMax !== undefined || !!f.sex?.length, scan: !!f.modality?.length };
 }
 
 export async function countCohort(db: Queryable, f: ExportFilters): Promise<{ assessments: number; patients: number }> {
   const w = whereClause(f);
   const [r] = await db.$queryRawUnsafe<{ n: number; patients: number }[]>(
-    `SELECT count(*)::int AS n, count(DISTINCT a."patientId")::int AS patients ${FROM} ${w.sql}`,
+    `SELECT count(*)::int AS n, count(DISTINCT a."patientId")::int AS patients ${from(w)} ${w.sql}`,
     ...w.params,
   );
   return { assessments: Number(r?.n ?? 0), patients: Number(r?.patients ?? 0) };
@@ -70,7 +78,7 @@ export async function cohortShape(db: Queryable, f: ExportFilters): Promise<Coho
   const w = whereClause(f);
   const [models, counts] = await Promise.all([
     db.$queryRawUnsafe<{ name: string; version: string; strategy: string; n: number }[]>(
-      `SELECT a."modelName" AS name, a."modelVersion" AS version, a.strategy::text AS strategy, count(*)::int AS n ${FROM} ${w.sql} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      `SELECT a."modelName" AS name, a."modelVersion" AS version, a.strategy::text AS strategy, count(*)::int AS n ${from(w)} ${w.sql} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       ...w.params,
     ),
     countCohort(db, f),
@@ -108,7 +116,7 @@ export async function cohortShape(db: Queryable, f: ExportFilters): Promise<Coho
   };
 }
 
-export type PageOptions = { after?: string; limit: number; withScores: boolean; embeddings: { image: boolean; tabular: boolean; fused: boolean } };
+export type PageOptions = { after?: string; limit: number; withScores: boolean; withScan?: boolean; embeddings: { image: boolean; tabular: boolean; fused: boolean } };
 
 /** Builds the page query once per export; `page(after)` runs it. */
 export function pageQuery(f: ExportFilters, o: Omit<PageOptions, "after" | "limit">) {
@@ -117,14 +125,16 @@ export function pageQuery(f: ExportFilters, o: Omit<PageOptions, "after" | "limi
   const parts = [o.embeddings.image, o.embeddings.tabular, o.embeddings.fused].filter(Boolean).length;
   const emb = (part: string, on: boolean) => (on && parts === 1 ? `(a.embeddings->'${part}')::text` : `NULL::text`);
   const whole = parts > 1 ? `a.embeddings::text` : `NULL::text`;
+  // scan attributes only when exported (withScan, default on) or filtered on
+  const scan = o.withScan !== false || w.scan;
   const select = `SELECT a.id::text AS id, a."patientId"::text AS "patientId", a."modelName", a."modelVersion", a.strategy::text AS strategy,
       date_part('year', a."createdAt" AT TIME ZONE 'UTC')::int AS year, ${AGE} AS age,
       to_char(a."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "asOf", p.sex::text AS sex,
-      s.modality, s."bodyPart", s.rows, s.columns, s.frames, s."photometricInterpretation" AS photometric, s."transferSyntaxUid" AS "transferSyntax",
+      ${scan ? `s.modality, s."bodyPart", s.rows, s.columns, s.frames, s."photometricInterpretation" AS photometric, s."transferSyntaxUid" AS "transferSyntax"` : `NULL::text AS modality, NULL::text AS "bodyPart", NULL::int AS rows, NULL::int AS columns, NULL::int AS frames, NULL::text AS photometric, NULL::text AS "transferSyntax"`},
       ${o.withScores ? "a.scores" : "NULL::jsonb AS scores"},
       ${emb("image", o.embeddings.image)} AS "embImage", ${emb("tabular", o.embeddings.tabular)} AS "embTabular", ${emb("fused", o.embeddings.fused)} AS "embFused",
       ${whole} AS "embAll"
-    ${FROM} ${w.sql}`;
+    ${from({ patient: true, scan })} ${w.sql}`;
   const n = w.params.length;
   const first = `${select} ORDER BY a.id LIMIT $${n + 1}`;
   const next = `${select} AND a.id > $${n + 2}::uuid ORDER BY a.id LIMIT $${n + 1}`;
@@ -139,13 +149,14 @@ export function pageQuery(f: ExportFilters, o: Omit<PageOptions, "after" | "limi
 
 /**
  * The id of the `size`-th matching row after `after` (the last row of that page), or null when
- * fewer rows remain. Index-only work (no JSON is read), so pages can be planned ahead and their
- * data read concurrently on two connections while the keyset order is kept.
+ * fewer rows remain. Index work only (no JSON is read, and no join the filters do not need), so
+ * pages can be planned ahead and their data read concurrently on two connections while the
+ * keyset order is kept.
  */
 export function pageBoundary(f: ExportFilters) {
   const w = whereClause(f);
   const n = w.params.length;
-  const base = `SELECT a.id::text AS id ${FROM} ${w.sql}`;
+  const base = `SELECT a.id::text AS id ${from(w)} ${w.sql}`;
   const first = `${base} ORDER BY a.id OFFSET $${n + 1} LIMIT 1`;
   const next = `${base} AND a.id > $${n + 2}::uuid ORDER BY a.id OFFSET $${n + 1} LIMIT 1`;
   return async (db: Queryable, after: string | undefined, size: number): Promise<string | null> => {

@@ -32,7 +32,7 @@ export type ExportContext = {
   now?: Date;
   pageSize?: number;
   rowGroupSize?: number;
-  /** pages planned and read ahead (default 1; 2 helps only with a spare core for PostgreSQL) */
+  /** pages read ahead while the current one is encoded (default 1; 2 reads two at once on two connections) */
   readAhead?: number;
 };
 
@@ -74,10 +74,11 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
     rowGroupSize: ctx.rowGroupSize,
     kvMetadata: [{ key: "fusion_cds.dictionary", value: JSON.stringify(dictionary) }],
   });
-  const encode = makeRowEncoder(shape, q.columns, { rawCsv: q.format === "csv" });
+  const encode = makeRowEncoder(shape, q.columns, { rawLists: true });
   const needRecords = q.columns.includes("features") || q.columns.includes("record_summary") || q.columns.includes("labels");
   const fetchPage = pageQuery(q.filters, {
     withScores: q.columns.includes("scores"),
+    withScan: q.columns.includes("scan"),
     embeddings: { image: q.columns.includes("image_embedding"), tabular: q.columns.includes("tabular_embedding"), fused: q.columns.includes("fused_embedding") },
   });
   const boundary = pageBoundary(q.filters);
@@ -150,19 +151,29 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
     page.catch(() => undefined);
     return page;
   };
-  const rowCtx = (recs: Map<string, FeatureRecord>) => ({
-    rowKey: codec.encode,
-    pseudonym: (id: string) => {
-      let p = pseudonyms.get(id);
-      if (!p) {
-        if (pseudonyms.size > 100_000) pseudonyms.clear(); // bounded memory
-        pseudonyms.set(id, (p = patientPseudonym(keys, id)));
-      }
-      return p;
-    },
-    record: (id: string) => recs.get(id),
-    today,
-  });
+  /** keeps `depth` pages in flight beyond the one being encoded */
+  const topUp = () => {
+    while (ahead.length < depth && !planEnded && planLeft > 0 && !settled) ahead.push(schedule());
+  };
+  const rowCtx = (page: { id: string }[], recs: Map<string, FeatureRecord>) => {
+    // the page's row keys in one cipher call; rows are encoded in page order
+    const ids = page.map((r) => r.id);
+    const rowKeys = codec.encodeMany(ids);
+    let next = 0;
+    return {
+      rowKey: (id: string) => (ids[next] === id ? rowKeys[next++] : codec.encode(id)),
+      pseudonym: (id: string) => {
+        let p = pseudonyms.get(id);
+        if (!p) {
+          if (pseudonyms.size > 100_000) pseudonyms.clear(); // bounded memory
+          pseudonyms.set(id, (p = patientPseudonym(keys, id)));
+        }
+        return p;
+      },
+      record: (id: string) => recs.get(id),
+      today,
+    };
+  };
 
   const stream = new ReadableStream<Uint8Array>(
     {
@@ -182,8 +193,10 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
             if (emit(writer.start())) return;
           }
           for (;;) {
-            while (ahead.length < depth && !planEnded && planLeft > 0) ahead.push(schedule());
+            topUp();
             const nextPage = ahead.shift();
+            // the next page(s) are read while this one is awaited and encoded
+            topUp();
             if (!nextPage || remaining <= 0) {
               emit(writer.finish());
               // the audit row (with the final hash) is written before the client sees the end
@@ -191,11 +204,12 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
               controller.close();
               return;
             }
-            let { rows: page, recs } = await nextPage;
+            const next = await nextPage;
+            let page = next.rows;
             if (!page.length) continue;
             if (page.length > remaining) page = page.slice(0, remaining); // rows inserted meanwhile inside a planned range
             remaining -= page.length;
-            const c = rowCtx(recs);
+            const c = rowCtx(page, next.recs);
             const cells = page.map((r) => encode(r, c));
             rows += cells.length;
             if (emit(writer.write(cells))) return;
