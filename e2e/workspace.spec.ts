@@ -114,6 +114,87 @@ test("every seeded scan renders: CT, MR in several transfer syntaxes, colour mul
   expect(rec0!.scans.some((s) => s.contentType === "image/png")).toBeTruthy();
 });
 
+test("thumbnail strip: every decodable scan shows a picture, none black; an undecodable one is marked", async ({ page }) => {
+  needScans();
+  expect(rec1?.scans.length ?? 0, "DEMO-000001 has no seeded scans").toBeGreaterThanOrEqual(2);
+  const results: string[] = [];
+  for (const rec of [rec0!, rec1!]) {
+    await page.goto(`/patients/${rec.id}`);
+    for (const s of rec.scans) {
+      const thumb = page.getByTestId(`thumb-${s.id}`);
+      await thumb.scrollIntoViewIfNeeded();
+      // settled: the picture has loaded, or the strip has marked the scan as undecodable
+      await expect
+        .poll(async () => (await thumb.getByTestId("thumb-failed").count()) > 0 || (await thumb.getByTestId("thumb-img").evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0).catch(() => false)), { timeout: 15_000 })
+        .toBe(true);
+      const label = `${rec.mrn} ${s.modality} ${TS_NAMES[s.transferSyntaxUid ?? ""] ?? s.contentType} ${s.photometricInterpretation ?? ""}`;
+      if (await thumb.getByTestId("thumb-failed").count()) {
+        results.push(`${label}: marked undecodable`);
+        continue;
+      }
+      const st = await viewportStats(thumb.locator(".thumb-img"));
+      results.push(`${label}: lit ${(st.litFraction * 100).toFixed(0)}%, ${st.levels} levels`);
+      expect(st.litFraction, `${label} thumbnail is not black`).toBeGreaterThan(0.05);
+      expect(st.levels, `${label} thumbnail has several grey levels`).toBeGreaterThan(4);
+    }
+    await page.locator("nav.thumbs").screenshot({ path: `${SHOTS}/thumbnails-${rec.mrn}.png` });
+  }
+  console.log(results.join("\n"));
+  // the damaged JPEG 2000 copy on DEMO-000001 (Cornerstone drew it as a black square)
+  const bad = rec1!.scans.find((s) => s.modality === "MR")!;
+  await expect(page.getByTestId(`thumb-${bad.id}`).getByTestId("thumb-failed")).toBeVisible();
+  expect(results.filter((r) => r.endsWith("marked undecodable"))).toHaveLength(1);
+});
+
+test("the preview holds the viewport's place and matches the viewer's window: nothing moves when Cornerstone takes over", async ({ page }) => {
+  needScans();
+  // where the viewport box and the strip are in the server-rendered page, before any script ran
+  await page.addInitScript(() => {
+    document.addEventListener("DOMContentLoaded", () => {
+      const box = (sel: string) => document.querySelector(sel)?.getBoundingClientRect().toJSON() ?? null;
+      (window as unknown as { __early: unknown }).__early = {
+        placeholder: !!document.querySelector('[data-testid="viewer-loading"]'),
+        preview: (document.querySelector('[data-testid="viewer-preview"]') as HTMLImageElement | null)?.getAttribute("src") ?? null,
+        frame: box(".viewport-frame"),
+        thumbs: box("nav.thumbs"),
+      };
+    });
+  });
+  const fileRequests: string[] = [];
+  page.on("request", (r) => {
+    if (/\/api\/scans\/[^/]+\/file$/.test(new URL(r.url()).pathname)) fileRequests.push(r.url());
+  });
+  await page.goto(`/patients/${rec0!.id}`);
+  await expect(viewport(page)).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
+  await expect(page.getByTestId("viewer-loading")).toHaveCount(0); // the viewer has taken over
+  // the scan file is fetched once: the <head> preload is what the viewer decodes
+  expect(fileRequests, fileRequests.join(", ")).toHaveLength(1);
+  type Box = { x: number; y: number; width: number; height: number };
+  const early = (await page.evaluate(() => (window as unknown as { __early: unknown }).__early)) as { placeholder: boolean; preview: string | null; frame: Box; thumbs: Box };
+  expect(early.placeholder, "the server-rendered page shows the placeholder viewer").toBe(true);
+  expect(early.preview).toMatch(/^\/api\/scans\/[0-9a-f-]+\/preview$/);
+  const late = await page.evaluate(() => ({
+    frame: document.querySelector(".viewport-frame")!.getBoundingClientRect().toJSON(),
+    thumbs: document.querySelector("nav.thumbs")!.getBoundingClientRect().toJSON(),
+  }));
+  for (const k of ["x", "y", "width", "height"] as const) {
+    expect(Math.abs(late.frame[k] - early.frame[k]), `viewport box ${k}: ${early.frame[k]} → ${late.frame[k]}`).toBeLessThan(1);
+    expect(Math.abs(late.thumbs[k] - early.thumbs[k]), `thumbnail strip ${k}: ${early.thumbs[k]} → ${late.thumbs[k]}`).toBeLessThan(1);
+  }
+
+  // the preview is made with the window the viewer opens with, for every grey DICOM scan
+  for (const s of rec0!.scans.filter((x) => x.contentType === "application/dicom" && x.photometricInterpretation?.startsWith("MONOCHROME"))) {
+    const r = await page.request.get(`/api/scans/${s.id}/preview`);
+    expect(r.ok()).toBeTruthy();
+    const center = Number(r.headers()["x-window-center"]);
+    const width = Number(r.headers()["x-window-width"]);
+    await selectScan(page, s.id);
+    const shown = await wl(page);
+    expect(Math.abs(shown.ww - width), `${s.modality} ${TS_NAMES[s.transferSyntaxUid ?? ""]}: viewer W ${shown.ww}, preview W ${width}`).toBeLessThanOrEqual(1);
+    expect(Math.abs(shown.wc - center), `${s.modality} ${TS_NAMES[s.transferSyntaxUid ?? ""]}: viewer L ${shown.wc}, preview L ${center}`).toBeLessThanOrEqual(1);
+  }
+});
+
 test("window/level by drag, presets, invert, zoom and reset", async ({ page }) => {
   needScans();
   await page.goto(`/patients/${rec0!.id}`);

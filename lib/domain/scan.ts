@@ -24,3 +24,12 @@ export const ReassessInput = z.strictObject({
   scanId: z.uuid({ message: "must be a UUID" }).nullable().optional(),
 });
 export type ReassessInput = z.infer<typeof ReassessInput>;
+
+/**
+ * GET /api/scans/{id}/preview?size=N — the longest side of the preview in pixels: 512 for the
+ * record page's first picture (the default), 128 for the thumbnail strip.
+ */
+export const ScanPreviewQuery = z.strictObject({
+  size: z.coerce.number({ message: "must be a number of pixels" }).int("must be a whole number of pixels").min(16, "must be at least 16").max(1024, "must be at most 1024").default(512),
+});
+export type ScanPreviewQuery = z.infer<typeof ScanPreviewQuery>;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   ConditionCreate, ConditionUpdate, DietRecordCreate, DietRecordUpdate, FamilyHistoryCreate, FamilyHistoryUpdate,
   PatientCreate, PatientSearch, PatientUpdate,
-  ValidationError, ageOn, parseOrThrow, todayIso,
+  ScanPreviewQuery, ValidationError, ageOn, parseOrThrow, todayIso,
 } from "@/lib/domain";
 
 const patient = { mrn: "MRN-1", givenName: "Ada", familyName: "Lovelace", birthDate: "1960-12-10", sex: "female" };
@@ -115,5 +115,17 @@ describe("PatientSearch and helpers", () => {
     expect(ageOn("1960-12-10", "2024-12-09")).toBe(63);
     expect(ageOn("1960-12-10", "2024-12-10")).toBe(64);
     expect(todayIso(new Date("2024-05-06T23:00:00Z"))).toBe("2024-05-06");
+  });
+});
+
+describe("ScanPreviewQuery", () => {
+  it("defaults to 512 px, coerces ?size=, and refuses sizes outside 16–1024 or unknown parameters", () => {
+    expect(ScanPreviewQuery.parse({})).toEqual({ size: 512 });
+    expect(ScanPreviewQuery.parse({ size: "128" })).toEqual({ size: 128 });
+    expect(issuesOf(ScanPreviewQuery, { size: "4096" }).issues[0]).toEqual({ path: "size", message: "must be at most 1024" });
+    expect(issuesOf(ScanPreviewQuery, { size: "8" }).issues[0].message).toBe("must be at least 16");
+    expect(issuesOf(ScanPreviewQuery, { size: "big" }).issues[0]).toEqual({ path: "size", message: "must be a number of pixels" });
+    expect(issuesOf(ScanPreviewQuery, { size: "64.5" }).issues[0].message).toBe("must be a whole number of pixels");
+    expect(issuesOf(ScanPreviewQuery, { frame: "2" }).issues[0].message).toBe("unknown field: frame");
   });
 });

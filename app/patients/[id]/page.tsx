@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+import { preload } from "react-dom";
 import { notFound } from "next/navigation";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
@@ -11,6 +12,8 @@ import { NotFoundError, ageOn, todayIso, uuid } from "@/lib/domain";
 import { Workspace } from "./_components/Workspace";
 import { RecordPanels } from "./_components/RecordPanels";
 import type { ViewerScan } from "./_viewer/types";
+import { scanFileUrl } from "./_viewer/imageIds";
+import { preloadViewerChunks } from "./_viewer/preloadViewerChunks";
 
 export const dynamic = "force-dynamic";
 
@@ -42,6 +45,11 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
   }));
   // open on the scan the newest finished assessment looked at
   const initialScanId = assessments.find((a) => a.status === "done" && a.scanId)?.scanId ?? scans[0]?.id ?? null;
+  // The viewer needs this file as soon as Cornerstone is up; fetched from <head> it arrives while
+  // the viewer's JavaScript is still loading (the placeholder claims it: _viewer/scanBytes.ts).
+  // `crossOrigin: "anonymous"` makes it the same request as the client's same-origin fetch().
+  if (initialScanId) preload(scanFileUrl(initialScanId), { as: "fetch", crossOrigin: "anonymous" });
+  if (scans.length) preloadViewerChunks(h.get("x-nonce") ?? undefined);
 
   return (
     <>

@@ -1,35 +1,24 @@
 "use client";
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import dynamic from "next/dynamic";
 import type { AssessmentView } from "@/lib/db/assessments";
+import type { HistoryPoint } from "./HistoryLineChart";
 
-// Okabe–Ito colours, distinguishable with the common colour-vision deficiencies; dashes too.
-const COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"];
-const DASH = ["", "6 3", "2 2", "8 2 2 2", "4 4"];
+// recharts (~120 kB compressed) is not needed to show the record: it loads after the page is up,
+// into a box of the chart's final height, so nothing moves when it arrives.
+const HistoryLineChart = dynamic(() => import("./HistoryLineChart"), { ssr: false, loading: () => <div style={{ height: 180 }} aria-hidden="true" /> });
 
 /** Probability per head over time (done assessments, oldest → newest). */
 export function AssessmentHistoryChart({ history }: { history: AssessmentView[] }) {
   const done = history.filter((h) => h.status === "done" && h.scores.length).slice().reverse();
   const heads = [...new Map(done.flatMap((h) => h.scores.map((s) => [s.head, s.label] as const))).entries()];
-  const data = done.map((h) => ({
+  const data: HistoryPoint[] = done.map((h) => ({
     t: new Date(h.completedAt ?? h.createdAt).getTime(),
     version: `${h.modelName} ${h.modelVersion}`,
     ...Object.fromEntries(h.scores.map((s) => [s.head, Math.round(s.probability * 1000) / 10])),
   }));
-  const fmt = (t: number) => new Date(t).toLocaleDateString("en-GB", { month: "short", year: "2-digit" });
   return (
     <figure className="history-chart" data-testid="history-chart" aria-label={`Risk history: ${data.length} assessments`}>
-      <ResponsiveContainer width="100%" height={180}>
-        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: -12 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#d9dee4" />
-          <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={fmt} fontSize={11} />
-          <YAxis unit="%" fontSize={11} domain={[0, "auto"]} />
-          <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleDateString("en-GB")} formatter={(v) => `${v}%`} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
-          {heads.map(([head, label], i) => (
-            <Line key={head} type="monotone" dataKey={head} name={label} stroke={COLORS[i % COLORS.length]} strokeDasharray={DASH[i % DASH.length]} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+      <HistoryLineChart data={data} heads={heads} />
       <figcaption className="sr-only" suppressHydrationWarning>
         {data.map((d) => `${new Date(d.t).toLocaleDateString("en-GB")}: ${heads.map(([h, l]) => `${l} ${(d as Record<string, unknown>)[h]}%`).join(", ")}`).join("; ")}
       </figcaption>

@@ -1,6 +1,6 @@
 "use client";
 // The viewer: a small shell that wires the viewport hook to tool modules, overlays and panels.
-import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useViewport, MOUSE_TOOLS } from "./useViewport";
 import { Toolbar } from "./Toolbar";
 import { ThumbnailStrip } from "./ThumbnailStrip";
@@ -15,6 +15,14 @@ import { zoomBy } from "./tools/zoomPan";
 import { keyAction, SHORTCUTS } from "./tools/keyboard";
 import type { ViewerSaliency, ViewerScan } from "./types";
 import { previewUrl } from "./imageIds";
+import { initCornerstone } from "./cornerstone";
+
+// Start Cornerstone (core, the decoder worker, tools) the moment this chunk has loaded, while React
+// is still rendering the shell: the viewport hook then finds it ready.
+if (typeof window !== "undefined") {
+  performance.mark("fcds:viewer-chunk-loaded");
+  void initCornerstone().catch(() => undefined); // the hook reports a failure
+}
 
 export type ViewerShellProps = {
   scans: ViewerScan[];
@@ -24,15 +32,23 @@ export type ViewerShellProps = {
   saliencyVisible: boolean;
   saliencyOpacity: number;
   onToggleSaliency?: () => void;
+  /** Show the server preview while a scan loads (off while the placeholder still covers the shell). */
+  preview: boolean;
+  /** Called once the first scan is drawn with its tools bound, or failed (the placeholder then steps aside). */
+  onSettled: () => void;
 };
 
-export default function ViewerShell({ scans, selectedId, onSelect, saliency, saliencyVisible, saliencyOpacity, onToggleSaliency }: ViewerShellProps) {
+export default function ViewerShell({ scans, selectedId, onSelect, saliency, saliencyVisible, saliencyOpacity, onToggleSaliency, preview, onSettled }: ViewerShellProps) {
   const elementRef = useRef<HTMLDivElement>(null);
   const scan = useMemo(() => scans.find((s) => s.id === selectedId) ?? null, [scans, selectedId]);
   const { state, primary, choosePrimary, viewport } = useViewport(elementRef, scan);
   const [help, setHelp] = useState(false);
   const presets = useMemo(() => presetsFor(scan?.modality ?? ""), [scan?.modality]);
   const disabled = state.status !== "ready";
+  const settled = state.status === "ready" || state.status === "error";
+  useEffect(() => {
+    if (settled) onSettled();
+  }, [settled, onSettled]);
 
   const withViewport = useCallback(<T,>(fn: (ctx: { viewport: NonNullable<ReturnType<typeof viewport>> }) => T) => {
     const vp = viewport();
@@ -82,7 +98,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
         disabled={disabled}
       />
       <div className="viewer-main">
-        <ThumbnailStrip scans={scans} selectedId={selectedId} onSelect={onSelect} enabled={state.status === "ready" || state.status === "error"} />
+        <ThumbnailStrip scans={scans} selectedId={selectedId} onSelect={onSelect} />
         <div
           className="viewport-frame"
           tabIndex={0}
@@ -92,10 +108,6 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
           onKeyDown={(e) => (e.key === "?" ? setHelp((h) => !h) : onKey(e))}
           onContextMenu={(e) => e.preventDefault()}
         >
-          {/* the preview keeps the picture on screen until Cornerstone has drawn the scan */}
-          {scan && (state.status === "idle" || state.status === "loading") && (
-            <img className="viewer-preview" src={previewUrl(scan.id)} alt="" aria-hidden="true" />
-          )}
           {/* fixed aspect box: no layout jump when the image arrives */}
           <div
             ref={elementRef}
@@ -107,7 +119,14 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
             data-frame={state.frame}
             data-frames={state.frames}
             data-invert={state.invert ? "1" : "0"}
+            data-renderer={state.renderer ?? ""}
           />
+          {/* the preview keeps the picture on screen (above Cornerstone's canvas, which starts out
+              black) until the viewer has drawn the scan and bound its tools */}
+          {preview && scan && (state.status === "idle" || state.status === "loading") && (
+            // eslint-disable-next-line @next/next/no-img-element -- an authenticated, uncached API image, not a static asset
+            <img className="viewer-preview" src={previewUrl(scan.id)} alt="" aria-hidden="true" {...{ elementtiming: "scan-preview" }} />
+          )}
           {saliency && saliencyVisible && state.status === "ready" && (
             <SaliencyOverlay element={elementRef.current} viewport={viewport as never} saliency={saliency} opacity={saliencyOpacity} />
           )}

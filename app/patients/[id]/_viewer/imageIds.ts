@@ -2,8 +2,8 @@ const WEB_SCHEME = "fcdsweb"; // see webImageLoader.ts (kept import-free: Viewer
 import type { ViewerScan } from "./types";
 
 export const scanFileUrl = (scanId: string) => `/api/scans/${scanId}/file`;
-/** Display-ready PNG of the first frame, shown while the interactive viewer loads. */
-export const previewUrl = (scanId: string) => `/api/scans/${scanId}/preview`;
+/** Display-ready PNG of the first frame in the viewer's default window (longest side `size` px, server default 512). */
+export const previewUrl = (scanId: string, size?: number) => `/api/scans/${scanId}/preview${size ? `?size=${size}` : ""}`;
 
 /** Cornerstone image ids for every frame of a scan (DICOM through wadouri, PNG/JPEG through ours). */
 export function imageIdsFor(scan: ViewerScan): string[] {

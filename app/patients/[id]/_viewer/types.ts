@@ -26,4 +26,6 @@ export type ViewportState = {
   frames: number;
   invert: boolean;
   color: boolean;
+  /** How Cornerstone draws: "gpu" (WebGL) or "cpu" (2D canvas; chosen on software-only WebGL). */
+  renderer: "gpu" | "cpu" | null;
 };

@@ -2,19 +2,22 @@
 // Owns the Cornerstone rendering engine, the one stack viewport and its tool group for the
 // lifetime of the viewer, and mirrors the viewport's state into React.
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
-import type { Types } from "@cornerstonejs/core";
-import type { Types as ToolTypes } from "@cornerstonejs/tools";
-import { core, initCornerstone, tools } from "./cornerstone";
-import { imageIdsFor } from "./imageIds";
+import { Enums, RenderingEngine, eventTarget, getShouldUseCPURendering, type Types } from "@cornerstonejs/core";
+import { Enums as ToolEnums, ToolGroupManager, type Types as ToolTypes } from "@cornerstonejs/tools";
+import { prefetchPart10Instance } from "@cornerstonejs/dicom-image-loader";
+import { initCornerstone } from "./cornerstone";
+import { imageIdsFor, scanFileUrl } from "./imageIds";
+import { takePrefetchedScanFile } from "./scanBytes";
 import { readWindow } from "./tools/windowLevel";
 import { stackScrollToolName } from "./tools/stackScroll";
-import { panTool, zoomTool } from "./tools/zoomPan";
+import { panTool, recordFittedZoom, relativeZoom, zoomTool } from "./tools/zoomPan";
 import { windowLevelTool } from "./tools/windowLevel";
 import type { MouseTool } from "./tools/types";
 import type { ViewerScan, ViewportState } from "./types";
 
 let seq = 0;
-const initial: ViewportState = { status: "idle", error: null, windowWidth: null, windowCenter: null, zoom: 1, frame: 0, frames: 0, invert: false, color: false };
+let firstPaintMarked = false;
+const initial: ViewportState = { status: "idle", error: null, windowWidth: null, windowCenter: null, zoom: 1, frame: 0, frames: 0, invert: false, color: false, renderer: null };
 export const MOUSE_TOOLS: MouseTool[] = [windowLevelTool, panTool, zoomTool];
 
 export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: ViewerScan | null) {
@@ -37,7 +40,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
       ...s,
       windowWidth: w ? Math.round(w.width) : null,
       windowCenter: w ? Math.round(w.center) : null,
-      zoom: Math.round(vp.getZoom() * 100) / 100,
+      zoom: Math.round(relativeZoom(vp) * 100) / 100,
       frame: vp.getCurrentImageIdIndex(),
       frames: vp.getImageIds().length,
       invert: !!vp.getProperties().invert,
@@ -51,7 +54,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
     if (!element) return;
     let cancelled = false;
     const id = `fcds-${++seq}`;
-    const events = [core.Enums.Events.VOI_MODIFIED, core.Enums.Events.CAMERA_MODIFIED, core.Enums.Events.STACK_NEW_IMAGE, core.Enums.Events.IMAGE_RENDERED];
+    const events = [Enums.Events.VOI_MODIFIED, Enums.Events.CAMERA_MODIFIED, Enums.Events.STACK_NEW_IMAGE, Enums.Events.IMAGE_RENDERED];
     (async () => {
       try {
         performance.mark("fcds:viewer-mounted");
@@ -62,12 +65,12 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
         return;
       }
       if (cancelled) return;
-      const engine = new core.RenderingEngine(`${id}-engine`);
-      engine.enableElement({ viewportId: `${id}-vp`, type: core.Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] as Types.Point3 } });
+      const engine = new RenderingEngine(`${id}-engine`);
+      engine.enableElement({ viewportId: `${id}-vp`, type: Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] as Types.Point3 } });
       const viewport = engine.getViewport(`${id}-vp`) as Types.IStackViewport;
-      const toolGroup = tools.ToolGroupManager.createToolGroup(`${id}-tools`)!;
+      const toolGroup = ToolGroupManager.createToolGroup(`${id}-tools`)!;
       for (const t of [...MOUSE_TOOLS.map((m) => m.toolName), stackScrollToolName]) toolGroup.addTool(t);
-      const { MouseBindings } = tools.Enums;
+      const { MouseBindings } = ToolEnums;
       toolGroup.setToolActive(windowLevelTool.toolName, { bindings: [{ mouseButton: MouseBindings.Primary }] });
       toolGroup.setToolActive(panTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
       toolGroup.setToolActive(zoomTool.toolName, { bindings: [{ mouseButton: MouseBindings.Secondary }] });
@@ -75,6 +78,8 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
       toolGroup.addViewport(viewport.id, engine.id);
       handles.current = { engine, viewport, toolGroup };
       for (const ev of events) element.addEventListener(ev, sync);
+      performance.mark("fcds:viewport-ready");
+      setState((s) => ({ ...s, renderer: getShouldUseCPURendering() ? "cpu" : "gpu" }));
       setReady(true);
     })();
     const ro = new ResizeObserver(() => {
@@ -92,7 +97,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
       handles.current = null;
       setReady(false);
       if (h) {
-        tools.ToolGroupManager.destroyToolGroup(h.toolGroup.id);
+        ToolGroupManager.destroyToolGroup(h.toolGroup.id);
         h.engine.destroy();
       }
     };
@@ -111,7 +116,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
       const element = h.viewport.element;
       h.toolGroup.removeViewports(h.engine.id, id);
       h.engine.disableElement(id);
-      h.engine.enableElement({ viewportId: id, type: core.Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] as Types.Point3 } });
+      h.engine.enableElement({ viewportId: id, type: Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] as Types.Point3 } });
       h.viewport = h.engine.getViewport(id) as Types.IStackViewport;
       h.toolGroup.addViewport(id, h.engine.id);
     }
@@ -127,9 +132,16 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
       markFailed();
       setState((s) => ({ ...s, status: "error", error: describeLoadError(d.error, scan) }));
     };
-    core.eventTarget.addEventListener(core.Enums.Events.IMAGE_LOAD_ERROR, onError);
-    h.viewport
-      .setStack(imageIds, 0)
+    eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, onError);
+    // bytes the placeholder prefetched (scanBytes.ts) are handed to the DICOM loader as this
+    // instance's Part 10 data, so setStack decodes them instead of requesting the file again
+    const url = scanFileUrl(scan.id);
+    const prefetched = scan.contentType === "application/dicom" ? takePrefetchedScanFile(url) : null;
+    const handOver = prefetched
+      ? prefetched.then((bytes) => prefetchPart10Instance(`wadouri:${url}`, bytes)).catch(() => undefined) // the loader fetches it itself and reports why
+      : Promise.resolve();
+    handOver
+      .then(() => (stale ? undefined : h.viewport.setStack(imageIds, 0)))
       .then(() => {
         if (stale || failed) return;
         // Some codecs log and return an empty frame instead of throwing (openjpeg on a damaged
@@ -142,6 +154,12 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
           return;
         }
         h.viewport.resetCamera();
+        recordFittedZoom(h.viewport);
+        if (!firstPaintMarked) {
+          // the rendering engine draws on the next animation frame: mark when the pixels are there
+          firstPaintMarked = true;
+          h.viewport.element.addEventListener(Enums.Events.IMAGE_RENDERED, () => performance.mark("fcds:image-painted"), { once: true });
+        }
         h.viewport.render();
         performance.mark("fcds:image-rendered");
         setState((s) => ({ ...s, status: "ready" }));
@@ -153,7 +171,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
       });
     return () => {
       stale = true;
-      core.eventTarget.removeEventListener(core.Enums.Events.IMAGE_LOAD_ERROR, onError);
+      eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onError);
     };
   }, [ready, scan, sync]);
 
@@ -162,7 +180,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
     if (!h) return;
     const next = MOUSE_TOOLS.find((m) => m.id === id)!;
     for (const m of MOUSE_TOOLS) if (m.id !== id) h.toolGroup.setToolPassive(m.toolName);
-    h.toolGroup.setToolActive(next.toolName, { bindings: [{ mouseButton: tools.Enums.MouseBindings.Primary }] });
+    h.toolGroup.setToolActive(next.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
     setPrimary(id);
   }, []);
 

@@ -3,14 +3,21 @@
 // overlays work on them. Grey images (r = g = b everywhere) become one-channel 8-bit images and
 // can be windowed; colour images stay RGB.
 import { imageLoader, metaData, utilities, type Types } from "@cornerstonejs/core";
+import { takePrefetchedScanFile } from "./scanBytes";
 
 export const WEB_SCHEME = "fcdsweb"; // also in imageIds.ts
 const modules = new Map<string, Record<string, unknown>>();
 
-async function decode(url: string): Promise<{ width: number; height: number; rgba: Uint8ClampedArray }> {
+async function fetchBytes(url: string): Promise<Blob> {
+  const prefetched = takePrefetchedScanFile(url);
+  if (prefetched) return new Blob([await prefetched]);
   const res = await fetch(url, { credentials: "same-origin" });
   if (!res.ok) throw new Error(`The image could not be fetched (HTTP ${res.status}).`);
-  const bitmap = await createImageBitmap(await res.blob());
+  return res.blob();
+}
+
+async function decode(url: string): Promise<{ width: number; height: number; rgba: Uint8ClampedArray }> {
+  const bitmap = await createImageBitmap(await fetchBytes(url));
   const canvas = document.createElement("canvas");
   canvas.width = bitmap.width;
   canvas.height = bitmap.height;

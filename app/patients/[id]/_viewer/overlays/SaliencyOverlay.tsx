@@ -2,8 +2,7 @@
 // Draws the assessment's saliency map over the image, following the viewport's zoom, pan and
 // flip: the map's corners are mapped image → world → canvas, so it stays registered to anatomy.
 import { useEffect, useMemo, useRef } from "react";
-import { utilities, type Types } from "@cornerstonejs/core";
-import { core } from "../cornerstone";
+import { Enums, utilities, type Types } from "@cornerstonejs/core";
 import type { ViewerSaliency } from "../types";
 import { decodeBase64, saliencyToRgba } from "./saliencyColormap";
 
@@ -58,7 +57,7 @@ export function SaliencyOverlay({ element, viewport, saliency, opacity }: Props)
       );
       ctx.drawImage(source, 0, 0);
     };
-    const evs = [core.Enums.Events.IMAGE_RENDERED, core.Enums.Events.CAMERA_MODIFIED];
+    const evs = [Enums.Events.IMAGE_RENDERED, Enums.Events.CAMERA_MODIFIED];
     for (const ev of evs) element.addEventListener(ev, draw);
     draw();
     return () => {

@@ -1,3 +1,4 @@
+import { recordFittedZoom } from "./zoomPan";
 import type { ToolContext } from "./types";
 
 /** Back to the file's own window, no zoom/pan, not inverted. */
@@ -5,5 +6,6 @@ export function resetView(ctx: Pick<ToolContext, "viewport">): void {
   const vp = ctx.viewport;
   vp.resetProperties();
   vp.resetCamera();
+  recordFittedZoom(vp);
   vp.render();
 }
