@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { headers } from "next/headers";
 import { preload } from "react-dom";
 import { notFound } from "next/navigation";
@@ -56,7 +57,7 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
       <TopBar actor={actor} />
       <main className="record">
         <nav aria-label="Breadcrumb" className="crumbs">
-          <a href="/patients">← Patients</a>
+          <Link href="/patients">← Patients</Link>
         </nav>
         <header className="record-head">
           <h1>
