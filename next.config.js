@@ -29,6 +29,8 @@ const nextConfig = {
     "jpeg-lossless-decoder-js",
     "pngjs",
     "hyparquet-writer",
+    "piscina",
+    "tsx",
   ],
   // Cornerstone's DICOM loader references `fs` in code paths the browser never takes.
   turbopack: { resolveAlias: { fs: { browser: "./lib/empty-module.js" } } },

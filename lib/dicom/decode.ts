@@ -10,6 +10,8 @@ import { DicomError, describeThrown } from "./errors";
 import type { ParsedDicom } from "./parse";
 import { checkFrameIndex, encapsulatedFrame, frameCount, nativeFrame, pixelDataElement } from "./pixel-data";
 import { DECODABLE_ENCODINGS } from "./transfer-syntax";
+import { checkDeclaredSize, checkStreamSize, imageLimits, type ImageLimits } from "./limits";
+import { readJ2kSize } from "./codecs/jpeg2000-header";
 
 export { frameCount };
 
@@ -45,7 +47,7 @@ interface RawSamples {
   shift: number;
 }
 
-export async function decodeFrame(parsed: ParsedDicom, frameIndex = 0): Promise<DecodedFrame> {
+export async function decodeFrame(parsed: ParsedDicom, frameIndex = 0, limits: ImageLimits = imageLimits()): Promise<DecodedFrame> {
   const m = parsed.metadata;
   pixelDataElement(parsed);
   const ts = parsed.transferSyntax;
@@ -70,6 +72,8 @@ export async function decodeFrame(parsed: ParsedDicom, frameIndex = 0): Promise<
   if (bitsStored > bitsAllocated || bitsStored > 32) {
     throw new DicomError("decode_failed", `Bits Stored (${bitsStored}) is not consistent with Bits Allocated (${bitsAllocated}).`);
   }
+  // Before anything is allocated: the header's size is a claim, checked against the limits.
+  checkDeclaredSize({ rows, columns, frames: m.numberOfFrames, samplesPerPixel: spp, bitsAllocated }, limits);
 
   let raw: RawSamples;
   try {
@@ -182,15 +186,24 @@ async function decodeRaw(parsed: ParsedDicom, frameIndex: number, shape: FrameSh
       const frame = encapsulatedFrame(parsed, frameIndex);
       const header = readJpegFrameHeader(frame);
       if (!header) throw new Error("the compressed frame is not a JPEG stream");
+      checkStreamSize(header, shape, "JPEG");
       if (header.precision <= 8) return plain((await decodeJpeg8(frame)).samples, true);
       return plain((await decodeJpeg12(frame, header.precision)).samples);
     }
     case "jpeg-lossless":
-      return plain(decodeJpegLossless(encapsulatedFrame(parsed, frameIndex)).samples);
-    case "jpeg-ls":
-      return plain((await decodeJpegLs(encapsulatedFrame(parsed, frameIndex))).samples);
+    case "jpeg-ls": {
+      const frame = encapsulatedFrame(parsed, frameIndex);
+      const header = readJpegFrameHeader(frame);
+      if (!header) throw new Error(`the compressed frame is not a ${encoding === "jpeg-ls" ? "JPEG-LS" : "JPEG"} stream`);
+      checkStreamSize(header, shape, encoding === "jpeg-ls" ? "JPEG-LS" : "JPEG Lossless");
+      return plain(encoding === "jpeg-ls" ? (await decodeJpegLs(frame)).samples : decodeJpegLossless(frame).samples);
+    }
     case "jpeg-2000": {
-      const out = await decodeJpeg2000(encapsulatedFrame(parsed, frameIndex));
+      const frame = encapsulatedFrame(parsed, frameIndex);
+      const size = readJ2kSize(frame);
+      if (!size) throw new Error("the compressed frame is not a JPEG 2000 codestream");
+      checkStreamSize(size, shape, "JPEG 2000");
+      const out = await decodeJpeg2000(frame);
       if (out.width !== columns || out.height !== rows) throw new Error(`JPEG 2000 stream is ${out.width}×${out.height}, header says ${columns}×${rows}`);
       return plain(out.samples, photometric === "YBR_RCT" || photometric === "YBR_ICT");
     }

@@ -11,6 +11,10 @@ export type DicomErrorCode =
   | "unsupported_pixel_format"
   | "decode_failed"
   | "deflate_too_large"
+  | "image_too_large"
+  | "too_many_elements"
+  | "decode_timeout"
+  | "decoder_busy"
   | "frame_out_of_range"
   | "unsupported_image";
 

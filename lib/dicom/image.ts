@@ -2,6 +2,8 @@ import { PNG } from "pngjs";
 import { decodeJpeg8 } from "./codecs/jpeg-baseline";
 import type { DecodedFrame } from "./decode";
 import { DicomError, describeThrown } from "./errors";
+import { readJpegFrameHeader } from "./codecs/jpeg-header";
+import { checkDeclaredSize, imageLimits, type ImageLimits } from "./limits";
 
 /** Non-DICOM scans (PNG / JPEG exports, photographs) decoded to the same shape as a DICOM frame. */
 
@@ -21,10 +23,14 @@ export function sniffContentType(bytes: Uint8Array): ScanContentType | null {
  * Decode a PNG or JPEG. Greyscale images come back as one sample per pixel (values 0–255, or
  * 0–65535 for 16-bit PNG) in MONOCHROME2; colour ones as interleaved RGB 0–255. Alpha is dropped.
  */
-export async function decodePngOrJpeg(bytes: Uint8Array, mime: string): Promise<DecodedFrame> {
+export async function decodePngOrJpeg(bytes: Uint8Array, mime: string, limits: ImageLimits = imageLimits()): Promise<DecodedFrame> {
   const sniffed = sniffContentType(bytes);
   if (mime !== "image/png" && mime !== "image/jpeg") throw new DicomError("unsupported_image", `Images of type ${mime} are not supported; upload DICOM, PNG or JPEG.`);
   if (sniffed !== mime) throw new DicomError("unsupported_image", `The file is not a valid ${mime === "image/png" ? "PNG" : "JPEG"} image.`);
+  const size = mime === "image/png" ? readPngSize(bytes) : readJpegFrameHeader(bytes);
+  if (!size) throw new DicomError("decode_failed", `The ${mime === "image/png" ? "PNG" : "JPEG"} image has no readable size header; the file may be corrupt.`);
+  // PNG/JPEG decoders allocate RGBA at the declared size: refuse before that.
+  checkDeclaredSize({ rows: size.height, columns: size.width, frames: 1, samplesPerPixel: 4, bitsAllocated: mime === "image/png" ? 16 : 8 }, limits);
   try {
     return mime === "image/png" ? decodePng(bytes) : await decodeJpeg(bytes);
   } catch (e) {
@@ -34,6 +40,13 @@ export async function decodePngOrJpeg(bytes: Uint8Array, mime: string): Promise<
       details: { reason: describeThrown(e) },
     });
   }
+}
+
+/** IHDR, the first chunk of every PNG: width and height, big-endian, at bytes 16–23. */
+function readPngSize(b: Uint8Array): { width: number; height: number } | undefined {
+  if (b.length < 24 || String.fromCharCode(b[12], b[13], b[14], b[15]) !== "IHDR") return undefined;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return { width: v.getUint32(16), height: v.getUint32(20) };
 }
 
 function decodePng(bytes: Uint8Array): DecodedFrame {

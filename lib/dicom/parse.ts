@@ -1,7 +1,8 @@
 import dicomParser, { type DataSet } from "dicom-parser";
 import { inflateRawSync } from "node:zlib";
 import { DicomError, describeThrown } from "./errors";
-import { summarizeTags, type DicomTag } from "./tags";
+import { countElements, summarizeTags, type DicomTag } from "./tags";
+import { imageLimits, type ImageLimits } from "./limits";
 import { formatPersonName, isoDate, readText, textDecoderFor } from "./text";
 import {
   EXPLICIT_VR_BIG_ENDIAN,
@@ -50,7 +51,10 @@ export interface DicomMetadata {
 
 export interface ParsedDicom {
   metadata: DicomMetadata;
+  /** The tag panel's rows, within the limits' tag-summary budget. */
   tags: DicomTag[];
+  /** Top-level elements left out of `tags` by that budget. */
+  tagsOmitted: number;
   transferSyntax: TransferSyntaxInfo;
   /** dicom-parser's dataset (byte offsets into the possibly inflated bytes); used by decode. */
   dataSet: DataSet;
@@ -59,6 +63,8 @@ export interface ParsedDicom {
 export interface ParseOptions {
   /** Ceiling for a Deflated Explicit VR LE dataset after inflation (zip-bomb guard). Default 512 MiB. */
   maxInflatedBytes?: number;
+  /** Element count and tag-summary limits (default: `imageLimits()`, from the environment). */
+  limits?: ImageLimits;
 }
 
 export const DEFAULT_MAX_INFLATED_BYTES = 512 * 1024 * 1024;
@@ -99,10 +105,18 @@ export function parseDicom(bytes: Uint8Array, opts: ParseOptions = {}): ParsedDi
   }
 
   checkNotTruncated(dataSet);
+  const limits = opts.limits ?? imageLimits();
+  const elements = countElements(dataSet, limits.maxElements);
+  if (elements > limits.maxElements) {
+    throw new DicomError("too_many_elements", `The DICOM file holds more than ${limits.maxElements.toLocaleString("en")} data elements; files this complex are refused.`, {
+      details: { maxElements: limits.maxElements },
+    });
+  }
   const tsUid = (dataSet.string("x00020010") ?? "").replace(/\0/g, "").trim() || IMPLICIT_VR_LITTLE_ENDIAN;
   const transferSyntax = transferSyntaxInfo(tsUid);
   const decoder = textDecoderFor(dataSet);
-  return { metadata: extractMetadata(dataSet, transferSyntax, decoder, hasFileMeta), tags: summarizeTags(dataSet, decoder), transferSyntax, dataSet };
+  const { tags, omitted } = summarizeTags(dataSet, decoder, limits.maxTagSummaryBytes);
+  return { metadata: extractMetadata(dataSet, transferSyntax, decoder, hasFileMeta), tags, tagsOmitted: omitted, transferSyntax, dataSet };
 }
 
 function notDicom(detail?: string): DicomError {

@@ -2,6 +2,7 @@ import { PNG } from "pngjs";
 import { decodeFrame, type DecodedFrame } from "./decode";
 import { applyWindow, defaultWindow, type Window } from "./window";
 import type { ParsedDicom } from "./parse";
+import type { ImageLimits } from "./limits";
 
 /**
  * A display-ready picture of a scan's first frame, as the interactive viewer opens it: the same
@@ -20,8 +21,8 @@ export interface PreviewImage {
   window: (Window & { source: "dicom" | "minmax" }) | null;
 }
 
-export async function renderPreview(parsed: ParsedDicom, opts: { maxSize?: number } = {}): Promise<PreviewImage> {
-  const frame = await decodeFrame(parsed, 0);
+export async function renderPreview(parsed: ParsedDicom, opts: { maxSize?: number; limits?: ImageLimits } = {}): Promise<PreviewImage> {
+  const frame = await decodeFrame(parsed, 0, opts.limits);
   return previewOfFrame(parsed, frame, opts.maxSize ?? 512);
 }
 

@@ -24,22 +24,42 @@ const SKIP = new Set(["x7fe00010", "x7fe00008", "x7fe00009", "xfffee000", "xfffe
 const MAX_TEXT = 256;
 const MAX_NUMBERS = 16;
 
-export function summarizeTags(dataSet: DataSet, decoder: TextDecoder): DicomTag[] {
+/**
+ * The top-level elements as tag-panel rows, in tag order, within `maxBytes` of JSON (roughly): a
+ * file with thousands of private elements keeps its first rows and says how many it dropped.
+ */
+export function summarizeTags(dataSet: DataSet, decoder: TextDecoder, maxBytes = Infinity): { tags: DicomTag[]; omitted: number } {
   const out: DicomTag[] = [];
-  for (const key of Object.keys(dataSet.elements).sort()) {
+  const keys = Object.keys(dataSet.elements).sort();
+  let size = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
     if (SKIP.has(key)) continue;
     const el = dataSet.elements[key];
     const info = lookupTag(key);
     const priv = isPrivateTag(key);
     const vr = el.vr ?? (el.items ? "SQ" : info?.vr ?? "UN");
-    out.push({
-      tag: formatTag(key),
-      keyword: priv ? "Private" : info?.keyword ?? "",
-      vr,
-      value: describeValue(dataSet, el, vr, decoder),
-    });
+    const row = { tag: formatTag(key), keyword: priv ? "Private" : info?.keyword ?? "", vr, value: describeValue(dataSet, el, vr, decoder) };
+    size += 40 + row.tag.length + row.keyword.length + row.vr.length + row.value.length;
+    if (size > maxBytes) return { tags: out, omitted: keys.slice(k).filter((x) => !SKIP.has(x)).length };
+    out.push(row);
   }
-  return out;
+  return { tags: out, omitted: 0 };
+}
+
+/** Every data element, nested sequence items included. */
+export function countElements(dataSet: DataSet, stopAbove = Infinity): number {
+  let n = 0;
+  const stack: DataSet[] = [dataSet];
+  while (stack.length > 0 && n <= stopAbove) {
+    const ds = stack.pop()!;
+    for (const key in ds.elements) {
+      n++;
+      const items = ds.elements[key].items;
+      if (items) for (const it of items) if (it.dataSet) stack.push(it.dataSet);
+    }
+  }
+  return n;
 }
 
 function describeValue(ds: DataSet, el: Element, vr: string, decoder: TextDecoder): string {

@@ -10,6 +10,7 @@
 import type { FusionRecordInput } from "@/lib/domain/record";
 import { firstDegree, type Relationship } from "@/lib/domain/family-history";
 import { ageOn } from "@/lib/domain/patient";
+import { MAX_IMAGE_SIDE } from "@/lib/dicom/limits";
 
 export const ENCODER_VERSION = "fusion-encoders/1.0.0";
 
@@ -208,7 +209,8 @@ export const IMAGE_PREPROCESSING = {
   /** area-average (box) resize of the whole frame to size × size */
   resize: "area",
   minSide: 16,
-  maxSide: 4096,
+  /** the server's image limit: nothing accepted at upload is refused here */
+  maxSide: MAX_IMAGE_SIDE,
 } as const;
 
 export class ImagePreprocessError extends Error {

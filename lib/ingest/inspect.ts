@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/domain/errors";
 import type { ScanUploadFields } from "@/lib/domain/scan";
-import { decodeFrame, decodePngOrJpeg, frameCount, isDicomError, parseDicom, sniffContentType, type DecodedFrame, type DicomMetadata, type DicomTag } from "@/lib/dicom";
+import { isDicomError, sniffContentType, type DecodedFrame, type DicomMetadata, type DicomTag } from "@/lib/dicom";
+import { decodeScanOffThread } from "@/lib/dicom/off-thread";
 
 /** What an upload turned out to be, validated and decoded, before anything is stored. */
 export type InspectedScan = {
@@ -20,18 +21,17 @@ export type InspectedScan = {
   acquisitionDate: string | null;
   bodyPart: string | null;
   dicom: { patientId: string | null; patientName: string | null; patientBirthDate: string | null } | null;
-  metadata: { dicom?: DicomMetadata; tags?: DicomTag[]; filename: string; window?: { center: number; width: number } };
+  metadata: { dicom?: DicomMetadata; tags?: DicomTag[]; tagsOmitted?: number; filename: string; window?: { center: number; width: number } };
 };
 
-/**
- * Multi-frame scans are assessed on their middle frame: for a cine or a short stack it is the most
- * representative single image, and the choice is stable (the same file always gives the same frame).
- */
-export const assessmentFrame = (frames: number) => Math.floor(Math.max(1, frames) / 2);
+export { assessmentFrame } from "@/lib/dicom/worker/tasks";
 
 const maxInflated = () => Number(process.env.FUSION_MAX_INFLATED_BYTES ?? 256 * 1024 * 1024);
 
-/** Magic bytes, full parse and a real decode of the assessed frame; throws 4xx AppErrors. */
+/**
+ * Magic bytes, full parse and a real decode of the assessed frame — in a decode worker thread,
+ * within the image limits (`lib/dicom/limits.ts`) — before anything is stored; throws 4xx AppErrors.
+ */
 export async function inspectUpload(bytes: Uint8Array, filename: string, fields: ScanUploadFields): Promise<InspectedScan> {
   if (bytes.byteLength === 0) throw new AppError(400, "empty_file", "The uploaded file is empty.");
   const sniffed = sniffContentType(bytes);
@@ -48,12 +48,8 @@ export async function inspectUpload(bytes: Uint8Array, filename: string, fields:
 }
 
 async function inspectDicom(bytes: Uint8Array, filename: string): Promise<InspectedScan> {
-  const parsed = parseDicom(bytes, { maxInflatedBytes: maxInflated() });
-  const m = parsed.metadata;
-  if (!m.hasPixelData) throw new AppError(422, "no_pixel_data", "This DICOM file has no image (no Pixel Data): it may be a report, a structured document or a presentation state.");
-  const frames = frameCount(parsed);
-  const frameIndex = assessmentFrame(frames);
-  const frame = await decodeFrame(parsed, frameIndex);
+  const { dicom, frames, frameIndex, frame } = await decodeScanOffThread(bytes, "application/dicom", { frame: "middle", maxInflatedBytes: maxInflated() });
+  const m = dicom!.metadata;
   return {
     contentType: "application/dicom",
     modality: m.modality ?? "OT",
@@ -72,7 +68,8 @@ async function inspectDicom(bytes: Uint8Array, filename: string): Promise<Inspec
     dicom: { patientId: m.patientId, patientName: m.patientName, patientBirthDate: m.patientBirthDate },
     metadata: {
       dicom: m,
-      tags: parsed.tags,
+      tags: dicom!.tags,
+      ...(dicom!.tagsOmitted ? { tagsOmitted: dicom!.tagsOmitted } : {}),
       filename,
       window: m.windowCenter != null && m.windowWidth != null ? { center: m.windowCenter, width: m.windowWidth } : undefined,
     },
@@ -84,7 +81,7 @@ async function inspectImage(bytes: Uint8Array, mime: "image/png" | "image/jpeg",
     throw new AppError(400, "validation_failed", "modality: is required for PNG and JPEG images (e.g. CT, MR, XR, OT)", {
       issues: [{ path: "modality", message: "is required for PNG and JPEG images" }],
     });
-  const frame = await decodePngOrJpeg(bytes, mime);
+  const { frame } = await decodeScanOffThread(bytes, mime, { frame: 0 });
   return {
     contentType: mime,
     modality: fields.modality,
@@ -105,16 +102,21 @@ async function inspectImage(bytes: Uint8Array, mime: "image/png" | "image/jpeg",
   };
 }
 
+const DICOM_ERROR_STATUS: Record<string, number> = {
+  unsupported_transfer_syntax: 415,
+  unsupported_pixel_format: 415,
+  unsupported_image: 415,
+  deflate_too_large: 413,
+  image_too_large: 413,
+  no_pixel_data: 422,
+  decode_failed: 422,
+  decode_timeout: 422,
+  too_many_elements: 422,
+  decoder_busy: 503,
+};
+
 function dicomToHttp(code: string, message: string, details?: Record<string, unknown>): AppError {
-  const status =
-    code === "unsupported_transfer_syntax" || code === "unsupported_pixel_format" || code === "unsupported_image"
-      ? 415
-      : code === "deflate_too_large"
-        ? 413
-        : code === "no_pixel_data" || code === "decode_failed"
-          ? 422
-          : 400;
-  return new AppError(status, code, message, details);
+  return new AppError(DICOM_ERROR_STATUS[code] ?? 400, code, message, details);
 }
 
 /** Normalises a person name for comparison: case, accents, punctuation and order-insensitive. */

@@ -2,7 +2,8 @@ import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import { audit } from "@/lib/auth/audit";
 import { toIsoDate, todayIso } from "@/lib/domain/common";
 import { toFusionDiet, type FusionRecordInput } from "@/lib/domain/record";
-import { decodeFrame, decodePngOrJpeg, isDicomError, parseDicom, type DecodedFrame } from "@/lib/dicom";
+import { isDicomError, type DecodedFrame, type ScanContentType } from "@/lib/dicom";
+import { decodeScanOffThread } from "@/lib/dicom/off-thread";
 import type { Assessor, ModelImage } from "./assessor";
 import { takeDecoded } from "./decoded-cache";
 
@@ -113,12 +114,12 @@ export async function requeueAssessment(db: PrismaClient, assessmentId: string, 
 
 async function decodeStored(scan: { bytes: Uint8Array; contentType: string; metadata: unknown }): Promise<DecodedFrame> {
   try {
-    if (scan.contentType !== "application/dicom") return await decodePngOrJpeg(scan.bytes, scan.contentType);
-    const parsed = parseDicom(scan.bytes);
-    const frame = Number((scan.metadata as { assessedFrame?: number } | null)?.assessedFrame ?? 0);
-    return await decodeFrame(parsed, frame);
+    const contentType = scan.contentType as ScanContentType;
+    const frame = contentType === "application/dicom" ? Number((scan.metadata as { assessedFrame?: number } | null)?.assessedFrame ?? 0) : 0;
+    return (await decodeScanOffThread(scan.bytes, contentType, { frame })).frame;
   } catch (e) {
-    if (isDicomError(e)) throw new PermanentJobError(`The scan could not be decoded: ${e.message}`);
+    // Busy or timed out: worth another try later; anything else about the file will not change.
+    if (isDicomError(e) && e.code !== "decoder_busy" && e.code !== "decode_timeout") throw new PermanentJobError(`The scan could not be decoded: ${e.message}`);
     throw e;
   }
 }

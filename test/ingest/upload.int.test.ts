@@ -9,6 +9,7 @@ import { uploadRequest } from "../support/multipart";
 import { makeUser, sessionFor, ORIGIN, type Cred } from "../support/auth-fixtures";
 import { pydicomFile } from "../fixtures/pydicom";
 import { buildPart10 } from "@/lib/dicom/test-helpers";
+import { manyElements, rleBomb } from "../support/dicom-builders";
 import { generatePatient, renderScan, scanToDicom, scanToPng } from "@/models/fusion/cohort";
 import { seedPatients } from "@/lib/db/seed-cohort";
 
@@ -174,6 +175,9 @@ describe("bad input: a clear 4xx, nothing stored, nothing queued, the server kee
     { name: "a PNG named .dcm", send: () => upload(scanToPng(renderScan(cohort[0], { size: 64 })), "scan.dcm"), status: 415, code: "content_mismatch" },
     { name: "zip-bomb-like deflated DICOM", send: () => upload(bomb(), "bomb.dcm"), status: 413, code: "deflate_too_large" },
     { name: "no file at all", send: () => upload(null), status: 400, code: "file_missing" },
+    { name: "a 600-byte RLE file declaring 65535 × 65535 (decompression bomb)", send: () => upload(rleBomb({ rows: 65535, columns: 65535, runs: 200 }), "bomb.dcm"), status: 413, code: "image_too_large" },
+    { name: "an 8192 × 8192 image (larger than the assessor reads)", send: () => upload(rleBomb({ rows: 8192, columns: 8192, runs: 8192 }), "big.dcm"), status: 413, code: "image_too_large" },
+    { name: "a file of 200,000 tiny elements", send: () => upload(manyElements(200_000), "tags.dcm"), status: 422, code: "too_many_elements" },
   ];
 
   it.each(cases.map((c) => [c.name, c] as const))("%s", async (_n, c) => {

@@ -1,4 +1,4 @@
-/** Reads the SOF segment of a JPEG stream: sample precision, size and component count. */
+/** Reads the SOF segment of a JPEG (or JPEG-LS) stream: sample precision, size and component count. */
 export interface JpegFrameHeader {
   sof: number;
   precision: number;
@@ -7,7 +7,8 @@ export interface JpegFrameHeader {
   components: number;
 }
 
-const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+// SOF0–SOF15 (ITU T.81) and SOF55 (0xF7, JPEG-LS, ITU T.87): the same P, Y, X, Nf layout.
+const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf, 0xf7]);
 
 export function readJpegFrameHeader(b: Uint8Array): JpegFrameHeader | undefined {
   if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return undefined;

@@ -20,6 +20,15 @@ export function decodeRle(
   const numSegments = view.getUint32(0, true);
   const expected = spp * bytesPerSample;
   if (numSegments !== expected) throw new Error(`RLE frame has ${numSegments} segments, expected ${expected}`);
+  // PackBits expands at most 2 bytes into 128: a segment shorter than 1/64 of its byte plane cannot
+  // hold it. Checked before allocating, so a tiny file cannot make us allocate the size it declares.
+  for (let s = 0; s < numSegments; s++) {
+    const start = view.getUint32(4 + 4 * s, true);
+    const next = s + 1 < numSegments ? view.getUint32(8 + 4 * s, true) : frame.length;
+    const length = Math.max(0, Math.min(next === 0 ? frame.length : next, frame.length) - start);
+    if (pixels > 64 * length + 128)
+      throw new Error(`RLE segment ${s} holds ${length} bytes, too few for the ${columns}×${rows} image its header declares (PackBits needs at least ${Math.ceil((pixels - 128) / 64)})`);
+  }
 
   const out = bitsAllocated === 8 ? new Uint8Array(pixels * spp) : bitsAllocated === 16 ? new Uint16Array(pixels * spp) : new Uint32Array(pixels * spp);
   const plane = new Uint8Array(pixels);

@@ -6,6 +6,7 @@ const patientId = uuidPath("id", "patient");
 const scanId = uuidPath("id", "scan");
 const binary = { type: "string", contentMediaType: "application/octet-stream" };
 const modelUnavailable = { 503: { codes: ["model_unavailable"], note: "No served risk model could be loaded." } };
+const decoderBusy = { 503: { codes: ["decoder_busy"], note: "Every decode worker thread is busy and the queue is full; try again shortly." } };
 
 /** Scans (upload, bytes, preview, DICOM tags) and assessments (re-assess, status stream, result). */
 export const scanOperations: Operations = {
@@ -47,11 +48,12 @@ export const scanOperations: Operations = {
         },
         404: ["not_found"],
         409: { codes: ["patient_mismatch"], note: "`details` holds the DICOM and the record identities." },
-        413: ["file_too_large", "deflate_too_large"],
+        413: { codes: ["file_too_large", "deflate_too_large", "image_too_large"], note: "image_too_large: the size the header declares (per side, or rows × columns × frames × samples × bytes) is over the image limits, checked before decoding." },
         415: ["unsupported_media_type", "content_mismatch", "unsupported_transfer_syntax", "unsupported_pixel_format", "unsupported_image"],
-        422: ["no_pixel_data", "decode_failed"],
+        422: ["no_pixel_data", "decode_failed", "decode_timeout", "too_many_elements"],
       },
       modelUnavailable,
+      decoderBusy,
     ],
   },
   "POST /api/patients/[id]/assessments": {
@@ -102,7 +104,7 @@ export const scanOperations: Operations = {
     description: "Binary and long values are summarised. PNG and JPEG scans have no tags (an empty list).",
     parameters: [scanId],
     responses: { "200": jsonResponse("The tags.", "ScanTags") },
-    errors: [uuidPathErrors, { 404: ["not_found"], 422: ["dicom_unreadable"] }],
+    errors: [uuidPathErrors, { 404: ["not_found"], 422: ["dicom_unreadable"] }, decoderBusy],
   },
   "GET /api/scans/[id]/preview": {
     operationId: "getScanPreview",
@@ -113,7 +115,7 @@ export const scanOperations: Operations = {
     responses: {
       "200": { description: "The preview.", content: { "image/png": { schema: binary }, "image/jpeg": { schema: binary } } },
     },
-    errors: [uuidPathErrors, { 404: ["not_found"], 422: ["dicom_undecodable"] }],
+    errors: [uuidPathErrors, { 404: ["not_found"], 422: ["dicom_undecodable"] }, decoderBusy],
   },
   "GET /api/assessments/[id]": {
     operationId: "getAssessment",

@@ -3,8 +3,7 @@ import { patientParams } from "@/lib/http/params";
 import { auditRead } from "@/lib/http/audit-hooks";
 import { prisma } from "@/lib/db/client";
 import { getScanFile } from "@/lib/db/scans";
-import { parseDicom } from "@/lib/dicom/parse";
-import { previewPng, renderPreview, type PreviewImage } from "@/lib/dicom/preview";
+import { renderPreviewOffThread, type RenderedPreview } from "@/lib/dicom/off-thread";
 import { isDicomError } from "@/lib/dicom/errors";
 import { AppError } from "@/lib/domain/errors";
 import { ScanPreviewQuery } from "@/lib/domain/scan";
@@ -26,14 +25,14 @@ export const GET = route<P>("patient:read", async ({ req, params, actor }) => {
   await auditRead(actor, req, "scan.preview.read", "Scan", id, scan.patientId);
   const headers = { "cache-control": "private, no-store", "x-content-type-options": "nosniff" };
   if (scan.contentType !== "application/dicom") return new Response(scan.bytes as unknown as BodyInit, { headers: { ...headers, "content-type": scan.contentType } });
-  let img: PreviewImage;
+  let img: RenderedPreview;
   try {
-    img = await renderPreview(parseDicom(scan.bytes), { maxSize: size });
+    img = await renderPreviewOffThread(scan.bytes, size);
   } catch (e) {
-    if (isDicomError(e)) throw new AppError(422, "dicom_undecodable", e.message);
+    if (isDicomError(e)) throw e.code === "decoder_busy" ? new AppError(503, e.code, e.message) : new AppError(422, "dicom_undecodable", e.message);
     throw e;
   }
   // the window the picture was made with (grey images), for clients and tests to compare
   const win: Record<string, string> = img.window ? { "x-window-center": String(img.window.center), "x-window-width": String(img.window.width) } : {};
-  return new Response(new Uint8Array(previewPng(img)), { headers: { ...headers, ...win, "content-type": "image/png" } });
+  return new Response(img.png as unknown as BodyInit, { headers: { ...headers, ...win, "content-type": "image/png" } });
 });

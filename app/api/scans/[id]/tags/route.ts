@@ -3,7 +3,7 @@ import { patientParams } from "@/lib/http/params";
 import { auditRead } from "@/lib/http/audit-hooks";
 import { prisma } from "@/lib/db/client";
 import { getScanFile } from "@/lib/db/scans";
-import { parseDicom } from "@/lib/dicom/parse";
+import { readTagsOffThread } from "@/lib/dicom/off-thread";
 import { isDicomError } from "@/lib/dicom/errors";
 import { AppError } from "@/lib/domain/errors";
 
@@ -17,9 +17,9 @@ export const GET = route<P>("patient:read", async ({ req, params, actor }) => {
   if (scan.contentType !== "application/dicom") return { scanId: id, tags: [] };
   let tags;
   try {
-    tags = parseDicom(scan.bytes).tags;
+    tags = (await readTagsOffThread(scan.bytes)).tags;
   } catch (e) {
-    if (isDicomError(e)) throw new AppError(422, "dicom_unreadable", e.message);
+    if (isDicomError(e)) throw e.code === "decoder_busy" ? new AppError(503, e.code, e.message) : new AppError(422, "dicom_unreadable", e.message);
     throw e;
   }
   await auditRead(actor, req, "scan.tags.read", "Scan", id, scan.patientId);
