@@ -3,10 +3,11 @@
 import { databaseConfig, redactUrl } from "@/lib/db/config";
 import { openSqlConnection } from "@/lib/db/sql";
 import { migrate } from "@/lib/db/migrate";
+import { exitIfDataDirLocked } from "@/lib/db/data-dir-lock";
 
 const cfg = databaseConfig();
 const where = cfg.kind === "postgres" ? redactUrl(cfg.url) : `embedded PGlite at ${cfg.dataDir}`;
-const conn = await openSqlConnection(cfg);
+const conn = await openSqlConnection(cfg).catch(exitIfDataDirLocked("db:migrate"));
 try {
   const r = await migrate(conn, undefined, (m) => console.log(`  ${m}`));
   console.log(`db:migrate (${where}): ${r.applied.length} applied, ${r.skipped.length} already applied`);

@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { createDb } from "@/lib/db/client";
 import { databaseConfig } from "@/lib/db/config";
+import { exitIfDataDirLocked } from "@/lib/db/data-dir-lock";
 import { seedPatients } from "@/lib/db/seed-cohort";
 import { generateCohort, renderScan, scanToDicom } from "@/models/fusion/cohort";
 import { seedScans } from "@/lib/jobs/seed-scans";
@@ -28,7 +29,7 @@ if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw new Error(`--patients 
 if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
 
 const cfg = databaseConfig();
-const db = await createDb(cfg);
+const db = await createDb(cfg).catch(exitIfDataDirLocked("db:seed"));
 try {
   const t0 = performance.now();
   const chunk = 2000;

@@ -17,6 +17,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createDb } from "@/lib/db/client";
 import { databaseConfig } from "@/lib/db/config";
+import { exitIfDataDirLocked } from "@/lib/db/data-dir-lock";
 import { AppError } from "@/lib/domain/errors";
 import { parseOrThrow } from "@/lib/domain/validate";
 import { dictionaryMarkdown } from "@/lib/export/dictionary";
@@ -82,7 +83,7 @@ for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
 
 const out = values.out;
 const cfg = databaseConfig();
-const db = await createDb(cfg);
+const db = await createDb(cfg).catch(exitIfDataDirLocked("export"));
 let code = 0;
 try {
   const q = parseOrThrow(ExportQuery, raw, "export options");

@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { createDb } from "@/lib/db/client";
+import { exitIfDataDirLocked } from "@/lib/db/data-dir-lock";
 import { audit } from "@/lib/auth/audit";
 import { createUser, ROLES } from "@/lib/auth/users";
 import { AppError } from "@/lib/domain/errors";
@@ -65,7 +66,7 @@ async function main(): Promise<number> {
       return 1;
     }
   }
-  const handle = await createDb();
+  const handle = await createDb().catch(exitIfDataDirLocked("user:create"));
   try {
     const user = await createUser(handle.prisma, {
       username: values.username,

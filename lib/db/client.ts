@@ -27,11 +27,16 @@ export async function createDb(cfg: DatabaseConfig = databaseConfig()): Promise<
   };
 }
 
-// One handle per process: Next.js loads route modules separately, and PGlite allows one opener.
+// One handle per process: Next.js loads route modules separately, and the embedded database allows
+// one opener (lib/db/data-dir-lock.ts). A failed open is not kept: when another process held the
+// embedded folder, the next request tries again once it is free.
 const g = globalThis as unknown as { __fusionDb?: Promise<DbHandle> };
 
 export function getDb(): Promise<DbHandle> {
-  g.__fusionDb ??= createDb();
+  g.__fusionDb ??= createDb().catch((e) => {
+    g.__fusionDb = undefined;
+    throw e;
+  });
   return g.__fusionDb;
 }
 

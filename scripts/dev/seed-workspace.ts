@@ -113,7 +113,8 @@ export async function seedWorkspaceScans(db: PrismaClient, opts: { seed?: number
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   parseArgs({ options: {} });
   const { createDb } = await import("@/lib/db/client");
-  const handle = await createDb();
+  const { exitIfDataDirLocked } = await import("@/lib/db/data-dir-lock");
+  const handle = await createDb().catch(exitIfDataDirLocked("seed-workspace"));
   try {
     const r = await seedWorkspaceScans(handle.prisma);
     console.log(`seed-workspace (${handle.kind}): ${r.scans} scans and ${r.assessments} assessments created`);
