@@ -40,6 +40,13 @@ export type ViewerShellProps = {
 
 export default function ViewerShell({ scans, selectedId, onSelect, saliency, saliencyVisible, saliencyOpacity, onToggleSaliency, preview, onSettled }: ViewerShellProps) {
   const elementRef = useRef<HTMLDivElement>(null);
+  // The overlay needs the element during render: a callback ref mirrors it into state (reading
+  // elementRef.current while rendering would not re-render when it is attached).
+  const [element, setElement] = useState<HTMLDivElement | null>(null);
+  const attachElement = useCallback((el: HTMLDivElement | null) => {
+    elementRef.current = el;
+    setElement(el);
+  }, []);
   const scan = useMemo(() => scans.find((s) => s.id === selectedId) ?? null, [scans, selectedId]);
   const { state, primary, choosePrimary, viewport } = useViewport(elementRef, scan);
   const [help, setHelp] = useState(false);
@@ -110,7 +117,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
         >
           {/* fixed aspect box: no layout jump when the image arrives */}
           <div
-            ref={elementRef}
+            ref={attachElement}
             className="viewport"
             data-testid="viewport"
             data-status={state.status}
@@ -128,7 +135,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
             <img className="viewer-preview" src={previewUrl(scan.id)} alt="" aria-hidden="true" {...{ elementtiming: "scan-preview" }} />
           )}
           {saliency && saliencyVisible && state.status === "ready" && (
-            <SaliencyOverlay element={elementRef.current} viewport={viewport as never} saliency={saliency} opacity={saliencyOpacity} />
+            <SaliencyOverlay element={element} viewport={viewport as never} saliency={saliency} opacity={saliencyOpacity} />
           )}
           {scan && state.status === "ready" && <ViewportInfo scan={scan} state={state} />}
           {state.status === "loading" && <div className="viewer-status corner" role="status">Loading image…</div>}
