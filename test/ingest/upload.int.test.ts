@@ -8,7 +8,7 @@ import { freshPostgres, type TestEngine } from "../support/engines";
 import { uploadRequest } from "../support/multipart";
 import { makeUser, sessionFor, ORIGIN, type Cred } from "../support/auth-fixtures";
 import { pydicomFile } from "../fixtures/pydicom";
-import { buildPart10 } from "@/lib/dicom/test-helpers";
+import { buildPart10 } from "@/test/support/dicom-files";
 import { manyElements, rleBomb } from "../support/dicom-builders";
 import { generatePatient, renderScan, scanToDicom, scanToPng } from "@/models/fusion/cohort";
 import { seedPatients } from "@/lib/db/seed-cohort";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { pydicomFile } from "@/test/fixtures/pydicom";
-import { parseDicom, type ParsedDicom } from "./parse";
-import { decodeFrame, type DecodedFrame } from "./decode";
+import { parseDicom, type ParsedDicom } from "@/lib/dicom/parse";
+import { decodeFrame, type DecodedFrame } from "@/lib/dicom/decode";
 
 /** Test-only helpers over pydicom's real files. */
 export function readTestFile(name: string): Uint8Array {
