@@ -139,7 +139,7 @@ describe("web tier with FUSION_INPROCESS_WORKER=0 and no loadable model, a separ
   });
 
   it("an upload answers 201 with its assessment queued; the worker process completes it; health reports the model", async () => {
-    const env = { ...process.env, DATABASE_URL: e.url };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: e.url };
     delete env.FUSION_MODEL_DIR; // the worker has the real model
     worker = spawn(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "worker.ts"), "--poll-ms", "200"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     worker.stdout!.on("data", (d) => (workerLog += d));
