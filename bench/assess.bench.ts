@@ -29,7 +29,7 @@ if (e.url) process.env.DATABASE_URL = e.url;
 else (globalThis as { __fusionDb?: Promise<unknown> }).__fusionDb = Promise.resolve(e);
 process.env.FUSION_UPLOAD_LIMIT_BYTES ??= String(64 * 1024 * 1024);
 
-const { jobRuntime, stopJobRuntime } = await import("@/lib/jobs/runtime");
+const { startInProcessWorker, stopJobRuntime } = await import("@/lib/jobs/runtime");
 const { POST } = await import("@/app/api/patients/[id]/scans/route");
 
 try {
@@ -41,8 +41,8 @@ try {
   const { token, csrfToken: csrf } = await createSession(e.prisma, user.id, { clientAddress: "127.0.0.1", userAgent: "bench", source: "bench" });
   const headers = { cookie: `fcds_session=${token}; fcds_csrf=${csrf}`, "x-csrf-token": csrf, origin: "http://localhost:3000", host: "localhost:3000" };
 
-  const rt = await jobRuntime();
-  if (!rt.worker) throw new Error("bench:assess needs the in-process worker (FUSION_INPROCESS_WORKER must not be 0)");
+  const rt = await startInProcessWorker();
+  if (!rt) throw new Error("bench:assess needs the in-process worker (FUSION_INPROCESS_WORKER must not be 0)");
   console.log(`engine ${e.kind}, model ${rt.assessor.model.name}@${rt.assessor.model.version} (${rt.assessor.model.strategy}) on ${rt.assessor.model.backend}, ${size}×${size} CT\n`);
   const waiters = new Map<string, (s: string) => void>();
   rt.worker.onEvent((ev) => {

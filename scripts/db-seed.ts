@@ -6,8 +6,9 @@ import { databaseConfig } from "@/lib/db/config";
 import { exitIfDataDirLocked } from "@/lib/db/data-dir-lock";
 import { seedPatients } from "@/lib/db/seed-cohort";
 import { generateCohort, renderScan, scanToDicom } from "@/models/fusion/cohort";
-import { seedScans } from "@/lib/jobs/seed-scans";
-import { loadFusionAssessor } from "@/lib/jobs/fusion-assessor";
+import { seedScans } from "@/lib/ingest/seed-scans";
+import { AssessmentQueue } from "@/lib/jobs/queue";
+import { prepareAssessmentWorker } from "@/lib/jobs/start-worker";
 import { ensureDemoUsers } from "@/lib/auth/users";
 
 const { values } = parseArgs({
@@ -45,10 +46,22 @@ try {
   if (n > chunk) process.stdout.write("\n");
   const k = Math.min(n, Number(values.scans));
   let scans = { created: 0, existing: 0 };
-  const assessor = k > 0 ? await loadFusionAssessor().catch((e) => (console.warn(`db:seed: no scans seeded — the fusion model did not load: ${(e as Error).message}`), null)) : null;
-  if (assessor) {
-    const files = generateCohort({ n: k, seed }).map((p) => ({ mrn: p.patient.mrn, bytes: scanToDicom(p, renderScan(p)), filename: `${p.patient.mrn}.dcm` }));
-    scans = await seedScans(db.prisma, assessor, files);
+  if (k > 0) {
+    // Scans go through the upload path (Scan + Assessment + job + audit row), then a worker of this
+    // process runs what was queued, so the demo cohort is assessed before the server starts.
+    const queue = await AssessmentQueue.open(db);
+    try {
+      const worker = await prepareAssessmentWorker(db.prisma, queue, { source: "seed" }).catch(
+        (e) => (console.warn(`db:seed: no scans seeded — the fusion model did not load: ${(e as Error).message}`), null),
+      );
+      if (worker) {
+        const files = generateCohort({ n: k, seed }).map((p) => ({ mrn: p.patient.mrn, bytes: scanToDicom(p, renderScan(p)), filename: `${p.patient.mrn}.dcm` }));
+        scans = await seedScans(db.prisma, queue, files);
+        await worker.drain();
+      }
+    } finally {
+      await queue.stop();
+    }
   }
   const users = values["no-users"] ? [] : await ensureDemoUsers(db.prisma);
   console.log(

@@ -1,7 +1,6 @@
-import { headers } from "next/headers";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
-import { audit } from "@/lib/auth/audit";
+import { recordPageView } from "@/lib/auth/page-view";
 import { prisma } from "@/lib/db/client";
 import { listPatients } from "@/lib/db/patient-list";
 import { HEAD_LABELS } from "@/lib/db/assessments";
@@ -35,15 +34,10 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
     sort: typeof sp.sort === "string" ? sp.sort : "name",
   });
   const search = parsed.success ? parsed.data : PatientSearch.parse({});
-  const db = await prisma();
-  const page = await listPatients(db, search);
-  const h = await headers();
-  await audit(db, {
-    actor,
+  const page = await listPatients(await prisma(), search);
+  await recordPageView(actor, {
     action: "patient.search",
     entityType: "Patient",
-    outcome: "success",
-    request: { clientAddress: h.get("x-forwarded-for"), userAgent: h.get("user-agent"), source: "page" },
     details: { q: search.q, page: search.page, sort: search.sort, returned: page.items.length },
   });
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));

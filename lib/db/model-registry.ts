@@ -13,16 +13,35 @@ export type ModelRegistryEntry = {
   metrics: Record<string, unknown>;
 };
 
+/** The model new assessments are queued for. */
+export type ActiveModel = { name: string; version: string; strategy: FusionStrategy };
+
+/**
+ * The active model version as the registry records it — what the web tier queues assessments for,
+ * without loading any weights. Several names may each have an active version; the one activated
+ * last wins. Null while no worker has registered a model yet.
+ */
+export async function activeModel(db: Pick<PrismaClient, "modelVersion">): Promise<ActiveModel | null> {
+  return db.modelVersion.findFirst({
+    where: { active: true },
+    orderBy: [{ activatedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+    select: { name: true, version: true, strategy: true },
+  });
+}
+
 /**
  * Records the model this process serves in ModelVersion and makes it the one active version of
- * its name, in one transaction. Run when the assessment runtime loads the model (web server and
- * `npm run worker`). A change of the active version is audited (`model.activate`); re-registering
- * the same version only refreshes its card and metrics.
+ * its name, in one transaction. Run by workers when they load the model (the web server's
+ * in-process worker, `npm run worker`, the demo seed); the web tier only reads it (`activeModel`).
+ * A change of the active version is audited (`model.activate`); re-registering the same version
+ * only refreshes its card and metrics.
  */
 export async function registerServedModel(db: PrismaClient, m: ModelRegistryEntry, source: string): Promise<{ activated: boolean }> {
   return db.$transaction(async (tx) => {
     const before = await tx.modelVersion.findUnique({ where: { name_version: { name: m.name, version: m.version } }, select: { active: true } });
+    const activated = !before?.active;
     const data = {
+      ...(activated ? { activatedAt: new Date() } : {}),
       strategy: m.strategy,
       heads: m.heads,
       inputSpec: m.inputSpec as Prisma.InputJsonValue,
@@ -32,7 +51,6 @@ export async function registerServedModel(db: PrismaClient, m: ModelRegistryEntr
     };
     const row = await tx.modelVersion.upsert({ where: { name_version: { name: m.name, version: m.version } }, create: { name: m.name, version: m.version, ...data }, update: data, select: { id: true } });
     const others = await tx.modelVersion.updateMany({ where: { name: m.name, version: { not: m.version }, active: true }, data: { active: false } });
-    const activated = !before?.active;
     if (activated)
       await audit(tx, {
         actor: null,

@@ -59,6 +59,9 @@ export async function runAssessment(db: PrismaClient, assessor: Assessor, assess
       data: {
         status: "done",
         error: null,
+        // the model that actually ran (the row was queued for the registry's active version)
+        modelName: assessor.model.name,
+        modelVersion: assessor.model.version,
         strategy: outcome.strategy,
         scores: outcome.scores as Prisma.InputJsonValue,
         embeddings: (outcome.embeddings ?? undefined) as Prisma.InputJsonValue | undefined,

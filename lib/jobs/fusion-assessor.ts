@@ -1,4 +1,4 @@
-import { assess, getDefaultModel, currentBackend } from "@/lib/fusion";
+import { assess, getDefaultModel, loadFusionModel, currentBackend } from "@/lib/fusion";
 import type { FusionStrategy } from "@/lib/generated/prisma/enums";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -7,9 +7,11 @@ import type { Assessor } from "./assessor";
 /**
  * The served joint-fusion model (lib/fusion) behind the worker's Assessor interface. The image
  * branch was trained on CT slices only, so other modalities take the record-only path (flagged).
+ * Loads TensorFlow.js and the weights: workers only (lib/jobs/start-worker.ts), never the web tier.
+ * `dir` loads that bundle instead of the served one (FUSION_MODEL_DIR or models/fusion-demo/ACTIVE).
  */
-export async function loadFusionAssessor(): Promise<Assessor> {
-  const model = await getDefaultModel();
+export async function loadFusionAssessor(opts: { dir?: string } = {}): Promise<Assessor> {
+  const model = opts.dir ? await loadFusionModel(opts.dir) : await getDefaultModel();
   const strategy = model.meta.arch.strategy as FusionStrategy;
   const card = JSON.parse(await readFile(path.join(model.dir, "card.json"), "utf8").catch(() => "{}")) as Record<string, unknown>;
   return {

@@ -2,7 +2,7 @@
 // active version of its name, activation is audited once, and the model list reflects it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines, type TestEngine } from "../support/engines";
-import { registerServedModel, type ModelRegistryEntry } from "@/lib/db/model-registry";
+import { activeModel, registerServedModel, type ModelRegistryEntry } from "@/lib/db/model-registry";
 import { listModels } from "@/lib/db/models";
 
 const entry = (version: string, auroc: number): ModelRegistryEntry => ({
@@ -50,5 +50,15 @@ describe.each(engines)("model registry on %s", (_name, open) => {
     expect(await registerServedModel(e.prisma, entry("1.0.0", 0.9), "server")).toEqual({ activated: true });
     const listed = (await listModels(e.prisma)).filter((m) => m.name === "registry-test");
     expect(listed.map((m) => [m.version, m.active])).toEqual([["1.1.0", false], ["1.0.0", true]]);
+  });
+
+  it("the web tier queues for the version activated last, across names; re-registering does not change which", async () => {
+    expect(await activeModel(e.prisma)).toEqual({ name: "registry-test", version: "1.0.0", strategy: "joint" });
+    await registerServedModel(e.prisma, { ...entry("2.0.0", 0.95), name: "other-model", strategy: "late" }, "worker");
+    expect(await activeModel(e.prisma)).toEqual({ name: "other-model", version: "2.0.0", strategy: "late" });
+    await registerServedModel(e.prisma, entry("1.0.0", 0.91), "server"); // already active: no re-activation
+    expect((await activeModel(e.prisma))?.name).toBe("other-model");
+    await registerServedModel(e.prisma, entry("1.1.0", 0.93), "server");
+    expect(await activeModel(e.prisma)).toEqual({ name: "registry-test", version: "1.1.0", strategy: "joint" });
   });
 });

@@ -54,7 +54,7 @@ beforeAll(async () => {
   const u = await makeUser(e.prisma, "clinician");
   cred = await sessionFor(e.prisma, u.id);
   runtime = await import("@/lib/jobs/runtime");
-  await runtime.jobRuntime(); // queue schema, worker and model up before the first count
+  await runtime.startInProcessWorker(); // queue schema, worker and model (registered as active) up before the first count
   ({ POST } = await import("@/app/api/patients/[id]/scans/route"));
 }, 180_000);
 

@@ -98,6 +98,9 @@ beforeAll(async () => {
   patientId = (
     await db.patient.create({ data: { mrn: "MATRIX-0001", givenName: "Matrix", familyName: "Probe", birthDate: new Date("1970-01-01"), sex: "female" } })
   ).id;
+  // a worker has registered its model: re-assessment queues for it (the web tier loads no model)
+  const { registerServedModel } = await import("@/lib/db/model-registry");
+  await registerServedModel(db, { name: "matrix-model", version: "1.0.0", strategy: "joint", heads: ["h"], inputSpec: {}, card: {}, metrics: {} }, "test");
   for (const r of routeFiles) {
     try {
       modules.set(r.path, await import(/* @vite-ignore */ join(root, r.file)));
@@ -108,6 +111,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await (await import("@/lib/jobs/runtime")).stopJobRuntime();
   const { getDb } = await import("@/lib/db/client");
   await (await getDb()).close();
   await tdb?.drop();

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { TopBar } from "@/app/_components/TopBar";
-import { pageRequestInfo, requirePageActor } from "@/lib/auth/page";
-import { audit } from "@/lib/auth/audit";
+import { requirePageActor } from "@/lib/auth/page";
+import { recordPageView } from "@/lib/auth/page-view";
 import { AuditQuery, scrubFilters, searchAudit } from "@/lib/auth/audit-search";
 import { prisma } from "@/lib/db/client";
 
@@ -17,16 +17,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
   for (const k of [...FIELDS, "page", "pageSize"]) if (typeof sp[k] === "string" && sp[k]) raw[k] = sp[k] as string;
   const parsed = AuditQuery.safeParse(raw);
   const q = parsed.success ? parsed.data : AuditQuery.parse({});
-  const db = await prisma();
-  const result = await searchAudit(db, q);
-  await audit(db, {
-    actor,
-    action: "audit.search",
-    entityType: "AuditEvent",
-    outcome: "success",
-    request: await pageRequestInfo(),
-    details: { filters: scrubFilters(q), total: result.total },
-  });
+  const result = await searchAudit(await prisma(), q);
+  await recordPageView(actor, { action: "audit.search", entityType: "AuditEvent", details: { filters: scrubFilters(q), total: result.total } });
   const qs = (over: Record<string, string>) => new URLSearchParams({ ...raw, ...over }).toString();
   const pages = Math.max(1, Math.ceil(result.total / q.pageSize));
   return (

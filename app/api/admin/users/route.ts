@@ -2,8 +2,8 @@ import { route } from "@/lib/http/route";
 import { readJson } from "@/lib/http/body";
 import { prisma } from "@/lib/db/client";
 import { requestInfo } from "@/lib/auth/actor";
-import { audit } from "@/lib/auth/audit";
-import { createUser, publicUserSelect } from "@/lib/auth/users";
+import { publicUserSelect } from "@/lib/auth/users";
+import { createUserAccount } from "@/lib/auth/user-admin";
 import { ValidationError } from "@/lib/domain/errors";
 import { UserCreate } from "@/lib/domain/account";
 
@@ -21,8 +21,6 @@ export const POST = route("user:admin", async ({ req, actor }) => {
   const parsed = UserCreate.safeParse(await readJson(req, 8192));
   if (!parsed.success)
     throw new ValidationError("The new user is not valid.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
-  const db = await prisma();
-  const user = await createUser(db, parsed.data);
-  await audit(db, { actor, action: "user.create", entityType: "User", entityId: user.id, outcome: "success", request: requestInfo(req), details: { username: user.username, role: user.role } });
+  const user = await createUserAccount(await prisma(), { input: parsed.data, actor, request: requestInfo(req) });
   return Response.json({ user }, { status: 201 });
 });

@@ -4,8 +4,8 @@ import { patientParams } from "@/lib/http/params";
 import { parseOrThrow, ReassessInput } from "@/lib/domain";
 import { requestInfo } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
-import { jobRuntime } from "@/lib/jobs/runtime";
-import { requestAssessment } from "@/lib/jobs/reassess";
+import { assessmentQueue } from "@/lib/jobs/runtime";
+import { requestAssessment } from "@/lib/jobs/request-assessment";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -14,8 +14,6 @@ export const runtime = "nodejs";
 export const POST = route<{ id: string }>("assessment:run", async ({ req, params, actor }) => {
   const { id } = patientParams(params);
   const input = parseOrThrow(ReassessInput, await readJson(req), "assessment request");
-  const rt = await jobRuntime();
-  const a = await requestAssessment(await prisma(), rt.queue, rt.assessor, { patientId: id, scanId: input.scanId ?? null, actor, request: requestInfo(req) });
-  rt.worker?.wake();
+  const a = await requestAssessment(await prisma(), await assessmentQueue(), { patientId: id, scanId: input.scanId ?? null, actor, request: requestInfo(req) });
   return Response.json({ assessment: a }, { status: 202 });
 });
