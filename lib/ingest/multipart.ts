@@ -46,7 +46,7 @@ export async function readMultipart(req: Request, store: Pick<ScanStore, "stage"
       failed = e;
       source.unpipe(bb);
       source.destroy();
-      fileStream?.destroy(e); // ends staging, which removes its temporary file
+      fileStream?.destroy(); // ends staging, which removes its temporary file
       // reject only once nothing is left on disk
       void staging
         .catch(() => {})
@@ -67,6 +67,7 @@ export async function readMultipart(req: Request, store: Pick<ScanStore, "stage"
       pending++;
       fileStream = stream;
       stream.on("limit", () => fail(tooLarge(limit)));
+      stream.on("error", (e) => fail(new AppError(400, "malformed_multipart", `The upload was interrupted: ${e.message}`)));
       staging = store.stage(stream, { maxBytes: limit }).then(
         (staged) => {
           pending--;
