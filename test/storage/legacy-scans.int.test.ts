@@ -16,8 +16,9 @@ import { apiRequest, ctx, makeUser, sessionFor } from "../support/auth-fixtures"
 import { pydicomFile } from "../fixtures/pydicom";
 import { migrate, readMigrations } from "@/lib/db/migrate";
 import { openPglite, pgConnection, pgliteConnection, type SqlConnection } from "@/lib/db/sql";
-import { FileScanStore, PostgresScanStore, type ScanStore } from "@/lib/storage";
+import { FileScanStore, PostgresScanStore, type ScanStore, type SqlQuery } from "@/lib/storage";
 import { moveLegacyScanBytes } from "@/lib/storage/move-legacy";
+import { checkScanFiles } from "@/lib/storage/check";
 import { connectionBlobDatabase } from "@/lib/db/scan-store";
 import { generatePatient, renderScan, scanToPng } from "@/models/fusion/cohort";
 
@@ -222,5 +223,17 @@ describe("moving old rows: resumable, and nothing emptied before the store prove
       expect(m.storageKey).toBe(m.sha256);
       expect((await real.verify(m.storageKey)).ok).toBe(true);
     }
+  });
+
+  it("scans:verify's check re-reads every referenced file: a changed chunk and a missing blob are reported, the rest pass", async () => {
+    const store = new PostgresScanStore(connectionBlobDatabase(conn), join(dir, "staging"));
+    const q: SqlQuery = (s, p) => conn.query(s, p);
+    expect(await checkScanFiles(q, store)).toEqual({ checked: 3, problems: [] });
+    const keys = (await conn.query<{ storageKey: string }>(`SELECT "storageKey" FROM "Scan" WHERE "storageKey" IS NOT NULL ORDER BY id`)).map((r) => r.storageKey);
+    await conn.query(`UPDATE "ScanBlobChunk" SET data = set_byte(data, 0, (get_byte(data, 0) + 1) % 256) WHERE key = $1 AND seq = 0`, [keys[0]]);
+    await conn.query(`DELETE FROM "ScanBlob" WHERE key = $1`, [keys[1]]);
+    const r = await checkScanFiles(q, store);
+    expect(r.checked).toBe(3);
+    expect(r.problems.map((p) => [p.storageKey, p.problem]).sort()).toEqual([[keys[0], "checksum"], [keys[1], "missing"]].sort());
   });
 });
