@@ -3,7 +3,9 @@ import type { ScanUploadFields } from "@/lib/domain/scan";
 import { audit } from "@/lib/auth/audit";
 import type { AssessmentQueue } from "@/lib/jobs/queue";
 import { inspectUpload } from "./inspect";
-import { findStoredScan, sha256Hex, storeScan } from "./store";
+import { findStoredScan, storeScan } from "./store";
+import { scanStoreFor } from "@/lib/db/scan-store";
+import { sha256Hex } from "@/lib/storage";
 
 export type SeedScan = { mrn: string; bytes: Uint8Array; filename: string; fields?: ScanUploadFields };
 
@@ -15,6 +17,7 @@ export type SeedScan = { mrn: string; bytes: Uint8Array; filename: string; field
  * assessed before the server starts), or any worker picks them up.
  */
 export async function seedScans(db: PrismaClient, queue: AssessmentQueue, scans: SeedScan[]): Promise<{ created: number; existing: number; assessmentIds: string[] }> {
+  const store = scanStoreFor(db);
   let existing = 0;
   const assessmentIds: string[] = [];
   for (const s of scans) {
@@ -26,8 +29,9 @@ export async function seedScans(db: PrismaClient, queue: AssessmentQueue, scans:
       continue;
     }
     const inspected = await inspectUpload(s.bytes, s.filename, s.fields ?? {});
+    const file = await store.stage(s.bytes);
     const id = await db.$transaction(async (tx) => {
-      const stored = await storeScan(tx, queue, { patientId: patient.id, bytes: s.bytes, sha256, inspected, requestedById: null });
+      const stored = await storeScan(tx, queue, { patientId: patient.id, file, inspected, requestedById: null });
       await audit(tx, {
         actor: null,
         action: "scan.create",
@@ -39,7 +43,7 @@ export async function seedScans(db: PrismaClient, queue: AssessmentQueue, scans:
         details: { sha256, modality: inspected.modality, bytes: s.bytes.byteLength, assessmentId: stored.assessment.id },
       });
       return stored.assessment.id;
-    });
+    }).finally(() => file.discard());
     assessmentIds.push(id);
   }
   return { created: assessmentIds.length, existing, assessmentIds };

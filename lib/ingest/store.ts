@@ -1,9 +1,10 @@
-import { createHash } from "node:crypto";
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import type { AssessmentQueue } from "@/lib/jobs/queue";
 import { queueAssessment, requireActiveModel } from "@/lib/jobs/queue-assessment";
 import type { InspectedScan } from "./inspect";
 import { scanRowData } from "./scan-row";
+import { prismaSql } from "@/lib/db/scan-store";
+import type { StagedBlob } from "@/lib/storage";
 
 export type StoredUpload = {
   created: boolean;
@@ -14,21 +15,25 @@ export type StoredUpload = {
 const scanSelect = { id: true, sha256: true, modality: true, rows: true, columns: true, frames: true, contentType: true, byteSize: true, createdAt: true } as const;
 const assessmentSelect = { id: true, status: true, modelName: true, modelVersion: true, strategy: true } as const;
 
-export const sha256Hex = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
 /**
  * THE writer of Scan rows: an inspected file's Scan row, its queued Assessment (for the registry's
  * active model) and the queue job, inside the caller's transaction — upload and demo seed alike.
  * The caller writes the audit row in the same transaction.
+ *
+ * The file, staged by the caller (`ScanStore.stage`: on disk, hashed), goes into the scan-file store
+ * as the last step here: inside the transaction for the postgres store; for the file store a rename
+ * into place, so a rollback after it (the caller's audit row, the COMMIT) leaves an unreferenced file
+ * for `npm run scans:sweep`. Anything refused before this point never reaches the store. The caller
+ * discards the staged file afterwards in every case (a no-op once committed).
  */
 export async function storeScan(
   tx: Prisma.TransactionClient,
   queue: AssessmentQueue,
-  args: { patientId: string; bytes: Uint8Array; sha256: string; inspected: InspectedScan; requestedById: string | null; extraMetadata?: Record<string, unknown> },
+  args: { patientId: string; file: StagedBlob; inspected: InspectedScan; requestedById: string | null; extraMetadata?: Record<string, unknown> },
 ): Promise<StoredUpload & { created: true; assessment: NonNullable<StoredUpload["assessment"]> }> {
-  const model = await requireActiveModel(tx); // before the bytes are written: 503 costs nothing
+  const model = await requireActiveModel(tx); // before anything is written: 503 costs nothing
   const scan = await tx.scan.create({
-    data: scanRowData(args.patientId, args.inspected, args.bytes, args.sha256, args.extraMetadata),
+    data: scanRowData(args.patientId, args.inspected, args.file, args.extraMetadata),
     select: scanSelect,
   });
   const { id, status, modelName, modelVersion, strategy } = await queueAssessment(tx, queue, {
@@ -37,6 +42,7 @@ export async function storeScan(
     requestedById: args.requestedById,
     model,
   });
+  await args.file.commit({ sql: prismaSql(tx) });
   return { created: true, scan: { ...scan, createdAt: scan.createdAt.toISOString() }, assessment: { id, status, modelName, modelVersion, strategy } };
 }
 

@@ -7,7 +7,8 @@ import type { AssessmentQueue } from "@/lib/jobs/queue";
 import { putDecoded } from "@/lib/jobs/decoded-cache";
 import { assessmentQueued } from "@/lib/jobs/runtime";
 import { inspectUpload, patientMismatch } from "./inspect";
-import { findStoredScan, sha256Hex, storeScan, type StoredUpload } from "./store";
+import { findStoredScan, storeScan, type StoredUpload } from "./store";
+import type { StagedBlob } from "@/lib/storage";
 
 export type UploadOutcome = StoredUpload & { timings: { inspect: number; store: number } };
 
@@ -17,6 +18,10 @@ export type UploadOutcome = StoredUpload & { timings: { inspect: number; store: 
  * Assessment, the queue job and the audit row. Needs the database only — the assessment is queued
  * for the registry's active model; no model is loaded here.
  *
+ * The file arrives staged (`ScanStore.stage`: streamed to a private temporary file, hashed); it is
+ * read into memory once for inspection and reaches the scan-file store only with its Scan row
+ * (`storeScan`). The caller discards `file` afterwards, whatever happened.
+ *
  * The same bytes for the same patient return the existing scan (`created: false`) instead of a
  * duplicate. A file whose DICOM header names another patient is refused (409 patient_mismatch)
  * unless `fields.confirmPatientMismatch`.
@@ -24,12 +29,12 @@ export type UploadOutcome = StoredUpload & { timings: { inspect: number; store: 
 export async function uploadScan(
   db: PrismaClient,
   queue: AssessmentQueue,
-  args: { patientId: string; bytes: Uint8Array; filename: string; fields: ScanUploadFields; actor: Actor; request: RequestInfo },
+  args: { patientId: string; file: StagedBlob; filename: string; fields: ScanUploadFields; actor: Actor; request: RequestInfo },
 ): Promise<UploadOutcome> {
   const t0 = performance.now();
-  const inspected = await inspectUpload(args.bytes, args.filename, args.fields);
+  const inspected = await inspectUpload(await args.file.readBytes(), args.filename, args.fields);
   const t1 = performance.now();
-  const sha256 = sha256Hex(args.bytes);
+  const sha256 = args.file.sha256;
   let stored: StoredUpload;
   try {
     stored = await db.$transaction(
@@ -47,8 +52,7 @@ export async function uploadScan(
           );
         const s = await storeScan(tx, queue, {
           patientId: args.patientId,
-          bytes: args.bytes,
-          sha256,
+          file: args.file,
           inspected,
           requestedById: args.actor.userId,
           extraMetadata: mismatch ? { patientMismatchConfirmed: mismatch } : {},
@@ -61,7 +65,7 @@ export async function uploadScan(
           patientId: args.patientId,
           outcome: "success",
           request: args.request,
-          details: { sha256, modality: inspected.modality, bytes: args.bytes.byteLength, assessmentId: s.assessment.id, patientMismatchConfirmed: !!mismatch },
+          details: { sha256, modality: inspected.modality, bytes: args.file.size, assessmentId: s.assessment.id, patientMismatchConfirmed: !!mismatch },
         });
         return s;
       },

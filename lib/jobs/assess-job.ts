@@ -6,6 +6,8 @@ import { isDicomError, type DecodedFrame, type ScanContentType } from "@/lib/dic
 import { decodeScanOffThread } from "@/lib/dicom/off-thread";
 import type { Assessor, ModelImage } from "./assessor";
 import { takeDecoded } from "./decoded-cache";
+import { readScanBytes } from "@/lib/db/scans";
+import { scanStoreFor } from "@/lib/db/scan-store";
 
 /** A failure that retrying cannot fix (the file or record itself is the problem). */
 export class PermanentJobError extends Error {}
@@ -31,7 +33,7 @@ export async function runAssessment(db: PrismaClient, assessor: Assessor, assess
   const tLoad = performance.now();
   const record = await loadRecordInput(db, a.patientId);
   const scan = a.scanId
-    ? await db.scan.findUnique({ where: { id: a.scanId }, select: { id: true, bytes: true, modality: true, contentType: true, metadata: true } })
+    ? await db.scan.findUnique({ where: { id: a.scanId }, select: { id: true, storageKey: true, modality: true, contentType: true, metadata: true } })
     : null;
   const loadMs = performance.now() - tLoad;
 
@@ -44,7 +46,8 @@ export async function runAssessment(db: PrismaClient, assessor: Assessor, assess
   else if (scan.contentType !== "application/dicom") flags.push("image_not_used:not_dicom_no_modality_values");
   else {
     const tDec = performance.now();
-    const frame = takeDecoded(scan.id) ?? (await decodeStored(scan));
+    // the upload's own decode when this process took it; else the file, read from the scan store
+    const frame = takeDecoded(scan.id) ?? (await decodeStored({ ...scan, bytes: await readScanBytes(db, scanStoreFor(db), scan) }));
     decodeMs = performance.now() - tDec;
     if (frame.samplesPerPixel !== 1) flags.push("image_not_used:colour_image");
     else image = { rows: frame.rows, columns: frame.columns, data: frame.data, modality: scan.modality };

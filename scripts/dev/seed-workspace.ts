@@ -17,6 +17,7 @@ import type { DbHandle } from "@/lib/db/client";
 import { AssessmentQueue } from "@/lib/jobs/queue";
 import { prepareAssessmentWorker } from "@/lib/jobs/start-worker";
 import { pydicomFile } from "@/test/fixtures/pydicom";
+import { scanStoreFor } from "@/lib/db/scan-store";
 
 export const WORKSPACE_PYDICOM_FILES = [
   "CT_small.dcm", // CT, explicit VR little endian
@@ -72,11 +73,12 @@ async function insertScan(db: PrismaClient, patientId: string, s: ScanInput) {
     const dv = new DataView(s.bytes.buffer, s.bytes.byteOffset, s.bytes.byteLength);
     columns = dv.getUint32(16); rows = dv.getUint32(20); pi = "MONOCHROME2";
   }
+  const stored = await scanStoreFor(db).put(s.bytes);
   const row = await db.scan.create({
     data: {
       patientId, modality, ...uids, acquisitionDate: acq ? new Date(`${acq}T00:00:00Z`) : null, bodyPart: body, rows, columns, frames,
       transferSyntaxUid: ts, photometricInterpretation: pi, contentType: s.contentType, byteSize: s.bytes.byteLength, sha256,
-      bytes: Buffer.from(s.bytes), metadata: meta as never,
+      storageKey: stored.key, metadata: meta as never,
     },
     select: { id: true, rows: true, columns: true },
   });

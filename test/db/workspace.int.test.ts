@@ -5,7 +5,11 @@ import { engines, type TestEngine } from "../support/engines";
 import { createPatient } from "@/lib/db/patients";
 import { getAssessment, listAssessments } from "@/lib/db/assessments";
 import { listPatients } from "@/lib/db/patient-list";
-import { getScanFile } from "@/lib/db/scans";
+import { readScanFile } from "@/lib/db/scans";
+import { FileScanStore } from "@/lib/storage";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PatientSearch } from "@/lib/domain";
 
 const scores = (a: number, b: number) => ({ lung_cancer_2y: { probability: a, interval: [a * 0.8, a * 1.2], category: a >= 0.2 ? "high" : "low" }, mace_5y: { probability: b, interval: [b * 0.8, b * 1.2], category: "low" } });
@@ -18,8 +22,11 @@ describe.each(engines)("workspace reads on %s", (_name, open) => {
     for (const [k, given, family] of [["a", "Ada", "Smith"], ["b", "Bo", "Jones"], ["c", "Cy", "Smithson"]] as const)
       ids[k] = (await createPatient(e.prisma, { mrn: `MRN-${k}`, givenName: given, familyName: family, birthDate: "1960-01-01", sex: "female" })).id;
   });
+  const storeDir = mkdtempSync(join(tmpdir(), "fcds-scans-"));
+  const store = new FileScanStore(storeDir);
   afterAll(async () => {
     await e?.drop();
+    rmSync(storeDir, { recursive: true, force: true });
   });
 
   it("keeps lastAssessmentAt / maxRisk / latestScores from the newest finished assessment", async () => {
@@ -59,8 +66,9 @@ describe.each(engines)("workspace reads on %s", (_name, open) => {
 
   it("reads assessments without the saliency map in lists and with it in detail; reads scan bytes", async () => {
     const bytes = new Uint8Array([1, 2, 3, 4]);
+    const { key } = await store.put(bytes);
     const scan = await e.prisma.scan.create({
-      data: { patientId: ids.c, modality: "CT", rows: 2, columns: 2, contentType: "application/dicom", byteSize: 4, sha256: "x", bytes: Buffer.from(bytes) },
+      data: { patientId: ids.c, modality: "CT", rows: 2, columns: 2, contentType: "application/dicom", byteSize: 4, sha256: key, storageKey: key },
     });
     const sal = { width: 2, height: 2, data: Buffer.from([0, 64, 128, 255]).toString("base64") };
     const created = await e.prisma.assessment.create({
@@ -81,7 +89,7 @@ describe.each(engines)("workspace reads on %s", (_name, open) => {
     expect((v as unknown as { saliency?: unknown }).saliency).toBeUndefined();
     const d = await getAssessment(e.prisma, created.id);
     expect(d.saliency).toEqual({ ...sal, frame: 0 });
-    const f = await getScanFile(e.prisma, scan.id);
+    const f = await readScanFile(e.prisma, store, scan.id);
     expect([...f.bytes]).toEqual([1, 2, 3, 4]);
     expect(f.patientId).toBe(ids.c);
   });

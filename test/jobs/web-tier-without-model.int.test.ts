@@ -208,7 +208,8 @@ describe.each(engines)("upload use case without a model in the web tier, worker 
     const { startAssessmentWorker } = await import("@/lib/jobs/start-worker");
     const { modelStatus } = await import("@/lib/db/health");
     const bytes = scanToDicom(cohort[1], renderScan(cohort[1], { size: 80 }));
-    const args = { patientId, bytes, filename: "ct.dcm", fields: {}, actor, request };
+    const { scanStoreFor } = await import("@/lib/db/scan-store");
+    const args = { patientId, file: await scanStoreFor(e.prisma).stage(bytes), filename: "ct.dcm", fields: {}, actor, request };
     await expect(uploadScan(e.prisma, q, args)).rejects.toMatchObject({ status: 503, code: "model_unavailable" });
     expect(await e.prisma.scan.count()).toBe(0);
 

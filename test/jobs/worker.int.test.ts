@@ -10,6 +10,7 @@ import { AssessmentWorker } from "@/lib/jobs/worker";
 import { runAssessment } from "@/lib/jobs/assess-job";
 import { requestAssessment } from "@/lib/jobs/request-assessment";
 import { seedScans } from "@/lib/ingest/seed-scans";
+import { scanStoreFor } from "@/lib/db/scan-store";
 import { loadFusionAssessor } from "@/lib/jobs/fusion-assessor";
 import { registerServedModel } from "@/lib/db/model-registry";
 import type { Assessor } from "@/lib/jobs/assessor";
@@ -119,8 +120,9 @@ describe.each(engines)("assessment worker on %s", (_name, open) => {
 
   it("a scan that cannot be decoded fails at once, without retries", async () => {
     const scan = await e.prisma.scan.findFirstOrThrow({ where: { patientId } });
+    const junk = await scanStoreFor(e.prisma).put(new Uint8Array([1, 2, 3]));
     const broken = await e.prisma.scan.create({
-      data: { ...scan, id: undefined, sha256: "0".repeat(64), bytes: new Uint8Array([1, 2, 3]), metadata: {}, createdAt: undefined } as never,
+      data: { ...scan, id: undefined, sha256: junk.key, storageKey: junk.key, byteSize: junk.size, metadata: {}, createdAt: undefined } as never,
     });
     const worker = new AssessmentWorker(e.prisma, q, assessor, { pollMs: 100 });
     worker.start();

@@ -86,7 +86,7 @@ export const scanOperations: Operations = {
     operationId: "getScanFile",
     tag: "Scans",
     summary: "The stored scan bytes",
-    description: "Exactly the bytes uploaded (DICOM Part 10, PNG or JPEG), for the viewer. Never cached by shared caches; every read is audited.",
+    description: "Exactly the bytes uploaded (DICOM Part 10, PNG or JPEG), streamed from the scan-file store, for the viewer. Never cached by shared caches; every read is audited. A file missing from the store (a misconfigured FUSION_SCAN_STORE_DIR, a lost disk) is a 500 with error.code `scan_file_missing`.",
     parameters: [scanId],
     responses: {
       "200": {

@@ -7,24 +7,31 @@ import { getPatient } from "@/lib/db/patients";
 import { readMultipart } from "@/lib/ingest/multipart";
 import { uploadScan } from "@/lib/ingest/upload-scan";
 import { assessmentQueue } from "@/lib/jobs/runtime";
+import { scanStoreFor } from "@/lib/db/scan-store";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 /**
- * Upload a scan (multipart field `file`: DICOM, PNG or JPEG). Validated and decoded before
- * anything is stored; 201 { scan, assessment } for a new scan, 200 with the existing one for the
- * same bytes again (lib/ingest/upload-scan.ts).
+ * Upload a scan (multipart field `file`: DICOM, PNG or JPEG), streamed to a temporary file of the
+ * scan-file store. Validated and decoded before anything is stored; 201 { scan, assessment } for a
+ * new scan, 200 with the existing one for the same bytes again (lib/ingest/upload-scan.ts).
  */
 export const POST = route<{ id: string }>("scan:upload", async ({ req, params, actor }) => {
   const { id } = patientParams(params);
   const db = await prisma();
   await getPatient(db, id); // 404 before reading a large body
   const t0 = performance.now();
-  const { file, fields } = await readMultipart(req);
-  const f = parseOrThrow(ScanUploadFields, fields, "upload fields");
+  const { file, fields } = await readMultipart(req, scanStoreFor(db));
   const receive = performance.now() - t0;
-  const r = await uploadScan(db, await assessmentQueue(), { patientId: id, bytes: file.bytes, filename: file.filename, fields: f, actor, request: requestInfo(req) });
+  let r;
+  try {
+    const f = parseOrThrow(ScanUploadFields, fields, "upload fields");
+    r = await uploadScan(db, await assessmentQueue(), { patientId: id, file: file.staged, filename: file.filename, fields: f, actor, request: requestInfo(req) });
+  } finally {
+    // refused, duplicate or failed: the temporary file goes (a no-op once it is in the store)
+    await file.staged.discard();
+  }
   return Response.json(
     { scan: r.scan, assessment: r.assessment, duplicate: !r.created },
     {
