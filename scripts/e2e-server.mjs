@@ -31,7 +31,7 @@ if (!existsSync(join(root, ".next", "BUILD_ID"))) {
   console.error("No production build: run `npx next build` first (scripts/test.mjs does).");
   process.exit(1);
 }
-const child = spawn(join(root, "node_modules", ".bin", "next"), ["start", "-p", port, "-H", "127.0.0.1"], { stdio: "inherit", env, cwd: root });
+const child = spawn(process.execPath, [join(root, "scripts", "server.mjs"), "-p", port, "-H", "127.0.0.1"], { stdio: "inherit", env, cwd: root });
 const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => {

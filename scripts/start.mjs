@@ -53,6 +53,8 @@ const port = process.env.PORT ?? "3000";
 const host = process.env.HOSTNAME ?? "127.0.0.1";
 console.log(`\nFusion CDS on http://${host === "0.0.0.0" ? "localhost" : host}:${port}  (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s of set-up)`);
 console.log("Research use only — not for diagnosis. Demo accounts are listed on the sign-in page.\n");
-const child = spawn(bin("next"), ["start", "-p", port, "-H", host], { stdio: "inherit", env, cwd: root });
+// scripts/server.mjs: next start's request handling, plus the socket's peer address for the app
+// (client addresses, trusted proxies: lib/auth/client-address.mjs)
+const child = spawn(process.execPath, [join(root, "scripts", "server.mjs"), "-p", port, "-H", host], { stdio: "inherit", env, cwd: root });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -1,6 +1,5 @@
-import { headers } from "next/headers";
 import { TopBar } from "@/app/_components/TopBar";
-import { requirePageActor } from "@/lib/auth/page";
+import { pageRequestInfo, requirePageActor } from "@/lib/auth/page";
 import { audit } from "@/lib/auth/audit";
 import { prisma } from "@/lib/db/client";
 import { listPatients } from "@/lib/db/patient-list";
@@ -37,13 +36,12 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
   const search = parsed.success ? parsed.data : PatientSearch.parse({});
   const db = await prisma();
   const page = await listPatients(db, search);
-  const h = await headers();
   await audit(db, {
     actor,
     action: "patient.search",
     entityType: "Patient",
     outcome: "success",
-    request: { clientAddress: h.get("x-forwarded-for"), userAgent: h.get("user-agent"), source: "page" },
+    request: await pageRequestInfo(),
     details: { q: search.q, page: search.page, sort: search.sort, returned: page.items.length },
   });
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));

@@ -1,9 +1,10 @@
+import { forwardedProto } from "./actor";
 import { CSRF_COOKIE } from "./csrf";
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from "./constants";
 
-/** TLS as the client sees it: the URL scheme, or X-Forwarded-Proto from the reverse proxy. */
+/** TLS as the client sees it: the URL scheme, or X-Forwarded-Proto from a trusted reverse proxy. */
 export function isSecureRequest(req: Request): boolean {
-  const fwd = req.headers.get("x-forwarded-proto")?.split(",")[0].trim().toLowerCase();
+  const fwd = forwardedProto(req.headers)?.split(",")[0].trim().toLowerCase();
   if (fwd) return fwd === "https";
   return new URL(req.url).protocol === "https:";
 }

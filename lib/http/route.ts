@@ -1,6 +1,6 @@
 import { actorFromToken, authorize, sessionTokenFrom } from "@/lib/auth/guard";
 import type { Actor } from "@/lib/auth/actor";
-import { requestInfo } from "@/lib/auth/actor";
+import { forwardedProto, requestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { verifyCsrfToken, verifyOrigin } from "@/lib/auth/csrf";
 import type { Permission } from "@/lib/auth/permissions";
@@ -19,7 +19,7 @@ type NextCtx<P> = { params: Promise<P> };
 function finish(req: Request, out: unknown): Response {
   const res = out instanceof Response ? out : Response.json(out);
   try {
-    const tls = isTls(req.headers.get("x-forwarded-proto"), new URL(req.url).protocol);
+    const tls = isTls(forwardedProto(req.headers), new URL(req.url).protocol);
     for (const [k, v] of Object.entries(apiSecurityHeaders(tls))) if (!res.headers.has(k)) res.headers.set(k, v);
     if (!res.headers.has("cache-control")) res.headers.set("cache-control", "no-store");
   } catch {

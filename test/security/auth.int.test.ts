@@ -5,8 +5,11 @@ import pg from "pg";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { createTestDatabase, type TestDatabase } from "../support/pg-database";
 import type * as Fixtures from "../support/auth-fixtures";
+import { markPeerHeaderTrusted, PEER_HEADER } from "@/lib/auth/client-address.mjs";
 
 vi.mock("server-only", () => ({}));
+// requests arrive as scripts/server.mjs hands them on: the socket's address in PEER_HEADER
+markPeerHeaderTrusted();
 
 let tdb: TestDatabase;
 let db: PrismaClient;
@@ -31,7 +34,7 @@ const freshIp = () => `10.9.${Math.floor(++ipSeq / 250)}.${ipSeq % 250}`;
 function loginReq(username: string, password: string, headers: Record<string, string> = {}) {
   return new Request("http://localhost:3000/api/auth/login", {
     method: "POST",
-    headers: { "content-type": "application/json", host: "localhost:3000", "x-forwarded-for": freshIp(), ...headers },
+    headers: { "content-type": "application/json", host: "localhost:3000", [PEER_HEADER]: freshIp(), ...headers },
     body: JSON.stringify({ username, password }),
   });
 }
@@ -71,7 +74,7 @@ afterAll(async () => {
 describe("sign-in", () => {
   it("success: 200, session + CSRF cookies with the right flags, session row, audit row", async () => {
     const u = await fx.makeUser(db, "clinician", "signin.ok");
-    const res = await login(loginReq("Signin.OK ", u.password, { "x-forwarded-for": "203.0.113.7" }), noParams);
+    const res = await login(loginReq("Signin.OK ", u.password, { [PEER_HEADER]: "203.0.113.7" }), noParams);
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.user).toEqual({ username: "signin.ok", displayName: "Test clinician", role: "clinician" });
@@ -89,7 +92,8 @@ describe("sign-in", () => {
 
   it("Secure cookies when the request arrived over TLS", async () => {
     const u = await fx.makeUser(db, "researcher", "signin.tls");
-    const res = await login(loginReq(u.username, u.password, { "x-forwarded-proto": "https" }), noParams);
+    // TLS ends at the reverse proxy on loopback, which says so in X-Forwarded-Proto
+    const res = await login(loginReq(u.username, u.password, { [PEER_HEADER]: "127.0.0.1", "x-forwarded-for": freshIp(), "x-forwarded-proto": "https" }), noParams);
     expect(res.status).toBe(200);
     const set = res.headers.getSetCookie();
     expect(set.every((c) => c.includes("; Secure"))).toBe(true);
@@ -102,7 +106,7 @@ describe("sign-in", () => {
 
   it("wrong password and unknown user: same 401, no cookie, audited as failures", async () => {
     const u = await fx.makeUser(db, "clinician", "signin.bad");
-    const r1 = await login(loginReq(u.username, "wrong password here", { "x-forwarded-for": "198.51.100.1" }), noParams);
+    const r1 = await login(loginReq(u.username, "wrong password here", { [PEER_HEADER]: "198.51.100.1" }), noParams);
     const r2 = await login(loginReq("nobody.here", "wrong password here"), noParams);
     expect([r1.status, r2.status]).toEqual([401, 401]);
     const [b1, b2] = [await r1.json(), await r2.json()];
@@ -137,7 +141,7 @@ describe("sign-in", () => {
     const form = (next: string) =>
       new Request("http://localhost:3000/api/auth/login", {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": freshIp() },
+        headers: { "content-type": "application/x-www-form-urlencoded", [PEER_HEADER]: freshIp() },
         body: new URLSearchParams({ username: u.username, password: u.password, next }).toString(),
       });
     const ok = await login(form("/patients?q=a"), noParams);
@@ -184,9 +188,9 @@ describe("lockout and rate limiting", () => {
   it("per-address limiter: after 20 failures from one address within 15 minutes, the next attempt gets 429 + Retry-After", async () => {
     const ip = "192.0.2.99";
     const codes: number[] = [];
-    for (let i = 0; i < 21; i++) codes.push((await login(loginReq(`ghost${i}`, "some-password-1", { "x-forwarded-for": ip }), noParams)).status);
+    for (let i = 0; i < 21; i++) codes.push((await login(loginReq(`ghost${i}`, "some-password-1", { [PEER_HEADER]: ip }), noParams)).status);
     expect(codes.slice(0, 20).every((c) => c === 401)).toBe(true);
-    const last = await login(loginReq("ghost", "some-password-1", { "x-forwarded-for": ip }), noParams);
+    const last = await login(loginReq("ghost", "some-password-1", { [PEER_HEADER]: ip }), noParams);
     expect(last.status).toBe(429);
     expect(Number(last.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await lastAudit({ action: "auth.login", clientAddress: ip })).toMatchObject({ outcome: "denied", details: { reason: "rate_limited" } });
@@ -448,7 +452,10 @@ describe("API answers", () => {
     expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(res.headers.get("strict-transport-security")).toBeNull();
-    const tls = await session(fx.apiRequest("GET", "/api/auth/session", { headers: { "x-forwarded-proto": "https" } }), noParams);
+    const tls = await session(fx.apiRequest("GET", "/api/auth/session", { headers: { [PEER_HEADER]: "127.0.0.1", "x-forwarded-proto": "https" } }), noParams);
+    // X-Forwarded-Proto from a client that is not a trusted proxy is not believed
+    const forged = await session(fx.apiRequest("GET", "/api/auth/session", { headers: { [PEER_HEADER]: "198.51.100.1", "x-forwarded-proto": "https" } }), noParams);
+    expect(forged.headers.get("strict-transport-security")).toBeNull();
     expect(tls.headers.get("strict-transport-security")).toMatch(/max-age=/);
   });
 });

@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { preload } from "react-dom";
 import { notFound } from "next/navigation";
 import { TopBar } from "@/app/_components/TopBar";
-import { requirePageActor } from "@/lib/auth/page";
+import { pageRequestInfo, requirePageActor } from "@/lib/auth/page";
 import { roleMay } from "@/lib/auth/permissions";
 import { audit } from "@/lib/auth/audit";
 import { prisma } from "@/lib/db/client";
@@ -38,7 +38,7 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
     entityId: id,
     patientId: id,
     outcome: "success",
-    request: { clientAddress: h.get("x-forwarded-for"), userAgent: h.get("user-agent"), source: "page" },
+    request: await pageRequestInfo(),
   });
   const scans: ViewerScan[] = record.scans.map((s) => ({
     id: s.id, modality: s.modality, contentType: s.contentType, rows: s.rows, columns: s.columns, frames: s.frames,
