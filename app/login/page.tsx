@@ -11,15 +11,18 @@ export const dynamic = "force-dynamic";
 type SP = Promise<Record<string, string | string[] | undefined>>;
 
 const MESSAGES: Record<string, string> = {
-  invalid: "Wrong username or password. After repeated failures an account is locked for 15 minutes.",
-  rate_limited: "Too many sign-in attempts from this address. Wait a few minutes and try again.",
+  invalid: "Wrong username or password.",
+  rate_limited: "Too many failed sign-ins from this address. Wait a little and try again.",
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: SP }) {
   const sp = await searchParams;
   const next = safeNextPath(typeof sp.next === "string" ? sp.next : undefined);
   if (await getPageActor()) redirect(next);
-  const error = typeof sp.error === "string" ? (MESSAGES[sp.error] ?? null) : null;
+  let error = typeof sp.error === "string" ? (MESSAGES[sp.error] ?? null) : null;
+  const wait = typeof sp.wait === "string" && /^\d{1,6}$/.test(sp.wait) ? Number(sp.wait) : null;
+  if (error && sp.error === "rate_limited" && wait)
+    error = `Too many failed sign-ins from this address. Try again in ${wait < 90 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`;
   const signedOut = sp.signedOut === "1";
   // The demo accounts that really exist here (seeded by db:seed), with their published password
   // unless it has been changed since.

@@ -20,7 +20,6 @@ export type PublicUser = {
   displayName: string;
   role: Role;
   disabled: boolean;
-  lockedUntil: Date | null;
   lastLoginAt: Date | null;
   createdAt: Date;
 };
@@ -31,7 +30,6 @@ export const publicUserSelect = {
   displayName: true,
   role: true,
   disabled: true,
-  lockedUntil: true,
   lastLoginAt: true,
   createdAt: true,
 } as const;
@@ -72,7 +70,7 @@ export async function createUser(db: Db, input: NewUser): Promise<PublicUser> {
   });
 }
 
-/** Sets a new password (policy-checked), clears lockout. Sessions are left to the caller to revoke. */
+/** Sets a new password (policy-checked). Sessions are left to the caller to revoke. */
 export async function setPassword(db: Db, userId: string, password: string, field = "password"): Promise<void> {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
   const issues = checkPasswordPolicy(password, { username: user.username, displayName: user.displayName });
@@ -80,7 +78,7 @@ export async function setPassword(db: Db, userId: string, password: string, fiel
     throw new ValidationError(`${field}: ${issues.map((i) => i.message).join("; ")}`, issues.map((i) => ({ path: field, message: i.message })));
   await db.user.update({
     where: { id: userId },
-    data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date(), failedLogins: 0, lockedUntil: null },
+    data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() },
   });
 }
 

@@ -33,7 +33,7 @@ export const UserUpdate = z.object({
   displayName: z.string().min(1).max(120).optional(),
   role: UserRole.optional(),
   disabled: z.boolean().optional(),
-  /** clears a lockout */
+  /** forgets the account's failed sign-ins from every address (sign-in throttling) */
   unlock: z.literal(true).optional(),
   password: z.string().max(1024).optional(),
   revokeSessions: z.literal(true).optional(),

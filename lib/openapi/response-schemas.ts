@@ -232,7 +232,6 @@ const PublicUserOut = z.strictObject({
   displayName: z.string(),
   role: UserRole,
   disabled: z.boolean(),
-  lockedUntil: timestamp.nullable(),
   lastLoginAt: timestamp.nullable(),
   createdAt: timestamp,
 });

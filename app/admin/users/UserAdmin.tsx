@@ -22,7 +22,7 @@ async function send(method: string, url: string, body: unknown): Promise<string 
   return b?.error?.message ?? `HTTP ${res.status}`;
 }
 
-/** Create accounts; disable / enable, unlock, end sessions. Every change goes through /api/admin/users. */
+/** Create accounts; disable / enable, clear sign-in throttling, end sessions. Every change goes through /api/admin/users. */
 export function UserAdmin({ users, selfId }: { users: Row[]; selfId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -67,7 +67,7 @@ export function UserAdmin({ users, selfId }: { users: Row[]; selfId: string }) {
                 <td>{u.username}</td>
                 <td>{u.displayName}</td>
                 <td>{u.role}</td>
-                <td>{u.disabled ? "disabled" : u.locked ? "locked" : "active"}</td>
+                <td>{u.disabled ? "disabled" : u.locked ? "sign-in throttled" : "active"}</td>
                 <td>{u.lastLoginAt?.replace("T", " ").slice(0, 16) ?? "never"}</td>
                 <td style={{ display: "flex", gap: "0.4rem", flexWrap: "wrap" }}>
                   {u.id !== selfId && (
@@ -77,7 +77,7 @@ export function UserAdmin({ users, selfId }: { users: Row[]; selfId: string }) {
                   )}
                   {u.locked && (
                     <button className="secondary" disabled={busy} onClick={() => run(send("PATCH", `/api/admin/users/${u.id}`, { unlock: true }))}>
-                      Unlock
+                      Clear failed sign-ins
                     </button>
                   )}
                   <button className="secondary" disabled={busy} onClick={() => run(send("PATCH", `/api/admin/users/${u.id}`, { revokeSessions: true }))}>

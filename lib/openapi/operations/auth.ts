@@ -14,21 +14,22 @@ export const authOperations: Operations = {
     description:
       "JSON `{ username, password }` answers 200 with the user, the CSRF token for later mutations and when the session ends, and sets the cookies. " +
       "An HTML form post (application/x-www-form-urlencoded) answers 303 to `next` (a path on this site) or back to /login?error=… . " +
-      "Repeated failures lock the account (FUSION_LOCKOUT_THRESHOLD, default 5 in 15 min, for 15 min); too many failures from one address answer 429. Every attempt is audited.",
+      "Failed sign-ins are throttled, never locking an account: per (username, client address) 5 failures are free, then each further try waits 30 s, doubling up to 15 min (FUSION_LOGIN_FREE_FAILURES, FUSION_LOGIN_BACKOFF_SECONDS, FUSION_LOGIN_BACKOFF_MAX_MINUTES); " +
+      "per address 100 failures per 15 min (FUSION_LOGIN_ADDRESS_LIMIT, accounts that signed in from that address before are exempt). A try that must wait answers 429 with Retry-After and checks no password. A success resets the (username, address) pair. Every attempt is audited.",
     requestBody: {
       required: true,
       content: { "application/json": { schema: ref("LoginCredentials") }, "application/x-www-form-urlencoded": { schema: ref("LoginCredentials") } },
     },
     responses: {
       "200": jsonResponse("Signed in (JSON request).", "LoginResult", { "Set-Cookie": setCookie }),
-      "303": { description: "Form post: redirect to `next`, or to /login?error=invalid|rate_limited.", headers: { Location: header("where to go"), "Set-Cookie": setCookie } },
+      "303": { description: "Form post: redirect to `next`, or to /login?error=invalid, or /login?error=rate_limited&wait=<seconds>.", headers: { Location: header("where to go"), "Set-Cookie": setCookie } },
     },
     errors: [
       jsonBodyErrors,
       {
-        401: { codes: ["invalid_credentials"], note: "Wrong username or password, a locked or a disabled account (deliberately indistinguishable)." },
+        401: { codes: ["invalid_credentials"], note: "Wrong username or password, or a disabled account (deliberately indistinguishable)." },
         413: { codes: ["payload_too_large"], note: "Bodies are limited to 8 KiB." },
-        429: { codes: ["rate_limited"], note: "Too many attempts from this address; the Retry-After header says when to try again." },
+        429: { codes: ["rate_limited"], note: "Too many failed sign-ins for this username from this address, or from this address overall; Retry-After says when to try again." },
       },
     ],
   },

@@ -5,7 +5,6 @@ import { prisma } from "@/lib/db/client";
 import { requestInfo } from "@/lib/auth/actor";
 import { signIn } from "@/lib/auth/login";
 import { safeNextPath, withSessionCookies } from "@/lib/auth/http";
-import { securityConfig } from "@/lib/auth/config";
 import { ValidationError } from "@/lib/domain/errors";
 import { LoginCredentials } from "@/lib/domain/account";
 
@@ -37,14 +36,17 @@ export const POST = publicRoute(async ({ req }) => {
   const db = await prisma();
   const r = await signIn(db, { username, password }, requestInfo(req, "web"));
   if (!r.ok) {
-    if (isForm) return redirect(req, `/login?error=${r.reason === "rate_limited" ? "rate_limited" : "invalid"}&next=${encodeURIComponent(safeNextPath(next))}`);
-    if (r.reason === "rate_limited") {
-      const res = errorResponse(429, "rate_limited", "Too many sign-in attempts from this address. Wait a few minutes and try again.");
-      res.headers.set("retry-after", String(r.retryAfterSeconds ?? 60));
+    const wait = r.retryAfterSeconds ?? 60;
+    if (isForm) {
+      const err = r.reason === "throttled" ? `rate_limited&wait=${wait}` : "invalid";
+      return redirect(req, `/login?error=${err}&next=${encodeURIComponent(safeNextPath(next))}`);
+    }
+    if (r.reason === "throttled") {
+      const res = errorResponse(429, "rate_limited", throttledMessage(r.scope, wait));
+      res.headers.set("retry-after", String(wait));
       return res;
     }
-    const mins = Math.round(securityConfig().lockoutDurationMs / 60_000);
-    return errorResponse(401, "invalid_credentials", `Wrong username or password. After repeated failures an account is locked for ${mins} minutes.`);
+    return errorResponse(401, "invalid_credentials", "Wrong username or password.");
   }
   const res = isForm
     ? redirect(req, safeNextPath(next))
@@ -55,6 +57,13 @@ export const POST = publicRoute(async ({ req }) => {
       });
   return withSessionCookies(res, req, r.session);
 });
+
+function throttledMessage(scope: string | undefined, seconds: number): string {
+  const when = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  return scope === "address"
+    ? `Too many failed sign-ins from this address. Try again in ${when}.`
+    : `Too many failed sign-ins for this username from this address. Try again in ${when}.`;
+}
 
 function redirect(req: Request, path: string): Response {
   // relative Location: the browser resolves it against the address it used (proxies included)

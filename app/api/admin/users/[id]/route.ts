@@ -6,13 +6,15 @@ import { requestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { revokeAllSessions } from "@/lib/auth/sessions";
 import { publicUserSelect, setPassword } from "@/lib/auth/users";
+import { clearThrottle } from "@/lib/auth/throttle";
 import { AppError, NotFoundError, ValidationError } from "@/lib/domain/errors";
 import { UserUpdate } from "@/lib/domain/account";
 
 export const dynamic = "force-dynamic";
 
 /**
- * PATCH /api/admin/users/{id} — change name or role, disable / enable, unlock, reset the password,
+ * PATCH /api/admin/users/{id} — change name or role, disable / enable, unlock (clear sign-in
+ * throttling), reset the password,
  * revoke sessions. Disabling, a role change or a password reset also ends the user's sessions.
  */
 export const PATCH = route<{ id: string }>("user:admin", async ({ req, params, actor }) => {
@@ -33,10 +35,11 @@ export const PATCH = route<{ id: string }>("user:admin", async ({ req, params, a
       ...(p.displayName ? { displayName: p.displayName.trim() } : {}),
       ...(p.role ? { role: p.role } : {}),
       ...(p.disabled !== undefined ? { disabled: p.disabled } : {}),
-      ...(p.unlock ? { lockedUntil: null, failedLogins: 0, lastFailedLoginAt: null } : {}),
     },
     select: publicUserSelect,
   });
+  // "unlock": forget the account's failed sign-ins from every address (sign-in throttling)
+  if (p.unlock) await clearThrottle(db, user.username);
   const endSessions = p.revokeSessions || p.disabled === true || (p.role && p.role !== user.role) || !!p.password;
   const revoked = endSessions ? await revokeAllSessions(db, user.id) : 0;
   await audit(db, {
