@@ -16,6 +16,8 @@ const env = {
   FUSION_DATA_DIR: dataDir,
   FUSION_SEED_PATIENTS: process.env.FUSION_SEED_PATIENTS ?? "60",
   NEXT_TELEMETRY_DISABLED: "1",
+  // the server listens on loopback: the demo accounts the specs sign in with are seeded and work
+  HOSTNAME: "127.0.0.1",
   // a throwaway pseudonym key for this run (production refuses to export without a configured one)
   FUSION_EXPORT_SECRET: process.env.FUSION_EXPORT_SECRET ?? randomBytes(32).toString("hex"),
 };

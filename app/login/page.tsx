@@ -2,7 +2,7 @@ import { redirect } from "next/navigation";
 import { getPageActor } from "@/lib/auth/page";
 import { prisma } from "@/lib/db/client";
 import { safeNextPath } from "@/lib/auth/http";
-import { DEMO_USERS } from "@/lib/auth/users";
+import { demoAccountsForSignIn } from "@/lib/auth/demo";
 import { LoginForm } from "./LoginForm";
 
 // Dynamic on purpose: the CSP nonce is per request, and a signed-in visitor is sent on.
@@ -24,19 +24,8 @@ export default async function LoginPage({ searchParams }: { searchParams: SP }) 
   if (error && sp.error === "rate_limited" && wait)
     error = `Too many failed sign-ins from this address. Try again in ${wait < 90 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`;
   const signedOut = sp.signedOut === "1";
-  // The demo accounts that really exist here (seeded by db:seed), with their published password
-  // unless it has been changed since.
-  const db = await prisma();
-  const present = await db.user.findMany({
-    where: { username: { in: DEMO_USERS.map((u) => u.username) }, disabled: false },
-    select: { username: true, createdAt: true, passwordChangedAt: true },
-  });
-  const demo = DEMO_USERS.flatMap((d) => {
-    const row = present.find((p) => p.username === d.username);
-    if (!row) return [];
-    const unchanged = !row.passwordChangedAt || row.passwordChangedAt.getTime() - row.createdAt.getTime() < 5_000;
-    return [{ ...d, password: unchanged ? d.password : "(changed)" }];
-  });
+  // The demo accounts, only while they work here (loopback or FUSION_DEMO_USERS=1), and why.
+  const demo = await demoAccountsForSignIn(await prisma());
   return (
     <main style={{ maxWidth: "28rem", marginTop: "4rem" }}>
       <h1>Sign in to Fusion CDS</h1>
@@ -49,13 +38,10 @@ export default async function LoginPage({ searchParams }: { searchParams: SP }) 
       <div className="panel">
         <LoginForm next={next} initialError={error} />
       </div>
-      {demo.length > 0 && (
+      {demo.accounts.length > 0 && (
         <section className="panel" aria-labelledby="demo-accounts">
           <h2 id="demo-accounts">Demo accounts</h2>
-          <p className="muted">
-            This is a demonstration install: these accounts exist with published passwords. Never enable them on a
-            system that holds real patient data.
-          </p>
+          <p className="muted">{demo.why}</p>
           <table>
             <thead>
               <tr>
@@ -65,7 +51,7 @@ export default async function LoginPage({ searchParams }: { searchParams: SP }) 
               </tr>
             </thead>
             <tbody>
-              {demo.map((u) => (
+              {demo.accounts.map((u) => (
                 <tr key={u.username}>
                   <td>{u.role}</td>
                   <td>

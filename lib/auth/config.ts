@@ -22,6 +22,8 @@ export type SecurityConfig = {
   addressWindowMs: number;
   /** an address the account signed in from within this long is exempt from the address limit */
   knownAddressMs: number;
+  /** whether the published demo accounts may sign in here (demoUsersMode) */
+  demoUsersAllowed: boolean;
 };
 
 function num(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
@@ -46,10 +48,33 @@ export function securityConfig(env: NodeJS.ProcessEnv = process.env): SecurityCo
     addressLimit: num(env, "FUSION_LOGIN_ADDRESS_LIMIT", 100),
     addressWindowMs: num(env, "FUSION_LOGIN_ADDRESS_WINDOW_MINUTES", 15) * MIN,
     knownAddressMs: num(env, "FUSION_LOGIN_KNOWN_ADDRESS_DAYS", 90) * 24 * 60 * MIN,
+    demoUsersAllowed: demoUsersMode(env).allowed,
   };
 }
 
-/** Demo accounts are for demos: refused in production unless explicitly enabled. */
+/** Loopback names and addresses: localhost, 127.0.0.0/8, ::1 (bracketed or IPv4-mapped too). */
+export function isLoopbackHost(host: string | undefined): boolean {
+  const h = host?.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  if (!h) return false;
+  if (h === "localhost") return true;
+  const v4 = h.replace(/^::ffff:/, "");
+  return h === "::1" || /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(v4);
+}
+
+export type DemoUsersMode = { allowed: boolean; why: "enabled" | "loopback" | "network" | "disabled" };
+
+/**
+ * The demo accounts have published passwords, so they work only where nobody else can reach the
+ * server: while it listens on loopback (HOSTNAME, which scripts/server.mjs sets to the address it
+ * binds; npm start's default is 127.0.0.1), or when FUSION_DEMO_USERS=1 says so explicitly.
+ * FUSION_DEMO_USERS=0 switches them off everywhere. An unknown HOSTNAME counts as the network.
+ */
+export function demoUsersMode(env: NodeJS.ProcessEnv = process.env): DemoUsersMode {
+  if (env.FUSION_DEMO_USERS === "1") return { allowed: true, why: "enabled" };
+  if (env.FUSION_DEMO_USERS === "0") return { allowed: false, why: "disabled" };
+  return isLoopbackHost(env.HOSTNAME) ? { allowed: true, why: "loopback" } : { allowed: false, why: "network" };
+}
+
 export function demoUsersAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.NODE_ENV !== "production" || env.FUSION_DEMO_USERS === "1";
+  return demoUsersMode(env).allowed;
 }

@@ -6,11 +6,11 @@ import { securityConfig, type SecurityConfig } from "./config";
 import { verifyAgainstDummy, verifyPassword } from "./password";
 import { purgeThrottle, recordFailure, recordSuccess, reserveAttempt, type ThrottleScope } from "./throttle";
 import { createSession, type NewSession } from "./sessions";
-import { normalizeUsername } from "./users";
+import { isDemoUsername, normalizeUsername } from "./users";
 
 type Db = Pick<PrismaClient, "user" | "session" | "auditEvent" | "loginThrottle" | "$queryRaw" | "$executeRaw">;
 
-export type SignInFailure = "invalid_credentials" | "disabled" | "throttled";
+export type SignInFailure = "invalid_credentials" | "disabled" | "throttled" | "demo_disabled";
 export type SignInResult =
   | { ok: true; session: NewSession; user: { id: string; username: string; displayName: string; role: Role } }
   | { ok: false; reason: SignInFailure; retryAfterSeconds?: number; scope?: ThrottleScope };
@@ -43,7 +43,7 @@ export async function signIn(
       action: "auth.login",
       entityType: "User",
       entityId: user?.id ?? null,
-      outcome: reason === "throttled" ? "denied" : "failure",
+      outcome: reason === "throttled" || reason === "demo_disabled" ? "denied" : "failure",
       request: info,
       details: { reason, ...details },
     });
@@ -57,6 +57,12 @@ export async function signIn(
   await maybePurge(db, cfg, now);
 
   const user = await db.user.findUnique({ where: { username } });
+  if (user && isDemoUsername(user.username) && !cfg.demoUsersAllowed) {
+    // published password, server reachable from the network: refused, at the same cost as a check
+    await verifyAgainstDummy(input.password);
+    await fail("demo_disabled", user);
+    return { ok: false, reason: "invalid_credentials" };
+  }
   if (!user) {
     await verifyAgainstDummy(input.password);
     await fail("invalid_credentials", null, { cause: "unknown_user" });

@@ -105,8 +105,9 @@ export async function changeOwnPassword(db: DbWithSessions, actor: Actor, curren
 }
 
 /**
- * The documented demo accounts (shown on the sign-in page while they are enabled). For demos and
- * tests only: the passwords are public.
+ * The documented demo accounts (shown on the sign-in page while they work). For demos and tests
+ * only: the passwords are public, so they work only on loopback or with FUSION_DEMO_USERS=1
+ * (config.ts demoUsersMode).
  */
 export const DEMO_USERS: readonly NewUser[] = [
   { username: "dr.demo", displayName: "Dr Demo (clinician)", role: "clinician", password: "demo-clinician-2026" },
@@ -114,16 +115,18 @@ export const DEMO_USERS: readonly NewUser[] = [
   { username: "admin.demo", displayName: "Ada Demo (admin)", role: "admin", password: "demo-admin-2026" },
 ];
 
+export const isDemoUsername = (username: string) => DEMO_USERS.some((d) => d.username === username);
+
 /**
  * Creates any missing demo account (idempotent; existing accounts are left as they are) and
- * returns one entry per demo account. Refuses under NODE_ENV=production unless FUSION_DEMO_USERS=1.
+ * returns one entry per demo account — none at all where demo accounts may not work (the server
+ * listens on a network address and FUSION_DEMO_USERS is not 1): seeding then just skips them.
  */
 export async function ensureDemoUsers(
   db: Db,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ username: string; role: Role; created: boolean }[]> {
-  if (!demoUsersAllowed(env))
-    throw new Error("Refusing to create demo users with published passwords in production (set FUSION_DEMO_USERS=1 to allow).");
+  if (!demoUsersAllowed(env)) return [];
   const out: { username: string; role: Role; created: boolean }[] = [];
   for (const d of DEMO_USERS) {
     const found = await db.user.findUnique({ where: { username: d.username }, select: { id: true } });

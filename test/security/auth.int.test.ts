@@ -383,20 +383,28 @@ describe("user administration", () => {
     expect(JSON.stringify(await list.json())).not.toContain("argon2");
   });
 
-  it("ensureDemoUsers is idempotent and refuses production unless FUSION_DEMO_USERS=1", async () => {
+  it("ensureDemoUsers is idempotent and creates nothing on a network address unless FUSION_DEMO_USERS=1", async () => {
     const { ensureDemoUsers } = await import("@/lib/auth/users");
-    const first = await ensureDemoUsers(db, { NODE_ENV: "test" });
+    const loopback = { NODE_ENV: "test", HOSTNAME: "127.0.0.1" } as const;
+    const first = await ensureDemoUsers(db, loopback);
     expect(first.filter((u) => u.created).map((u) => u.username).sort()).toEqual(["admin.demo", "dr.demo", "researcher.demo"]);
-    const again = await ensureDemoUsers(db, { NODE_ENV: "test" });
+    const again = await ensureDemoUsers(db, loopback);
     expect(again.map((u) => [u.username, u.role, u.created])).toEqual([
       ["dr.demo", "clinician", false],
       ["researcher.demo", "researcher", false],
       ["admin.demo", "admin", false],
     ]);
-    await expect(ensureDemoUsers(db, { NODE_ENV: "production" })).rejects.toThrow(/production/);
-    expect((await ensureDemoUsers(db, { NODE_ENV: "production", FUSION_DEMO_USERS: "1" })).some((u) => u.created)).toBe(false);
-    const res = await login(loginReq("dr.demo", "demo-clinician-2026"), noParams);
-    expect(res.status).toBe(200);
+    expect(await ensureDemoUsers(db, { NODE_ENV: "production", HOSTNAME: "0.0.0.0" })).toEqual([]);
+    expect((await ensureDemoUsers(db, { NODE_ENV: "production", HOSTNAME: "0.0.0.0", FUSION_DEMO_USERS: "1" })).some((u) => u.created)).toBe(false);
+    const saved = process.env.HOSTNAME;
+    process.env.HOSTNAME = "127.0.0.1";
+    try {
+      const res = await login(loginReq("dr.demo", "demo-clinician-2026"), noParams);
+      expect(res.status).toBe(200);
+    } finally {
+      if (saved === undefined) delete process.env.HOSTNAME;
+      else process.env.HOSTNAME = saved;
+    }
   });
 });
 
