@@ -13,6 +13,8 @@ type SP = Promise<Record<string, string | string[] | undefined>>;
 const MESSAGES: Record<string, string> = {
   invalid: "Wrong username or password.",
   rate_limited: "Too many failed sign-ins from this address. Wait a little and try again.",
+  invalid_code: "That code is not valid. Enter the current code from your authenticator app, or a recovery code.",
+  mfa_expired: "The sign-in expired or had too many wrong codes. Sign in again with your password.",
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: SP }) {
@@ -24,6 +26,8 @@ export default async function LoginPage({ searchParams }: { searchParams: SP }) 
   if (error && sp.error === "rate_limited" && wait)
     error = `Too many failed sign-ins from this address. Try again in ${wait < 90 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`;
   const signedOut = sp.signedOut === "1";
+  // the code step of a sign-in without script (the challenge is in an HttpOnly cookie)
+  const step = sp.step === "mfa" ? "mfa" : "password";
   // The demo accounts, only while they work here (loopback or FUSION_DEMO_USERS=1), and why.
   const demo = await demoAccountsForSignIn(await prisma());
   return (
@@ -36,7 +40,7 @@ export default async function LoginPage({ searchParams }: { searchParams: SP }) 
         </p>
       )}
       <div className="panel">
-        <LoginForm next={next} initialError={error} />
+        <LoginForm next={next} initialError={error} initialStep={step} />
       </div>
       {demo.accounts.length > 0 && (
         <section className="panel" aria-labelledby="demo-accounts">
@@ -48,6 +52,7 @@ export default async function LoginPage({ searchParams }: { searchParams: SP }) 
                 <th>Role</th>
                 <th>Username</th>
                 <th>Password</th>
+                <th>Authenticator</th>
               </tr>
             </thead>
             <tbody>
@@ -59,6 +64,18 @@ export default async function LoginPage({ searchParams }: { searchParams: SP }) 
                   </td>
                   <td>
                     <code>{u.password}</code>
+                  </td>
+                  <td>
+                    {u.totp ? (
+                      <details>
+                        <summary>TOTP secret</summary>
+                        <code>{u.totp.secret}</code>
+                        {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL made on the server */}
+                        <img src={u.totp.qrCode} alt={`QR code of ${u.username}'s authenticator secret`} width={140} height={140} style={{ background: "#fff", padding: "0.3rem", display: "block" }} />
+                      </details>
+                    ) : (
+                      "—"
+                    )}
                   </td>
                 </tr>
               ))}

@@ -9,6 +9,11 @@ export type Actor = {
   role: Role;
   sessionId: string;
   csrfToken: string;
+  /**
+   * Signed in with the password, but the role requires MFA and none is enrolled yet: everything is
+   * refused except enrolment, the session itself and signing out (guard.ts authorize).
+   */
+  mfaEnrolmentRequired?: boolean;
 };
 
 /** Request facts the audit trail records. */

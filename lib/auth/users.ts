@@ -6,8 +6,11 @@ import { AppError } from "@/lib/domain/errors";
 import type { Actor } from "./actor";
 import { checkPasswordPolicy, hashPassword, verifyPassword } from "./password";
 import { SlidingWindowLimiter } from "./rate-limit";
+import { enableMfaWithSecret } from "./mfa";
+import { DEMO_ADMIN_TOTP_SECRET } from "./constants";
 
 type Db = Pick<PrismaClient, "user">;
+type DemoDb = Pick<PrismaClient, "user" | "mfaRecoveryCode" | "mfaChallenge" | "$executeRaw">;
 type DbWithSessions = Pick<PrismaClient, "user" | "session">;
 
 export const ROLES: readonly Role[] = ["clinician", "researcher", "admin"];
@@ -20,6 +23,8 @@ export type PublicUser = {
   displayName: string;
   role: Role;
   disabled: boolean;
+  /** when the second factor was turned on; null = none */
+  mfaEnabledAt: Date | null;
   lastLoginAt: Date | null;
   createdAt: Date;
 };
@@ -30,6 +35,7 @@ export const publicUserSelect = {
   displayName: true,
   role: true,
   disabled: true,
+  mfaEnabledAt: true,
   lastLoginAt: true,
   createdAt: true,
 } as const;
@@ -109,11 +115,15 @@ export async function changeOwnPassword(db: DbWithSessions, actor: Actor, curren
  * only: the passwords are public, so they work only on loopback or with FUSION_DEMO_USERS=1
  * (config.ts demoUsersMode).
  */
-export const DEMO_USERS: readonly NewUser[] = [
+export const DEMO_USERS: readonly (NewUser & { totpSecret?: string })[] = [
   { username: "dr.demo", displayName: "Dr Demo (clinician)", role: "clinician", password: "demo-clinician-2026" },
   { username: "researcher.demo", displayName: "Riley Demo (researcher)", role: "researcher", password: "demo-researcher-2026" },
-  { username: "admin.demo", displayName: "Ada Demo (admin)", role: "admin", password: "demo-admin-2026" },
+  // Admins must use MFA, the demo admin too: its TOTP secret is published like its password (add it
+  // to an authenticator app from the sign-in page; e2e/support/login.ts computes the codes).
+  { username: "admin.demo", displayName: "Ada Demo (admin)", role: "admin", password: "demo-admin-2026", totpSecret: DEMO_ADMIN_TOTP_SECRET },
 ];
+
+export { DEMO_ADMIN_TOTP_SECRET };
 
 export const isDemoUsername = (username: string) => DEMO_USERS.some((d) => d.username === username);
 
@@ -123,19 +133,22 @@ export const isDemoUsername = (username: string) => DEMO_USERS.some((d) => d.use
  * listens on a network address and FUSION_DEMO_USERS is not 1): seeding then just skips them.
  */
 export async function ensureDemoUsers(
-  db: Db,
+  db: DemoDb,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ username: string; role: Role; created: boolean }[]> {
   if (!demoUsersAllowed(env)) return [];
   const out: { username: string; role: Role; created: boolean }[] = [];
   for (const d of DEMO_USERS) {
-    const found = await db.user.findUnique({ where: { username: d.username }, select: { id: true } });
+    const found = await db.user.findUnique({ where: { username: d.username }, select: { id: true, mfaEnabledAt: true } });
     if (found) {
+      // a demo admin seeded before MFA existed gets the published secret too
+      if (d.totpSecret && !found.mfaEnabledAt) await enableMfaWithSecret(db, found.id, d.totpSecret);
       out.push({ username: d.username, role: d.role, created: false });
       continue;
     }
     try {
-      await createUser(db, d);
+      const u = await createUser(db, d);
+      if (d.totpSecret) await enableMfaWithSecret(db, u.id, d.totpSecret);
       out.push({ username: d.username, role: d.role, created: true });
     } catch (e) {
       // two processes seeding at once: the other one won

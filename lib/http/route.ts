@@ -1,4 +1,4 @@
-import { actorFromToken, authorize, sessionTokenFrom } from "@/lib/auth/guard";
+import { actorFromToken, authorize, sessionTokenFrom, type AuthorizeOptions } from "@/lib/auth/guard";
 import type { Actor } from "@/lib/auth/actor";
 import { forwardedProto, requestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
@@ -32,17 +32,19 @@ function finish(req: Request, out: unknown): Response {
  * A thin route handler: authenticate (401), authorise (403), verify CSRF on mutations (403
  * csrf_failed: same origin + session-bound X-CSRF-Token), run, map errors to
  * `{ error: { code, message, details } }`. Handlers return a Response or a JSON-able value (200).
- * Authorisation refusals are audited (outcome "denied").
+ * Authorisation refusals are audited (outcome "denied"). While an admin has not enrolled MFA, only
+ * routes with `{ duringMfaEnrolment: true }` answer (enrolment, the session, signing out).
  */
 export function route<P = Record<string, never>>(
   permission: Permission,
   fn: (ctx: RouteContext<P>) => Promise<Response | unknown>,
+  opts: AuthorizeOptions = {},
 ) {
   return async (req: Request, ctx: NextCtx<P>): Promise<Response> => {
     let actor: Actor | null = null;
     try {
       actor = await actorFromToken(sessionTokenFrom(req));
-      authorize(actor, permission);
+      authorize(actor, permission, opts);
       verifyOrigin(req);
       await verifyCsrfToken(req, actor!.csrfToken);
       const params = ((await ctx?.params) ?? {}) as P;

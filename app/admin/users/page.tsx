@@ -19,6 +19,7 @@ async function loadUsers() {
     role: u.role,
     disabled: u.disabled,
     locked: throttled.has(u.username),
+    mfa: !!u.mfaEnabledAt,
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
   }));
 }

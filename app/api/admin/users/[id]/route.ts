@@ -7,6 +7,7 @@ import { audit } from "@/lib/auth/audit";
 import { revokeAllSessions } from "@/lib/auth/sessions";
 import { publicUserSelect, setPassword } from "@/lib/auth/users";
 import { clearThrottle } from "@/lib/auth/throttle";
+import { removeMfa } from "@/lib/auth/mfa";
 import { AppError, NotFoundError, ValidationError } from "@/lib/domain/errors";
 import { UserUpdate } from "@/lib/domain/account";
 
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
 
 /**
  * PATCH /api/admin/users/{id} — change name or role, disable / enable, unlock (clear sign-in
- * throttling), reset the password,
+ * throttling), reset the password, reset MFA,
  * revoke sessions. Disabling, a role change or a password reset also ends the user's sessions.
  */
 export const PATCH = route<{ id: string }>("user:admin", async ({ req, params, actor }) => {
@@ -29,6 +30,8 @@ export const PATCH = route<{ id: string }>("user:admin", async ({ req, params, a
   if (user.id === actor.userId && (p.disabled || (p.role && p.role !== "admin")))
     throw new AppError(409, "self_lockout", "You cannot disable your own account or remove your own admin role; ask another admin.");
   if (p.password) await setPassword(db, user.id, p.password);
+  // a lost authenticator (and recovery codes): the user enrols again at the next sign-in
+  if (p.resetMfa) await removeMfa(db, user.id);
   const updated = await db.user.update({
     where: { id: user.id },
     data: {
@@ -40,7 +43,7 @@ export const PATCH = route<{ id: string }>("user:admin", async ({ req, params, a
   });
   // "unlock": forget the account's failed sign-ins from every address (sign-in throttling)
   if (p.unlock) await clearThrottle(db, user.username);
-  const endSessions = p.revokeSessions || p.disabled === true || (p.role && p.role !== user.role) || !!p.password;
+  const endSessions = p.revokeSessions || p.disabled === true || (p.role && p.role !== user.role) || !!p.password || !!p.resetMfa;
   const revoked = endSessions ? await revokeAllSessions(db, user.id) : 0;
   await audit(db, {
     actor,
