@@ -1,5 +1,6 @@
 // npm run db:seed [-- --patients 200 --seed 42]
-// Creates the deterministic demo cohort (models/fusion/cohort.ts) and the demo accounts. Idempotent.
+// Creates the deterministic demo cohort (models/fusion/cohort.ts) and the demo accounts (only where
+// they may work: HOSTNAME on loopback, or FUSION_DEMO_USERS=1; lib/auth/config.ts). Idempotent.
 import { parseArgs } from "node:util";
 import { createDb } from "@/lib/db/client";
 import { databaseConfig } from "@/lib/db/config";
@@ -10,6 +11,7 @@ import { seedScans } from "@/lib/ingest/seed-scans";
 import { AssessmentQueue } from "@/lib/jobs/queue";
 import { prepareAssessmentWorker } from "@/lib/jobs/start-worker";
 import { ensureDemoUsers } from "@/lib/auth/users";
+import { demoUsersMode } from "@/lib/auth/config";
 
 const { values } = parseArgs({
   options: {
@@ -63,7 +65,18 @@ try {
       await queue.stop();
     }
   }
-  const users = values["no-users"] ? [] : await ensureDemoUsers(db.prisma);
+  // Where will the server listen? HOSTNAME, else 127.0.0.1: the default of npm start and npm run dev
+  // (scripts/server.mjs). Demo accounts are created only for a loopback server (or FUSION_DEMO_USERS=1).
+  const listenEnv = { ...process.env, HOSTNAME: process.env.HOSTNAME ?? "127.0.0.1" };
+  const demo = demoUsersMode(listenEnv);
+  const users = values["no-users"] ? [] : await ensureDemoUsers(db.prisma, listenEnv);
+  if (!values["no-users"] && !demo.allowed)
+    console.log(
+      demo.why === "disabled"
+        ? "db:seed: demo accounts skipped (FUSION_DEMO_USERS=0)."
+        : `db:seed: demo accounts skipped — their passwords are published, and HOSTNAME=${listenEnv.HOSTNAME} is not loopback. ` +
+            "They are created when the server listens on 127.0.0.1 / localhost / ::1 (the npm start default), or with FUSION_DEMO_USERS=1.",
+    );
   console.log(
     `db:seed (${cfg.kind}): ${created} patients created, ${existing} already present (seed ${seed}), ` +
       `${scans.created} scans assessed (${scans.existing} present), ${users.length} demo accounts ensured, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,

@@ -3,6 +3,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor, RequestInfo } from "./actor";
 import { securityConfig, type SecurityConfig } from "./config";
 import { hashToken, newSessionToken } from "./session-token";
+import { mfaRequiredFor } from "./mfa-policy";
 
 type Db = Pick<PrismaClient, "session">;
 
@@ -67,6 +68,7 @@ export async function resolveSession(
     role: s.user.role,
     sessionId: s.id,
     csrfToken: s.csrfToken,
+    mfaEnrolmentRequired: mfaRequiredFor(s.user.role) && !s.user.mfaEnabledAt,
     expiresAt: s.expiresAt,
     idleExpiresAt: new Date(Math.min(s.expiresAt.getTime(), lastSeen.getTime() + cfg.idleTimeoutMs)),
   };

@@ -5,6 +5,8 @@ import type { Actor, RequestInfo } from "./actor";
 import { audit } from "./audit";
 import { revokeAllSessions } from "./sessions";
 import { createUser, publicUserSelect, setPassword, type PublicUser } from "./users";
+import { clearThrottle } from "./throttle";
+import { removeMfa } from "./mfa";
 
 /*
  * Account administration use cases (`/api/admin/users`, `/admin/users`). Each owns its
@@ -29,8 +31,10 @@ export async function createUserAccount(db: PrismaClient, args: { input: UserCre
 }
 
 /**
- * An admin changes an account: name or role, disable / enable, unlock, reset the password, end its
- * sessions. Disabling, a role change or a password reset also ends the user's sessions. An admin
+ * An admin changes an account: name or role, disable / enable, unlock (forget its failed sign-ins
+ * from every address), reset the password, reset MFA (a lost authenticator: the user enrols again
+ * at the next sign-in), end its sessions. Disabling, a role change, a password or MFA reset also
+ * ends the user's sessions. An admin
  * cannot disable their own account or drop their own admin role (409 self_lockout).
  */
 export async function updateUser(
@@ -45,17 +49,18 @@ export async function updateUser(
       if (user.id === args.actor.userId && (p.disabled || (p.role && p.role !== "admin")))
         throw new AppError(409, "self_lockout", "You cannot disable your own account or remove your own admin role; ask another admin.");
       if (p.password) await setPassword(tx, user.id, p.password);
+      if (p.resetMfa) await removeMfa(tx, user.id);
       const updated = await tx.user.update({
         where: { id: user.id },
         data: {
           ...(p.displayName ? { displayName: p.displayName.trim() } : {}),
           ...(p.role ? { role: p.role } : {}),
           ...(p.disabled !== undefined ? { disabled: p.disabled } : {}),
-          ...(p.unlock ? { lockedUntil: null, failedLogins: 0, lastFailedLoginAt: null } : {}),
         },
         select: publicUserSelect,
       });
-      const endSessions = p.revokeSessions || p.disabled === true || (p.role && p.role !== user.role) || !!p.password;
+      if (p.unlock) await clearThrottle(tx, user.username);
+      const endSessions = p.revokeSessions || p.disabled === true || (p.role && p.role !== user.role) || !!p.password || !!p.resetMfa;
       const revokedSessions = endSessions ? await revokeAllSessions(tx, user.id) : 0;
       await audit(tx, {
         actor: args.actor,

@@ -6,8 +6,11 @@ import { AppError } from "@/lib/domain/errors";
 import type { Actor } from "./actor";
 import { checkPasswordPolicy, hashPassword, verifyPassword } from "./password";
 import { SlidingWindowLimiter } from "./rate-limit";
+import { enableMfaWithSecret } from "./mfa";
+import { DEMO_ADMIN_TOTP_SECRET } from "./constants";
 
 type Db = Pick<PrismaClient, "user">;
+type DemoDb = Pick<PrismaClient, "user" | "mfaRecoveryCode" | "mfaChallenge" | "$executeRaw">;
 type DbWithSessions = Pick<PrismaClient, "user" | "session">;
 
 export const ROLES: readonly Role[] = ["clinician", "researcher", "admin"];
@@ -20,7 +23,8 @@ export type PublicUser = {
   displayName: string;
   role: Role;
   disabled: boolean;
-  lockedUntil: Date | null;
+  /** when the second factor was turned on; null = none */
+  mfaEnabledAt: Date | null;
   lastLoginAt: Date | null;
   createdAt: Date;
 };
@@ -31,7 +35,7 @@ export const publicUserSelect = {
   displayName: true,
   role: true,
   disabled: true,
-  lockedUntil: true,
+  mfaEnabledAt: true,
   lastLoginAt: true,
   createdAt: true,
 } as const;
@@ -72,7 +76,7 @@ export async function createUser(db: Db, input: NewUser): Promise<PublicUser> {
   });
 }
 
-/** Sets a new password (policy-checked), clears lockout. Sessions are left to the caller to revoke. */
+/** Sets a new password (policy-checked). Sessions are left to the caller to revoke. */
 export async function setPassword(db: Db, userId: string, password: string, field = "password"): Promise<void> {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
   const issues = checkPasswordPolicy(password, { username: user.username, displayName: user.displayName });
@@ -80,7 +84,7 @@ export async function setPassword(db: Db, userId: string, password: string, fiel
     throw new ValidationError(`${field}: ${issues.map((i) => i.message).join("; ")}`, issues.map((i) => ({ path: field, message: i.message })));
   await db.user.update({
     where: { id: userId },
-    data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date(), failedLogins: 0, lockedUntil: null },
+    data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() },
   });
 }
 
@@ -107,34 +111,44 @@ export async function changeOwnPassword(db: DbWithSessions, actor: Actor, curren
 }
 
 /**
- * The documented demo accounts (shown on the sign-in page while they are enabled). For demos and
- * tests only: the passwords are public.
+ * The documented demo accounts (shown on the sign-in page while they work). For demos and tests
+ * only: the passwords are public, so they work only on loopback or with FUSION_DEMO_USERS=1
+ * (config.ts demoUsersMode).
  */
-export const DEMO_USERS: readonly NewUser[] = [
+export const DEMO_USERS: readonly (NewUser & { totpSecret?: string })[] = [
   { username: "dr.demo", displayName: "Dr Demo (clinician)", role: "clinician", password: "demo-clinician-2026" },
   { username: "researcher.demo", displayName: "Riley Demo (researcher)", role: "researcher", password: "demo-researcher-2026" },
-  { username: "admin.demo", displayName: "Ada Demo (admin)", role: "admin", password: "demo-admin-2026" },
+  // Admins must use MFA, the demo admin too: its TOTP secret is published like its password (add it
+  // to an authenticator app from the sign-in page; e2e/support/login.ts computes the codes).
+  { username: "admin.demo", displayName: "Ada Demo (admin)", role: "admin", password: "demo-admin-2026", totpSecret: DEMO_ADMIN_TOTP_SECRET },
 ];
+
+export { DEMO_ADMIN_TOTP_SECRET };
+
+export const isDemoUsername = (username: string) => DEMO_USERS.some((d) => d.username === username);
 
 /**
  * Creates any missing demo account (idempotent; existing accounts are left as they are) and
- * returns one entry per demo account. Refuses under NODE_ENV=production unless FUSION_DEMO_USERS=1.
+ * returns one entry per demo account — none at all where demo accounts may not work (the server
+ * listens on a network address and FUSION_DEMO_USERS is not 1): seeding then just skips them.
  */
 export async function ensureDemoUsers(
-  db: Db,
+  db: DemoDb,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ username: string; role: Role; created: boolean }[]> {
-  if (!demoUsersAllowed(env))
-    throw new Error("Refusing to create demo users with published passwords in production (set FUSION_DEMO_USERS=1 to allow).");
+  if (!demoUsersAllowed(env)) return [];
   const out: { username: string; role: Role; created: boolean }[] = [];
   for (const d of DEMO_USERS) {
-    const found = await db.user.findUnique({ where: { username: d.username }, select: { id: true } });
+    const found = await db.user.findUnique({ where: { username: d.username }, select: { id: true, mfaEnabledAt: true } });
     if (found) {
+      // a demo admin seeded before MFA existed gets the published secret too
+      if (d.totpSecret && !found.mfaEnabledAt) await enableMfaWithSecret(db, found.id, d.totpSecret);
       out.push({ username: d.username, role: d.role, created: false });
       continue;
     }
     try {
-      await createUser(db, d);
+      const u = await createUser(db, d);
+      if (d.totpSecret) await enableMfaWithSecret(db, u.id, d.totpSecret);
       out.push({ username: d.username, role: d.role, created: true });
     } catch (e) {
       // two processes seeding at once: the other one won

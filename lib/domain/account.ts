@@ -33,9 +33,34 @@ export const UserUpdate = z.object({
   displayName: z.string().min(1).max(120).optional(),
   role: UserRole.optional(),
   disabled: z.boolean().optional(),
-  /** clears a lockout */
+  /** forgets the account's failed sign-ins from every address (sign-in throttling) */
   unlock: z.literal(true).optional(),
   password: z.string().max(1024).optional(),
   revokeSessions: z.literal(true).optional(),
+  /** removes the user's MFA (lost authenticator and recovery codes); they enrol again */
+  resetMfa: z.literal(true).optional(),
 });
 export type UserUpdate = z.infer<typeof UserUpdate>;
+
+/**
+ * POST /api/auth/login/mfa: the code step of a sign-in — the 6-digit code from the authenticator
+ * app, or one of the recovery codes; the challenge token from the password step in `mfaToken` (or
+ * its HttpOnly cookie).
+ */
+export const MfaSignIn = z
+  .object({
+    mfaToken: z.string().min(1).max(200).optional(),
+    code: z.string().max(32).optional(),
+    recoveryCode: z.string().max(64).optional(),
+    next: z.string().max(2048).optional(),
+  })
+  .refine((v) => !!v.code !== !!v.recoveryCode, { message: "send either `code` or `recoveryCode`", path: ["code"] });
+export type MfaSignIn = z.infer<typeof MfaSignIn>;
+
+/** POST /api/auth/mfa/confirm: the first code from the authenticator app, which turns MFA on. */
+export const MfaConfirm = z.object({ code: z.string().min(1).max(32) });
+export type MfaConfirm = z.infer<typeof MfaConfirm>;
+
+/** POST /api/auth/mfa/recovery-codes, /api/auth/mfa/disable: your password again. */
+export const PasswordReconfirm = z.object({ currentPassword: z.string().min(1).max(1024) });
+export type PasswordReconfirm = z.infer<typeof PasswordReconfirm>;

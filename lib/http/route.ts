@@ -1,6 +1,6 @@
-import { actorFromToken, authorize, sessionTokenFrom } from "@/lib/auth/guard";
+import { actorFromToken, authorize, sessionTokenFrom, type AuthorizeOptions } from "@/lib/auth/guard";
 import type { Actor } from "@/lib/auth/actor";
-import { requestInfo } from "@/lib/auth/actor";
+import { forwardedProto, requestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { verifyCsrfToken, verifyOrigin } from "@/lib/auth/csrf";
 import type { Permission } from "@/lib/auth/permissions";
@@ -19,7 +19,7 @@ type NextCtx<P> = { params: Promise<P> };
 function finish(req: Request, out: unknown): Response {
   const res = out instanceof Response ? out : Response.json(out);
   try {
-    const tls = isTls(req.headers.get("x-forwarded-proto"), new URL(req.url).protocol);
+    const tls = isTls(forwardedProto(req.headers), new URL(req.url).protocol);
     for (const [k, v] of Object.entries(apiSecurityHeaders(tls))) if (!res.headers.has(k)) res.headers.set(k, v);
     if (!res.headers.has("cache-control")) res.headers.set("cache-control", "no-store");
   } catch {
@@ -32,17 +32,19 @@ function finish(req: Request, out: unknown): Response {
  * A thin route handler: authenticate (401), authorise (403), verify CSRF on mutations (403
  * csrf_failed: same origin + session-bound X-CSRF-Token), run, map errors to
  * `{ error: { code, message, details } }`. Handlers return a Response or a JSON-able value (200).
- * Authorisation refusals are audited (outcome "denied").
+ * Authorisation refusals are audited (outcome "denied"). While an admin has not enrolled MFA, only
+ * routes with `{ duringMfaEnrolment: true }` answer (enrolment, the session, signing out).
  */
 export function route<P = Record<string, never>>(
   permission: Permission,
   fn: (ctx: RouteContext<P>) => Promise<Response | unknown>,
+  opts: AuthorizeOptions = {},
 ) {
   return async (req: Request, ctx: NextCtx<P>): Promise<Response> => {
     let actor: Actor | null = null;
     try {
       actor = await actorFromToken(sessionTokenFrom(req));
-      authorize(actor, permission);
+      authorize(actor, permission, opts);
       verifyOrigin(req);
       await verifyCsrfToken(req, actor!.csrfToken);
       const params = ((await ctx?.params) ?? {}) as P;

@@ -1,6 +1,6 @@
 import {
   ConditionCreate, ConditionUpdate, DietRecordCreate, DietRecordUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, LoginCredentials,
-  PasswordChange, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
+  MfaConfirm, MfaSignIn, PasswordChange, PasswordReconfirm, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
 } from "@/lib/domain";
 import { ErrorBodySchema } from "./errors";
 import { jsonSchema, type JsonSchema } from "./json-schema";
@@ -9,7 +9,7 @@ import * as out from "./response-schemas";
 /** Request bodies: the very schemas the handlers parse with, described as input. */
 export const requestSchemas = {
   PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput,
-  LoginCredentials, PasswordChange, UserCreate, UserUpdate,
+  LoginCredentials, PasswordChange, UserCreate, UserUpdate, MfaSignIn, MfaConfirm, PasswordReconfirm,
 };
 
 /** Response bodies (lib/openapi/response-schemas.ts), described as output. */
@@ -29,6 +29,12 @@ export const responseSchemas = {
   ModelDetail: out.ModelDetailOut,
   Health: out.HealthOut,
   LoginResult: out.LoginResult,
+  SignInStepResult: out.SignInStepResult,
+  MfaStatus: out.MfaStatusOut,
+  MfaEnrolment: out.MfaEnrolmentOut,
+  MfaConfirmResult: out.MfaConfirmResult,
+  MfaRecoveryCodes: out.MfaRecoveryCodes,
+  OkResult: out.OkResult,
   SessionInfo: out.SessionInfo,
   LogoutResult: out.LogoutResult,
   PasswordChangeResult: out.PasswordChangeResult,

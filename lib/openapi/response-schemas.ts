@@ -205,7 +205,31 @@ export const HealthOut = z.looseObject({
 });
 
 const SignedInUser = z.strictObject({ username: z.string(), displayName: z.string(), role: UserRole });
-export const LoginResult = z.strictObject({ user: SignedInUser, csrfToken: z.string(), expiresAt: timestamp });
+export const LoginResult = z.strictObject({
+  user: SignedInUser,
+  csrfToken: z.string(),
+  expiresAt: timestamp,
+  /** the role requires MFA and none is enrolled: only enrolment (/account/mfa, /api/auth/mfa/…) and signing out work */
+  mfaEnrolmentRequired: z.boolean(),
+});
+/** The password was right and the user has MFA: no session yet; send the code to POST /api/auth/login/mfa. */
+export const MfaChallengeResult = z.strictObject({ mfaRequired: z.literal(true), mfaToken: z.string(), expiresAt: timestamp });
+export const SignInStepResult = z.union([LoginResult, MfaChallengeResult]);
+export const MfaStatusOut = z.strictObject({
+  enabled: z.boolean(),
+  enabledAt: timestamp.nullable(),
+  required: z.boolean(),
+  enrolmentPending: z.boolean(),
+  recoveryCodesLeft: z.number().int(),
+});
+export const MfaEnrolmentOut = z.strictObject({
+  secret: z.string().describe("base32, for typing into an authenticator app"),
+  otpauthUri: z.string().describe("otpauth://totp/… (RFC 6238: SHA1, 6 digits, 30 s)"),
+  qrCode: z.string().describe("the URI as an SVG QR code, a data: URL"),
+});
+export const MfaConfirmResult = z.strictObject({ recoveryCodes: z.array(z.string()), revokedOtherSessions: z.number().int() });
+export const MfaRecoveryCodes = z.strictObject({ recoveryCodes: z.array(z.string()) });
+export const OkResult = z.strictObject({ ok: z.literal(true) });
 
 const SessionSummaryOut = z.strictObject({
   ...id,
@@ -222,6 +246,8 @@ export const SessionInfo = z.strictObject({
   csrfToken: z.string(),
   expiresAt: timestamp.optional(),
   idleExpiresAt: timestamp.optional(),
+  /** the role requires MFA and none is enrolled: only enrolment (/api/auth/mfa/…) and signing out answer */
+  mfaEnrolmentRequired: z.boolean(),
 });
 export const LogoutResult = z.strictObject({ ok: z.literal(true), revoked: z.number().int().optional() });
 export const PasswordChangeResult = z.strictObject({ ok: z.literal(true), revokedOtherSessions: z.number().int() });
@@ -232,7 +258,7 @@ const PublicUserOut = z.strictObject({
   displayName: z.string(),
   role: UserRole,
   disabled: z.boolean(),
-  lockedUntil: timestamp.nullable(),
+  mfaEnabledAt: timestamp.nullable(),
   lastLoginAt: timestamp.nullable(),
   createdAt: timestamp,
 });

@@ -36,6 +36,11 @@ const good: Case[] = [
   { schema: "PasswordChange", body: { currentPassword: "a", newPassword: "b" }, label: "password change" },
   { schema: "UserCreate", body: { username: "new.user", displayName: "New", role: "researcher", password: "p" }, label: "new user" },
   { schema: "UserUpdate", body: { disabled: true, unlock: true }, label: "disable + unlock" },
+  { schema: "UserUpdate", body: { resetMfa: true }, label: "reset MFA" },
+  { schema: "MfaSignIn", body: { mfaToken: "t", code: "123456" }, label: "a TOTP code" },
+  { schema: "MfaSignIn", body: { recoveryCode: "abcd-efgh-ijkl-mnop" }, label: "a recovery code (challenge in the cookie)" },
+  { schema: "MfaConfirm", body: { code: "123456" }, label: "a first code" },
+  { schema: "PasswordReconfirm", body: { currentPassword: "x" }, label: "the password again" },
 ];
 const bad: Case[] = [
   { schema: "PatientCreate", body: { ...patient, ssn: "123" }, label: "an unknown field" },
@@ -66,6 +71,9 @@ const bad: Case[] = [
   { schema: "PasswordChange", body: { newPassword: "b" }, label: "no current password" },
   { schema: "UserCreate", body: { username: "u", displayName: "U", role: "root", password: "p" }, label: "an unknown role" },
   { schema: "UserUpdate", body: { unlock: false }, label: "unlock other than true" },
+  { schema: "MfaSignIn", body: { code: 123456 }, label: "a number for the code" },
+  { schema: "MfaConfirm", body: {}, label: "no code" },
+  { schema: "PasswordReconfirm", body: { currentPassword: "" }, label: "an empty password" },
 ];
 /** zod refuses, the JSON Schema cannot tell: refinements the server checks (400 validation_failed). */
 const refinementsOnly: Case[] = [
@@ -80,6 +88,8 @@ const refinementsOnly: Case[] = [
   { schema: "FamilyHistoryUpdate", body: { codeSystem: "SNOMED", code: "I21.9" }, label: "an ICD-10 code as SNOMED" },
   { schema: "DietRecordUpdate", body: {}, label: "no field to change" },
   { schema: "DietRecordUpdate", body: { recordedOn: future }, label: "a diet record moved into the future" },
+  { schema: "MfaSignIn", body: { code: "123456", recoveryCode: "abcd-efgh-ijkl-mnop" }, label: "both a code and a recovery code" },
+  { schema: "MfaSignIn", body: {}, label: "neither a code nor a recovery code" },
 ];
 /** JSON Schema refuses, zod accepts: zod trims before checking a pattern. */
 const normalisedByZod: Case[] = [{ schema: "PatientCreate", body: { ...patient, mrn: " MRN-1 " }, label: "an MRN with spaces around it" }];

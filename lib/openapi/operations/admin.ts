@@ -66,7 +66,7 @@ export const adminOperations: Operations = {
     tag: "Administration",
     summary: "Change, disable, unlock or reset an account",
     description:
-      "Disabling, a role change or a password reset also ends the user's sessions (as does `revokeSessions: true`). " +
+      "Disabling, a role change or a password reset also ends the user's sessions (as does `revokeSessions: true`). `unlock: true` forgets the account's failed sign-ins from every address; `resetMfa: true` removes the account's second factor and recovery codes (it enrols again; its sessions end). " +
       "An admin cannot disable themself or drop their own admin role (409 self_lockout). Audited (never the password).",
     parameters: [{ name: "id", in: "path", required: true, description: "The user's id (a UUID; anything else is 404).", schema: { type: "string" } }],
     requestBody: jsonBody("UserUpdate"),

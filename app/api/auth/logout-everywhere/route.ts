@@ -21,4 +21,4 @@ export const POST = route("session:self", async ({ req, actor }) => {
     details: { revoked },
   });
   return withClearedCookies(isFormPost(req) ? seeOther("/login?signedOut=1") : Response.json({ ok: true, revoked }), req);
-});
+}, { duringMfaEnrolment: true });

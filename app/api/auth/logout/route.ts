@@ -13,4 +13,4 @@ export const POST = route("session:self", async ({ req, actor }) => {
   await revokeSession(db, actor.sessionId);
   await audit(db, { actor, action: "auth.logout", entityType: "Session", entityId: actor.sessionId, outcome: "success", request: requestInfo(req, "web") });
   return withClearedCookies(isFormPost(req) ? seeOther("/login?signedOut=1") : Response.json({ ok: true }), req);
-});
+}, { duringMfaEnrolment: true });

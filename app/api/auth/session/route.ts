@@ -17,5 +17,6 @@ export const GET = route("session:self", async ({ actor }) => {
     csrfToken: a.csrfToken,
     expiresAt: a.expiresAt?.toISOString(),
     idleExpiresAt: a.idleExpiresAt?.toISOString(),
+    mfaEnrolmentRequired: !!a.mfaEnrolmentRequired,
   };
-});
+}, { duringMfaEnrolment: true });

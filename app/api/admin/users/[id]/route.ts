@@ -10,7 +10,7 @@ import { UserUpdate } from "@/lib/domain/account";
 export const dynamic = "force-dynamic";
 
 /**
- * PATCH /api/admin/users/{id} — change name or role, disable / enable, unlock, reset the password,
+ * PATCH /api/admin/users/{id} — change name or role, disable / enable, unlock, reset the password or MFA,
  * revoke sessions (lib/auth/user-admin.ts: the change and its audit row in one transaction).
  */
 export const PATCH = route<{ id: string }>("user:admin", async ({ req, params, actor }) => {
