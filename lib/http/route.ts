@@ -7,6 +7,7 @@ import type { Permission } from "@/lib/auth/permissions";
 import { AuthError } from "@/lib/domain/errors";
 import { prisma } from "@/lib/db/client";
 import { apiSecurityHeaders, isTls } from "@/lib/auth/headers";
+import { actorFromPushToken, bearerToken } from "@/lib/auth/source-token";
 import { toErrorResponse } from "./errors";
 
 export type RouteContext<P> = { req: Request; params: P; actor: Actor };
@@ -38,15 +39,29 @@ function finish(req: Request, out: unknown): Response {
 export function route<P = Record<string, never>>(
   permission: Permission,
   fn: (ctx: RouteContext<P>) => Promise<Response | unknown>,
-  opts: AuthorizeOptions = {},
+  opts: AuthorizeOptions & {
+    /**
+     * Also accept a DICOMweb source's push token (`Authorization: Bearer fcds_push_…`,
+     * lib/auth/source-token.ts) when the request carries no session cookie. Only STOW-RS does.
+     */
+    pushToken?: boolean;
+  } = {},
 ) {
   return async (req: Request, ctx: NextCtx<P>): Promise<Response> => {
     let actor: Actor | null = null;
     try {
-      actor = await actorFromToken(sessionTokenFrom(req));
-      authorize(actor, permission, opts);
-      verifyOrigin(req);
-      await verifyCsrfToken(req, actor!.csrfToken);
+      const session = sessionTokenFrom(req);
+      const bearer = opts.pushToken && !session ? bearerToken(req) : null;
+      if (bearer) {
+        // a machine client: no cookie, so no cross-site request can carry this credential (no CSRF check)
+        actor = await actorFromPushToken(await prisma(), bearer);
+        authorize(actor, permission, opts);
+      } else {
+        actor = await actorFromToken(session);
+        authorize(actor, permission, opts);
+        verifyOrigin(req);
+        await verifyCsrfToken(req, actor!.csrfToken);
+      }
       const params = ((await ctx?.params) ?? {}) as P;
       return finish(req, await fn({ req, params, actor: actor! }));
     } catch (e) {
