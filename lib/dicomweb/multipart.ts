@@ -38,7 +38,8 @@ export function relatedBoundary(header: string | null, expectType = "application
   if (type && type !== expectType)
     throw new AppError(415, "unsupported_media_type", `Only multipart/related parts of type ${expectType} are accepted (got type="${params.type}"); DICOM JSON with bulk data is not supported.`);
   const boundary = params.boundary;
-  if (!boundary || boundary.length > 70) throw new AppError(400, "malformed_multipart", "The multipart/related Content-Type has no boundary (or one longer than 70 characters).");
+  // RFC 2046 allows 70 characters; Orthanc's STOW-RS client sends 73 (two UUIDs): be lenient, within reason
+  if (!boundary || boundary.length > 200) throw new AppError(400, "malformed_multipart", "The multipart/related Content-Type has no boundary (or one longer than 200 characters).");
   return boundary;
 }
 

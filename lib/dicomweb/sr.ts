@@ -100,7 +100,6 @@ export function writeAssessmentSr(a: ReportableAssessment, now: Date = new Date(
   ];
 
   const dataset: Record<string, unknown> = {
-    SpecificCharacterSet: "ISO_IR 192",
     SOPClassUID: COMPREHENSIVE_SR,
     SOPInstanceUID: sopInstanceUid,
     InstanceCreationDate: da(now.toISOString()),
@@ -145,6 +144,8 @@ export function writeAssessmentSr(a: ReportableAssessment, now: Date = new Date(
     ],
     ContentSequence: content,
   };
+  // UTF-8 only when needed: the default repertoire (ASCII) is what every PACS and dcmtk's checker read
+  if (/[^\x00-\x7f]/.test(JSON.stringify(dataset))) dataset.SpecificCharacterSet = "ISO_IR 192";
   const meta = {
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
     MediaStorageSOPClassUID: COMPREHENSIVE_SR,

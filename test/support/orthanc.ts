@@ -45,6 +45,8 @@ export type OrthancServer = {
   start(): Promise<void>;
   /** stops it and removes its folder */
   stop(): Promise<void>;
+  /** the last 20 kB of its output (for failure messages) */
+  log(): string;
 };
 
 export type OrthancOptions = {
@@ -81,7 +83,7 @@ export async function startOrthanc(opts: OrthancOptions = {}): Promise<OrthancSe
   let log = "";
 
   async function start() {
-    child = spawn(ORTHANC_BIN, [join(dir, "orthanc.json")], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(ORTHANC_BIN, [...(process.env.ORTHANC_VERBOSE ? ["--verbose"] : []), join(dir, "orthanc.json")], { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.on("data", (d) => (log = (log + d).slice(-20_000)));
     child.stderr!.on("data", (d) => (log = (log + d).slice(-20_000)));
     const deadline = Date.now() + 30_000;
@@ -125,6 +127,7 @@ export async function startOrthanc(opts: OrthancOptions = {}): Promise<OrthancSe
         await exited();
       }
     },
+    log: () => log,
     pause: () => void child.kill("SIGSTOP"),
     resume: () => void child.kill("SIGCONT"),
     start,

@@ -38,6 +38,7 @@ export async function startRouteServer(paths: string[]): Promise<RouteServer> {
       const hasBody = !["GET", "HEAD"].includes(msg.method ?? "GET");
       const req = new Request(url, { method: msg.method, headers, body: hasBody ? (Readable.toWeb(msg) as ReadableStream) : undefined, duplex: "half" } as RequestInit);
       const out = await handler(req, { params: Promise.resolve(params) });
+      if (process.env.DEBUG_ROUTE_SERVER && out.status >= 400) console.log("[route-server]", msg.method, url.pathname, msg.headers["content-type"], out.status, await out.clone().text());
       const h: Record<string, string> = {};
       out.headers.forEach((v, k) => (h[k] = v));
       res.writeHead(out.status, h);
