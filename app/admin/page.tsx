@@ -22,6 +22,12 @@ export default async function AdminHome() {
               <Link href="/admin/users">Users</Link> — create accounts, change roles, disable, clear failed sign-ins, end sessions.
             </li>
           )}
+          {roleMay(actor.role, "dicomweb:admin") && (
+            <li>
+              <Link href="/admin/dicomweb">DICOMweb sources (PACS)</Link> — the archives clinicians import from and send results to;
+              push tokens for archives that send studies here.
+            </li>
+          )}
         </ul>
       </main>
     </>

@@ -2,6 +2,7 @@ import {
   ConditionCreate, ConditionUpdate, DietRecordCreate, DietRecordUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, LoginCredentials,
   MfaConfirm, MfaSignIn, PasswordChange, PasswordReconfirm, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
 } from "@/lib/domain";
+import { DicomwebSourceCreate, DicomwebSourceUpdate, PacsImportInput, SendReportInput } from "@/lib/domain/dicomweb";
 import { ErrorBodySchema } from "./errors";
 import { jsonSchema, type JsonSchema } from "./json-schema";
 import * as out from "./response-schemas";
@@ -10,6 +11,7 @@ import * as out from "./response-schemas";
 export const requestSchemas = {
   PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput,
   LoginCredentials, PasswordChange, UserCreate, UserUpdate, MfaSignIn, MfaConfirm, PasswordReconfirm,
+  DicomwebSourceCreate, DicomwebSourceUpdate, PacsImportInput, SendReportInput,
 };
 
 /** Response bodies (lib/openapi/response-schemas.ts), described as output. */
@@ -45,6 +47,13 @@ export const responseSchemas = {
   FhirAuditBundle: out.FhirAuditBundle,
   ExportCount: out.ExportCount,
   ExportDictionary: out.ExportDictionary,
+  DicomwebSource: out.DicomwebSourceOut,
+  DicomwebSourceList: out.DicomwebSourceList,
+  DicomwebSourceUpdated: out.DicomwebSourceUpdated,
+  PacsQueryResult: out.PacsQueryOut,
+  SentReport: out.SentReportOut,
+  DicomJsonObject: out.DicomJsonObject,
+  DicomJsonList: out.DicomJsonList,
 };
 
 export type SchemaName = keyof typeof requestSchemas | keyof typeof responseSchemas | "ScanUpload";

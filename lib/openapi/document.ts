@@ -11,6 +11,7 @@ import { metaOperations } from "./operations/meta";
 import { modelOperations } from "./operations/models";
 import { patientOperations } from "./operations/patients";
 import { scanOperations } from "./operations/scans";
+import { dicomwebOperations } from "./operations/dicomweb";
 
 /** Every operation, keyed "METHOD /api/path/[param]" as in lib/auth/route-table.ts. */
 export const operations: Operations = {
@@ -21,6 +22,7 @@ export const operations: Operations = {
   ...modelOperations,
   ...exportOperations,
   ...adminOperations,
+  ...dicomwebOperations,
 };
 
 export const NOTICE = "Research use only — not for diagnosis.";
@@ -49,6 +51,7 @@ const tags = [
   { name: "Models", description: "Model versions and cards (every role; no patient data)." },
   { name: "Research export", description: "De-identified cohort export (researchers)." },
   { name: "Administration", description: "Accounts and the audit trail (admins)." },
+  { name: "DICOMweb", description: "QIDO-RS, WADO-RS and STOW-RS under /dicomweb (PS3.18); PACS sources (admins), the PACS panel and DICOM SR reports (clinicians)." },
 ];
 
 /** "/api/patients/[id]" → "/api/patients/{id}" */

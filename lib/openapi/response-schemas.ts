@@ -14,6 +14,9 @@ import type { PublicUser } from "@/lib/auth/users";
 import type { SessionSummary } from "@/lib/auth/sessions";
 import type { CohortShape } from "@/lib/export/columns";
 import type { DicomTag } from "@/lib/dicom/tags";
+import { dicomwebAuthValues, type DicomwebSourceView } from "@/lib/domain/dicomweb";
+import type { PacsQueryResult } from "@/lib/dicomweb/pacs";
+import type { SentReport } from "@/lib/dicomweb/report";
 import type { Assert, Jsonify, Same } from "./type-assert";
 
 /*
@@ -318,6 +321,69 @@ export const ExportDictionary = z.looseObject({
   columns: z.array(z.looseObject({ name: z.string() })),
 });
 
+// ---- DICOMweb (lib/dicomweb) ----
+
+export const DicomwebSourceOut = z.strictObject({
+  id: uuid,
+  name: z.string(),
+  baseUrl: z.string(),
+  authType: z.enum(dicomwebAuthValues),
+  username: z.string().nullable(),
+  /** a secret is configured (it is never returned) */
+  hasSecret: z.boolean(),
+  secretEnv: z.string().nullable(),
+  timeoutMs: z.number().int(),
+  enabled: z.boolean(),
+  /** a push token exists (STOW-RS from this source) */
+  pushEnabled: z.boolean(),
+  pushTokenCreatedAt: timestamp.nullable(),
+  ...stamps,
+});
+export const DicomwebSourceList = z.strictObject({ items: z.array(DicomwebSourceOut) });
+export const DicomwebSourceUpdated = DicomwebSourceOut.extend({
+  /** only in the answer that issued it: the push token, shown once (the server keeps its SHA-256) */
+  pushToken: z.string().optional(),
+});
+
+const PacsSeriesOut = z.strictObject({
+  seriesInstanceUid: z.string(),
+  modality: z.string().nullable(),
+  description: z.string().nullable(),
+  number: z.number().nullable(),
+  /** instances the PACS reports (NumberOfSeriesRelatedInstances), when it does */
+  instances: z.number().nullable(),
+  /** instances of this series already stored for the patient */
+  imported: z.number().int(),
+});
+export const PacsQueryOut = z.strictObject({
+  source: z.strictObject({ id: uuid, name: z.string() }),
+  mrn: z.string(),
+  studies: z.array(
+    z.strictObject({
+      studyInstanceUid: z.string(),
+      date: isoDate.nullable(),
+      description: z.string().nullable(),
+      accessionNumber: z.string().nullable(),
+      modalities: z.array(z.string()),
+      series: z.array(PacsSeriesOut),
+    }),
+  ),
+});
+export const SentReportOut = z.strictObject({
+  source: z.strictObject({ id: uuid, name: z.string() }),
+  studyInstanceUid: z.string(),
+  seriesInstanceUid: z.string(),
+  sopInstanceUid: z.string(),
+  /** the PACS's STOW-RS status (200, or 202 with warnings) */
+  pacsStatus: z.number().int(),
+});
+/** An object of the DICOM JSON model (PS3.18 Annex F): tag (8 hex digits) → { vr, Value | InlineBinary | BulkDataURI }. */
+export const DicomJsonObject = z.record(
+  z.string().regex(/^[0-9A-F]{8}$/),
+  z.looseObject({ vr: z.string(), Value: z.array(z.unknown()).optional(), InlineBinary: z.string().optional(), BulkDataURI: z.string().optional() }),
+);
+export const DicomJsonList = z.array(DicomJsonObject);
+
 // ---- drift checks: each schema's type equals what the handler returns (see type-assert.ts) ----
 type Out<S extends z.ZodType> = z.output<S>;
 export type ResponseSchemaChecks = [
@@ -336,4 +402,7 @@ export type ResponseSchemaChecks = [
   Assert<Same<Out<typeof SessionInfo>["sessions"][number], Jsonify<SessionSummary>>>,
   Assert<Same<Out<typeof UserResult>["user"], Jsonify<PublicUser>>>,
   Assert<Same<Omit<Out<typeof ExportCount>, "columns" | "assessments">, Omit<CohortShape, "rows">>>,
+  Assert<Same<Out<typeof DicomwebSourceOut>, DicomwebSourceView>>,
+  Assert<Same<Out<typeof PacsQueryOut>, PacsQueryResult>>,
+  Assert<Same<Out<typeof SentReportOut>, SentReport>>,
 ];

@@ -41,6 +41,12 @@ const good: Case[] = [
   { schema: "MfaSignIn", body: { recoveryCode: "abcd-efgh-ijkl-mnop" }, label: "a recovery code (challenge in the cookie)" },
   { schema: "MfaConfirm", body: { code: "123456" }, label: "a first code" },
   { schema: "PasswordReconfirm", body: { currentPassword: "x" }, label: "the password again" },
+  { schema: "DicomwebSourceCreate", body: { name: "Main PACS", baseUrl: "http://pacs.example.org:8042/dicom-web" }, label: "a PACS without authentication" },
+  { schema: "DicomwebSourceCreate", body: { name: "Main PACS", baseUrl: "https://pacs.example.org/dicom-web", authType: "basic", username: "fcds", secretEnv: "PACS_PASSWORD", timeoutMs: 20000 }, label: "basic auth, password from the environment" },
+  { schema: "DicomwebSourceUpdate", body: { pushToken: true }, label: "issue a push token" },
+  { schema: "PacsImportInput", body: { sourceId: uuid, studyInstanceUid: "1.2.840.113619.2.1", seriesInstanceUids: ["1.2.840.113619.2.1.1"] }, label: "one series" },
+  { schema: "PacsImportInput", body: { sourceId: uuid, studyInstanceUid: "1.2.3" }, label: "the whole study" },
+  { schema: "SendReportInput", body: { sourceId: uuid }, label: "a source" },
 ];
 const bad: Case[] = [
   { schema: "PatientCreate", body: { ...patient, ssn: "123" }, label: "an unknown field" },
@@ -74,6 +80,13 @@ const bad: Case[] = [
   { schema: "MfaSignIn", body: { code: 123456 }, label: "a number for the code" },
   { schema: "MfaConfirm", body: {}, label: "no code" },
   { schema: "PasswordReconfirm", body: { currentPassword: "" }, label: "an empty password" },
+  { schema: "DicomwebSourceCreate", body: { name: "PACS", baseUrl: "http://pacs", authType: "kerberos" }, label: "an unknown authentication" },
+  { schema: "DicomwebSourceCreate", body: { name: "PACS", baseUrl: "http://pacs", password: "x" }, label: "an unknown field" },
+  { schema: "DicomwebSourceCreate", body: { name: "PACS", baseUrl: "http://pacs", timeoutMs: 10 }, label: "a timeout under a second" },
+  { schema: "DicomwebSourceUpdate", body: { secretEnv: "lower-case" }, label: "not an environment variable name" },
+  { schema: "PacsImportInput", body: { sourceId: uuid, studyInstanceUid: "1.2.03" }, label: "a UID component with a leading zero" },
+  { schema: "PacsImportInput", body: { sourceId: uuid, studyInstanceUid: "1.2.3", seriesInstanceUids: [] }, label: "no series" },
+  { schema: "SendReportInput", body: { sourceId: "pacs-1" }, label: "a source id that is not a UUID" },
 ];
 /** zod refuses, the JSON Schema cannot tell: refinements the server checks (400 validation_failed). */
 const refinementsOnly: Case[] = [
@@ -90,6 +103,9 @@ const refinementsOnly: Case[] = [
   { schema: "DietRecordUpdate", body: { recordedOn: future }, label: "a diet record moved into the future" },
   { schema: "MfaSignIn", body: { code: "123456", recoveryCode: "abcd-efgh-ijkl-mnop" }, label: "both a code and a recovery code" },
   { schema: "MfaSignIn", body: {}, label: "neither a code nor a recovery code" },
+  { schema: "DicomwebSourceCreate", body: { name: "PACS", baseUrl: "http://pacs", authType: "basic", secret: "x" }, label: "basic auth without a username" },
+  { schema: "DicomwebSourceCreate", body: { name: "PACS", baseUrl: "http://pacs", authType: "bearer" }, label: "bearer auth without a token" },
+  { schema: "DicomwebSourceCreate", body: { name: "PACS", baseUrl: "ftp://pacs/dicom-web" }, label: "a URL that is not http(s)" },
 ];
 /** JSON Schema refuses, zod accepts: zod trims before checking a pattern. */
 const normalisedByZod: Case[] = [{ schema: "PatientCreate", body: { ...patient, mrn: " MRN-1 " }, label: "an MRN with spaces around it" }];

@@ -17,10 +17,17 @@ export function installXhr(): void {
   (globalThis as unknown as { XMLHttpRequest: unknown }).XMLHttpRequest = NodeXhr;
 }
 
+/** The client's methods as used here (its bundled typings require options it does not need). */
+export type LooseDicomwebClient = Record<
+  | "searchForStudies" | "searchForSeries" | "searchForInstances" | "retrieveInstance" | "retrieveSeries" | "retrieveStudy"
+  | "retrieveStudyMetadata" | "retrieveSeriesMetadata" | "retrieveInstanceMetadata" | "retrieveInstanceFrames" | "storeInstances",
+  (options: Record<string, unknown>) => Promise<unknown>
+>;
+
 /** A dicomweb-client for `root` (…/dicomweb) with these headers (cookie + CSRF, or a bearer token). */
-export function dicomwebClient(root: string, headers: Record<string, string>) {
+export function dicomwebClient(root: string, headers: Record<string, string>): LooseDicomwebClient {
   installXhr();
-  return new api.DICOMwebClient({ url: root, headers, verbose: false, errorInterceptor: () => {} } as never);
+  return new api.DICOMwebClient({ url: root, headers, verbose: false, errorInterceptor: () => {} } as never) as unknown as LooseDicomwebClient;
 }
 
 /** What a failed dicomweb-client call rejected with. */

@@ -41,7 +41,7 @@ function pixels(rows: number, columns: number, frames: number, seed: number): In
   return out;
 }
 
-export function ctInstance(s: InstanceSpec): Uint8Array {
+export function ctInstance(s: InstanceSpec): Uint8Array<ArrayBuffer> {
   const rows = s.rows ?? 64, columns = s.columns ?? 64, frames = s.frames ?? 1;
   const date = (s.studyDate ?? "2026-03-01").replaceAll("-", "");
   const sopClass = "1.2.840.10008.5.1.4.1.1.2";
@@ -102,7 +102,7 @@ export function ctInstance(s: InstanceSpec): Uint8Array {
 /** A study: `series` series of `perSeries` instances each, plus (optionally) a multi-frame series. */
 export function ctStudy(patient: TestPatient, key: string, o: { series?: number; perSeries?: number; multiFrame?: number; studyDate?: string; modality?: string } = {}) {
   const study = uid(`${key}/study`);
-  const files: { series: string; sop: string; bytes: Uint8Array }[] = [];
+  const files: { series: string; sop: string; bytes: Uint8Array<ArrayBuffer> }[] = [];
   for (let se = 0; se < (o.series ?? 1); se++) {
     const series = uid(`${key}/series/${se}`);
     for (let i = 0; i < (o.perSeries ?? 2); i++) {
@@ -119,7 +119,7 @@ export function ctStudy(patient: TestPatient, key: string, o: { series?: number;
 }
 
 /** A multipart/related body as dicomweb-client and Orthanc send it. */
-export function stowBody(files: Uint8Array[], boundary = "test-boundary-8c1f", partType = "application/dicom"): Uint8Array {
+export function stowBody(files: Uint8Array[], boundary = "test-boundary-8c1f", partType = "application/dicom"): Uint8Array<ArrayBuffer> {
   const enc = new TextEncoder();
   const chunks: Uint8Array[] = [];
   for (const f of files) chunks.push(enc.encode(`\r\n--${boundary}\r\nContent-Type: ${partType}\r\n\r\n`), f);

@@ -78,7 +78,7 @@ export async function startOrthanc(opts: OrthancOptions = {}): Promise<OrthancSe
   };
   writeFileSync(join(dir, "orthanc.json"), JSON.stringify(config, null, 2));
   const url = `http://127.0.0.1:${port}`;
-  const auth = opts.users ? { authorization: `Basic ${Buffer.from(Object.entries(opts.users)[0].join(":")).toString("base64")}` } : {};
+  const auth: Record<string, string> = opts.users ? { authorization: `Basic ${Buffer.from(Object.entries(opts.users)[0].join(":")).toString("base64")}` } : {};
   let child!: ChildProcess;
   let log = "";
 
