@@ -17,8 +17,8 @@ export async function startRouteServer(paths: string[]): Promise<RouteServer> {
   for (const pattern of paths) {
     const names: string[] = [];
     const re = new RegExp(`^${pattern.replace(/\[([^\]]+)\]/g, (_m, n: string) => (names.push(n), "([^/]+)"))}/?$`);
-    const module = (await import(/* @vite-ignore */ join(process.cwd(), "app", pattern, "route.ts"))) as Record<string, unknown>;
-    entries.push({ pattern, re, names, module });
+    const mod = (await import(/* @vite-ignore */ join(process.cwd(), "app", pattern, "route.ts"))) as Record<string, unknown>;
+    entries.push({ pattern, re, names, module: mod });
   }
   // longest first: /studies/[study]/series before /studies/[study]
   entries.sort((a, b) => b.pattern.length - a.pattern.length);
