@@ -4,7 +4,6 @@ import { requirePageActor } from "@/lib/auth/page";
 import { audit } from "@/lib/auth/audit";
 import { prisma } from "@/lib/db/client";
 import { listPatients } from "@/lib/db/patient-list";
-import { HEAD_LABELS } from "@/lib/db/assessments";
 import { PatientSearch, ageOn, todayIso } from "@/lib/domain";
 import { CategoryBadge, formatPct } from "./[id]/_components/risk-format";
 import { ResearchLabel } from "./[id]/_components/ResearchLabel";
@@ -23,7 +22,6 @@ const SORTS: [string, string][] = [
   ["birthDate", "Oldest first"],
   ["-updated", "Recently updated"],
 ];
-const SHORT: Record<string, string> = { lung_cancer_2y: "Lung ca 2y", mace_5y: "MACE 5y" };
 
 export default async function PatientsPage({ searchParams }: { searchParams: SP }) {
   const actor = await requirePageActor("patient:read");
@@ -49,7 +47,9 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   const link = (p: number) => `/patients?${new URLSearchParams({ q: search.q, page: String(p), sort: search.sort, pageSize: String(search.pageSize) })}`;
   const today = todayIso();
-  const heads = [...new Set(page.items.flatMap((p) => p.latestRisk.map((r) => r.head)))].sort();
+  // one column per head, named in the model's words (ModelVersion.outcomes via listPatients)
+  const headNames = new Map(page.items.flatMap((p) => p.latestRisk.map((r) => [r.head, r] as const)));
+  const heads = [...headNames.keys()].sort();
 
   return (
     <>
@@ -79,7 +79,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
                 <th>MRN</th>
                 <th className="num">Age</th>
                 <th>Sex</th>
-                {heads.map((hd) => <th key={hd} title={HEAD_LABELS[hd] ?? hd}>{SHORT[hd] ?? hd} risk</th>)}
+                {heads.map((hd) => <th key={hd} title={headNames.get(hd)!.label}>{headNames.get(hd)!.shortLabel} risk</th>)}
                 <th>Last assessed</th>
               </tr>
             </thead>

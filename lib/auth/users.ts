@@ -3,6 +3,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { ValidationError, ConflictError } from "@/lib/domain/errors";
 import { demoUsersAllowed } from "./config";
 import { AppError } from "@/lib/domain/errors";
+import type { PublicUser } from "@/lib/domain/responses";
 import type { Actor } from "./actor";
 import { checkPasswordPolicy, hashPassword, verifyPassword } from "./password";
 import { SlidingWindowLimiter } from "./rate-limit";
@@ -14,16 +15,8 @@ export const ROLES: readonly Role[] = ["clinician", "researcher", "admin"];
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$/;
 
 export type NewUser = { username: string; displayName: string; role: Role; password: string };
-export type PublicUser = {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  disabled: boolean;
-  lockedUntil: Date | null;
-  lastLoginAt: Date | null;
-  createdAt: Date;
-};
+/** An account as admins see it (lib/domain/responses.ts); `toPublicUser` makes one from a `publicUserSelect` row. */
+export type { PublicUser };
 
 export const publicUserSelect = {
   id: true,
@@ -35,6 +28,12 @@ export const publicUserSelect = {
   lastLoginAt: true,
   createdAt: true,
 } as const;
+
+type PublicUserRow = Omit<PublicUser, "lockedUntil" | "lastLoginAt" | "createdAt"> & { lockedUntil: Date | null; lastLoginAt: Date | null; createdAt: Date };
+
+export function toPublicUser(u: PublicUserRow): PublicUser {
+  return { ...u, lockedUntil: u.lockedUntil?.toISOString() ?? null, lastLoginAt: u.lastLoginAt?.toISOString() ?? null, createdAt: u.createdAt.toISOString() };
+}
 
 export function normalizeUsername(u: string): string {
   return u.normalize("NFKC").trim().toLowerCase();
@@ -60,7 +59,7 @@ export async function createUser(db: Db, input: NewUser): Promise<PublicUser> {
   const u = validateNewUser(input);
   const existing = await db.user.findUnique({ where: { username: u.username }, select: { id: true } });
   if (existing) throw new ConflictError("username_taken", `The username ${u.username} is already taken.`);
-  return db.user.create({
+  const created = await db.user.create({
     data: {
       username: u.username,
       displayName: u.displayName,
@@ -70,6 +69,7 @@ export async function createUser(db: Db, input: NewUser): Promise<PublicUser> {
     },
     select: publicUserSelect,
   });
+  return toPublicUser(created);
 }
 
 /** Sets a new password (policy-checked), clears lockout. Sessions are left to the caller to revoke. */

@@ -1,6 +1,7 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { FusionStrategy } from "@/lib/generated/prisma/enums";
 import type { AssessmentQueue } from "./queue";
+import type { RequestedAssessment } from "@/lib/domain/responses";
 
 /**
  * A queued Assessment row and its job, inside the caller's transaction: the two always exist
@@ -10,7 +11,7 @@ export async function queueAssessment(
   tx: Prisma.TransactionClient,
   queue: AssessmentQueue,
   a: { patientId: string; scanId: string | null; model: { name: string; version: string; strategy: FusionStrategy }; requestedById: string },
-) {
+): Promise<RequestedAssessment> {
   const row = await tx.assessment.create({
     data: {
       patientId: a.patientId,
@@ -24,5 +25,5 @@ export async function queueAssessment(
     select: { id: true, status: true, scanId: true, modelName: true, modelVersion: true, strategy: true, createdAt: true },
   });
   await queue.enqueueInTx(tx, { assessmentId: row.id });
-  return row;
+  return { ...row, createdAt: row.createdAt.toISOString() };
 }

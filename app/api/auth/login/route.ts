@@ -8,6 +8,7 @@ import { safeNextPath, withSessionCookies } from "@/lib/auth/http";
 import { securityConfig } from "@/lib/auth/config";
 import { ValidationError } from "@/lib/domain/errors";
 import { LoginCredentials } from "@/lib/domain/account";
+import type { LoginResult } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -52,7 +53,7 @@ export const POST = publicRoute(async ({ req }) => {
         user: { username: r.user.username, displayName: r.user.displayName, role: r.user.role },
         csrfToken: r.session.csrfToken,
         expiresAt: r.session.expiresAt.toISOString(),
-      });
+      } satisfies LoginResult);
   return withSessionCookies(res, req, r.session);
 });
 

@@ -5,9 +5,10 @@ import { prisma } from "@/lib/db/client";
 import { requestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { revokeAllSessions } from "@/lib/auth/sessions";
-import { publicUserSelect, setPassword } from "@/lib/auth/users";
+import { publicUserSelect, setPassword, toPublicUser } from "@/lib/auth/users";
 import { AppError, NotFoundError, ValidationError } from "@/lib/domain/errors";
 import { UserUpdate } from "@/lib/domain/account";
+import type { UserUpdateResult } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -48,5 +49,5 @@ export const PATCH = route<{ id: string }>("user:admin", async ({ req, params, a
     request: requestInfo(req),
     details: { changed: Object.keys(p).filter((k) => k !== "password").concat(p.password ? ["password"] : []), revokedSessions: revoked },
   });
-  return { user: updated, revokedSessions: revoked };
+  return { user: toPublicUser(updated), revokedSessions: revoked } satisfies UserUpdateResult;
 });

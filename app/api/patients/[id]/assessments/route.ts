@@ -6,6 +6,7 @@ import { requestInfo } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { jobRuntime } from "@/lib/jobs/runtime";
 import { requestAssessment } from "@/lib/jobs/reassess";
+import type { ReassessResult } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -17,5 +18,5 @@ export const POST = route<{ id: string }>("assessment:run", async ({ req, params
   const rt = await jobRuntime();
   const a = await requestAssessment(await prisma(), rt.queue, rt.assessor, { patientId: id, scanId: input.scanId ?? null, actor, request: requestInfo(req) });
   rt.worker?.wake();
-  return Response.json({ assessment: a }, { status: 202 });
+  return Response.json({ assessment: a } satisfies ReassessResult, { status: 202 });
 });

@@ -9,6 +9,7 @@ import { inspectUpload } from "@/lib/ingest/inspect";
 import { storeUpload } from "@/lib/ingest/store";
 import { putDecoded } from "@/lib/jobs/decoded-cache";
 import { jobRuntime } from "@/lib/jobs/runtime";
+import type { UploadResult } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -44,7 +45,7 @@ export const POST = route<{ id: string }>("scan:upload", async ({ req, params, a
     rt.worker?.wake();
   }
   return Response.json(
-    { scan: stored.scan, assessment: stored.assessment, duplicate: !stored.created },
+    { scan: stored.scan, assessment: stored.assessment, duplicate: !stored.created } satisfies UploadResult,
     {
       status: stored.created ? 201 : 200,
       headers: {

@@ -6,6 +6,7 @@ import { getScanFile } from "@/lib/db/scans";
 import { readTagsOffThread } from "@/lib/dicom/off-thread";
 import { isDicomError } from "@/lib/dicom/errors";
 import { AppError } from "@/lib/domain/errors";
+import type { ScanTags } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 type P = { id: string };
@@ -14,7 +15,7 @@ type P = { id: string };
 export const GET = route<P>("patient:read", async ({ req, params, actor }) => {
   const { id } = patientParams(params);
   const scan = await getScanFile(await prisma(), id);
-  if (scan.contentType !== "application/dicom") return { scanId: id, tags: [] };
+  if (scan.contentType !== "application/dicom") return { scanId: id, tags: [] } satisfies ScanTags;
   let tags;
   try {
     tags = (await readTagsOffThread(scan.bytes)).tags;
@@ -23,5 +24,5 @@ export const GET = route<P>("patient:read", async ({ req, params, actor }) => {
     throw e;
   }
   await auditRead(actor, req, "scan.tags.read", "Scan", id, scan.patientId);
-  return { scanId: id, tags };
+  return { scanId: id, tags } satisfies ScanTags;
 });
