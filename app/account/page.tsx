@@ -35,10 +35,10 @@ export default async function AccountPage() {
               {sessions.map((s) => (
                 <tr key={s.id}>
                   <td>
-                    {s.createdAt.toISOString().replace("T", " ").slice(0, 16)}
+                    {s.createdAt.replace("T", " ").slice(0, 16)}
                     {s.current ? " (this one)" : ""}
                   </td>
-                  <td>{s.lastSeenAt.toISOString().replace("T", " ").slice(0, 16)}</td>
+                  <td>{s.lastSeenAt.replace("T", " ").slice(0, 16)}</td>
                   <td>{s.clientAddress ?? "—"}</td>
                   <td className="muted">{s.userAgent?.slice(0, 80) ?? "—"}</td>
                 </tr>

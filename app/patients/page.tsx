@@ -3,7 +3,6 @@ import { requirePageActor } from "@/lib/auth/page";
 import { recordPageView } from "@/lib/auth/page-view";
 import { prisma } from "@/lib/db/client";
 import { listPatients } from "@/lib/db/patient-list";
-import { HEAD_LABELS } from "@/lib/db/assessments";
 import { PatientSearch, ageOn, todayIso } from "@/lib/domain";
 import { CategoryBadge, formatPct } from "./[id]/_components/risk-format";
 import { ResearchLabel } from "./[id]/_components/ResearchLabel";
@@ -22,7 +21,6 @@ const SORTS: [string, string][] = [
   ["birthDate", "Oldest first"],
   ["-updated", "Recently updated"],
 ];
-const SHORT: Record<string, string> = { lung_cancer_2y: "Lung ca 2y", mace_5y: "MACE 5y" };
 
 export default async function PatientsPage({ searchParams }: { searchParams: SP }) {
   const actor = await requirePageActor("patient:read");
@@ -43,7 +41,9 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   const link = (p: number) => `/patients?${new URLSearchParams({ q: search.q, page: String(p), sort: search.sort, pageSize: String(search.pageSize) })}`;
   const today = todayIso();
-  const heads = [...new Set(page.items.flatMap((p) => p.latestRisk.map((r) => r.head)))].sort();
+  // one column per head, named in the model's words (ModelVersion.outcomes via listPatients)
+  const headNames = new Map(page.items.flatMap((p) => p.latestRisk.map((r) => [r.head, r] as const)));
+  const heads = [...headNames.keys()].sort();
 
   return (
     <>
@@ -73,7 +73,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
                 <th>MRN</th>
                 <th className="num">Age</th>
                 <th>Sex</th>
-                {heads.map((hd) => <th key={hd} title={HEAD_LABELS[hd] ?? hd}>{SHORT[hd] ?? hd} risk</th>)}
+                {heads.map((hd) => <th key={hd} title={headNames.get(hd)!.label}>{headNames.get(hd)!.shortLabel} risk</th>)}
                 <th>Last assessed</th>
               </tr>
             </thead>

@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { AuditEvent } from "@/lib/generated/prisma/client";
 import { ValidationError } from "@/lib/domain/errors";
+import { AuditOutcome } from "@/lib/domain/enums";
+import type { AuditEventOut } from "@/lib/domain/responses";
 
 type Db = Pick<PrismaClient, "auditEvent">;
 
@@ -17,7 +19,7 @@ export const AuditQuery = z.object({
   patientId: opt(z.uuid()),
   /** exact ("auth.login") or a prefix ending in a dot ("patient.") */
   action: opt(z.string().max(100)),
-  outcome: opt(z.enum(["success", "failure", "denied"])),
+  outcome: opt(AuditOutcome),
   entityType: opt(z.string().max(100)),
   entityId: opt(z.string().max(200)),
   clientAddress: opt(z.string().max(100)),
@@ -59,6 +61,11 @@ export async function searchAudit(db: Db, q: AuditQuery): Promise<{ total: numbe
     db.auditEvent.findMany({ where: w, orderBy: [{ occurredAt: "desc" }, { id: "desc" }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
   ]);
   return { total, page: q.page, pageSize: q.pageSize, items: rows.map((r) => ({ ...r, id: r.id.toString() })) };
+}
+
+/** An audit row as the API answers it (lib/domain/responses.ts AuditEventOut). */
+export function toAuditEventOut(r: AuditRow): AuditEventOut {
+  return { ...r, occurredAt: r.occurredAt.toISOString() };
 }
 
 /** The filters actually used, JSON-safe, for the audit row that records an audit search. */

@@ -1,4 +1,5 @@
 import type { AuditRow } from "./audit-search";
+import type { FhirAuditBundle } from "@/lib/domain/responses";
 
 /**
  * Our AuditEvent rows as FHIR R4 AuditEvent resources (http://hl7.org/fhir/R4/auditevent.html),
@@ -46,7 +47,7 @@ export function toFhirAuditEvent(r: AuditRow, system = "Fusion CDS") {
       ...(r.details ? { detail: [{ type: "details", valueString: JSON.stringify(r.details) }] } : {}),
     });
   return {
-    resourceType: "AuditEvent",
+    resourceType: "AuditEvent" as const,
     id: r.id,
     type,
     ...(subtype ? { subtype } : {}),
@@ -75,7 +76,7 @@ export function toFhirAuditEvent(r: AuditRow, system = "Fusion CDS") {
   };
 }
 
-export function toFhirBundle(rows: AuditRow[], total: number, now = new Date()) {
+export function toFhirBundle(rows: AuditRow[], total: number, now = new Date()): FhirAuditBundle {
   return {
     resourceType: "Bundle",
     type: "searchset",

@@ -1,4 +1,5 @@
 import { errorResponse } from "@/lib/http/errors";
+import type { LoginResult, MfaChallengeResult } from "@/lib/domain/responses";
 import { isSecureRequest, mfaChallengeCookie } from "./cookies";
 import { safeNextPath, seeOther, withSessionCookies } from "./http";
 import type { SignInResult } from "./login";
@@ -46,7 +47,7 @@ export function signInAnswer(req: Request, r: SignInResult, form: boolean, nextR
     const cookie = mfaChallengeCookie(r.challenge.token, Math.floor((r.challenge.expiresAt.getTime() - Date.now()) / 1000), isSecureRequest(req));
     const res = form
       ? seeOther(`/login?${q({ step: "mfa" })}`)
-      : Response.json({ mfaRequired: true, mfaToken: r.challenge.token, expiresAt: r.challenge.expiresAt.toISOString() });
+      : Response.json({ mfaRequired: true, mfaToken: r.challenge.token, expiresAt: r.challenge.expiresAt.toISOString() } satisfies MfaChallengeResult);
     res.headers.append("set-cookie", cookie);
     return res;
   }
@@ -57,7 +58,7 @@ export function signInAnswer(req: Request, r: SignInResult, form: boolean, nextR
         csrfToken: r.session.csrfToken,
         expiresAt: r.session.expiresAt.toISOString(),
         mfaEnrolmentRequired: r.mfaEnrolmentRequired,
-      });
+      } satisfies LoginResult);
   // the challenge cookie (if any) is used up
   if (readCookie(req.headers.get("cookie"), MFA_CHALLENGE_COOKIE)) res.headers.append("set-cookie", mfaChallengeCookie("", 0, isSecureRequest(req)));
   return withSessionCookies(res, req, r.session);

@@ -4,7 +4,7 @@ import type { UserCreate, UserUpdate } from "@/lib/domain/account";
 import type { Actor, RequestInfo } from "./actor";
 import { audit } from "./audit";
 import { revokeAllSessions } from "./sessions";
-import { createUser, publicUserSelect, setPassword, type PublicUser } from "./users";
+import { createUser, publicUserSelect, setPassword, toPublicUser, type PublicUser } from "./users";
 import { clearThrottle } from "./throttle";
 import { removeMfa } from "./mfa";
 
@@ -71,7 +71,7 @@ export async function updateUser(
         request: args.request,
         details: { changed: Object.keys(p).filter((k) => k !== "password").concat(p.password ? ["password"] : []), revokedSessions },
       });
-      return { user: updated, revokedSessions };
+      return { user: toPublicUser(updated), revokedSessions };
     },
     // a password reset hashes with argon2id inside the transaction
     { timeout: 15_000 },

@@ -3,6 +3,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { ValidationError, ConflictError } from "@/lib/domain/errors";
 import { demoUsersAllowed } from "./config";
 import { AppError } from "@/lib/domain/errors";
+import type { PublicUser } from "@/lib/domain/responses";
 import type { Actor } from "./actor";
 import { checkPasswordPolicy, hashPassword, verifyPassword } from "./password";
 import { SlidingWindowLimiter } from "./rate-limit";
@@ -17,17 +18,8 @@ export const ROLES: readonly Role[] = ["clinician", "researcher", "admin"];
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$/;
 
 export type NewUser = { username: string; displayName: string; role: Role; password: string };
-export type PublicUser = {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  disabled: boolean;
-  /** when the second factor was turned on; null = none */
-  mfaEnabledAt: Date | null;
-  lastLoginAt: Date | null;
-  createdAt: Date;
-};
+/** An account as admins see it (lib/domain/responses.ts); `toPublicUser` makes one from a `publicUserSelect` row. */
+export type { PublicUser };
 
 export const publicUserSelect = {
   id: true,
@@ -39,6 +31,12 @@ export const publicUserSelect = {
   lastLoginAt: true,
   createdAt: true,
 } as const;
+
+type PublicUserRow = Omit<PublicUser, "mfaEnabledAt" | "lastLoginAt" | "createdAt"> & { mfaEnabledAt: Date | null; lastLoginAt: Date | null; createdAt: Date };
+
+export function toPublicUser(u: PublicUserRow): PublicUser {
+  return { ...u, mfaEnabledAt: u.mfaEnabledAt?.toISOString() ?? null, lastLoginAt: u.lastLoginAt?.toISOString() ?? null, createdAt: u.createdAt.toISOString() };
+}
 
 export function normalizeUsername(u: string): string {
   return u.normalize("NFKC").trim().toLowerCase();
@@ -64,7 +62,7 @@ export async function createUser(db: Db, input: NewUser): Promise<PublicUser> {
   const u = validateNewUser(input);
   const existing = await db.user.findUnique({ where: { username: u.username }, select: { id: true } });
   if (existing) throw new ConflictError("username_taken", `The username ${u.username} is already taken.`);
-  return db.user.create({
+  const created = await db.user.create({
     data: {
       username: u.username,
       displayName: u.displayName,
@@ -74,6 +72,7 @@ export async function createUser(db: Db, input: NewUser): Promise<PublicUser> {
     },
     select: publicUserSelect,
   });
+  return toPublicUser(created);
 }
 
 /** Sets a new password (policy-checked). Sessions are left to the caller to revoke. */

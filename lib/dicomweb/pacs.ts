@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError, NotFoundError } from "@/lib/domain/errors";
-import type { PacsImportInput } from "@/lib/domain/dicomweb";
+import type { PacsImportInput, PacsQueryResult, PacsSeries, PacsStudy } from "@/lib/domain/dicomweb";
 import { audit } from "@/lib/auth/audit";
 import type { Actor, RequestInfo } from "@/lib/auth/actor";
 import type { AssessmentQueue } from "@/lib/jobs/queue";
@@ -22,9 +22,6 @@ import { sourceClient } from "./sources";
  */
 type Who = { actor: Actor; request: RequestInfo };
 
-export type PacsSeries = { seriesInstanceUid: string; modality: string | null; description: string | null; number: number | null; instances: number | null; imported: number };
-export type PacsStudy = { studyInstanceUid: string; date: string | null; description: string | null; accessionNumber: string | null; modalities: string[]; series: PacsSeries[] };
-export type PacsQueryResult = { source: { id: string; name: string }; mrn: string; studies: PacsStudy[] };
 
 const isoDa = (v: string | number | null) => (typeof v === "string" && /^\d{8}$/.test(v) ? `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}` : null);
 const asNum = (v: string | number | null) => (v === null || v === "" ? null : Number.isFinite(Number(v)) ? Number(v) : null);

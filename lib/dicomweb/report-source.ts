@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError, NotFoundError } from "@/lib/domain/errors";
-import { getAssessment, type HeadScore } from "@/lib/db/assessments";
+import { getAssessment, type HeadScoreView } from "@/lib/db/assessments";
 
 /**
  * THE read of an assessment for DICOM results (SR writer, sending to a PACS): every part of
@@ -15,7 +15,7 @@ export type ReportableAssessment = {
   modelVersion: string;
   strategy: string;
   completedAt: string;
-  scores: HeadScore[];
+  scores: HeadScoreView[];
   /** the flags in words (e.g. "assessed on the record alone"), cautions first */
   notices: string[];
   source: {

@@ -7,8 +7,9 @@ import { readAssessmentForReport } from "./report-source";
 import { sourceClient } from "./sources";
 import { writeAssessmentSr } from "./sr";
 
+import type { SentReport } from "@/lib/domain/dicomweb";
+
 type Who = { actor: Actor; request: RequestInfo };
-export type SentReport = { source: { id: string; name: string }; studyInstanceUid: string; seriesInstanceUid: string; sopInstanceUid: string; pacsStatus: number };
 
 /** The SR of a finished assessment (download; audited as a read of patient data). */
 export async function assessmentReport(db: PrismaClient, assessmentId: string, who: Who): Promise<{ bytes: Uint8Array; sopInstanceUid: string; patientId: string }> {

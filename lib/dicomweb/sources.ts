@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { NotFoundError, ConflictError } from "@/lib/domain/errors";
-import type { DicomwebSourceCreate, DicomwebSourceUpdate, DicomwebSourceView } from "@/lib/domain/dicomweb";
+import type { DicomwebSourceCreate, DicomwebSourceUpdate, DicomwebSourceUpdated, DicomwebSourceView } from "@/lib/domain/dicomweb";
 import { audit } from "@/lib/auth/audit";
 import type { Actor, RequestInfo } from "@/lib/auth/actor";
 import { newPushToken } from "@/lib/auth/source-token";
@@ -71,7 +71,7 @@ export async function createSource(db: PrismaClient, input: DicomwebSourceCreate
 }
 
 /** Updates a source; `pushToken: true` returns the new token once (only its hash is kept). */
-export async function updateSource(db: PrismaClient, id: string, patch: DicomwebSourceUpdate, who: Who): Promise<DicomwebSourceView & { pushToken?: string }> {
+export async function updateSource(db: PrismaClient, id: string, patch: DicomwebSourceUpdate, who: Who): Promise<DicomwebSourceUpdated> {
   try {
     return await db.$transaction(async (tx) => {
       const cur = await tx.dicomwebSource.findUnique({ where: { id } });

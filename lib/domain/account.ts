@@ -4,8 +4,8 @@ import { z } from "zod";
  * API inputs of sign-in, one's own account and user administration. The password policy itself
  * (length, breached-list check) is enforced by lib/auth/password, after these shape checks.
  */
-export const roleValues = ["clinician", "researcher", "admin"] as const;
-export const UserRole = z.enum(roleValues);
+import { UserRole } from "./enums";
+export { UserRole, roleValues } from "./enums";
 
 /** POST /api/auth/login, as JSON or as an HTML form post; `next` is where a form post goes after. */
 export const LoginCredentials = z.object({

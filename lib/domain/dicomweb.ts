@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { uuid } from "./common";
+import { isoDate, uuid } from "./common";
+import { id, timestamp } from "./scalars";
+import { DicomwebAuth, dicomwebAuthValues } from "./enums";
+
+export { dicomwebAuthValues };
 
 /**
  * DICOMweb (PS3.18) inputs: path UIDs, QIDO-RS query keys, PACS sources an admin configures, the
@@ -118,7 +122,6 @@ export function normaliseQidoParams(level: QidoLevel, params: URLSearchParams): 
 
 // ---- PACS sources (admin) ----
 
-export const dicomwebAuthValues = ["none", "basic", "bearer"] as const;
 
 const baseUrl = z
   .string()
@@ -133,7 +136,7 @@ export const DicomwebSourceCreate = z
   .strictObject({
     name: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9 ._-]+$/, { message: "letters, digits, space, . _ -" }),
     baseUrl,
-    authType: z.enum(dicomwebAuthValues).default("none"),
+    authType: DicomwebAuth.default("none"),
     username: z.string().max(256).nullable().optional(),
     /** the password (basic) or token (bearer): stored encrypted, never returned */
     secret: z.string().min(1).max(4096).nullable().optional(),
@@ -152,7 +155,7 @@ export type DicomwebSourceCreate = z.output<typeof DicomwebSourceCreate>;
 export const DicomwebSourceUpdate = z.strictObject({
   name: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9 ._-]+$/, { message: "letters, digits, space, . _ -" }).optional(),
   baseUrl: baseUrl.optional(),
-  authType: z.enum(dicomwebAuthValues).optional(),
+  authType: DicomwebAuth.optional(),
   username: z.string().max(256).nullable().optional(),
   secret: z.string().min(1).max(4096).nullable().optional(),
   secretEnv: envName.nullable().optional(),
@@ -163,22 +166,32 @@ export const DicomwebSourceUpdate = z.strictObject({
 });
 export type DicomwebSourceUpdate = z.output<typeof DicomwebSourceUpdate>;
 
-export type DicomwebSourceView = {
-  id: string;
-  name: string;
-  baseUrl: string;
-  authType: (typeof dicomwebAuthValues)[number];
-  username: string | null;
-  /** whether a secret is configured (never the secret itself) */
-  hasSecret: boolean;
-  secretEnv: string | null;
-  timeoutMs: number;
-  enabled: boolean;
-  pushEnabled: boolean;
-  pushTokenCreatedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
+/** A source as answered: never its secret. */
+export const DicomwebSourceView = z.strictObject({
+  id,
+  name: z.string(),
+  baseUrl: z.string(),
+  authType: DicomwebAuth,
+  username: z.string().nullable(),
+  /** a secret is configured (it is never returned) */
+  hasSecret: z.boolean(),
+  secretEnv: z.string().nullable(),
+  timeoutMs: z.number().int(),
+  enabled: z.boolean(),
+  /** a push token exists (STOW-RS from this source) */
+  pushEnabled: z.boolean(),
+  pushTokenCreatedAt: timestamp.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export type DicomwebSourceView = z.infer<typeof DicomwebSourceView>;
+export const DicomwebSourceList = z.strictObject({ items: z.array(DicomwebSourceView) });
+export type DicomwebSourceList = z.infer<typeof DicomwebSourceList>;
+export const DicomwebSourceUpdated = DicomwebSourceView.extend({
+  /** only in the answer that issued it: the push token, shown once (the server keeps its SHA-256) */
+  pushToken: z.string().optional(),
+});
+export type DicomwebSourceUpdated = z.infer<typeof DicomwebSourceUpdated>;
 
 // ---- clinician: query a PACS by MRN, import series, send a report ----
 
@@ -195,3 +208,45 @@ export type PacsImportInput = z.output<typeof PacsImportInput>;
 
 export const SendReportInput = z.strictObject({ sourceId: uuid });
 export type SendReportInput = z.output<typeof SendReportInput>;
+
+// ---- answers ----
+
+export const PacsSeries = z.strictObject({
+  seriesInstanceUid: z.string(),
+  modality: z.string().nullable(),
+  description: z.string().nullable(),
+  number: z.number().nullable(),
+  /** instances the PACS reports (NumberOfSeriesRelatedInstances), when it does */
+  instances: z.number().nullable(),
+  /** instances of this series already stored for the patient */
+  imported: z.number().int(),
+});
+export type PacsSeries = z.infer<typeof PacsSeries>;
+export const PacsStudy = z.strictObject({
+  studyInstanceUid: z.string(),
+  date: isoDate.nullable(),
+  description: z.string().nullable(),
+  accessionNumber: z.string().nullable(),
+  modalities: z.array(z.string()),
+  series: z.array(PacsSeries),
+});
+export type PacsStudy = z.infer<typeof PacsStudy>;
+export const PacsQueryResult = z.strictObject({ source: z.strictObject({ id, name: z.string() }), mrn: z.string(), studies: z.array(PacsStudy) });
+export type PacsQueryResult = z.infer<typeof PacsQueryResult>;
+
+export const SentReport = z.strictObject({
+  source: z.strictObject({ id, name: z.string() }),
+  studyInstanceUid: z.string(),
+  seriesInstanceUid: z.string(),
+  sopInstanceUid: z.string(),
+  /** the PACS's STOW-RS status (200, or 202 with warnings) */
+  pacsStatus: z.number().int(),
+});
+export type SentReport = z.infer<typeof SentReport>;
+
+/** An object of the DICOM JSON model (PS3.18 Annex F): tag (8 hex digits) → { vr, Value | InlineBinary | BulkDataURI }. */
+export const DicomJsonObject = z.record(
+  z.string().regex(/^[0-9A-F]{8}$/),
+  z.looseObject({ vr: z.string(), Value: z.array(z.unknown()).optional(), InlineBinary: z.string().optional(), BulkDataURI: z.string().optional() }),
+);
+export const DicomJsonList = z.array(DicomJsonObject);

@@ -8,3 +8,5 @@ export * from "./diet";
 export * from "./record";
 export * from "./scan";
 export * from "./account";
+export * from "./enums";
+export * from "./responses";

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { isoDate, notInFuture, pageQuery } from "./common";
 
-export const sexValues = ["female", "male", "other", "unknown"] as const;
-export const Sex = z.enum(sexValues, { message: `must be one of ${sexValues.join(", ")}` });
-export type Sex = z.infer<typeof Sex>;
+import { Sex } from "./enums";
+import { id, timestamp } from "./scalars";
+export { Sex, sexValues } from "./enums";
 
 const name = z.string().trim().min(1, "is required").max(100, "must be 100 characters or fewer");
 
@@ -33,16 +33,9 @@ export const PatientSearch = pageQuery.extend({
 });
 export type PatientSearch = z.infer<typeof PatientSearch>;
 
-export type Patient = {
-  id: string;
-  mrn: string;
-  givenName: string;
-  familyName: string;
-  birthDate: string;
-  sex: Sex;
-  createdAt: string;
-  updatedAt: string;
-};
+/** A patient as stored and answered. */
+export const Patient = PatientCreate.extend({ id, createdAt: timestamp, updatedAt: timestamp });
+export type Patient = z.infer<typeof Patient>;
 
 /** Age in whole years on a given date (both YYYY-MM-DD). */
 export function ageOn(birthDate: string, on: string): number {

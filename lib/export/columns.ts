@@ -9,6 +9,8 @@ import { MODEL_ENCODER_VERSION, MODEL_FEATURE_COLUMNS, encodeModelFeatures } fro
 import { LABEL_RULES, outcomeLabels } from "./labels";
 import { applyBasicProfile } from "./dicom-profile";
 import { transferSyntaxInfo } from "@/lib/dicom/transfer-syntax";
+import { HeadScore, StoredEmbeddings } from "@/lib/domain/assessment";
+import type { ExportCohort } from "@/lib/domain/responses";
 
 export type ColumnType = "string" | "int32" | "double";
 export type Cell = string | number | null;
@@ -41,16 +43,11 @@ export type ColumnSpec = {
 };
 
 /** What the cohort contains, learned before streaming (the column set depends on it). */
-export type CohortShape = {
-  rows: number;
-  patients: number;
-  models: { name: string; version: string; strategy: string; rows: number }[];
-  heads: string[];
-  dims: { image: number; tabular: number; fused: number };
-};
+export type CohortShape = ExportCohort & { rows: number };
 
-export type EmbeddingPart = "image" | "tabular" | "fused";
-export const EMBEDDING_PARTS: EmbeddingPart[] = ["image", "tabular", "fused"];
+/** The parts of the stored embeddings (lib/domain/assessment.ts StoredEmbeddings). */
+export type EmbeddingPart = keyof StoredEmbeddings;
+export const EMBEDDING_PARTS: EmbeddingPart[] = StoredEmbeddings.keyof().options;
 
 export const embName = (part: EmbeddingPart, i: number) => `${part}_emb_${String(i).padStart(3, "0")}`;
 
@@ -72,6 +69,7 @@ export type SourceRow = {
   frames: number | null;
   photometric: string | null;
   transferSyntax: string | null;
+  /** Assessment.scores as stored (lib/domain/assessment.ts StoredScores) */
   scores: unknown;
   embImage: string | null;
   embTabular: string | null;
@@ -174,19 +172,15 @@ export function buildColumns(shape: CohortShape, groups: readonly ColumnGroup[])
 
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
+/**
+ * A head's four cells — probability, interval bounds, category — from the stored scores, read with
+ * the stored-assessment schema (lib/domain/assessment.ts HeadScore); all four are empty when the
+ * head has no score or its stored score does not match the schema.
+ */
 function scoreCells(scores: unknown, head: string): Cell[] {
-  const s = (scores as Record<string, unknown> | null)?.[head] as Record<string, unknown> | undefined;
-  if (!s) return [null, null, null, null];
-  const iv = s.interval as unknown;
-  let lo: number | null = null;
-  let hi: number | null = null;
-  if (Array.isArray(iv)) [lo, hi] = [num(iv[0]), num(iv[1])];
-  else if (iv && typeof iv === "object") {
-    const o = iv as Record<string, unknown>;
-    lo = num(o.lower ?? o.lo ?? o.low);
-    hi = num(o.upper ?? o.hi ?? o.high);
-  }
-  return [num(s.probability), lo, hi, typeof s.category === "string" ? s.category : null];
+  const s = HeadScore.safeParse(scores && typeof scores === "object" ? (scores as Record<string, unknown>)[head] : undefined);
+  if (!s.success) return [null, null, null, null];
+  return [s.data.probability, s.data.interval[0], s.data.interval[1], s.data.category];
 }
 
 function parseVector(text: string | null, dims: number, part: string): number[] | null {

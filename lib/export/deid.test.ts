@@ -52,7 +52,7 @@ describe("de-identification pieces", () => {
     const cols = buildColumns(shape, ["scores", "image_embedding", "fused_embedding"]);
     const enc = makeRowEncoder(shape, ["scores", "image_embedding", "fused_embedding"]);
     const row = enc(
-      { id: "i", patientId: "p", modelName: "m", modelVersion: "1", strategy: "joint", year: 2025, age: 97, asOf: "2025-01-01", sex: "female", modality: null, bodyPart: null, rows: null, columns: null, frames: null, photometric: null, transferSyntax: null, scores: { h: { probability: 0.3, interval: { lower: 0.2, upper: 0.4 }, category: "high" } }, embImage: null, embTabular: null, embFused: "[1, 2, 3]" },
+      { id: "i", patientId: "p", modelName: "m", modelVersion: "1", strategy: "joint", year: 2025, age: 97, asOf: "2025-01-01", sex: "female", modality: null, bodyPart: null, rows: null, columns: null, frames: null, photometric: null, transferSyntax: null, scores: { h: { probability: 0.3, interval: [0.2, 0.4], category: "high" } }, embImage: null, embTabular: null, embFused: "[1, 2, 3]" },
       { rowKey: () => "K", pseudonym: () => "P", record: () => undefined, today: "2026-01-01" },
     );
     expect(row.length).toBe(cols.length);

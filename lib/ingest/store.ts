@@ -1,16 +1,14 @@
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import type { AssessmentQueue } from "@/lib/jobs/queue";
 import { queueAssessment, requireActiveModel } from "@/lib/jobs/queue-assessment";
+import type { UploadResult } from "@/lib/domain/responses";
 import type { InspectedScan } from "./inspect";
 import { scanRowData } from "./scan-row";
 import { prismaSql } from "@/lib/db/scan-store";
 import type { StagedBlob } from "@/lib/storage";
 
-export type StoredUpload = {
-  created: boolean;
-  scan: { id: string; sha256: string; modality: string; rows: number; columns: number; frames: number; contentType: string; byteSize: number; createdAt: string };
-  assessment: { id: string; status: string; modelName: string; modelVersion: string; strategy: string } | null;
-};
+/** The upload answer (lib/domain/responses.ts UploadResult) and whether the scan is new. */
+export type StoredUpload = Omit<UploadResult, "duplicate"> & { created: boolean };
 
 const scanSelect = { id: true, sha256: true, modality: true, rows: true, columns: true, frames: true, contentType: true, byteSize: true, createdAt: true } as const;
 const assessmentSelect = { id: true, status: true, modelName: true, modelVersion: true, strategy: true } as const;

@@ -2,6 +2,7 @@ import { assess, getDefaultModel, loadFusionModel, currentBackend } from "@/lib/
 import type { FusionStrategy } from "@/lib/generated/prisma/enums";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { toStoredAssessment } from "@/lib/domain/assessment";
 import type { Assessor } from "./assessor";
 
 /**
@@ -23,19 +24,13 @@ export async function loadFusionAssessor(opts: { dir?: string } = {}): Promise<A
       inputSpec: { ...model.spec, ood: model.ood ? { method: model.ood.ref.method, layer: model.ood.ref.layer, threshold: model.ood.ref.threshold } : null },
       card,
       metrics: (card.metrics as Record<string, unknown> | undefined) ?? {},
+      outcomes: model.outcomes,
     },
     model: { name: model.meta.name, version: model.meta.version, strategy, backend: currentBackend() },
     imageModalities: ["CT"],
     async assess({ record, image }) {
       const r = await assess({ record, image: image ? { rows: image.rows, columns: image.columns, data: image.data, modality: image.modality } : null }, { model });
-      return {
-        strategy: r.path === "tabular_only" ? "tabular_only" : (r.strategy as FusionStrategy),
-        scores: r.scores,
-        embeddings: r.embeddings,
-        explanation: { ...r.explanation, path: r.path, intervalMethod: r.intervalMethod, backend: r.backend, headLabels: model.meta.headLabels },
-        timings: r.timings,
-        flags: r.flags,
-      };
+      return toStoredAssessment(r);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/domain/errors";
 import { activeModel, type ActiveModel } from "@/lib/db/model-registry";
 import type { AssessmentQueue } from "./queue";
+import type { RequestedAssessment } from "@/lib/domain/responses";
 
 /**
  * The model new assessments are queued for: the active version in the ModelVersion registry,
@@ -28,7 +29,7 @@ export async function queueAssessment(
   tx: Prisma.TransactionClient,
   queue: AssessmentQueue,
   a: { patientId: string; scanId: string | null; requestedById: string | null; model?: ActiveModel },
-) {
+): Promise<RequestedAssessment> {
   const model = a.model ?? (await requireActiveModel(tx));
   const row = await tx.assessment.create({
     data: {
@@ -43,5 +44,5 @@ export async function queueAssessment(
     select: { id: true, status: true, scanId: true, modelName: true, modelVersion: true, strategy: true, createdAt: true },
   });
   await queue.enqueueInTx(tx, { assessmentId: row.id });
-  return row;
+  return { ...row, createdAt: row.createdAt.toISOString() };
 }

@@ -1,39 +1,45 @@
 import {
-  ConditionCreate, ConditionUpdate, DietRecordCreate, DietRecordUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, LoginCredentials,
-  MfaConfirm, MfaSignIn, PasswordChange, PasswordReconfirm, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
+  Condition, ConditionCreate, ConditionUpdate, DietRecord, DietRecordCreate, DietRecordUpdate, FamilyHistory, FamilyHistoryCreate, FamilyHistoryUpdate,
+  LoginCredentials, MfaConfirm, MfaSignIn, PasswordChange, PasswordReconfirm, Patient, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
 } from "@/lib/domain";
-import { DicomwebSourceCreate, DicomwebSourceUpdate, PacsImportInput, SendReportInput } from "@/lib/domain/dicomweb";
-import { ErrorBodySchema } from "./errors";
+import * as out from "@/lib/domain/responses";
+import * as dicomweb from "@/lib/domain/dicomweb";
+import { AssessmentDetail } from "@/lib/domain/assessment";
 import { jsonSchema, type JsonSchema } from "./json-schema";
-import * as out from "./response-schemas";
 
 /** Request bodies: the very schemas the handlers parse with, described as input. */
 export const requestSchemas = {
   PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput,
   LoginCredentials, PasswordChange, UserCreate, UserUpdate, MfaSignIn, MfaConfirm, PasswordReconfirm,
-  DicomwebSourceCreate, DicomwebSourceUpdate, PacsImportInput, SendReportInput,
+  DicomwebSourceCreate: dicomweb.DicomwebSourceCreate,
+  DicomwebSourceUpdate: dicomweb.DicomwebSourceUpdate,
+  PacsImportInput: dicomweb.PacsImportInput,
+  SendReportInput: dicomweb.SendReportInput,
 };
 
-/** Response bodies (lib/openapi/response-schemas.ts), described as output. */
+/**
+ * Response bodies, described as output: the lib/domain schemas whose `z.infer` types the handlers
+ * return (lib/domain/responses.ts, the entity files, assessment.ts).
+ */
 export const responseSchemas = {
-  ErrorBody: ErrorBodySchema,
-  Patient: out.PatientOut,
+  ErrorBody: out.ErrorBody,
+  Patient,
   PatientListPage: out.PatientListPage,
-  PatientRecord: out.PatientRecordOut,
-  Condition: out.ConditionOut,
-  FamilyHistory: out.FamilyHistoryOut,
-  DietRecord: out.DietRecordOut,
+  PatientRecord: out.FullPatientRecord,
+  Condition,
+  FamilyHistory,
+  DietRecord,
   UploadResult: out.UploadResult,
   ReassessResult: out.ReassessResult,
-  AssessmentDetail: out.AssessmentDetailOut,
+  AssessmentDetail,
   ScanTags: out.ScanTags,
   ModelList: out.ModelList,
-  ModelDetail: out.ModelDetailOut,
-  Health: out.HealthOut,
+  ModelDetail: out.ModelDetail,
+  Health: out.Health,
   LoginResult: out.LoginResult,
   SignInStepResult: out.SignInStepResult,
-  MfaStatus: out.MfaStatusOut,
-  MfaEnrolment: out.MfaEnrolmentOut,
+  MfaStatus: out.MfaStatus,
+  MfaEnrolment: out.MfaEnrolment,
   MfaConfirmResult: out.MfaConfirmResult,
   MfaRecoveryCodes: out.MfaRecoveryCodes,
   OkResult: out.OkResult,
@@ -47,13 +53,13 @@ export const responseSchemas = {
   FhirAuditBundle: out.FhirAuditBundle,
   ExportCount: out.ExportCount,
   ExportDictionary: out.ExportDictionary,
-  DicomwebSource: out.DicomwebSourceOut,
-  DicomwebSourceList: out.DicomwebSourceList,
-  DicomwebSourceUpdated: out.DicomwebSourceUpdated,
-  PacsQueryResult: out.PacsQueryOut,
-  SentReport: out.SentReportOut,
-  DicomJsonObject: out.DicomJsonObject,
-  DicomJsonList: out.DicomJsonList,
+  DicomwebSource: dicomweb.DicomwebSourceView,
+  DicomwebSourceList: dicomweb.DicomwebSourceList,
+  DicomwebSourceUpdated: dicomweb.DicomwebSourceUpdated,
+  PacsQueryResult: dicomweb.PacsQueryResult,
+  SentReport: dicomweb.SentReport,
+  DicomJsonObject: dicomweb.DicomJsonObject,
+  DicomJsonList: dicomweb.DicomJsonList,
 };
 
 export type SchemaName = keyof typeof requestSchemas | keyof typeof responseSchemas | "ScanUpload";

@@ -53,7 +53,8 @@ describe.each(engines)("DICOMweb server on %s", (_name, make) => {
     db = e.prisma;
     routeHandlersUse(e);
     const { registerServedModel } = await import("@/lib/db/model-registry");
-    await registerServedModel(db, { name: "dicomweb-test-model", version: "1.0.0", strategy: "joint", heads: ["h"], inputSpec: {}, card: {}, metrics: {} }, "test");
+    const outcomes = [{ head: "h", label: "Test outcome", shortLabel: "T", categories: { moderateFrom: 0.1, highFrom: 0.3 } }];
+    await registerServedModel(db, { name: "dicomweb-test-model", version: "1.0.0", strategy: "joint", heads: ["h"], inputSpec: {}, card: {}, metrics: {}, outcomes }, "test");
     for (const p of [alice, bob, { mrn: "4MR1", familyName: "CompressedSamples", givenName: "MR1", birthDate: "1970-01-01", sex: "male" as const }, { mrn: "ID1", familyName: "Lestrade", givenName: "G", birthDate: "1970-01-01", sex: "male" as const }])
       await db.patient.create({ data: { mrn: p.mrn, familyName: p.familyName, givenName: p.givenName, birthDate: new Date(p.birthDate), sex: p.sex } });
     const u = await makeUser(db, "clinician");

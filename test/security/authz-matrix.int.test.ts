@@ -105,7 +105,8 @@ beforeAll(async () => {
   ).id;
   // a worker has registered its model: re-assessment queues for it (the web tier loads no model)
   const { registerServedModel } = await import("@/lib/db/model-registry");
-  await registerServedModel(db, { name: "matrix-model", version: "1.0.0", strategy: "joint", heads: ["h"], inputSpec: {}, card: {}, metrics: {} }, "test");
+  const outcomes = [{ head: "h", label: "Matrix outcome", shortLabel: "M", categories: { moderateFrom: 0.1, highFrom: 0.3 } }];
+  await registerServedModel(db, { name: "matrix-model", version: "1.0.0", strategy: "joint", heads: ["h"], inputSpec: {}, card: {}, metrics: {}, outcomes }, "test");
   for (const r of routeFiles) {
     try {
       modules.set(r.path, await import(/* @vite-ignore */ join(root, r.file)));

@@ -6,6 +6,7 @@ import { parseExportQuery } from "@/lib/export/http";
 import { cohortShape } from "@/lib/export/sql";
 import { audit } from "@/lib/auth/audit";
 import { requestInfo } from "@/lib/auth/actor";
+import type { ExportCount } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -30,5 +31,5 @@ export const GET = route("export:deidentified", async ({ req, actor }) => {
     heads: shape.heads,
     dims: shape.dims,
     columns: buildColumns(shape, q.columns).length,
-  };
+  } satisfies ExportCount;
 });

@@ -7,6 +7,7 @@ import { buildDictionary, dictionaryMarkdown } from "@/lib/export/dictionary";
 import { parseExportQuery } from "@/lib/export/http";
 import { DictionaryAs } from "@/lib/export/query";
 import { cohortShape } from "@/lib/export/sql";
+import type { ExportDictionary } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -22,5 +23,5 @@ export const GET = route("export:deidentified", async ({ req }) => {
   const name = `fusion-cds-export-dictionary.${as}`;
   const headers = { "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" };
   if (as === "md") return new Response(dictionaryMarkdown(d), { headers: { ...headers, "content-type": "text/markdown; charset=utf-8" } });
-  return new Response(JSON.stringify(d, null, 2), { headers: { ...headers, "content-type": "application/json; charset=utf-8" } });
+  return new Response(JSON.stringify(d satisfies ExportDictionary, null, 2), { headers: { ...headers, "content-type": "application/json; charset=utf-8" } });
 });

@@ -5,6 +5,7 @@ import { requestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { parseAuditQuery, searchAudit } from "@/lib/auth/audit-search";
 import { toFhirBundle } from "@/lib/auth/fhir-audit";
+import type { FhirAuditBundle } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +18,7 @@ export const GET = route("audit:read", async ({ req, actor }) => {
   const db = await prisma();
   const r = await searchAudit(db, q);
   await audit(db, { actor, action: "audit.export", entityType: "AuditEvent", outcome: "success", request: requestInfo(req), details: { format: "fhir-r4", count: r.items.length, page: r.page } });
-  return new Response(JSON.stringify(toFhirBundle(r.items, r.total)), {
+  return new Response(JSON.stringify(toFhirBundle(r.items, r.total) satisfies FhirAuditBundle), {
     headers: {
       "content-type": "application/fhir+json; charset=utf-8",
       "content-disposition": `attachment; filename="audit-events-${new Date().toISOString().slice(0, 10)}.json"`,

@@ -6,6 +6,7 @@ import { requestInfo } from "@/lib/auth/actor";
 import { updateUser } from "@/lib/auth/user-admin";
 import { NotFoundError, ValidationError } from "@/lib/domain/errors";
 import { UserUpdate } from "@/lib/domain/account";
+import type { UserUpdateResult } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -18,5 +19,5 @@ export const PATCH = route<{ id: string }>("user:admin", async ({ req, params, a
   const parsed = UserUpdate.safeParse(await readJson(req, 8192));
   if (!parsed.success)
     throw new ValidationError("The change is not valid.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
-  return updateUser(await prisma(), { userId: params.id, change: parsed.data, actor, request: requestInfo(req) });
+  return (await updateUser(await prisma(), { userId: params.id, change: parsed.data, actor, request: requestInfo(req) })) satisfies UserUpdateResult;
 });

@@ -6,6 +6,7 @@ import { requestInfo } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { assessmentQueue } from "@/lib/jobs/runtime";
 import { requestAssessment } from "@/lib/jobs/request-assessment";
+import type { ReassessResult } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -15,5 +16,5 @@ export const POST = route<{ id: string }>("assessment:run", async ({ req, params
   const { id } = patientParams(params);
   const input = parseOrThrow(ReassessInput, await readJson(req), "assessment request");
   const a = await requestAssessment(await prisma(), await assessmentQueue(), { patientId: id, scanId: input.scanId ?? null, actor, request: requestInfo(req) });
-  return Response.json({ assessment: a }, { status: 202 });
+  return Response.json({ assessment: a } satisfies ReassessResult, { status: 202 });
 });

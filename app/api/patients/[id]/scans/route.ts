@@ -8,6 +8,7 @@ import { readMultipart } from "@/lib/ingest/multipart";
 import { uploadScan } from "@/lib/ingest/upload-scan";
 import { assessmentQueue } from "@/lib/jobs/runtime";
 import { scanStoreFor } from "@/lib/db/scan-store";
+import type { UploadResult } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -33,7 +34,7 @@ export const POST = route<{ id: string }>("scan:upload", async ({ req, params, a
     await file.staged.discard();
   }
   return Response.json(
-    { scan: r.scan, assessment: r.assessment, duplicate: !r.created },
+    { scan: r.scan, assessment: r.assessment, duplicate: !r.created } satisfies UploadResult,
     {
       status: r.created ? 201 : 200,
       headers: {

@@ -8,6 +8,7 @@ import { readTagsOffThread } from "@/lib/dicom/off-thread";
 import { isDicomError } from "@/lib/dicom/errors";
 import type { DicomTag } from "@/lib/dicom/tags";
 import { AppError } from "@/lib/domain/errors";
+import type { ScanTags } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 type P = { id: string };
@@ -21,7 +22,7 @@ export const GET = route<P>("patient:read", async ({ req, params, actor }) => {
   const { id } = patientParams(params);
   const db = await prisma();
   const scan = await getScanMetadata(db, id);
-  if (scan.contentType !== "application/dicom") return { scanId: id, tags: [] };
+  if (scan.contentType !== "application/dicom") return { scanId: id, tags: [] } satisfies ScanTags;
   let tags = Array.isArray(scan.metadata.tags) ? (scan.metadata.tags as DicomTag[]) : null;
   if (!tags) {
     try {
@@ -32,5 +33,5 @@ export const GET = route<P>("patient:read", async ({ req, params, actor }) => {
     }
   }
   await auditRead(actor, req, "scan.tags.read", "Scan", id, scan.patientId);
-  return { scanId: id, tags };
+  return { scanId: id, tags } satisfies ScanTags;
 });
