@@ -23,6 +23,9 @@ export type InstanceSpec = {
   studyDescription?: string;
   seriesDescription?: string;
   accessionNumber?: string;
+  /** Hounsfield units per frame (rows × columns each); otherwise a synthetic disc */
+  frameHu?: ArrayLike<number>[];
+  pixelSpacingMm?: number;
 };
 
 export const uid = (key: string) => deterministicUid(`dicomweb-test/${key}`);
@@ -41,8 +44,16 @@ function pixels(rows: number, columns: number, frames: number, seed: number): In
   return out;
 }
 
+function fromHu(frames: ArrayLike<number>[], n: number): Int16Array {
+  const out = new Int16Array(n * frames.length);
+  frames.forEach((f, k) => {
+    for (let i = 0; i < n; i++) out[k * n + i] = Math.min(3071, Math.max(-1024, Math.round(Number(f[i])))) + 1024;
+  });
+  return out;
+}
+
 export function ctInstance(s: InstanceSpec): Uint8Array<ArrayBuffer> {
-  const rows = s.rows ?? 64, columns = s.columns ?? 64, frames = s.frames ?? 1;
+  const rows = s.rows ?? 64, columns = s.columns ?? 64, frames = s.frameHu?.length ?? s.frames ?? 1;
   const date = (s.studyDate ?? "2026-03-01").replaceAll("-", "");
   const sopClass = "1.2.840.10008.5.1.4.1.1.2";
   const dataset: Record<string, unknown> = {
@@ -74,7 +85,7 @@ export function ctInstance(s: InstanceSpec): Uint8Array<ArrayBuffer> {
     PhotometricInterpretation: "MONOCHROME2",
     Rows: rows,
     Columns: columns,
-    PixelSpacing: [0.7, 0.7],
+    PixelSpacing: [s.pixelSpacingMm ?? 0.7, s.pixelSpacingMm ?? 0.7],
     BitsAllocated: 16,
     BitsStored: 16,
     HighBit: 15,
@@ -83,7 +94,7 @@ export function ctInstance(s: InstanceSpec): Uint8Array<ArrayBuffer> {
     WindowWidth: 400,
     RescaleIntercept: -1024,
     RescaleSlope: 1,
-    PixelData: pixels(rows, columns, frames, s.instanceNumber ?? 0).buffer,
+    PixelData: (s.frameHu ? fromHu(s.frameHu, rows * columns) : pixels(rows, columns, frames, s.instanceNumber ?? 0)).buffer,
     _vrMap: { PixelData: "OW" },
   };
   const meta = {
