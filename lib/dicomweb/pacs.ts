@@ -86,8 +86,8 @@ export type ImportResult = ImportProgress & { failures: ImportFailure[]; scanIds
  */
 export async function prepareImport(db: PrismaClient, queue: AssessmentQueue, args: { patientId: string } & PacsImportInput, who: Who) {
   const mrn = await patientMrn(db, args.patientId);
-  await requireActiveModel(db);
   const { client, source } = await sourceClient(db, args.sourceId);
+  await requireActiveModel(db); // 503 before anything is fetched: nothing could be assessed
   const seriesUids = args.seriesInstanceUids ?? (await client.searchSeries(args.studyInstanceUid)).map((s) => jsonValue(s, "0020000E")).filter((v): v is string => typeof v === "string");
   const work: { series: string; sop: string }[] = [];
   for (const series of seriesUids) {

@@ -52,7 +52,7 @@ export function groupScans(scans: ViewerScan[]): Study[] {
 export function SeriesBrowser({ scans, selectedId, onSelect, scores = {}, pictures = true }: Props) {
   const studies = groupScans(scans);
   return (
-    <nav className="series-browser" aria-label="Studies and series" data-testid={pictures ? "series-browser" : undefined}>
+    <nav className="thumbs series-browser" aria-label="Studies and series" data-testid={pictures ? "series-browser" : undefined}>
       {studies.map((st) => (
         <section key={st.key} className="sb-study" aria-label={`Study ${st.date ?? ""} ${st.description ?? ""}`.trim()}>
           <h3 className="sb-study-head">
