@@ -98,7 +98,7 @@ test("a clinician imports a study from the PACS panel and sees it in the series 
   await expect(viewport).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
   await expect(viewport).toHaveAttribute("data-frames", "4");
   expect(frameRequests.some((u) => u.includes(`/instances/${MULTI_SOP}/frames/`))).toBe(true);
-  await page.getByRole("application").focus();
+  await page.locator(".viewport-frame").focus();
   await page.keyboard.press("ArrowDown");
   await expect(viewport).not.toHaveAttribute("data-frame", "0");
   await page.screenshot({ path: "test-results/screenshots/pacs-multiframe-wadors.png", fullPage: true });
