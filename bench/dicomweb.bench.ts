@@ -61,6 +61,8 @@ try {
   const { prepareImport } = await import("@/lib/dicomweb/pacs");
   const { assessmentQueue, stopJobRuntime } = await import("@/lib/jobs/runtime");
   const queue = await assessmentQueue();
+  const { warmDecodePool } = await import("@/lib/dicom/off-thread");
+  await warmDecodePool(); // a running server has its decode threads up
   const t0 = performance.now();
   const job = await prepareImport(e.prisma, queue, { patientId: p.id, sourceId: source.id, studyInstanceUid: study, seriesInstanceUids: [series] }, { actor, request });
   const tList = performance.now() - t0;
@@ -75,7 +77,7 @@ try {
   });
   const total = performance.now() - t0;
   const s = summarize(perInstance);
-  console.log(`\nimport from Orthanc: ${result.imported} of ${result.total} instances (${((files[0].byteLength * n) / 2 ** 20).toFixed(0)} MiB) in ${(total / 1000).toFixed(2)} s`);
+  console.log(`\nimport from Orthanc: ${result.imported} of ${result.total} instances (${((files[0].byteLength * n) / 2 ** 20).toFixed(1)} MiB) in ${(total / 1000).toFixed(2)} s`);
   console.log(`  ${(result.imported / (total / 1000)).toFixed(1)} instances/s end to end (listing ${fmt(tList)}); per instance median ${fmt(s.median)}, p95 ${fmt(s.p95)}`);
 
   // WADO-RS frames of a multi-frame instance
