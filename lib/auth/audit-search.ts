@@ -4,6 +4,7 @@ import type { AuditEvent } from "@/lib/generated/prisma/client";
 import { ValidationError } from "@/lib/domain/errors";
 import { AuditOutcome } from "@/lib/domain/enums";
 import type { AuditEventOut } from "@/lib/domain/responses";
+import { text } from "@/lib/domain/common";
 
 type Db = Pick<PrismaClient, "auditEvent">;
 
@@ -14,15 +15,15 @@ const opt = <T extends z.ZodType>(t: T) => z.preprocess(blankToUndef, t.optional
 export const AuditQuery = z.object({
   from: opt(z.coerce.date()),
   to: opt(z.coerce.date()),
-  username: opt(z.string().max(200)),
+  username: opt(text().max(200)),
   userId: opt(z.uuid()),
   patientId: opt(z.uuid()),
   /** exact ("auth.login") or a prefix ending in a dot ("patient.") */
-  action: opt(z.string().max(100)),
+  action: opt(text().max(100)),
   outcome: opt(AuditOutcome),
-  entityType: opt(z.string().max(100)),
-  entityId: opt(z.string().max(200)),
-  clientAddress: opt(z.string().max(100)),
+  entityType: opt(text().max(100)),
+  entityId: opt(text().max(200)),
+  clientAddress: opt(text().max(100)),
   page: z.preprocess(blankToUndef, z.coerce.number().int().min(1).max(100_000).default(1)),
   pageSize: z.preprocess(blankToUndef, z.coerce.number().int().min(1).max(500).default(50)),
 });

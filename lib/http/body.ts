@@ -1,4 +1,5 @@
 import { AppError, ValidationError } from "@/lib/domain/errors";
+import { NUL_MESSAGE, hasNul } from "@/lib/domain/common";
 
 /**
  * Request bodies (JSON and url-encoded forms) are read through here, and only here: the bytes are
@@ -80,11 +81,19 @@ export async function readForm(req: Request, limit = DEFAULT_FORM_LIMIT): Promis
   return new URLSearchParams(Buffer.from(await readBodyBytes(req, limit)).toString("utf8"));
 }
 
-/** URLSearchParams → plain object for zod (repeated keys become arrays). */
+/**
+ * URLSearchParams → plain object for zod (repeated keys become arrays). A NUL character (`%00`) in
+ * a name or a value is a 400 naming the parameter, for every route at once (PostgreSQL cannot take
+ * it; it used to surface as a 500).
+ */
 export function queryObject(url: URL | string): Record<string, string | string[]> {
   const u = typeof url === "string" ? new URL(url) : url;
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of u.searchParams) {
+    if (hasNul(k) || hasNul(v)) {
+      const name = k.replace(/\u0000/g, "\\u0000");
+      throw new ValidationError(`Invalid query: ${name}: ${NUL_MESSAGE}`, [{ path: name, message: NUL_MESSAGE }]);
+    }
     const prev = out[k];
     out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
