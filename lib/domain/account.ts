@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { text } from "./common";
+import { personName } from "./names";
 
 /**
  * API inputs of sign-in, one's own account and user administration. The password policy itself
@@ -23,7 +24,7 @@ export type PasswordChange = z.infer<typeof PasswordChange>;
 /** POST /api/admin/users: a new account (username shape and password policy checked by lib/auth/users). */
 export const UserCreate = z.object({
   username: text().max(64),
-  displayName: text().max(120),
+  displayName: personName(120),
   role: UserRole,
   password: text().max(1024),
 });
@@ -31,7 +32,7 @@ export type UserCreate = z.infer<typeof UserCreate>;
 
 /** PATCH /api/admin/users/{id}: every field optional. */
 export const UserUpdate = z.object({
-  displayName: text().min(1).max(120).optional(),
+  displayName: personName(120).optional(),
   role: UserRole.optional(),
   disabled: z.boolean().optional(),
   /** forgets the account's failed sign-ins from every address (sign-in throttling) */
