@@ -53,13 +53,14 @@ function where(q: AuditQuery) {
   };
 }
 
-export type AuditRow = Omit<AuditEvent, "id"> & { id: string };
+/** A row as admins see it; the chain columns (hash, prevHash) are for `npm run audit:verify`. */
+export type AuditRow = Omit<AuditEvent, "id" | "hash" | "prevHash"> & { id: string };
 
 export async function searchAudit(db: Db, q: AuditQuery): Promise<{ total: number; page: number; pageSize: number; items: AuditRow[] }> {
   const w = where(q);
   const [total, rows] = await Promise.all([
     db.auditEvent.count({ where: w }),
-    db.auditEvent.findMany({ where: w, orderBy: [{ occurredAt: "desc" }, { id: "desc" }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
+    db.auditEvent.findMany({ where: w, omit: { hash: true, prevHash: true }, orderBy: [{ occurredAt: "desc" }, { id: "desc" }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
   ]);
   return { total, page: q.page, pageSize: q.pageSize, items: rows.map((r) => ({ ...r, id: r.id.toString() })) };
 }
