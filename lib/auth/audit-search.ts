@@ -5,6 +5,7 @@ import { ValidationError } from "@/lib/domain/errors";
 import { AuditOutcome } from "@/lib/domain/enums";
 import type { AuditEventOut } from "@/lib/domain/responses";
 import { text } from "@/lib/domain/common";
+import { redactLegacyDetails } from "./audit-redact";
 
 type Db = Pick<PrismaClient, "auditEvent">;
 
@@ -62,7 +63,7 @@ export async function searchAudit(db: Db, q: AuditQuery): Promise<{ total: numbe
     db.auditEvent.count({ where: w }),
     db.auditEvent.findMany({ where: w, omit: { hash: true, prevHash: true }, orderBy: [{ occurredAt: "desc" }, { id: "desc" }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
   ]);
-  return { total, page: q.page, pageSize: q.pageSize, items: rows.map((r) => ({ ...r, id: r.id.toString() })) };
+  return { total, page: q.page, pageSize: q.pageSize, items: rows.map((r) => ({ ...r, id: r.id.toString(), details: redactLegacyDetails(r.action, r.details) as AuditRow["details"] })) };
 }
 
 /** An audit row as the API answers it (lib/domain/responses.ts AuditEventOut). */
