@@ -61,6 +61,7 @@ export function refusalEntry(e: unknown, c: RefusalContext): AuditEntry | null {
   if (e instanceof AuthError && sc.status === 401) return row("access.unauthenticated", "denied");
   if (sc.code === "csrf_failed") return row("access.csrf_refused", "denied", {}, { ...base, code: sc.code });
   if (e instanceof AuthError && sc.status === 403) return row("access.denied", "denied");
+  if (sc.status === 429) return row("access.rate_limited", "denied", {}, { ...base, code: sc.code });
   if (sc.status === 404 && c.permission && PATIENT_DATA.test(c.permission)) {
     const ids = Object.values(c.params).filter((v): v is string => typeof v === "string").map((v) => v.slice(0, 100));
     const segs = path.split("/").filter(Boolean);
