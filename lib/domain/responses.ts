@@ -302,6 +302,8 @@ export const AuditPage = z.strictObject({
   total: z.number().int(),
   page: z.number().int(),
   pageSize: z.number().int(),
+  /** pass as `cursor` for the next page (keyset: stable while events are added); null at the end */
+  nextCursor: z.string().nullable(),
   items: z.array(AuditEventOut),
 });
 export type AuditPage = z.infer<typeof AuditPage>;
@@ -312,6 +314,8 @@ export const FhirAuditBundle = z.looseObject({
   type: z.literal("searchset"),
   timestamp,
   total: z.number().int(),
+  /** `self`, and `next` while there are more (a keyset cursor: follow it, do not count pages) */
+  link: z.array(z.strictObject({ relation: z.enum(["self", "next"]), url: z.string() })).optional(),
   entry: z.array(z.looseObject({ fullUrl: z.string(), resource: z.looseObject({ resourceType: z.literal("AuditEvent") }), search: z.object({ mode: z.literal("match") }) })),
 });
 export type FhirAuditBundle = z.infer<typeof FhirAuditBundle>;
