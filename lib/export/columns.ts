@@ -11,6 +11,8 @@ import { applyBasicProfile } from "./dicom-profile";
 import { transferSyntaxInfo } from "@/lib/dicom/transfer-syntax";
 import { HeadScore, StoredEmbeddings } from "@/lib/domain/assessment";
 import type { ExportCohort } from "@/lib/domain/responses";
+import { bodyPartOf } from "@/lib/dicom/body-part";
+import { modalityTerm } from "@/lib/dicom/defined-terms";
 
 export type ColumnType = "string" | "int32" | "double";
 export type Cell = string | number | null;
@@ -133,8 +135,9 @@ export function buildColumns(shape: CohortShape, groups: readonly ColumnGroup[])
   if (want.has("scan")) {
     const scanDeid = "DICOM PS3.15 basic profile (kept attributes only) ∩ technical allow-list; no UIDs, dates, names or descriptions";
     cols.push(
-      { name: "scan_modality", type: "string", unit: null, modality: "scan", group: "scan", description: "DICOM Modality (0008,0060); empty for tabular-only assessments", source: "Scan.modality", deid: scanDeid },
-      { name: "scan_body_part", type: "string", unit: null, modality: "scan", group: "scan", description: "Body Part Examined (0018,0015)", source: "Scan.bodyPart", deid: scanDeid },
+      { name: "scan_modality", type: "string", unit: null, modality: "scan", group: "scan", description: "DICOM Modality (0008,0060) defined term (PS3.3 C.7.3.1.1.1); empty for tabular-only assessments and when the stored value is not a defined term", source: "Scan.modality", deid: `${scanDeid}; allow-list of DICOM modality defined terms` },
+      { name: "scan_body_part", type: "string", unit: null, modality: "scan", group: "scan", description: "Body Part Examined (0018,0015) as a DICOM CID 4031 \"Common Anatomic Region\" defined term (e.g. CHEST); empty when the stored value is not one of them", source: "Scan.bodyPart (DICOM header or upload form)", deid: `${scanDeid}; mapped to the CID 4031 vocabulary (case, spaces, code meanings normalised), anything else dropped` },
+      { name: "scan_body_part_snomed", type: "string", unit: "SNOMED CT concept id", modality: "scan", group: "scan", description: "SNOMED CT code of scan_body_part (DICOM PS3.16 Annex L, Table L-1)", source: "lib/dicom/body-part.ts, from Scan.bodyPart", deid: "a code from a fixed table of 97, never the stored text" },
       { name: "scan_rows", type: "int32", unit: "pixels", modality: "scan", group: "scan", description: "Rows (0028,0010)", source: "Scan.rows", deid: scanDeid },
       { name: "scan_columns", type: "int32", unit: "pixels", modality: "scan", group: "scan", description: "Columns (0028,0011)", source: "Scan.columns", deid: scanDeid },
       { name: "scan_frames", type: "int32", unit: "frames", modality: "scan", group: "scan", description: "Number of Frames (0028,0008)", source: "Scan.frames", deid: scanDeid },
@@ -268,7 +271,9 @@ export function makeRowEncoder(shape: CohortShape, groups: readonly ColumnGroup[
     if (scan) {
       const a = applyBasicProfile({ Modality: r.modality, BodyPartExamined: r.bodyPart, Rows: r.rows, Columns: r.columns, NumberOfFrames: r.frames, PhotometricInterpretation: r.photometric, TransferSyntaxUID: r.transferSyntax });
       const ts = a.TransferSyntaxUID ? transferSyntaxInfo(String(a.TransferSyntaxUID)).name : null;
-      out.push(a.Modality, a.BodyPartExamined, a.Rows, a.Columns, a.NumberOfFrames, a.PhotometricInterpretation, ts);
+      // free text never passes: body part → CID 4031 term + SNOMED CT code, modality → defined term
+      const bp = bodyPartOf(typeof a.BodyPartExamined === "string" ? a.BodyPartExamined : null);
+      out.push(modalityTerm(a.Modality), bp?.term ?? null, bp?.snomed ?? null, a.Rows, a.Columns, a.NumberOfFrames, a.PhotometricInterpretation, ts);
     }
     const rec = features || summary || labels ? ctx.record(r.patientId) : undefined;
     if (features) {
