@@ -22,6 +22,8 @@ export const DEID_RULES = [
   "Rows are identified by row_key, an AES-256 keyed permutation of the internal assessment id under the same secret (used to resume an export).",
   "No DICOM UIDs (study, series, SOP instance, frame of reference) are exported, not even hashed ones.",
   "DICOM attributes: only technical attributes (modality, body part, rows, columns, frames, photometric interpretation, transfer syntax) are exported, and only when the DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile keeps them.",
+  "No free text: every text cell is a member of a fixed vocabulary or empty. Body part is a DICOM CID 4031 defined term with its SNOMED CT code (PS3.16 Table L-1); modality and photometric interpretation are DICOM defined terms; transfer syntax is the name of a known transfer syntax; model names and versions are plain tokens; risk categories are low, moderate or high. A value from a file header or an upload form that is not in its vocabulary is written empty, never as text.",
+  "Each column's whyNoIdentifier says why a value of that column cannot carry an identifier.",
   "Embeddings and scores are model outputs; they carry no identifiers. Small cohorts may still be re-identifiable by linkage: release results, not row-level data, for cells under 11.",
 ];
 
@@ -76,7 +78,7 @@ export function dictionaryMarkdown(d: Dictionary): string {
   lines.push(`## Layout`, "", d.layout, "", d.ordering, "", `## Resuming`, "", d.resume, "", `## Integrity`, "", d.integrity, "");
   lines.push(`## De-identification`, "", ...d.deidentification.map((r) => `- ${r}`), "");
   lines.push(`## Columns (${d.columns.length})`, "");
-  lines.push(`| # | name | type | unit | modality | source | description | de-identification |`, `|---|---|---|---|---|---|---|---|`);
-  d.columns.forEach((c, i) => lines.push(`| ${i + 1} | \`${c.name}\` | ${c.type} | ${mdCell(c.unit)} | ${c.modality} | ${mdCell(c.source)} | ${mdCell(c.description)} | ${mdCell(c.deid)} |`));
+  lines.push(`| # | name | type | unit | modality | source | description | de-identification | why it cannot carry an identifier |`, `|---|---|---|---|---|---|---|---|---|`);
+  d.columns.forEach((c, i) => lines.push(`| ${i + 1} | \`${c.name}\` | ${c.type} | ${mdCell(c.unit)} | ${c.modality} | ${mdCell(c.source)} | ${mdCell(c.description)} | ${mdCell(c.deid)} | ${mdCell(c.whyNoIdentifier)} |`));
   return lines.join("\n") + "\n";
 }

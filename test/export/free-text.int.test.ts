@@ -147,4 +147,44 @@ describe.each(engines)("free text in scan attributes never reaches an export on 
     expect(nd.filter((r) => r.scan_body_part === null && r.scan_body_part_snomed === null).length).toBe(2);
     expect(nd.filter((r) => r.scan_body_part === "CHEST" && r.scan_body_part_snomed === "43799004").length).toBe(3);
   });
+
+  // Runs last: it rewrites stored values. Values other writers (an importer, an older version, a
+  // hand-edited row) could leave in every other text column an export reads.
+  it("every other text column: a free-text value stored in it is written empty, in no format", async () => {
+    await eng.prisma.scan.updateMany({ data: { photometricInterpretation: FREE_TEXT, transferSyntaxUid: `1.2.840.${FREE_TEXT}` } });
+    const patient = await eng.prisma.patient.findFirstOrThrow();
+    const scan = await eng.prisma.scan.findFirstOrThrow();
+    await eng.prisma.assessment.create({
+      data: {
+        patientId: patient.id,
+        scanId: scan.id,
+        modelName: FREE_TEXT,
+        modelVersion: "ZEBEDEE-QUASIMODO 1931-02-03",
+        strategy: "joint",
+        status: "done",
+        scores: { [FREE_TEXT]: { probability: 0.2, interval: [0.1, 0.3], category: FREE_TEXT }, lung_cancer_2y: { probability: 0.3, interval: [0.2, 0.4], category: FREE_TEXT } },
+        embeddings: { image: [1], tabular: [2], fused: [3] },
+        completedAt: new Date(),
+      },
+    });
+    for (const format of ["csv", "ndjson", "parquet"]) {
+      const { x, body } = await run(format);
+      const text = body.toString("latin1") + "\n" + body.toString("utf8") + "\n" + JSON.stringify(x.dictionary);
+      for (const n of NEEDLES) expect(text.includes(n), `${format} (or its dictionary) contains ${n}`).toBe(false);
+      if (format === "parquet") {
+        const ab = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+        const values = JSON.stringify(await parquetReadObjects({ file: ab }));
+        for (const n of NEEDLES) expect(values.includes(n), `parquet values contain ${n}`).toBe(false);
+      }
+      if (format === "ndjson") {
+        const rows = body.toString("utf8").trim().split("\n").map((l) => JSON.parse(l));
+        expect(rows.every((r) => r.scan_photometric === null && r.scan_transfer_syntax === null)).toBe(true);
+        const hostile = rows.filter((r) => r.model_name === null);
+        expect(hostile.length).toBe(1);
+        // a score whose category is not low/moderate/high does not match the stored-assessment schema: all four cells empty
+        expect(hostile[0]).toMatchObject({ model_version: null, score_lung_cancer_2y_probability: null, score_lung_cancer_2y_category: null });
+        expect(Object.keys(rows[0]).filter((k) => k.startsWith("score_"))).toEqual(["score_lung_cancer_2y_probability", "score_lung_cancer_2y_lower", "score_lung_cancer_2y_upper", "score_lung_cancer_2y_category"]);
+      }
+    }
+  });
 });
