@@ -55,6 +55,12 @@ test("a researcher builds a cohort, sees its size and downloads a de-identified 
   await page.getByLabel("Condition codes").fill("I10, E10-E14");
   const narrowed = await cohortCount(page);
   expect(narrowed.assessments).toBeLessThanOrEqual(all.assessments);
+  // a small cell (fewer than 11 patients aged 90+ with this code, if any): no figures, no download
+  await page.getByLabel("Condition codes").fill("I10");
+  await page.getByLabel("Minimum age").fill("90");
+  await expect(page.getByTestId("cohort-count")).toContainText(/Fewer than 11 patients match[\s\S]*too few to export/);
+  await expect(page.getByRole("button", { name: "Download" })).toBeDisabled();
+  await page.getByLabel("Minimum age").fill("");
   await page.getByLabel("Condition codes").fill("");
   // the count refreshes after a short debounce: wait for it to come back to the whole cohort
   await expect.poll(() => cohortCount(page), { timeout: 10_000 }).toEqual(all);

@@ -6,6 +6,9 @@
 // "cli:<--by or the OS user>"). Writes the file and its data dictionary beside it
 // (<out>.dictionary.json and <out>.dictionary.md), then prints rows, bytes and the SHA-256.
 //
+// Exit codes: 0 written; 1 failed; 2 usage; 3 refused: the cohort has fewer patients than
+// FUSION_MIN_CELL_SIZE (default 11) — nothing is written, the refusal is audited (export.refused).
+//
 // Filters (repeat a flag or separate values with commas):
 //   --condition I20-I25,E11   --family-history C34   --age-min 50 --age-max 90   --sex female
 //   --modality CT|none        --from 2025-01-01 --to 2025-12-31   --model fusion-joint
@@ -105,8 +108,8 @@ try {
       `  sha256 ${s.sha256}\n  dictionary ${out}.dictionary.json, ${out}.dictionary.md\n  audited as ${who}`,
   );
 } catch (e) {
-  code = 1;
-  console.error(e instanceof AppError ? `export failed (${e.code}): ${e.message}` : `export failed: ${(e as Error).message}`);
+  code = e instanceof AppError && e.code === "cohort_too_small" ? 3 : 1;
+  console.error(e instanceof AppError ? `export ${code === 3 ? "refused" : "failed"} (${e.code}): ${e.message}` : `export failed: ${(e as Error).message}`);
 } finally {
   await closeExportPools();
   await db.close();

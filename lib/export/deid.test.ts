@@ -73,7 +73,7 @@ describe("de-identification pieces", () => {
 
   it("the dictionary names every column with type, unit, source and de-identification", () => {
     const cols = buildColumns(shape, ["scores", "fused_embedding", "features", "labels", "scan"]);
-    const d = buildDictionary({ shape, columns: cols, filters: {}, format: "csv", now: new Date("2026-01-01T00:00:00Z") });
+    const d = buildDictionary({ shape, columns: cols, filters: {}, format: "csv", minCellSize: 1, now: new Date("2026-01-01T00:00:00Z") });
     expect(d.columns.length).toBe(cols.length);
     for (const c of d.columns) expect(c.source && c.deid && c.parquetType && c.modality).toBeTruthy();
     const md = dictionaryMarkdown(d);
@@ -86,7 +86,7 @@ describe("de-identification pieces", () => {
     expect(new Set(cols.map((c) => c.group))).toEqual(new Set(["row", "demographics", ...columnGroups]));
     const missing = cols.filter((c) => typeof c.whyNoIdentifier !== "string" || c.whyNoIdentifier.trim().length < 30).map((c) => c.name);
     expect(missing, "columns without a reason").toEqual([]);
-    const d = buildDictionary({ shape: wide, columns: cols, filters: {}, format: "parquet", now: new Date("2026-01-01T00:00:00Z") });
+    const d = buildDictionary({ shape: wide, columns: cols, filters: {}, format: "parquet", minCellSize: 1, now: new Date("2026-01-01T00:00:00Z") });
     for (const c of d.columns) expect(c.whyNoIdentifier, c.name).toBe(cols.find((x) => x.name === c.name)!.whyNoIdentifier);
     const md = dictionaryMarkdown(d);
     expect(md).toContain("| why it cannot carry an identifier |");

@@ -17,6 +17,7 @@ import { exportKeys, patientPseudonym, rowKeyCodec } from "./pseudonym";
 import type { ExportQuery } from "./query";
 import { cohortShape, loadRecords, pageBoundary, pageQuery, type Queryable } from "./sql";
 import { writerFor } from "./writers";
+import { cohortTooSmall, isExportable, minCellSize } from "./small-cells";
 import type { FeatureRecord } from "./features";
 
 export type ExportContext = {
@@ -54,6 +55,7 @@ export type OpenExport = {
 export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<OpenExport> {
   const t0 = performance.now();
   const keys = exportKeys(ctx.env); // 503 export_not_configured before anything else
+  const minCell = minCellSize(ctx.env);
   const codec = rowKeyCodec(keys);
   let afterId: string | undefined;
   if (q.after) {
@@ -66,9 +68,21 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
   const db = ctx.db;
   const src = ctx.sql ?? db;
   const shape = await cohortShape(src, q.filters);
+  const who = { actor: ctx.actor, username: ctx.username, request: ctx.request };
+  if (!isExportable(shape, minCell)) {
+    // small cell: refused before a byte is sent; the exact size goes to the audit trail only
+    await audit(db, {
+      ...who,
+      action: "export.refused",
+      entityType: "Export",
+      outcome: "denied",
+      details: { reason: "cohort_too_small", minCellSize: minCell, format: q.format, filters: q.filters, columns: q.columns, cohortRows: shape.rows, cohortPatients: shape.patients },
+    });
+    throw cohortTooSmall(minCell);
+  }
   const columns = buildColumns(shape, q.columns);
   const now = ctx.now ?? new Date();
-  const dictionary = buildDictionary({ shape, columns, filters: q.filters, format: q.format, now });
+  const dictionary = buildDictionary({ shape, columns, filters: q.filters, format: q.format, minCellSize: minCell, now });
   const writer = writerFor(q.format, columns, {
     header: q.header === "1",
     rowGroupSize: ctx.rowGroupSize,
@@ -85,7 +99,6 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
   const pageSize = ctx.pageSize ?? 500;
   /** pages read ahead (each on its own connection) while the current one is encoded */
   const depth = Math.max(1, ctx.readAhead ?? 1);
-  const who = { actor: ctx.actor, username: ctx.username, request: ctx.request };
   const auditDetails = { format: q.format, filters: q.filters, columns: q.columns, after: q.after ?? null, limit: q.limit ?? null, cohortRows: shape.rows, cohortPatients: shape.patients };
   await audit(db, { ...who, action: "export.start", entityType: "Export", outcome: "success", details: auditDetails });
 

@@ -18,7 +18,9 @@ import { parseCsv, readAll, seedFixture, type Fixture } from "./fixture";
 
 const SECRET_A = "a".repeat(40);
 const SECRET_B = "b".repeat(40);
-const env = (secret = SECRET_A) => ({ NODE_ENV: "test", FUSION_EXPORT_SECRET: secret }) as NodeJS.ProcessEnv;
+// the filter cases below select a few of the fixture's 24 patients on purpose: the small-cell
+// threshold (small-cells.int.test.ts) is lowered to 1 so they check filter semantics
+const env = (secret = SECRET_A) => ({ NODE_ENV: "test", FUSION_EXPORT_SECRET: secret, FUSION_MIN_CELL_SIZE: "1" }) as NodeJS.ProcessEnv;
 const request = { clientAddress: "127.0.0.1", userAgent: "vitest", source: "test" };
 
 function ageOn(birth: string, day: Date): number {

@@ -30,7 +30,8 @@ import { parseCsv, readAll } from "./fixture";
 
 const FREE_TEXT = "ZEBEDEE QUASIMODO DOB 1931-02-03";
 const NEEDLES = [FREE_TEXT, "ZEBEDEE", "QUASIMODO", "1931-02-03", "19310203"];
-const env = { NODE_ENV: "test", FUSION_EXPORT_SECRET: "f".repeat(40) } as NodeJS.ProcessEnv;
+// one patient: the small-cell threshold (small-cells.int.test.ts) is lowered so the file is written
+const env = { NODE_ENV: "test", FUSION_EXPORT_SECRET: "f".repeat(40), FUSION_MIN_CELL_SIZE: "1" } as NodeJS.ProcessEnv;
 const request = { clientAddress: "127.0.0.1", userAgent: "vitest", source: "test" };
 const cohort = [generatePatient(7, 0)];
 

@@ -26,6 +26,8 @@ const noParams = { params: Promise.resolve({}) } as never;
 beforeAll(async () => {
   tdb = await createTestDatabase("export_routes");
   process.env.DATABASE_URL = tdb.url;
+  // these cases export parts of a 12-patient fixture; the small-cell rule has its own tests
+  process.env.FUSION_MIN_CELL_SIZE = "1";
   db = await (await import("@/lib/db/client")).prisma();
   af = await import("../support/auth-fixtures");
   exportGet = (await import("@/app/api/export/route")).GET;
@@ -37,6 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env.FUSION_MIN_CELL_SIZE;
   await (await import("@/lib/export/source")).closeExportPools();
   const { getDb } = await import("@/lib/db/client");
   await (await getDb()).close();
