@@ -29,6 +29,8 @@ const checked: string[] = [];
 beforeAll(async () => {
   tdb = await createTestDatabase("openapi_contract");
   process.env.DATABASE_URL = tdb.url;
+  // an export secret of its own, so the export routes do not make one in ./data (lib/export/secret.ts)
+  process.env.FUSION_EXPORT_SECRET ??= "contract-export-secret-xxxxxxxxxxxxxxxxx";
   db = await (await import("@/lib/db/client")).prisma();
   af = await import("../support/auth-fixtures");
   for (const role of ["clinician", "researcher", "admin"] as Role[]) {

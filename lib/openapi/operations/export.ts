@@ -27,7 +27,12 @@ const requestParameters = queryParameters(ExportRequest, {
 const filtersNote =
   "Cohort filters and the request parameters share the query string; an unknown parameter is refused (400), so a typo never silently widens a cohort.";
 const sameParams = "The export's parameters are accepted (and validated) so that one query string serves all three export routes; `after`, `limit` and `header` do not change this answer.";
-const notConfigured = { 503: { codes: ["export_not_configured"], note: "The server has no export secret (FUSION_EXPORT_SECRET) in production." } };
+const notConfigured = {
+  503: {
+    codes: ["export_not_configured"],
+    note: "The export configuration is unusable: a FUSION_EXPORT_SECRET shorter than 32 characters in production, a bad FUSION_MIN_CELL_SIZE, or no export secret can be read or made in the data directory.",
+  },
+};
 const stream = { type: "string", description: "Streamed; no Content-Length." };
 const smallCells =
   "Small cells: a cohort with fewer distinct patients than FUSION_MIN_CELL_SIZE (default 11) is not exported, and counts below it are shown as the string \"<11\".";
@@ -70,7 +75,7 @@ export const exportOperations: Operations = {
     operationId: "countCohort",
     tag: "Research export",
     summary: "The cohort's size before exporting",
-    description: `Aggregates only. ${smallCells} For a cohort under the threshold the answer holds nothing that depends on its rows (no models, heads or embedding sizes): it is the same for 0, 1 or 10 patients. ${filtersNote} ${sameParams} Audited like an export (a count can single out a patient).`,
+    description: `Aggregates only. ${smallCells} For a cohort under the threshold the answer holds nothing that depends on its rows (no models, heads or embedding sizes): it is the same for 0, 1 or 10 patients. ${filtersNote} ${sameParams} Audited like an export (a count can single out a patient); a failed attempt as export.refused.`,
     parameters: [...requestParameters, ...filterParameters],
     responses: { "200": jsonResponse("Counts.", "ExportCount") },
     errors: [{ 400: ["validation_failed"] }, notConfigured],
@@ -79,7 +84,7 @@ export const exportOperations: Operations = {
     operationId: "getExportDictionary",
     tag: "Research export",
     summary: "The data dictionary of an export",
-    description: `Columns, types, units, sources and de-identification of the export with the same parameters. ${smallCells} For a cohort under the threshold it describes the fixed columns only. ${filtersNote} ${sameParams} No patient data (not audited).`,
+    description: `Columns, types, units, sources and de-identification of the export with the same parameters. ${smallCells} For a cohort under the threshold it describes the fixed columns only. ${filtersNote} ${sameParams} No patient data: a successful answer is not audited, a failed attempt is (export.refused).`,
     parameters: [
       { name: "as", in: "query", required: false, description: `The dictionary's own format: ${dictionaryAsValues.join(" or ")}.`, schema: { type: "string", enum: [...dictionaryAsValues], default: "json" } },
       ...requestParameters,

@@ -1,7 +1,6 @@
-import { route } from "@/lib/http/route";
 import { getDb } from "@/lib/db/client";
 import { exportSource } from "@/lib/export/source";
-import { parseExportQuery } from "@/lib/export/http";
+import { exportRoute, parseExportQuery } from "@/lib/export/http";
 import { cohortShape } from "@/lib/export/sql";
 import { countAnswer, isExportable, minCellSize } from "@/lib/export/small-cells";
 import { audit } from "@/lib/auth/audit";
@@ -14,7 +13,7 @@ export const dynamic = "force-dynamic";
  * GET /api/export/count?<filters>[&columns=…] — the cohort's size before exporting (aggregates
  * only). Counts below FUSION_MIN_CELL_SIZE are "<11"; a cohort under it reveals nothing else.
  */
-export const GET = route("export:deidentified", async ({ req, actor }) => {
+export const GET = exportRoute("count", async ({ req, actor }) => {
   const q = parseExportQuery(req.url);
   const min = minCellSize();
   const db = await getDb();

@@ -1,10 +1,9 @@
-import { route } from "@/lib/http/route";
 import { getDb } from "@/lib/db/client";
 import { exportSource } from "@/lib/export/source";
 import { parseOrThrow } from "@/lib/domain/validate";
 import { buildColumns } from "@/lib/export/columns";
 import { buildDictionary, dictionaryMarkdown } from "@/lib/export/dictionary";
-import { parseExportQuery } from "@/lib/export/http";
+import { exportRoute, parseExportQuery } from "@/lib/export/http";
 import { DictionaryAs } from "@/lib/export/query";
 import { cohortShape } from "@/lib/export/sql";
 import type { ExportDictionary } from "@/lib/domain/responses";
@@ -17,7 +16,7 @@ export const dynamic = "force-dynamic";
  * export with the same parameters (columns, types, units, sources, de-identification). For a
  * cohort under FUSION_MIN_CELL_SIZE it describes the fixed columns only and shows its size as "<11".
  */
-export const GET = route("export:deidentified", async ({ req }) => {
+export const GET = exportRoute("dictionary", async ({ req }) => {
   const as = parseOrThrow(DictionaryAs, new URL(req.url).searchParams.get("as") ?? undefined, "as");
   const q = parseExportQuery(req.url, ["as"]);
   const min = minCellSize();
