@@ -37,6 +37,8 @@ export async function auditRefusal(db: Pick<PrismaClient, "auditEvent">, who: Wh
   if (e !== null && typeof e === "object") {
     if (AUDITED.has(e)) return;
     AUDITED.add(e);
+    // the route wrapper's refusal audit (lib/http/refusal-audit.ts) skips what is marked audited
+    if (Object.isExtensible(e)) (e as { audited?: boolean }).audited = true;
   }
   const r = refusalOf(e);
   try {

@@ -8,7 +8,7 @@ import { prisma } from "@/lib/db/client";
 /**
  * Refusals the route wrapper audits (issue 10, Low 15; ASVS 7.2, HIPAA 164.312(b)): signed-out
  * calls (401), another role (403), CSRF refusals, reads of missing records on patient-data routes
- * (404) and refused exports. A row holds who asked (if known), the address, method, path, the
+ * (404); refused exports are audited by lib/export (export.refused). A row holds who asked (if known), the address, method, path, the
  * permission, the status and the error code — never the body, the query string or the error
  * message (which may quote what was sent); for a 404 the ids that were asked for.
  *
@@ -73,7 +73,7 @@ export function refusalEntry(e: unknown, c: RefusalContext): AuditEntry | null {
       patientId: segs[1] === "patients" && typeof c.params.id === "string" && isUuid(c.params.id) ? c.params.id : null,
     });
   }
-  if (c.permission?.startsWith("export:") && sc.status >= 400) return row("export.refused", "failure", {}, { ...base, code: sc.code || undefined });
+  // refused exports: lib/export/refusal.ts writes export.refused itself (it knows the cohort and the endpoint)
   return null;
 }
 
