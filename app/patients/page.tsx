@@ -1,6 +1,7 @@
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { recordPageView } from "@/lib/auth/page-view";
+import { redactSearchText } from "@/lib/auth/audit-redact";
 import { prisma } from "@/lib/db/client";
 import { listPatients } from "@/lib/db/patient-list";
 import { PatientSearch, ageOn, todayIso } from "@/lib/domain";
@@ -36,7 +37,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
   await recordPageView(actor, {
     action: "patient.search",
     entityType: "Patient",
-    details: { q: search.q, page: search.page, sort: search.sort, returned: page.items.length },
+    details: { q: redactSearchText(search.q), page: search.page, sort: search.sort, returned: page.items.length },
   });
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   const link = (p: number) => `/patients?${new URLSearchParams({ q: search.q, page: String(p), sort: search.sort, pageSize: String(search.pageSize) })}`;

@@ -76,12 +76,15 @@ export function toFhirAuditEvent(r: AuditRow, system = "Fusion CDS") {
   };
 }
 
-export function toFhirBundle(rows: AuditRow[], total: number, now = new Date()): FhirAuditBundle {
+export type BundleLink = { relation: "self" | "next"; url: string };
+
+export function toFhirBundle(rows: AuditRow[], total: number, now = new Date(), link: BundleLink[] = []): FhirAuditBundle {
   return {
     resourceType: "Bundle",
     type: "searchset",
     timestamp: now.toISOString(),
     total,
+    ...(link.length ? { link } : {}),
     entry: rows.map((r) => ({ fullUrl: `urn:fusion-cds:AuditEvent:${r.id}`, resource: toFhirAuditEvent(r), search: { mode: "match" } })),
   };
 }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { ValidationError, ConflictError } from "@/lib/domain/errors";
+import { personName } from "@/lib/domain/names";
 import { demoUsersAllowed } from "./config";
 import { AppError } from "@/lib/domain/errors";
 import type { PublicUser } from "@/lib/domain/responses";
@@ -45,11 +46,12 @@ export function normalizeUsername(u: string): string {
 /** Validates the username, display name, role and password policy; throws ValidationError. */
 export function validateNewUser(u: NewUser): NewUser {
   const username = normalizeUsername(u.username ?? "");
-  const displayName = (u.displayName ?? "").trim();
+  const name = personName(120).safeParse(u.displayName ?? "");
+  const displayName = name.success ? name.data : (u.displayName ?? "").trim();
   const issues: { path: string; message: string }[] = [];
   if (!USERNAME.test(username))
     issues.push({ path: "username", message: "3–64 characters: lower-case letters, digits, dot, dash or underscore" });
-  if (!displayName || displayName.length > 120) issues.push({ path: "displayName", message: "1–120 characters" });
+  if (!name.success) issues.push({ path: "displayName", message: name.error.issues[0].message });
   if (!ROLES.includes(u.role)) issues.push({ path: "role", message: `one of ${ROLES.join(", ")}` });
   for (const i of checkPasswordPolicy(u.password ?? "", { username, displayName }))
     issues.push({ path: "password", message: i.message });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { atLeastOneField, isoDate, notInFuture } from "./common";
+import { atLeastOneField, isoDate, notInFuture, text } from "./common";
 
 import { CodeSystem, ConditionStatus } from "./enums";
 import { id, timestamp } from "./scalars";
@@ -11,8 +11,8 @@ export const snomedCode = /^[0-9]{6,18}$/;
 
 const coded = {
   codeSystem: CodeSystem.default("ICD10"),
-  code: z.string().trim().toUpperCase(),
-  display: z.string().trim().min(1, "is required").max(200, "must be 200 characters or fewer"),
+  code: text().trim().toUpperCase(),
+  display: text().trim().min(1, "is required").max(200, "must be 200 characters or fewer"),
 };
 
 /** Why `code` is not a code of `codeSystem`, or null when it is. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { atLeastOneField, isoDate, notInFuture } from "./common";
+import { atLeastOneField, isoDate, notInFuture, text } from "./common";
 
 import { DietMethod } from "./enums";
 import { id, timestamp } from "./scalars";
@@ -32,7 +32,7 @@ export const DietRecordCreate = z.strictObject({
   fruitVegServings: intake(dietIntakes.fruitVegServings.max, dietIntakes.fruitVegServings.unit),
   redMeatServings: intake(dietIntakes.redMeatServings.max, dietIntakes.redMeatServings.unit),
   alcoholUnits: intake(dietIntakes.alcoholUnits.max, dietIntakes.alcoholUnits.unit),
-  note: z.string().trim().max(2000, "must be 2000 characters or fewer").nullable().optional(),
+  note: text().trim().max(2000, "must be 2000 characters or fewer").nullable().optional(),
 });
 export type DietRecordCreate = z.infer<typeof DietRecordCreate>;
 

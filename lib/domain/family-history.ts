@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { atLeastOneField } from "./common";
+import { atLeastOneField, text } from "./common";
 import { CodeSystem, checkCode, checkCodeIfBoth } from "./condition";
 
 import { Relationship } from "./enums";
@@ -13,8 +13,8 @@ export const firstDegree: ReadonlySet<Relationship> = new Set(["mother", "father
 const fields = {
   relationship: Relationship,
   codeSystem: CodeSystem,
-  code: z.string().trim().toUpperCase(),
-  display: z.string().trim().min(1, "is required").max(200, "must be 200 characters or fewer"),
+  code: text().trim().toUpperCase(),
+  display: text().trim().min(1, "is required").max(200, "must be 200 characters or fewer"),
   ageAtOnset: z.number({ message: "must be a number" }).int("must be a whole number of years").min(0, "cannot be negative").max(120, "must be 120 or less").nullable(),
   deceased: z.boolean({ message: "must be true or false" }),
 };

@@ -10,3 +10,4 @@ export * from "./scan";
 export * from "./account";
 export * from "./enums";
 export * from "./responses";
+export * from "./names";

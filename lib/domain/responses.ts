@@ -302,6 +302,8 @@ export const AuditPage = z.strictObject({
   total: z.number().int(),
   page: z.number().int(),
   pageSize: z.number().int(),
+  /** pass as `cursor` for the next page (keyset: stable while events are added); null at the end */
+  nextCursor: z.string().nullable(),
   items: z.array(AuditEventOut),
 });
 export type AuditPage = z.infer<typeof AuditPage>;
@@ -312,6 +314,8 @@ export const FhirAuditBundle = z.looseObject({
   type: z.literal("searchset"),
   timestamp,
   total: z.number().int(),
+  /** `self`, and `next` while there are more (a keyset cursor: follow it, do not count pages) */
+  link: z.array(z.strictObject({ relation: z.enum(["self", "next"]), url: z.string() })).optional(),
   entry: z.array(z.looseObject({ fullUrl: z.string(), resource: z.looseObject({ resourceType: z.literal("AuditEvent") }), search: z.object({ mode: z.literal("match") }) })),
 });
 export type FhirAuditBundle = z.infer<typeof FhirAuditBundle>;
@@ -327,9 +331,28 @@ export const ExportCohort = z.strictObject({
 });
 export type ExportCohort = z.infer<typeof ExportCohort>;
 
-export const ExportCount = ExportCohort.extend({
-  /** assessments (rows) in the cohort */
-  assessments: z.number().int(),
+/** A count as shown to researchers: the number, or "<k" below the small-cell threshold k (lib/export/small-cells.ts). */
+export const CellCount = z.union([z.number().int(), z.string().regex(/^<\d+$/)]);
+export type CellCount = z.infer<typeof CellCount>;
+
+/** The cohort's size as researchers see it (count endpoint, data dictionary): small cells as "<k". */
+export const ExportPublicCohort = z.strictObject({
+  /** assessments (rows) in the cohort; "<k" when the cohort has fewer than k patients */
+  assessments: CellCount,
+  /** distinct patients; "<k" below the small-cell threshold k (FUSION_MIN_CELL_SIZE) */
+  patients: CellCount,
+  /** at least minCellSize patients: the export is allowed */
+  exportable: z.boolean(),
+  minCellSize: z.number().int(),
+  /** empty for a cohort under the threshold */
+  models: z.array(z.strictObject({ name: z.string(), version: z.string(), strategy: z.string(), rows: CellCount })),
+});
+export type ExportPublicCohort = z.infer<typeof ExportPublicCohort>;
+
+export const ExportCount = ExportPublicCohort.extend({
+  /** empty (and dims 0) for a cohort under the threshold */
+  heads: ExportCohort.shape.heads,
+  dims: ExportCohort.shape.dims,
   /** columns the export with these parameters would have */
   columns: z.number().int(),
 });

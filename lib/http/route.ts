@@ -1,14 +1,13 @@
 import { actorFromToken, authorize, sessionTokenFrom, type AuthorizeOptions } from "@/lib/auth/guard";
 import type { Actor } from "@/lib/auth/actor";
-import { forwardedProto, requestInfo } from "@/lib/auth/actor";
-import { audit } from "@/lib/auth/audit";
+import { forwardedProto } from "@/lib/auth/actor";
 import { verifyCsrfToken, verifyOrigin } from "@/lib/auth/csrf";
 import type { Permission } from "@/lib/auth/permissions";
-import { AuthError } from "@/lib/domain/errors";
-import { prisma } from "@/lib/db/client";
 import { apiSecurityHeaders, isTls } from "@/lib/auth/headers";
 import { actorFromPushToken, bearerToken } from "@/lib/auth/source-token";
+import { prisma } from "@/lib/db/client";
 import { toErrorResponse } from "./errors";
+import { auditRefusal } from "./refusal-audit";
 
 export type RouteContext<P> = { req: Request; params: P; actor: Actor };
 type NextCtx<P> = { params: Promise<P> };
@@ -33,8 +32,9 @@ function finish(req: Request, out: unknown): Response {
  * A thin route handler: authenticate (401), authorise (403), verify CSRF on mutations (403
  * csrf_failed: same origin + session-bound X-CSRF-Token), run, map errors to
  * `{ error: { code, message, details } }`. Handlers return a Response or a JSON-able value (200).
- * Authorisation refusals are audited (outcome "denied"). While an admin has not enrolled MFA, only
- * routes with `{ duringMfaEnrolment: true }` answer (enrolment, the session, signing out).
+ * Refusals are audited (lib/http/refusal-audit.ts): 401, 403, CSRF, 404 on patient-data routes,
+ * any error answer of an export route. While an admin has not enrolled MFA, only routes with
+ * `{ duringMfaEnrolment: true }` answer (enrolment, the session, signing out).
  */
 export function route<P = Record<string, never>>(
   permission: Permission,
@@ -49,6 +49,7 @@ export function route<P = Record<string, never>>(
 ) {
   return async (req: Request, ctx: NextCtx<P>): Promise<Response> => {
     let actor: Actor | null = null;
+    let params = {} as P;
     try {
       const session = sessionTokenFrom(req);
       const bearer = opts.pushToken && !session ? bearerToken(req) : null;
@@ -62,32 +63,20 @@ export function route<P = Record<string, never>>(
         verifyOrigin(req);
         await verifyCsrfToken(req, actor!.csrfToken);
       }
-      const params = ((await ctx?.params) ?? {}) as P;
-      return finish(req, await fn({ req, params, actor: actor! }));
+      params = ((await ctx?.params) ?? {}) as P;
+      const out = await fn({ req, params, actor: actor! });
+      if (out instanceof Response && out.status >= 400) await auditRefusal(out, { req, actor, permission, params: params as Record<string, unknown> });
+      return finish(req, out);
     } catch (e) {
-      if (e instanceof AuthError && e.status === 403 && actor) await auditDenied(req, actor, permission);
+      await auditRefusal(e, { req, actor, permission, params: params as Record<string, unknown> });
       return finish(req, toErrorResponse(e));
     }
   };
 }
 
-async function auditDenied(req: Request, actor: Actor, permission: Permission): Promise<void> {
-  try {
-    await audit(await prisma(), {
-      actor,
-      action: "access.denied",
-      outcome: "denied",
-      request: requestInfo(req),
-      details: { permission, method: req.method, path: new URL(req.url).pathname },
-    });
-  } catch (e) {
-    console.error("[audit] could not record an access denial:", (e as Error).message);
-  }
-}
-
 /**
  * For the few routes anyone may call (health, login). Mutations still get the same-origin check
- * (login CSRF); there is no session token to check yet.
+ * (login CSRF, audited when refused); there is no session token to check yet.
  */
 export function publicRoute<P = Record<string, never>>(fn: (ctx: { req: Request; params: P }) => Promise<Response | unknown>) {
   return async (req: Request, ctx: NextCtx<P>): Promise<Response> => {
@@ -96,6 +85,7 @@ export function publicRoute<P = Record<string, never>>(fn: (ctx: { req: Request;
       const params = ((await ctx?.params) ?? {}) as P;
       return finish(req, await fn({ req, params }));
     } catch (e) {
+      await auditRefusal(e, { req, actor: null, permission: null, params: {} });
       return finish(req, toErrorResponse(e));
     }
   };

@@ -63,7 +63,9 @@ function wrapperErrors(rule: Rule, method: string, path: string): ErrorSpec {
   const server = { 500: { codes: ["internal_error"], note: "An unexpected failure; the message carries no internals." } };
   if (rule === "public") return csrf.length ? { 403: csrf, ...server } : server;
   const enrolment = mfaEnrolmentAllowed.has(`${method} ${path}`) ? [] : ["mfa_enrolment_required"];
-  return { 401: ["unauthenticated"], 403: ["forbidden", ...enrolment, ...csrf], ...server };
+  // a mutation's CSRF token may come in a form field: that form body is capped at 64 KiB (lib/http/body.ts)
+  const form: ErrorSpec = csrf.length ? { 413: { codes: ["payload_too_large"], note: "A url-encoded form body over 64 KiB (the CSRF check reads its `_csrf` field)." } } : {};
+  return { 401: ["unauthenticated"], 403: ["forbidden", ...enrolment, ...csrf], ...form, ...server };
 }
 
 function operationObject(spec: OperationSpec, rule: Rule, method: string, path: string) {

@@ -115,7 +115,8 @@ describe.each(openers)("assessments stored before the schema, on %s", (_name, op
     await q(`INSERT INTO "ModelVersion" (id, name, version, strategy, heads, "inputSpec", card, metrics, active) VALUES ($1, 'fusion-demo', '1.1.0', 'joint', $2::text[], '{}', $3::jsonb, '{}', true)`, [
       randomUUID(), ["lung_cancer_2y", "mace_5y"], JSON.stringify(card),
     ]);
-    expect((await migrate(o.conn)).applied).toEqual([MIGRATION]);
+    // this migration, then any later ones (they touch other tables)
+    expect((await migrate(o.conn)).applied).toEqual(readMigrations().filter((m) => m.name >= MIGRATION).map((m) => m.name));
     db = await o.prisma();
   }, 120_000);
   afterAll(async () => {

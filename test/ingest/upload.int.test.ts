@@ -59,6 +59,8 @@ async function waitDone(assessmentId: string, timeoutMs = 30_000) {
 beforeAll(async () => {
   e = await freshPostgres("upload");
   process.env.DATABASE_URL = e.url;
+  // ~40 uploads by one user here; the per-user limit has its own test (test/security/action-limits.int.test.ts)
+  process.env.FUSION_UPLOAD_LIMIT_PER_MINUTE = "100000";
   await seedPatients(e.prisma, cohort);
   const ps = await e.prisma.patient.findMany({ orderBy: { mrn: "asc" } });
   patientId = ps[0].id;

@@ -95,6 +95,8 @@ async function drain(res: Response): Promise<void> {
 beforeAll(async () => {
   tdb = await createTestDatabase("authz_matrix");
   process.env.DATABASE_URL = tdb.url;
+  // an export secret of its own, so the export routes do not make one in ./data (lib/export/secret.ts)
+  process.env.FUSION_EXPORT_SECRET ??= "matrix-export-secret-xxxxxxxxxxxxxxxxxxx";
   const { prisma } = await import("@/lib/db/client");
   db = await prisma();
   fx = await import("../support/auth-fixtures");

@@ -96,13 +96,18 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
                   <td>{e.patientId ? <Link href={`/admin/audit?${qs({ patientId: e.patientId, page: "1" })}`}>{e.patientId.slice(0, 8)}</Link> : "—"}</td>
                   <td>{e.clientAddress ?? "—"}</td>
                   <td>
-                    <code style={{ fontSize: "0.78rem", wordBreak: "break-all" }}>{e.details ? JSON.stringify(e.details).slice(0, 160) : ""}</code>
+                    <code style={{ fontSize: "0.78rem", wordBreak: "break-all" }}>{detailsText(e.action, e.details)}</code>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+        <p className="muted">
+          Patient searches show what kind of text was searched (a name, an identifier such as an MRN, or other), its length and a
+          keyed hash: the same hash means the same search text (ignoring case), e.g. one user repeating a lookup. The text itself
+          is not kept in the audit trail.
+        </p>
         <nav className="pager" aria-label="Pages">
           {q.page > 1 ? <Link href={`/admin/audit?${qs({ page: String(q.page - 1) })}`}>Previous</Link> : <span>Previous</span>}
           {q.page < pages ? <Link href={`/admin/audit?${qs({ page: String(q.page + 1) })}`}>Next</Link> : <span>Next</span>}
@@ -110,4 +115,16 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
       </main>
     </>
   );
+}
+
+/** Details as one short line; a patient search's redacted text as "name, 9 characters, #9d72…". */
+function detailsText(action: string, details: unknown): string {
+  if (!details) return "";
+  const q = (details as { q?: { kind?: string; length?: number; hmac?: string } }).q;
+  if (action === "patient.search" && q && typeof q === "object") {
+    const { q: _q, ...rest } = details as Record<string, unknown>;
+    const what = q.kind === "empty" ? "search: (empty)" : `search: ${q.kind}, ${q.length} characters, #${q.hmac}`;
+    return `${what} ${JSON.stringify(rest)}`.slice(0, 160);
+  }
+  return JSON.stringify(details).slice(0, 160);
 }

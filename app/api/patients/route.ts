@@ -5,13 +5,14 @@ import { parseOrThrow, PatientCreate, PatientSearch, type Patient, type PatientL
 import { prisma } from "@/lib/db/client";
 import { createPatient } from "@/lib/db/patients";
 import { listPatients } from "@/lib/db/patient-list";
+import { redactSearchText } from "@/lib/auth/audit-redact";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route("patient:read", async ({ req, actor }) => {
   const search = parseOrThrow(PatientSearch, queryObject(req.url), "search");
   const page = await listPatients(await prisma(), search);
-  await auditRead(actor, req, "patient.search", "Patient", null, null, { q: search.q, page: search.page, returned: page.items.length });
+  await auditRead(actor, req, "patient.search", "Patient", null, null, { q: redactSearchText(search.q), page: search.page, returned: page.items.length });
   return page satisfies PatientListPage;
 });
 

@@ -1,6 +1,5 @@
 import { publicRoute } from "@/lib/http/route";
-import { readJson } from "@/lib/http/body";
-import { errorResponse } from "@/lib/http/errors";
+import { isFormContent, readForm, readJson } from "@/lib/http/body";
 import { prisma } from "@/lib/db/client";
 import { requestInfo } from "@/lib/auth/actor";
 import { signIn } from "@/lib/auth/login";
@@ -18,17 +17,9 @@ export const dynamic = "force-dynamic";
  * before the page's script has loaded): 303 to `next` (or the MFA step), or back to /login?error=….
  */
 export const POST = publicRoute(async ({ req }) => {
-  const isForm = /^application\/x-www-form-urlencoded\b/i.test(req.headers.get("content-type") ?? "");
-  let raw: unknown;
-  if (isForm) {
-    const len = Number(req.headers.get("content-length") ?? "0");
-    if (len > 8192) return errorResponse(413, "payload_too_large", "The sign-in form is too large.");
-    const text = await req.text();
-    if (text.length > 8192) return errorResponse(413, "payload_too_large", "The sign-in form is too large.");
-    raw = Object.fromEntries(new URLSearchParams(text));
-  } else {
-    raw = await readJson(req, 8192);
-  }
+  const isForm = isFormContent(req);
+  // both capped at 8 KiB while the body streams in (lib/http/body): 413 past it
+  const raw: unknown = isForm ? Object.fromEntries(await readForm(req, 8192)) : await readJson(req, 8192);
   const parsed = LoginCredentials.safeParse(raw);
   if (!parsed.success) {
     if (isForm) return seeOther(`/login?error=invalid&next=${encodeURIComponent(safeNextPath((raw as { next?: unknown })?.next))}`);

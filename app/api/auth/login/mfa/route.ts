@@ -1,6 +1,5 @@
 import { publicRoute } from "@/lib/http/route";
-import { readJson } from "@/lib/http/body";
-import { errorResponse } from "@/lib/http/errors";
+import { isFormContent, readForm, readJson } from "@/lib/http/body";
 import { prisma } from "@/lib/db/client";
 import { requestInfo } from "@/lib/auth/actor";
 import { signInSecondFactor } from "@/lib/auth/login";
@@ -20,15 +19,9 @@ export const dynamic = "force-dynamic";
  * HTML form post.
  */
 export const POST = publicRoute(async ({ req }) => {
-  const isForm = /^application\/x-www-form-urlencoded\b/i.test(req.headers.get("content-type") ?? "");
-  let raw: unknown;
-  if (isForm) {
-    const text = await req.text();
-    if (text.length > 4096) return errorResponse(413, "payload_too_large", "The form is too large.");
-    raw = Object.fromEntries([...new URLSearchParams(text)].filter(([, v]) => v !== ""));
-  } else {
-    raw = await readJson(req, 4096);
-  }
+  const isForm = isFormContent(req);
+  // both capped at 4 KiB while the body streams in (lib/http/body): 413 past it
+  const raw: unknown = isForm ? Object.fromEntries([...(await readForm(req, 4096))].filter(([, v]) => v !== "")) : await readJson(req, 4096);
   const parsed = MfaSignIn.safeParse(raw);
   if (!parsed.success) {
     if (isForm) return seeOther(`/login?step=mfa&error=invalid_code&next=${encodeURIComponent(safeNextPath((raw as { next?: unknown })?.next))}`);

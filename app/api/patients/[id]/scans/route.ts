@@ -9,6 +9,7 @@ import { uploadScan } from "@/lib/ingest/upload-scan";
 import { assessmentQueue } from "@/lib/jobs/runtime";
 import { scanStoreFor } from "@/lib/db/scan-store";
 import type { UploadResult } from "@/lib/domain/responses";
+import { enforceActionLimit } from "@/lib/auth/action-limit";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -21,6 +22,7 @@ export const runtime = "nodejs";
 export const POST = route<{ id: string }>("scan:upload", async ({ req, params, actor }) => {
   const { id } = patientParams(params);
   const db = await prisma();
+  await enforceActionLimit(db, actor, "scan.upload"); // 429 before reading anything
   await getPatient(db, id); // 404 before reading a large body
   const t0 = performance.now();
   const { file, fields } = await readMultipart(req, scanStoreFor(db));
