@@ -5,7 +5,8 @@ import type { Actor, RequestInfo } from "@/lib/auth/actor";
 import type { AssessmentQueue } from "@/lib/jobs/queue";
 import { putDecoded } from "@/lib/jobs/decoded-cache";
 import { assessmentQueued } from "@/lib/jobs/runtime";
-import { inspectUpload, nameKey, patientMismatch, type InspectedScan } from "@/lib/ingest/inspect";
+import { inspectUpload, patientMismatch, type InspectedScan } from "@/lib/ingest/inspect";
+import { identityConflict } from "./patient-match";
 import { findStoredScan, storeScan } from "@/lib/ingest/store";
 import { scanStoreFor } from "@/lib/db/scan-store";
 import { FAILURE, type FailureReason } from "./stow-response";
@@ -79,21 +80,6 @@ function reasonFor(e: AppError): FailureReason {
   return FAILURE.cannotUnderstand;
 }
 
-const dicomDate = (s: string | null | undefined) => (s ? s.slice(0, 10) : null);
-
-/** Why this instance cannot be this patient's, or null. */
-function identityConflict(i: InspectedScan, p: { mrn: string; givenName: string; familyName: string; birthDate: Date }): string | null {
-  const d = i.dicom;
-  if (!d) return null;
-  const record = `${p.familyName}, ${p.givenName} (MRN ${p.mrn})`;
-  const birth = p.birthDate.toISOString().slice(0, 10);
-  if (d.patientBirthDate && dicomDate(d.patientBirthDate) !== birth)
-    return `The instance's patient (ID ${d.patientId ?? "none"}, born ${d.patientBirthDate}) is not ${record}, born ${birth}.`;
-  if (d.patientName && nameKey(d.patientName) && nameKey(d.patientName) !== nameKey(`${p.familyName} ${p.givenName}`))
-    return `The instance names ${d.patientName} (ID ${d.patientId ?? "none"}), not ${record}.`;
-  return null;
-}
-
 /**
  * Inspects, matches and stores one instance. `bytes` must be a whole DICOM Part 10 file. Throws only
  * for failures of the server itself (database down, disk full); everything about the instance is
@@ -132,7 +118,7 @@ export async function ingestInstance(db: PrismaClient, queue: AssessmentQueue, b
     patient = await db.patient.findFirst({ where: { mrn: { equals: pid, mode: "insensitive" } }, select });
     if (!patient) return failed(ids, FAILURE.processingFailure, "unknown_patient", `No patient has the MRN ${pid} (the instance's Patient ID); create the patient first.`);
   }
-  const conflict = identityConflict(inspected, patient);
+  const conflict = identityConflict(inspected.dicom, patient);
   if (conflict) return failed(ids, FAILURE.processingFailure, "patient_mismatch", conflict);
   const otherOwner = await db.scan.findFirst({ where: { studyInstanceUid: study, patientId: { not: patient.id } }, select: { patientId: true } });
   if (otherOwner) return failed(ids, FAILURE.processingFailure, "study_of_another_patient", `Study ${study} is already stored for another patient; an instance of it cannot be filed under MRN ${patient.mrn}.`);
