@@ -18,6 +18,8 @@ export type ReportableAssessment = {
   scores: HeadScoreView[];
   /** the flags in words (e.g. "assessed on the record alone"), cautions first */
   notices: string[];
+  /** the Grad-CAM map over the assessed frame (0–255, base64), when the image was used */
+  saliency: { width: number; height: number; data: string; frame: number } | null;
   source: {
     scanId: string;
     sopClassUid: string;
@@ -27,6 +29,9 @@ export type ReportableAssessment = {
     /** 1-based frame the model looked at */
     frameNumber: number;
     frames: number;
+    storageKey: string | null;
+    /** the window saved at ingest (the viewer's default), if the file had one */
+    window: { center: number; width: number } | null;
     patient: { id: string | null; name: string | null; birthDate: string | null; sex: string | null };
     studyDate: string | null;
     studyTime: string | null;
@@ -48,10 +53,10 @@ export async function readAssessmentForReport(db: PrismaClient, assessmentId: st
   if (!a.scanId) throw new AppError(409, "no_source_image", "This assessment used the record alone; a DICOM report needs the image it refers to.");
   const scan = await db.scan.findUnique({
     where: { id: a.scanId },
-    select: { id: true, contentType: true, frames: true, studyInstanceUid: true, seriesInstanceUid: true, sopInstanceUid: true, metadata: true },
+    select: { id: true, contentType: true, frames: true, studyInstanceUid: true, seriesInstanceUid: true, sopInstanceUid: true, metadata: true, storageKey: true },
   });
   if (!scan) throw new NotFoundError("Scan", a.scanId);
-  const meta = (scan.metadata ?? {}) as { dicom?: { sopClassUid?: string | null; patientId?: string | null; patientName?: string | null; patientBirthDate?: string | null; patientSex?: string | null; studyDate?: string | null }; tags?: Tags; assessedFrame?: number };
+  const meta = (scan.metadata ?? {}) as { dicom?: { sopClassUid?: string | null; patientId?: string | null; patientName?: string | null; patientBirthDate?: string | null; patientSex?: string | null; studyDate?: string | null }; tags?: Tags; assessedFrame?: number; window?: { center: number; width: number } };
   if (scan.contentType !== "application/dicom" || !scan.studyInstanceUid || !scan.seriesInstanceUid || !scan.sopInstanceUid || !meta.dicom?.sopClassUid)
     throw new AppError(409, "no_source_image", "The assessed scan is not a DICOM instance (a PNG or JPEG upload, or one without its UIDs); a DICOM report cannot refer to it.");
   // the tag panel shows person names formatted ("Family, Given"): back to DICOM PN for the report
@@ -66,6 +71,7 @@ export async function readAssessmentForReport(db: PrismaClient, assessmentId: st
     completedAt: a.completedAt,
     scores: a.scores,
     notices: a.notices.map((n) => n.text),
+    saliency: a.saliency,
     source: {
       scanId: scan.id,
       sopClassUid: meta.dicom.sopClassUid,
@@ -74,6 +80,8 @@ export async function readAssessmentForReport(db: PrismaClient, assessmentId: st
       studyInstanceUid: scan.studyInstanceUid,
       frameNumber: (meta.assessedFrame ?? 0) + 1,
       frames: scan.frames,
+      storageKey: scan.storageKey,
+      window: meta.window ?? null,
       patient: { id: meta.dicom.patientId ?? null, name: rawName, birthDate: meta.dicom.patientBirthDate ?? null, sex: meta.dicom.patientSex ?? null },
       studyDate: meta.dicom.studyDate ?? null,
       studyTime: tag(meta.tags, "StudyTime"),

@@ -206,7 +206,11 @@ export const PacsImportInput = z.strictObject({
 });
 export type PacsImportInput = z.output<typeof PacsImportInput>;
 
-export const SendReportInput = z.strictObject({ sourceId: uuid });
+export const SendReportInput = z.strictObject({
+  sourceId: uuid,
+  /** also send the saliency overlay as a Secondary Capture image (when the assessment has one) */
+  saliencyCapture: z.boolean().default(false),
+});
 export type SendReportInput = z.output<typeof SendReportInput>;
 
 // ---- answers ----
@@ -241,6 +245,8 @@ export const SentReport = z.strictObject({
   sopInstanceUid: z.string(),
   /** the PACS's STOW-RS status (200, or 202 with warnings) */
   pacsStatus: z.number().int(),
+  /** the Secondary Capture of the saliency overlay, when it was asked for and sent */
+  saliencyCaptureSopInstanceUid: z.string().nullable(),
 });
 export type SentReport = z.infer<typeof SentReport>;
 

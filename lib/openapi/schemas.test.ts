@@ -47,6 +47,7 @@ const good: Case[] = [
   { schema: "PacsImportInput", body: { sourceId: uuid, studyInstanceUid: "1.2.840.113619.2.1", seriesInstanceUids: ["1.2.840.113619.2.1.1"] }, label: "one series" },
   { schema: "PacsImportInput", body: { sourceId: uuid, studyInstanceUid: "1.2.3" }, label: "the whole study" },
   { schema: "SendReportInput", body: { sourceId: uuid }, label: "a source" },
+  { schema: "SendReportInput", body: { sourceId: uuid, saliencyCapture: true }, label: "with the overlay image" },
 ];
 const bad: Case[] = [
   { schema: "PatientCreate", body: { ...patient, ssn: "123" }, label: "an unknown field" },

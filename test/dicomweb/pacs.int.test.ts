@@ -15,7 +15,8 @@ import { routeHandlersRelease, routeHandlersUse } from "../support/route-db";
 import { apiRequest, ctx, makeUser, sessionFor, type Cred } from "../support/auth-fixtures";
 import { startOrthanc, type OrthancServer } from "../support/orthanc";
 import { startRouteServer, type RouteServer } from "../support/route-server";
-import { ctStudy, uid, type TestPatient } from "../support/dicomweb-data";
+import { ctInstance, ctStudy, uid, type TestPatient } from "../support/dicomweb-data";
+import { generatePatient, renderScan } from "@/models/fusion/cohort";
 import { FileScanStore } from "@/lib/storage";
 
 vi.mock("server-only", () => ({}));
@@ -43,6 +44,10 @@ describe.each(engines)("DICOMweb with a real PACS on %s", (_engine, make) => {
   const study1 = ctStudy(carol, "pacs-carol-1", { series: 2, perSeries: 3, multiFrame: 4, studyDate: "2026-02-10" });
   const study2 = ctStudy(carol, "pacs-carol-2", { series: 1, perSeries: 6, studyDate: "2026-04-20" });
   const study3 = ctStudy(dave, "pacs-dave-1", { series: 1, perSeries: 3, studyDate: "2026-05-05" });
+// a chest CT like the model's training images (the synthetic discs above are out of its distribution): assessed on the image
+const realistic = renderScan(generatePatient(42, 3), { size: 256 });
+const study4 = { study: uid("pacs-carol-ct/study"), series: uid("pacs-carol-ct/series"), sop: uid("pacs-carol-ct/1") };
+const study4File = ctInstance({ patient: carol, ...study4, rows: realistic.rows, columns: realistic.columns, pixelSpacingMm: realistic.pixelSpacingMm, frameHu: [realistic.hu], studyDate: "2026-01-15", seriesDescription: "Chest CT" });
 
   async function waitDone(assessmentId: string, timeoutMs = 90_000) {
     const t0 = Date.now();
@@ -89,6 +94,7 @@ describe.each(engines)("DICOMweb with a real PACS on %s", (_engine, make) => {
     admin = await sessionFor(db, (await makeUser(db, "admin")).id);
     pacs = await startOrthanc({ users: { [PACS_USER]: PACS_PASSWORD } });
     await pacs.upload([...study1.files, ...study2.files].map((f) => f.bytes));
+    await pacs.upload([study4File]);
     runtime = await import("@/lib/jobs/runtime");
     await runtime.startInProcessWorker(); // the real worker and model: imported scans get real scores
   }, 240_000);
@@ -130,7 +136,7 @@ describe.each(engines)("DICOMweb with a real PACS on %s", (_engine, make) => {
       const res = await call("GET", `/api/patients/${carolId}/pacs/studies?source=${sourceId}`, "/api/patients/[id]/pacs/studies", { id: carolId }, clinician);
       const body = (await res.json()) as { studies: { studyInstanceUid: string; date: string; modalities: string[]; series: { seriesInstanceUid: string; modality: string; instances: number; imported: number }[] }[] };
       expect(res.status, JSON.stringify(body)).toBe(200);
-      expect(body.studies.map((s) => s.studyInstanceUid)).toEqual([study2.study, study1.study]); // newest first
+      expect(body.studies.map((s) => s.studyInstanceUid)).toEqual([study2.study, study1.study, study4.study]); // newest first
       const s1 = body.studies[1];
       expect(s1.date).toBe("2026-02-10");
       expect(s1.modalities).toEqual(["CT"]);
@@ -257,6 +263,41 @@ describe.each(engines)("DICOMweb with a real PACS on %s", (_engine, make) => {
       // sending it again sends the same instance: still one in the PACS
       expect((await call("POST", `/api/assessments/${assessment.id}/report`, "/api/assessments/[id]/report", { id: assessment.id }, clinician, { sourceId })).status).toBe(200);
       expect(await pacs.rest<unknown[]>("/tools/find", { method: "POST", body: JSON.stringify({ Level: "Instance", Query: { SOPInstanceUID: sent.sopInstanceUid } }) })).toHaveLength(1);
+    });
+
+    it("with the overlay: the saliency map as a Secondary Capture beside the SR, which Orthanc stores and renders", async () => {
+      const lines = await readLines(await call("POST", `/api/patients/${carolId}/pacs/imports`, "/api/patients/[id]/pacs/imports", { id: carolId }, clinician, { sourceId, studyInstanceUid: study4.study }));
+      expect(lines.at(-1)).toMatchObject({ type: "done", imported: 1 });
+      const scan = await db.scan.findFirstOrThrow({ where: { patientId: carolId, sopInstanceUid: study4.sop }, include: { assessments: true } });
+      const assessment = await waitDone(scan.assessments[0].id);
+      expect(assessment.strategy).toBe("joint"); // the image was used: there is a saliency map
+      const res = await call("POST", `/api/assessments/${assessment.id}/report`, "/api/assessments/[id]/report", { id: assessment.id }, clinician, { sourceId, saliencyCapture: true });
+      const sent = (await res.json()) as { sopInstanceUid: string; saliencyCaptureSopInstanceUid: string | null };
+      expect(res.status, JSON.stringify(sent)).toBe(200);
+      expect(sent.saliencyCaptureSopInstanceUid).toBeTruthy();
+      const [sc] = await pacs.rest<string[]>("/tools/find", { method: "POST", body: JSON.stringify({ Level: "Instance", Query: { SOPInstanceUID: sent.saliencyCaptureSopInstanceUid } }) });
+      expect(sc).toBeTruthy();
+      const tags = await pacs.rest<Record<string, string>>(`/instances/${sc}/simplified-tags`);
+      expect(tags).toMatchObject({ SOPClassUID: "1.2.840.10008.5.1.4.1.1.7", PhotometricInterpretation: "RGB", Rows: "256", Columns: "256", StudyInstanceUID: study4.study });
+      // Orthanc decodes it (its own PNG rendering), and the overlay is there: coloured pixels, not only grey
+      const auth = { authorization: `Basic ${Buffer.from(`${PACS_USER}:${PACS_PASSWORD}`).toString("base64")}` };
+      const png = await fetch(`${pacs.url}/instances/${sc}/preview`, { headers: { ...auth, accept: "image/png" } });
+      expect(png.status).toBe(200);
+      const { PNG } = await import("pngjs");
+      const img = PNG.sync.read(Buffer.from(await png.arrayBuffer()));
+      let coloured = 0;
+      for (let i = 0; i < img.width * img.height; i++) if (Math.abs(img.data[4 * i] - img.data[4 * i + 1]) > 20 || Math.abs(img.data[4 * i + 1] - img.data[4 * i + 2]) > 20) coloured++;
+      expect(coloured / (img.width * img.height)).toBeGreaterThan(0.01);
+      const dir = mkdtempSync(join(tmpdir(), "fcds-sc-"));
+      try {
+        const file = join(dir, "sc.dcm");
+        writeFileSync(file, Buffer.from(await (await fetch(`${pacs.url}/instances/${sc}/file`, { headers: auth })).arrayBuffer()));
+        const r = spawnSync("dcmdump", ["+L", "+P", "ImageComments", file], { encoding: "utf8" });
+        expect(r.status).toBe(0);
+        expect(r.stdout).toContain("Research use only");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

@@ -258,10 +258,11 @@ export const dicomwebOperations: Operations = {
     operationId: "sendAssessmentReport",
     tag: "DICOMweb",
     summary: "Send the assessment to a PACS as a DICOM SR (STOW-RS)",
-    description: "Succeeds when the PACS lists the SR as stored. The SR's UIDs derive from the assessment: sending again sends the same instance. Audited either way.",
+    description:
+      "Succeeds when the PACS lists the SR as stored. With `saliencyCapture: true` the saliency overlay goes too, as a Secondary Capture (RGB: the assessed frame in its default window with the Grad-CAM map blended over it) in the SR's series. The UIDs derive from the assessment: sending again sends the same instances. Audited either way.",
     parameters: [uuidPath("id", "assessment")],
     requestBody: jsonBody("SendReportInput"),
     responses: { "200": jsonResponse("Stored by the PACS.", "SentReport") },
-    errors: [uuidPathErrors, jsonBodyErrors, { 404: ["not_found"], 409: ["assessment_not_done", "no_source_image"], 502: ["pacs_refused", "pacs_unreachable", "pacs_error", "pacs_bad_answer"], 504: ["pacs_timeout"] }],
+    errors: [uuidPathErrors, jsonBodyErrors, decoderBusy, { 404: ["not_found"], 409: ["assessment_not_done", "no_source_image", "no_saliency"], 422: ["decode_failed"], 502: ["pacs_refused", "pacs_unreachable", "pacs_error", "pacs_bad_answer"], 504: ["pacs_timeout"] }],
   },
 };

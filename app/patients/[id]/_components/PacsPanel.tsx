@@ -156,13 +156,14 @@ export function PacsPanel({ patientId, sources, onImported }: { patientId: strin
 }
 
 /** Download the assessment as a DICOM SR, or send it to a PACS (STOW-RS). */
-export function ReportActions({ assessmentId, sources }: { assessmentId: string; sources: { id: string; name: string }[] }) {
+export function ReportActions({ assessmentId, sources, hasSaliency }: { assessmentId: string; sources: { id: string; name: string }[]; hasSaliency: boolean }) {
   const [sourceId, setSourceId] = useState(sources[0]?.id ?? "");
+  const [overlay, setOverlay] = useState(hasSaliency);
   const [state, setState] = useState<{ busy: boolean; message: string | null; error: boolean }>({ busy: false, message: null, error: false });
   async function send() {
     setState({ busy: true, message: null, error: false });
-    const r = await api<{ source: { name: string }; sopInstanceUid: string }>(`/api/assessments/${assessmentId}/report`, { method: "POST", body: { sourceId } });
-    setState(r.ok ? { busy: false, message: `Sent to ${r.data.source.name} as a DICOM SR (${r.data.sopInstanceUid}).`, error: false } : { busy: false, message: r.message, error: true });
+    const r = await api<{ source: { name: string }; sopInstanceUid: string }>(`/api/assessments/${assessmentId}/report`, { method: "POST", body: { sourceId, saliencyCapture: hasSaliency && overlay } });
+    setState(r.ok ? { busy: false, message: `Sent to ${r.data.source.name} as a DICOM SR${hasSaliency && overlay ? " with the saliency overlay image" : ""} (${r.data.sopInstanceUid}).`, error: false } : { busy: false, message: r.message, error: true });
   }
   return (
     <div className="report-actions" data-testid="report-actions">
@@ -176,6 +177,11 @@ export function ReportActions({ assessmentId, sources }: { assessmentId: string;
                 <option key={s.id} value={s.id}>{s.name}</option>
               ))}
             </select>
+          )}{" "}
+          {hasSaliency && (
+            <label>
+              <input type="checkbox" checked={overlay} onChange={(e) => setOverlay(e.target.checked)} /> with overlay image
+            </label>
           )}{" "}
           <button type="button" onClick={() => void send()} disabled={state.busy}>
             {state.busy ? "Sending…" : `Send to ${sources.length > 1 ? "PACS" : sources[0].name}`}

@@ -108,7 +108,7 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
           onSaliencyOpacity={setOpacity}
           saliencyState={!saliencyVisible ? "none" : map?.state ?? "loading"}
         />
-        {assessment?.status === "done" && assessment.scanId && scan?.contentType === "application/dicom" && <ReportActions assessmentId={assessment.id} sources={pacsSources} />}
+        {assessment?.status === "done" && assessment.scanId && scan?.contentType === "application/dicom" && <ReportActions assessmentId={assessment.id} sources={pacsSources} hasSaliency={assessment.hasSaliency} />}
       </aside>
     </div>
   );

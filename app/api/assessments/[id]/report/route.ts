@@ -19,9 +19,9 @@ export const GET = route<{ id: string }>("patient:read", async ({ req, params, a
   });
 });
 
-/** POST /api/assessments/{id}/report { sourceId } — send it to a PACS (STOW-RS into the image's study). */
+/** POST /api/assessments/{id}/report { sourceId, saliencyCapture? } — send it (and the overlay as a Secondary Capture) to a PACS. */
 export const POST = route<{ id: string }>("patient:write", async ({ req, params, actor }) => {
   const { id } = patientParams(params);
-  const { sourceId } = parseOrThrow(SendReportInput, await readJson(req, 4096), "report");
-  return sendAssessmentReport(await prisma(), id, sourceId, { actor, request: requestInfo(req) });
+  const { sourceId, saliencyCapture } = parseOrThrow(SendReportInput, await readJson(req, 4096), "report");
+  return sendAssessmentReport(await prisma(), id, sourceId, { actor, request: requestInfo(req) }, { saliencyCapture });
 });
