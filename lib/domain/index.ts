@@ -8,3 +8,4 @@ export * from "./diet";
 export * from "./record";
 export * from "./scan";
 export * from "./account";
+export * from "./fhir";

@@ -11,6 +11,8 @@ import { toErrorResponse } from "./errors";
 
 export type RouteContext<P> = { req: Request; params: P; actor: Actor };
 type NextCtx<P> = { params: Promise<P> };
+/** How a family of routes renders its errors (the FHIR API answers OperationOutcome, lib/fhir/http.ts). */
+export type RouteOptions = { renderError?: (e: unknown) => Response };
 
 /**
  * Every API answer: security headers (proxy.ts skips /api so that large uploads are not buffered
@@ -37,7 +39,9 @@ function finish(req: Request, out: unknown): Response {
 export function route<P = Record<string, never>>(
   permission: Permission,
   fn: (ctx: RouteContext<P>) => Promise<Response | unknown>,
+  opts: RouteOptions = {},
 ) {
+  const renderError = opts.renderError ?? toErrorResponse;
   return async (req: Request, ctx: NextCtx<P>): Promise<Response> => {
     let actor: Actor | null = null;
     try {
@@ -49,7 +53,7 @@ export function route<P = Record<string, never>>(
       return finish(req, await fn({ req, params, actor: actor! }));
     } catch (e) {
       if (e instanceof AuthError && e.status === 403 && actor) await auditDenied(req, actor, permission);
-      return finish(req, toErrorResponse(e));
+      return finish(req, renderError(e));
     }
   };
 }
@@ -72,14 +76,15 @@ async function auditDenied(req: Request, actor: Actor, permission: Permission): 
  * For the few routes anyone may call (health, login). Mutations still get the same-origin check
  * (login CSRF); there is no session token to check yet.
  */
-export function publicRoute<P = Record<string, never>>(fn: (ctx: { req: Request; params: P }) => Promise<Response | unknown>) {
+export function publicRoute<P = Record<string, never>>(fn: (ctx: { req: Request; params: P }) => Promise<Response | unknown>, opts: RouteOptions = {}) {
+  const renderError = opts.renderError ?? toErrorResponse;
   return async (req: Request, ctx: NextCtx<P>): Promise<Response> => {
     try {
       verifyOrigin(req);
       const params = ((await ctx?.params) ?? {}) as P;
       return finish(req, await fn({ req, params }));
     } catch (e) {
-      return finish(req, toErrorResponse(e));
+      return finish(req, renderError(e));
     }
   };
 }

@@ -9,7 +9,7 @@ import type { AssessmentQueue } from "./queue";
 export async function queueAssessment(
   tx: Prisma.TransactionClient,
   queue: AssessmentQueue,
-  a: { patientId: string; scanId: string | null; model: { name: string; version: string; strategy: FusionStrategy }; requestedById: string },
+  a: { patientId: string; scanId: string | null; model: { name: string; version: string; strategy: FusionStrategy }; requestedById: string | null },
 ) {
   const row = await tx.assessment.create({
     data: {
