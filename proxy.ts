@@ -53,7 +53,9 @@ export const config = {
       // No /api: a proxied request body is buffered and cut at proxyClientMaxBodySize (10 MB), and
       // scan uploads stream up to 512 MB. route() / publicRoute() (lib/http/route.ts) put the same
       // security headers on every API answer, so no API route depends on the proxy.
-      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
+      // Nor /fhir/ and /cds-services: API answers too (FHIR clients and EHRs get a 401
+      // OperationOutcome / JSON error, never a redirect to the sign-in page), with the same headers.
+      source: "/((?!api/|fhir/|cds-services|_next/static|_next/image|favicon.ico).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

@@ -22,6 +22,11 @@ export default async function AdminHome() {
               <Link href="/admin/users">Users</Link> — create accounts, change roles, disable, unlock, end sessions.
             </li>
           )}
+          {roleMay(actor.role, "user:admin") && (
+            <li>
+              <Link href="/admin/ehrs">Trusted EHRs</Link> — the EHRs allowed to call the CDS Hooks service (JWT issuer and keys).
+            </li>
+          )}
         </ul>
       </main>
     </>

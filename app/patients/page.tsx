@@ -1,6 +1,7 @@
 import { headers } from "next/headers";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
+import { roleMay } from "@/lib/auth/permissions";
 import { audit } from "@/lib/auth/audit";
 import { prisma } from "@/lib/db/client";
 import { listPatients } from "@/lib/db/patient-list";
@@ -8,6 +9,7 @@ import { HEAD_LABELS } from "@/lib/db/assessments";
 import { PatientSearch, ageOn, todayIso } from "@/lib/domain";
 import { CategoryBadge, formatPct } from "./[id]/_components/risk-format";
 import { ResearchLabel } from "./[id]/_components/ResearchLabel";
+import { FhirImportPanel } from "./_components/FhirImportPanel";
 
 export const dynamic = "force-dynamic";
 
@@ -70,6 +72,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
           <button type="submit">Search</button>
         </form>
         {!parsed.success && <p className="error-box">The search was not understood; showing all patients.</p>}
+        {roleMay(actor.role, "patient:write") && <FhirImportPanel />}
         {heads.length > 0 && <ResearchLabel />}
         <div className="panel" style={{ padding: 0 }}>
           <table aria-label="Patients" data-testid="patient-list">

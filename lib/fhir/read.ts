@@ -125,3 +125,10 @@ export async function everything(db: Db, id: string, base: string): Promise<Sear
 export async function requirePatient(db: Db, id: string): Promise<void> {
   if (!(await db.patient.findUnique({ where: { id }, select: { id: true } }))) throw notFound(id);
 }
+
+/** Observations of one patient, optionally of one category (social-history: smoking; survey: diet). */
+export async function observationsOf(db: Db, patientId: string, category?: "social-history" | "survey"): Promise<FhirResource[]> {
+  const r = await patientResources(db, patientId, { observations: true });
+  if (!category) return r.observations;
+  return r.observations.filter((o) => (o.category as { coding: { code: string }[] }[])[0].coding[0].code === category);
+}

@@ -1,6 +1,6 @@
 import {
   ConditionCreate, ConditionUpdate, DietRecordCreate, DietRecordUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, LoginCredentials,
-  PasswordChange, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
+  PasswordChange, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate, TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
 } from "@/lib/domain";
 import { ErrorBodySchema } from "./errors";
 import { jsonSchema, type JsonSchema } from "./json-schema";
@@ -9,7 +9,7 @@ import * as out from "./response-schemas";
 /** Request bodies: the very schemas the handlers parse with, described as input. */
 export const requestSchemas = {
   PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput,
-  LoginCredentials, PasswordChange, UserCreate, UserUpdate,
+  LoginCredentials, PasswordChange, UserCreate, UserUpdate, TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
 };
 
 /** Response bodies (lib/openapi/response-schemas.ts), described as output. */
@@ -39,6 +39,14 @@ export const responseSchemas = {
   FhirAuditBundle: out.FhirAuditBundle,
   ExportCount: out.ExportCount,
   ExportDictionary: out.ExportDictionary,
+  OperationOutcome: out.OperationOutcomeOut,
+  FhirBundle: out.FhirBundleOut,
+  FhirPatient: out.FhirPatientOut,
+  CapabilityStatement: out.CapabilityStatementOut,
+  CdsDiscovery: out.CdsDiscoveryOut,
+  CdsCards: out.CdsCardsOut,
+  TrustedEhrList: out.TrustedEhrList,
+  TrustedEhrResult: out.TrustedEhrResult,
 };
 
 export type SchemaName = keyof typeof requestSchemas | keyof typeof responseSchemas | "ScanUpload";

@@ -1,12 +1,13 @@
 import pkg from "@/package.json";
 import { routeTable, type HttpMethod, type Rule } from "@/lib/auth/route-table";
 import { componentSchemas } from "./components";
-import { mergeErrors, type ErrorSpec } from "./errors";
+import { mergeErrors, type ErrorSpec, type ResponseObject } from "./errors";
 import { accessSentence, isMutatingMethod, securityFor, securitySchemes } from "./security";
 import type { OperationSpec, Operations } from "./operation";
 import { adminOperations } from "./operations/admin";
 import { authOperations } from "./operations/auth";
 import { exportOperations } from "./operations/export";
+import { fhirOperations } from "./operations/fhir";
 import { metaOperations } from "./operations/meta";
 import { modelOperations } from "./operations/models";
 import { patientOperations } from "./operations/patients";
@@ -21,6 +22,7 @@ export const operations: Operations = {
   ...modelOperations,
   ...exportOperations,
   ...adminOperations,
+  ...fhirOperations,
 };
 
 export const NOTICE = "Research use only — not for diagnosis.";
@@ -48,7 +50,9 @@ const tags = [
   { name: "Assessments", description: "Joint-fusion risk assessments (clinicians). Research use only — not for diagnosis." },
   { name: "Models", description: "Model versions and cards (every role; no patient data)." },
   { name: "Research export", description: "De-identified cohort export (researchers)." },
-  { name: "Administration", description: "Accounts and the audit trail (admins)." },
+  { name: "Administration", description: "Accounts, trusted EHRs and the audit trail (admins)." },
+  { name: "FHIR R4", description: "The record as FHIR R4 resources: import (transaction Bundle or NDJSON), read, search, $everything, RiskAssessment. Errors are OperationOutcome." },
+  { name: "CDS Hooks", description: "CDS Hooks 2.0: discovery and the patient-view hook, called by trusted EHRs with a signed JWT. Research use only — not for diagnosis." },
 ];
 
 /** "/api/patients/[id]" → "/api/patients/{id}" */
@@ -59,11 +63,20 @@ function wrapperErrors(rule: Rule, method: string): ErrorSpec {
   const csrf = isMutatingMethod(method) ? ["csrf_failed"] : [];
   const server = { 500: { codes: ["internal_error"], note: "An unexpected failure; the message carries no internals." } };
   if (rule === "public") return csrf.length ? { 403: csrf, ...server } : server;
+  if (rule === "ehr-jwt") return { 401: ["unauthenticated"], 403: csrf, ...server };
   return { 401: ["unauthenticated"], 403: ["forbidden", ...csrf], ...server };
+}
+
+/** The FHIR API's errors are OperationOutcome resources, not the JSON error envelope. */
+function asFhirErrors(responses: Record<string, ResponseObject>): Record<string, ResponseObject> {
+  return Object.fromEntries(
+    Object.entries(responses).map(([k, r]) => [k, r["x-error-codes"] ? { ...r, content: { "application/fhir+json": { schema: { $ref: "#/components/schemas/OperationOutcome" } } } } : r]),
+  );
 }
 
 function operationObject(spec: OperationSpec, rule: Rule, method: string) {
   const access = accessSentence(rule, method);
+  const errors = mergeErrors(...(spec.errors ?? []), wrapperErrors(rule, method));
   return {
     operationId: spec.operationId,
     tags: [spec.tag],
@@ -71,10 +84,10 @@ function operationObject(spec: OperationSpec, rule: Rule, method: string) {
     description: spec.description ? `${spec.description}\n\n${access}` : access,
     ...(spec.parameters?.length ? { parameters: spec.parameters } : {}),
     ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
-    responses: { ...spec.responses, ...mergeErrors(...(spec.errors ?? []), wrapperErrors(rule, method)) },
+    responses: { ...spec.responses, ...(spec.errorFormat === "fhir" ? asFhirErrors(errors) : errors) },
     security: securityFor(rule, method),
     "x-required-permission": rule,
-    ...(rule === "public" ? {} : { "x-allowed-roles": securityFor(rule, method)[0].sessionCookie }),
+    ...(rule === "public" || rule === "ehr-jwt" ? {} : { "x-allowed-roles": securityFor(rule, method)[0].sessionCookie }),
   };
 }
 

@@ -311,3 +311,67 @@ export type ResponseSchemaChecks = [
   Assert<Same<Out<typeof UserResult>["user"], Jsonify<PublicUser>>>,
   Assert<Same<Omit<Out<typeof ExportCount>, "columns" | "assessments">, Omit<CohortShape, "rows">>>,
 ];
+
+// ---- FHIR R4 and CDS Hooks (lib/fhir) -------------------------------------------------------------
+
+/** A FHIR OperationOutcome: the error body of the FHIR API (lib/fhir/outcome.ts). */
+export const OperationOutcomeOut = z.looseObject({
+  resourceType: z.literal("OperationOutcome"),
+  issue: z.array(
+    z.looseObject({
+      severity: z.enum(["fatal", "error", "warning", "information"]),
+      code: z.string(),
+      diagnostics: z.string().optional(),
+      expression: z.array(z.string()).optional(),
+    }),
+  ),
+});
+const fhirResource = z.looseObject({ resourceType: z.string(), id: z.string().optional() });
+/** A searchset Bundle (searches, $everything) or a transaction-response / batch-response Bundle (import). */
+export const FhirBundleOut = z.looseObject({
+  resourceType: z.literal("Bundle"),
+  type: z.enum(["searchset", "transaction-response", "batch-response"]),
+  total: z.number().int().optional(),
+  entry: z.array(z.looseObject({ fullUrl: z.string().optional(), resource: fhirResource.optional(), response: z.looseObject({ status: z.string(), location: z.string().optional() }).optional() })).optional(),
+});
+export const FhirPatientOut = z.looseObject({ resourceType: z.literal("Patient"), id: uuid });
+export const CapabilityStatementOut = z.looseObject({ resourceType: z.literal("CapabilityStatement"), fhirVersion: z.literal("4.0.1") });
+
+export const CdsDiscoveryOut = z.strictObject({
+  services: z.array(
+    z.strictObject({
+      hook: z.string(),
+      id: z.string(),
+      title: z.string().optional(),
+      description: z.string(),
+      prefetch: z.record(z.string(), z.string()).optional(),
+      usageRequirements: z.string().optional(),
+    }),
+  ),
+});
+/** CDS Hooks 2.0 "CDS Service Response": cards (no suggestions or system actions here). */
+export const CdsCardsOut = z.strictObject({
+  cards: z.array(
+    z.strictObject({
+      uuid: z.uuid().optional(),
+      summary: z.string().max(140),
+      detail: z.string().optional(),
+      indicator: z.enum(["info", "warning", "critical"]),
+      source: z.strictObject({ label: z.string(), url: z.url().optional(), icon: z.url().optional(), topic: z.looseObject({ code: z.string() }).optional() }),
+      links: z.array(z.strictObject({ label: z.string(), url: z.url(), type: z.enum(["absolute", "smart"]), appContext: z.string().optional() })).optional(),
+    }),
+  ),
+});
+
+const TrustedEhrOut = z.strictObject({
+  id: uuid,
+  name: z.string(),
+  issuer: z.string(),
+  jwksUrl: z.string().nullable(),
+  jwks: z.unknown(),
+  clientId: z.string().nullable(),
+  enabled: z.boolean(),
+  ...stamps,
+});
+export const TrustedEhrList = z.strictObject({ items: z.array(TrustedEhrOut) });
+export const TrustedEhrResult = z.strictObject({ ehr: TrustedEhrOut });

@@ -36,6 +36,14 @@ const good: Case[] = [
   { schema: "PasswordChange", body: { currentPassword: "a", newPassword: "b" }, label: "password change" },
   { schema: "UserCreate", body: { username: "new.user", displayName: "New", role: "researcher", password: "p" }, label: "new user" },
   { schema: "UserUpdate", body: { disabled: true, unlock: true }, label: "disable + unlock" },
+  { schema: "TrustedEhrCreate", body: { name: "Ward EHR", issuer: "https://ehr.example.org", jwksUrl: "https://ehr.example.org/jwks.json" }, label: "an EHR with a JWKS URL" },
+  { schema: "TrustedEhrCreate", body: { name: "Ward EHR", issuer: "ehr-1", jwks: { keys: [{ kty: "EC", crv: "P-384", x: "a", y: "b" }] }, clientId: "c1" }, label: "an EHR with inline keys" },
+  { schema: "TrustedEhrUpdate", body: { enabled: false }, label: "disable" },
+  {
+    schema: "CdsPatientViewRequest",
+    body: { hook: "patient-view", hookInstance: uuid, context: { userId: "Practitioner/1", patientId: "p1" }, prefetch: { patient: { resourceType: "Patient", id: "p1" } } },
+    label: "a patient-view call with prefetch",
+  },
 ];
 const bad: Case[] = [
   { schema: "PatientCreate", body: { ...patient, ssn: "123" }, label: "an unknown field" },
@@ -66,6 +74,10 @@ const bad: Case[] = [
   { schema: "PasswordChange", body: { newPassword: "b" }, label: "no current password" },
   { schema: "UserCreate", body: { username: "u", displayName: "U", role: "root", password: "p" }, label: "an unknown role" },
   { schema: "UserUpdate", body: { unlock: false }, label: "unlock other than true" },
+  { schema: "TrustedEhrCreate", body: { name: "", issuer: "x", jwksUrl: "https://e.example/j" }, label: "an empty name" },
+  { schema: "TrustedEhrUpdate", body: { issuer: "y" }, label: "the issuer (cannot change)" },
+  { schema: "CdsPatientViewRequest", body: { hook: "order-sign", hookInstance: uuid, context: { userId: "u", patientId: "p" } }, label: "another hook" },
+  { schema: "CdsPatientViewRequest", body: { hook: "patient-view", hookInstance: uuid, context: { userId: "u" } }, label: "no patient in the context" },
 ];
 /** zod refuses, the JSON Schema cannot tell: refinements the server checks (400 validation_failed). */
 const refinementsOnly: Case[] = [
@@ -80,6 +92,9 @@ const refinementsOnly: Case[] = [
   { schema: "FamilyHistoryUpdate", body: { codeSystem: "SNOMED", code: "I21.9" }, label: "an ICD-10 code as SNOMED" },
   { schema: "DietRecordUpdate", body: {}, label: "no field to change" },
   { schema: "DietRecordUpdate", body: { recordedOn: future }, label: "a diet record moved into the future" },
+  { schema: "TrustedEhrCreate", body: { name: "Ward EHR", issuer: "x" }, label: "an EHR without keys" },
+  { schema: "TrustedEhrCreate", body: { name: "Ward EHR", issuer: "x", jwksUrl: "ftp://ehr.example.org/jwks" }, label: "a JWKS URL that is not http(s)" },
+  { schema: "TrustedEhrUpdate", body: {}, label: "no field to change" },
 ];
 /** JSON Schema refuses, zod accepts: zod trims before checking a pattern. */
 const normalisedByZod: Case[] = [{ schema: "PatientCreate", body: { ...patient, mrn: " MRN-1 " }, label: "an MRN with spaces around it" }];
