@@ -59,6 +59,8 @@ export function toOperationOutcome(e: unknown): { status: number; body: Operatio
   if (e instanceof AppError) return { status: e.status, body: outcome([{ severity: "error", code: ISSUE_FOR_STATUS[e.status] ?? "processing", diagnostics: e.message }]) };
   const pcode = (e as { code?: unknown })?.code;
   if (pcode === "P2025") return { status: 404, body: outcome([{ severity: "error", code: "not-found", diagnostics: "The record was not found." }]) };
+  if (pcode === "P2002")
+    return { status: 409, body: outcome([{ severity: "error", code: "conflict", diagnostics: "Another change wrote the same record at the same moment (e.g. two imports of one new patient); nothing was written — send it again." }]) };
   console.error("[fhir] unexpected error:", e);
   return { status: 500, body: outcome([{ severity: "fatal", code: "exception", diagnostics: "Something went wrong on the server; the request was not completed." }]) };
 }

@@ -14,7 +14,7 @@ import { patientBundle, patientResource, transaction } from "./fixtures";
 const tsx = join(process.cwd(), "node_modules", ".bin", "tsx");
 let base: string;
 const env = () => {
-  const e: Record<string, string | undefined> = { ...process.env, FUSION_DATA_DIR: base, FUSION_FHIR_MRN_SYSTEM: "urn:fusion-cds:mrn" };
+  const e: NodeJS.ProcessEnv = { ...process.env, FUSION_DATA_DIR: base, FUSION_FHIR_MRN_SYSTEM: "urn:fusion-cds:mrn" };
   delete e.DATABASE_URL;
   return e;
 };
