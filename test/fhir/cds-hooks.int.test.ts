@@ -15,6 +15,11 @@ import { cdsDiscovery, patientView, type PatientViewTimings } from "@/lib/fhir/c
 import { assess, getDefaultModel } from "@/lib/fusion";
 import { importBundle } from "@/lib/fhir/import";
 import { conditionResource, dietResource, familyResource, patientResource, smokingResource, transaction } from "./fixtures";
+import { createHash } from "node:crypto";
+import { generatePatient, renderScan, scanToDicom } from "@/models/fusion/cohort";
+import { inspectUpload } from "@/lib/ingest/inspect";
+import { scanRowData } from "@/lib/ingest/scan-row";
+import { closeDecodePool } from "@/lib/dicom/off-thread";
 
 vi.mock("server-only", () => ({}));
 
@@ -62,6 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((ok) => server?.close(ok));
+  await closeDecodePool();
 });
 
 type Claims = { iss?: string; aud?: string; exp?: number; iat?: number; jti?: string; sub?: string };
@@ -154,6 +160,17 @@ describe.each(engines)("patient-view on %s", (_name, open) => {
     const audit = await e.prisma.auditEvent.findFirstOrThrow({ where: { action: "cds.patient-view" }, orderBy: { id: "desc" } });
     expect(audit).toMatchObject({ patientId: p.id, username: "ehr:Test EHR", source: "cds-hooks" });
   });
+
+  it("a known patient with a CT scan is scored with their latest scan (decoded as the worker does)", async () => {
+    const p = await e.prisma.patient.findUniqueOrThrow({ where: { mrn: "FHIR-00001" } });
+    const cohort = generatePatient(5, 0);
+    const bytes = scanToDicom(cohort, renderScan(cohort, { size: 256 }));
+    const scan = await e.prisma.scan.create({ data: scanRowData(p.id, await inspectUpload(bytes, "ct.dcm", {}), bytes, createHash("sha256").update(bytes).digest("hex")), select: { id: true } });
+    const r = await call(`Bearer ${await sign()}`, hookBody(true));
+    const audit = await e.prisma.auditEvent.findFirstOrThrow({ where: { action: "cds.patient-view" }, orderBy: { id: "desc" } });
+    expect(audit.details).toMatchObject({ scanId: scan.id, path: "joint" });
+    expect(r.cards[0].detail).toContain("on the latest scan together with the record");
+  }, 60_000);
 
   describe("bad tokens: 401, nothing scored", () => {
     const refused = async (authorization: string | null, message: RegExp, body: unknown = hookBody(true)) => {
