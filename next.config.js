@@ -3,10 +3,53 @@ import path from "node:path";
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Security headers on EVERY response, including the ones proxy.ts never sees: its matcher skips
+ * /_next/static, /_next/image, /favicon.ico, /api/* (route() sets them on handled API routes, but an
+ * unmatched /api path is Next's 404) and router prefetches. Same values as lib/auth/headers.ts
+ * (test/security/response-headers.test.ts compares them, rule by rule, with Next's own matchers).
+ * Pages get their CSP (with a nonce) from the proxy; the fixed CSP below goes only where the proxy
+ * does not run. How Next combines them (next/dist/server/lib/router-utils/resolve-routes.js,
+ * send-response.js): for one header, a later rule here replaces an earlier one, the proxy's value
+ * replaces these, and a route handler's own value is dropped when one is set here — so a handler
+ * with its own policy (the model plots) gets a rule of its own below, after the general one.
+ */
+const BASE_HEADERS = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Referrer-Policy", value: "same-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()" },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+  { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
+];
+const FIXED_CSP = [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" }];
+/** proxy.ts's matcher source: every path but the ones above */
+const PAGES = "/((?!api/|_next/static|_next/image|favicon.ico).*)";
+const HSTS = [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }];
+
+async function headers() {
+  return [
+    { source: "/:path*", headers: BASE_HEADERS },
+    // over TLS (as the reverse proxy reports it), like isTls() in lib/auth/headers.ts
+    { source: "/:path*", has: [{ type: "header", key: "x-forwarded-proto", value: "https(,.*)?" }], headers: HSTS },
+    // where proxy.ts does not run (keep in step with its matcher)
+    { source: "/api/:path+", headers: FIXED_CSP },
+    { source: "/_next/static/:path*", headers: FIXED_CSP },
+    { source: "/_next/image", headers: FIXED_CSP },
+    { source: "/favicon.ico", headers: FIXED_CSP },
+    // generated SVG plots, viewable on their own: inline styles, nothing else (as their handler sets)
+    { source: "/api/models/:name/:version/plots/:file", headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; style-src 'unsafe-inline'; sandbox" }] },
+    // router prefetches of pages (the proxy's matcher skips them; not documents, but every response)
+    { source: PAGES, has: [{ type: "header", key: "next-router-prefetch" }], headers: FIXED_CSP },
+    { source: PAGES, has: [{ type: "header", key: "purpose", value: "prefetch" }], missing: [{ type: "header", key: "next-router-prefetch" }], headers: FIXED_CSP },
+  ];
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  headers,
   // Native / WASM server packages stay outside the bundle and load from node_modules at run time.
   serverExternalPackages: [
     "@electric-sql/pglite",

@@ -1,9 +1,12 @@
-// npm run bench:assess [-- --iterations 60 --concurrent 50 --engine postgres|pglite --size 512]
+// npm run bench:assess [-- --iterations 60 --concurrent 50 --engine postgres|pglite --size 512 --store file|postgres]
 // Upload of a 512×512 16-bit CT DICOM → assessment with explanations stored, end to end: the real
 // upload route handler (multipart parse, DICOM parse + decode, transactional store + enqueue) and
 // the real in-process worker (record load, preprocessing, joint-fusion model, explanations, store),
 // against a fresh database. Then N concurrent uploads of distinct scans.
 import { parseArgs } from "node:util";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createSession } from "@/lib/auth/sessions";
 import { freshPostgres, freshPglite } from "@/test/support/engines";
 import { uploadRequest } from "@/test/support/multipart";
@@ -17,6 +20,7 @@ const { values } = parseArgs({
     concurrent: { type: "string", default: "50" },
     engine: { type: "string", default: "postgres" },
     size: { type: "string", default: "512" },
+    store: { type: "string", default: process.env.FUSION_SCAN_STORE ?? "file" },
   },
 });
 const iterations = Number(values.iterations);
@@ -28,8 +32,14 @@ const e = values.engine === "pglite" ? await freshPglite() : await freshPostgres
 if (e.url) process.env.DATABASE_URL = e.url;
 else (globalThis as { __fusionDb?: Promise<unknown> }).__fusionDb = Promise.resolve(e);
 process.env.FUSION_UPLOAD_LIMIT_BYTES ??= String(64 * 1024 * 1024);
+// the scan-file store: a throwaway folder (files, or the postgres store's staging), removed at the end
+process.env.FUSION_SCAN_STORE = values.store;
+const scanDir = mkdtempSync(join(tmpdir(), "bench-assess-scans-"));
+process.env.FUSION_SCAN_STORE_DIR = scanDir;
+// the benchmark uploads as one user faster than the per-user limit allows (lib/auth/action-limit.ts)
+process.env.FUSION_UPLOAD_LIMIT_PER_MINUTE ??= "1000000";
 
-const { jobRuntime, stopJobRuntime } = await import("@/lib/jobs/runtime");
+const { startInProcessWorker, stopJobRuntime } = await import("@/lib/jobs/runtime");
 const { POST } = await import("@/app/api/patients/[id]/scans/route");
 
 try {
@@ -41,9 +51,9 @@ try {
   const { token, csrfToken: csrf } = await createSession(e.prisma, user.id, { clientAddress: "127.0.0.1", userAgent: "bench", source: "bench" });
   const headers = { cookie: `fcds_session=${token}; fcds_csrf=${csrf}`, "x-csrf-token": csrf, origin: "http://localhost:3000", host: "localhost:3000" };
 
-  const rt = await jobRuntime();
-  if (!rt.worker) throw new Error("bench:assess needs the in-process worker (FUSION_INPROCESS_WORKER must not be 0)");
-  console.log(`engine ${e.kind}, model ${rt.assessor.model.name}@${rt.assessor.model.version} (${rt.assessor.model.strategy}) on ${rt.assessor.model.backend}, ${size}×${size} CT\n`);
+  const rt = await startInProcessWorker();
+  if (!rt) throw new Error("bench:assess needs the in-process worker (FUSION_INPROCESS_WORKER must not be 0)");
+  console.log(`engine ${e.kind}, scan store ${values.store}, model ${rt.assessor.model.name}@${rt.assessor.model.version} (${rt.assessor.model.strategy}) on ${rt.assessor.model.backend}, ${size}×${size} CT\n`);
   const waiters = new Map<string, (s: string) => void>();
   rt.worker.onEvent((ev) => {
     if (ev.status === "done" || ev.status === "failed") waiters.get(ev.assessmentId)?.(ev.status);
@@ -114,8 +124,9 @@ try {
   const done = await e.prisma.assessment.count({ where: { id: { in: burst.map((r) => r.aid) }, status: "done" } });
   console.log(`\n${concurrent} concurrent uploads: ${stored} scans stored, ${done} assessments done, wall ${fmt(wall)}; per upload end to end median ${fmt(b.median)}, p95 ${fmt(b.p95)}`);
   if (stored !== concurrent || done !== concurrent) throw new Error("some uploads were lost or not assessed");
-  console.log(`\nreproduce: npm run bench:assess -- --iterations ${iterations} --concurrent ${concurrent} --engine ${values.engine} --size ${size}`);
+  console.log(`\nreproduce: npm run bench:assess -- --iterations ${iterations} --concurrent ${concurrent} --engine ${values.engine} --size ${size} --store ${values.store}`);
 } finally {
   await stopJobRuntime();
   await e.drop();
+  rmSync(scanDir, { recursive: true, force: true });
 }

@@ -16,7 +16,7 @@ import { applyPlan } from "@/lib/fhir/import";
 import { planNdjson } from "@/lib/fhir/ndjson";
 import { conditionToFhir, dietToFhir, familyHistoryToFhir, patientToFhir, smokingStatusToFhir } from "@/lib/fhir/mapping";
 import { fhirImportConfig } from "@/lib/fhir/config";
-import { servedModelRef } from "@/lib/fhir/served-model";
+import { registerDemoModel } from "@/test/fhir/model";
 import { fmt, machine, summarize } from "./stats";
 
 const { values } = parseArgs({ options: { patients: { type: "string", default: "10000" }, group: { type: "string", default: "250" }, engine: { type: "string", default: "pglite" } } });
@@ -48,7 +48,8 @@ console.log(`file ${file}: ${lines.length} resources, ${(statSync(file).size / 2
 const e = values.engine === "postgres" ? await freshPostgres("bench_fhir") : await freshPglite();
 const queue = await AssessmentQueue.open(e);
 try {
-  const ctx = { actor: null, request: { clientAddress: null, userAgent: null, source: "bench" }, jobs: { queue, model: await servedModelRef() } };
+  await registerDemoModel(e.prisma); // as a starting worker would: re-assessments are queued on the active model
+  const ctx = { actor: null, request: { clientAddress: null, userAgent: null, source: "bench" }, queue };
   const t0 = performance.now();
   const plans = await planNdjson(readFileSync(file, "utf8"), ctx, group);
   const tCheck = performance.now() - t0;

@@ -62,7 +62,7 @@ try {
   const viaTrigger = 200;
   await e.prisma.$executeRawUnsafe(`
     INSERT INTO "Assessment" ("id", "patientId", "modelName", "modelVersion", "strategy", "status", "scores", "createdAt", "completedAt")
-    SELECT gen_random_uuid(), "id", 'fusion-demo', '1.0.1', 'joint', 'done', '{"lung_cancer_2y":{"probability":0.5},"mace_5y":{"probability":0.1}}', now(), now()
+    SELECT gen_random_uuid(), "id", 'fusion-demo', '1.0.1', 'joint', 'done', '{"lung_cancer_2y":{"probability":0.5,"interval":[0.4,0.6],"category":"high"},"mace_5y":{"probability":0.1,"interval":[0.08,0.12],"category":"moderate"}}', now(), now()
       FROM "Patient" ORDER BY "mrn" LIMIT ${viaTrigger}`);
   const trigMs = (performance.now() - trig0) / viaTrigger;
   if (e.kind === "postgres") await e.prisma.$executeRawUnsafe("ANALYZE");

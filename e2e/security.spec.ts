@@ -56,6 +56,32 @@ test.describe("security headers", () => {
     expect(h["cache-control"]).toContain("no-store");
   });
 
+  test("static files, the favicon and unmatched /api paths (404) carry the headers too (next.config.js headers())", async ({ page, request }) => {
+    await page.goto("/login");
+    const script = await page.evaluate(() => [...document.querySelectorAll("script[src]")].map((s) => (s as HTMLScriptElement).src).find((s) => s.includes("/_next/static/")));
+    expect(script).toBeTruthy();
+    const unmatched = await request.get("/api/no-such-route");
+    expect(unmatched.status()).toBe(404);
+    for (const path of [new URL(script!).pathname, "/favicon.ico", "/api/no-such-route", "/api/patients/not-a-route/at-all"]) {
+      const h = (await request.get(path)).headers();
+      // exact values: a header set twice would read "DENY, DENY"
+      expect(h["x-content-type-options"], path).toBe("nosniff");
+      expect(h["x-frame-options"], path).toBe("DENY");
+      expect(h["referrer-policy"], path).toBe("same-origin");
+      expect(h["permissions-policy"], path).toContain("camera=()");
+      expect(h["cross-origin-opener-policy"], path).toBe("same-origin");
+      expect(h["cross-origin-resource-policy"], path).toBe("same-origin");
+      expect(h["content-security-policy"], path).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+      expect(h["strict-transport-security"], path).toBeUndefined();
+    }
+    const tls = await request.get("/favicon.ico", { headers: { "x-forwarded-proto": "https" } });
+    expect(tls.headers()["strict-transport-security"]).toBe("max-age=63072000; includeSubDomains");
+    // a page still has exactly one policy, the proxy's, with its nonce
+    const login = (await request.get("/login")).headers();
+    expect(login["content-security-policy"]).toContain("'nonce-");
+    expect(login["x-frame-options"]).toBe("DENY");
+  });
+
   test("HSTS is sent when the request arrived over TLS (X-Forwarded-Proto)", async ({ request }) => {
     const res = await request.get("/login", { headers: { "x-forwarded-proto": "https" } });
     expect(res.headers()["strict-transport-security"]).toMatch(/max-age=\d+/);

@@ -1,14 +1,17 @@
 // npm run db:seed [-- --patients 200 --seed 42]
-// Creates the deterministic demo cohort (models/fusion/cohort.ts) and the demo accounts. Idempotent.
+// Creates the deterministic demo cohort (models/fusion/cohort.ts) and the demo accounts (only where
+// they may work: HOSTNAME on loopback, or FUSION_DEMO_USERS=1; lib/auth/config.ts). Idempotent.
 import { parseArgs } from "node:util";
 import { createDb } from "@/lib/db/client";
 import { databaseConfig } from "@/lib/db/config";
 import { exitIfDataDirLocked } from "@/lib/db/data-dir-lock";
 import { seedPatients } from "@/lib/db/seed-cohort";
 import { generateCohort, renderScan, scanToDicom } from "@/models/fusion/cohort";
-import { seedScans } from "@/lib/jobs/seed-scans";
-import { loadFusionAssessor } from "@/lib/jobs/fusion-assessor";
+import { seedScans } from "@/lib/ingest/seed-scans";
+import { AssessmentQueue } from "@/lib/jobs/queue";
+import { prepareAssessmentWorker } from "@/lib/jobs/start-worker";
 import { ensureDemoUsers } from "@/lib/auth/users";
+import { demoUsersMode } from "@/lib/auth/config";
 
 const { values } = parseArgs({
   options: {
@@ -45,12 +48,35 @@ try {
   if (n > chunk) process.stdout.write("\n");
   const k = Math.min(n, Number(values.scans));
   let scans = { created: 0, existing: 0 };
-  const assessor = k > 0 ? await loadFusionAssessor().catch((e) => (console.warn(`db:seed: no scans seeded — the fusion model did not load: ${(e as Error).message}`), null)) : null;
-  if (assessor) {
-    const files = generateCohort({ n: k, seed }).map((p) => ({ mrn: p.patient.mrn, bytes: scanToDicom(p, renderScan(p)), filename: `${p.patient.mrn}.dcm` }));
-    scans = await seedScans(db.prisma, assessor, files);
+  if (k > 0) {
+    // Scans go through the upload path (Scan + Assessment + job + audit row), then a worker of this
+    // process runs what was queued, so the demo cohort is assessed before the server starts.
+    const queue = await AssessmentQueue.open(db);
+    try {
+      const worker = await prepareAssessmentWorker(db.prisma, queue, { source: "seed" }).catch(
+        (e) => (console.warn(`db:seed: no scans seeded — the fusion model did not load: ${(e as Error).message}`), null),
+      );
+      if (worker) {
+        const files = generateCohort({ n: k, seed }).map((p) => ({ mrn: p.patient.mrn, bytes: scanToDicom(p, renderScan(p)), filename: `${p.patient.mrn}.dcm` }));
+        scans = await seedScans(db.prisma, queue, files);
+        await worker.drain();
+      }
+    } finally {
+      await queue.stop();
+    }
   }
-  const users = values["no-users"] ? [] : await ensureDemoUsers(db.prisma);
+  // Where will the server listen? HOSTNAME, else 127.0.0.1: the default of npm start and npm run dev
+  // (scripts/server.mjs). Demo accounts are created only for a loopback server (or FUSION_DEMO_USERS=1).
+  const listenEnv = { ...process.env, HOSTNAME: process.env.HOSTNAME ?? "127.0.0.1" };
+  const demo = demoUsersMode(listenEnv);
+  const users = values["no-users"] ? [] : await ensureDemoUsers(db.prisma, listenEnv);
+  if (!values["no-users"] && !demo.allowed)
+    console.log(
+      demo.why === "disabled"
+        ? "db:seed: demo accounts skipped (FUSION_DEMO_USERS=0)."
+        : `db:seed: demo accounts skipped — their passwords are published, and HOSTNAME=${listenEnv.HOSTNAME} is not loopback. ` +
+            "They are created when the server listens on 127.0.0.1 / localhost / ::1 (the npm start default), or with FUSION_DEMO_USERS=1.",
+    );
   console.log(
     `db:seed (${cfg.kind}): ${created} patients created, ${existing} already present (seed ${seed}), ` +
       `${scans.created} scans assessed (${scans.existing} present), ${users.length} demo accounts ensured, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,

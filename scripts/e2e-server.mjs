@@ -16,6 +16,8 @@ const env = {
   FUSION_DATA_DIR: dataDir,
   FUSION_SEED_PATIENTS: process.env.FUSION_SEED_PATIENTS ?? "60",
   NEXT_TELEMETRY_DISABLED: "1",
+  // the server listens on loopback: the demo accounts the specs sign in with are seeded and work
+  HOSTNAME: "127.0.0.1",
   // a throwaway pseudonym key for this run (production refuses to export without a configured one)
   FUSION_EXPORT_SECRET: process.env.FUSION_EXPORT_SECRET ?? randomBytes(32).toString("hex"),
 };
@@ -31,7 +33,7 @@ if (!existsSync(join(root, ".next", "BUILD_ID"))) {
   console.error("No production build: run `npx next build` first (scripts/test.mjs does).");
   process.exit(1);
 }
-const child = spawn(join(root, "node_modules", ".bin", "next"), ["start", "-p", port, "-H", "127.0.0.1"], { stdio: "inherit", env, cwd: root });
+const child = spawn(process.execPath, [join(root, "scripts", "server.mjs"), "-p", port, "-H", "127.0.0.1"], { stdio: "inherit", env, cwd: root });
 const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => {

@@ -2,9 +2,13 @@
 //                   [--after <row_key>] [--limit n] [--by <name>]
 //
 // The CLI twin of GET /api/export for batch jobs on the server: the same filters, columns,
-// de-identification, pseudonyms (FUSION_EXPORT_SECRET) and audit trail (source "cli", user
+// de-identification, pseudonyms (FUSION_EXPORT_SECRET, else FUSION_DATA_DIR/export-secret — run it
+// with the server's FUSION_DATA_DIR) and audit trail (source "cli", user
 // "cli:<--by or the OS user>"). Writes the file and its data dictionary beside it
 // (<out>.dictionary.json and <out>.dictionary.md), then prints rows, bytes and the SHA-256.
+//
+// Exit codes: 0 written; 1 failed; 2 usage; 3 refused: the cohort has fewer patients than
+// FUSION_MIN_CELL_SIZE (default 11) — nothing is written, the refusal is audited (export.refused).
 //
 // Filters (repeat a flag or separate values with commas):
 //   --condition I20-I25,E11   --family-history C34   --age-min 50 --age-max 90   --sex female
@@ -24,6 +28,7 @@ import { dictionaryMarkdown } from "@/lib/export/dictionary";
 import { ExportQuery } from "@/lib/export/query";
 import { openExport } from "@/lib/export/stream";
 import { closeExportPools, exportSource } from "@/lib/export/source";
+import { auditRefusal } from "@/lib/export/refusal";
 
 const multi = { type: "string", multiple: true } as const;
 const { values } = parseArgs({
@@ -56,7 +61,8 @@ if (values.help || !values.out) {
       "         [--condition I20-I25] [--family-history C34] [--age-min N] [--age-max N] [--sex female] [--modality CT|none]\n" +
       "         [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--model NAME] [--model-version V] [--strategy joint,late]\n" +
       "         [--after ROW_KEY] [--limit N] [--header 0] [--by NAME]\n" +
-      "Writes FILE, FILE.dictionary.json and FILE.dictionary.md; needs FUSION_EXPORT_SECRET in production.",
+      "Writes FILE, FILE.dictionary.json and FILE.dictionary.md. Pseudonyms use FUSION_EXPORT_SECRET, else the secret in FUSION_DATA_DIR/export-secret.\n" +
+      "Exit codes: 0 written, 1 failed, 2 usage, 3 refused (fewer than FUSION_MIN_CELL_SIZE patients).",
   );
   process.exit(values.help ? 0 : 2);
 }
@@ -85,10 +91,13 @@ const out = values.out;
 const cfg = databaseConfig();
 const db = await createDb(cfg).catch(exitIfDataDirLocked("export"));
 let code = 0;
+const who = `cli:${values.by ?? userInfo().username}`;
+const request = { clientAddress: null, userAgent: "fusion-cds export cli", source: "cli" };
+let opened = false;
 try {
   const q = parseOrThrow(ExportQuery, raw, "export options");
-  const who = `cli:${values.by ?? userInfo().username}`;
-  const x = await openExport(q, { db: db.prisma, sql: exportSource(db), actor: null, username: who, request: { clientAddress: null, userAgent: "fusion-cds export cli", source: "cli" } });
+  const x = await openExport(q, { db: db.prisma, sql: exportSource(db), actor: null, username: who, request });
+  opened = true;
   writeFileSync(`${out}.dictionary.json`, JSON.stringify(x.dictionary, null, 2));
   writeFileSync(`${out}.dictionary.md`, dictionaryMarkdown(x.dictionary));
   const tmp = `${out}.partial`;
@@ -105,8 +114,11 @@ try {
       `  sha256 ${s.sha256}\n  dictionary ${out}.dictionary.json, ${out}.dictionary.md\n  audited as ${who}`,
   );
 } catch (e) {
-  code = 1;
-  console.error(e instanceof AppError ? `export failed (${e.code}): ${e.message}` : `export failed: ${(e as Error).message}`);
+  // refused before the export opened (bad options; openExport audits its own): export.refused.
+  // Failures after it opened are its export.create row (outcome failure).
+  if (!opened) await auditRefusal(db.prisma, { actor: null, username: who, request }, e, { endpoint: "cli" });
+  code = e instanceof AppError && e.code === "cohort_too_small" ? 3 : 1;
+  console.error(e instanceof AppError ? `export ${code === 3 ? "refused" : "failed"} (${e.code}): ${e.message}` : `export failed: ${(e as Error).message}`);
 } finally {
   await closeExportPools();
   await db.close();

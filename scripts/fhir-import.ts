@@ -4,7 +4,9 @@
 // one resource per line) into the configured database (DATABASE_URL, else the embedded folder).
 // Everything is checked before anything is written; a refused file prints the OperationOutcome's
 // issues (entry or line, element, reason) and exits 1. Re-assessments of changed patients are queued
-// for the worker. The embedded database is one process at a time: while the server runs, this
+// for the workers on the model registry's active model (this command loads no model); on a database
+// where no worker has registered a model yet, the records are imported all the same, nothing is
+// queued, and the output says so. The embedded database is one process at a time: while the server runs, this
 // command is refused with the lock message — import through the server then (POST /fhir/R4, or
 // "Import FHIR records" on the dashboard's patient list).
 import { readFile } from "node:fs/promises";
@@ -12,10 +14,9 @@ import { parseArgs } from "node:util";
 import { createDb } from "@/lib/db/client";
 import { DataDirLockedError } from "@/lib/db/data-dir-lock";
 import { AssessmentQueue } from "@/lib/jobs/queue";
-import { importBundle, parseJsonText, type ImportContext, type ImportSummary } from "@/lib/fhir/import";
+import { importBundle, parseJsonText, reassessmentNotQueued, type ImportContext, type ImportSummary } from "@/lib/fhir/import";
 import { importNdjson } from "@/lib/fhir/ndjson";
 import { FhirError } from "@/lib/fhir/outcome";
-import { servedModelRef } from "@/lib/fhir/served-model";
 
 const USAGE = "usage: npm run fhir:import -- FILE.json|FILE.ndjson [--group PATIENTS_PER_TRANSACTION]";
 
@@ -42,18 +43,23 @@ async function main(): Promise<number> {
   }
   const queue = await AssessmentQueue.open(handle);
   try {
-    const ctx: ImportContext = { actor: null, request: { clientAddress: null, userAgent: null, source: "cli" }, jobs: { queue, model: await servedModelRef() } };
+    const ctx: ImportContext = { actor: null, request: { clientAddress: null, userAgent: null, source: "cli" }, queue };
     const t0 = performance.now();
     const s: ImportSummary = /\.ndjson$/i.test(file) ? await importNdjson(handle.prisma, text, ctx, Number(values.group)) : await importBundle(handle.prisma, parseJsonText(text), ctx);
     const seconds = (performance.now() - t0) / 1000;
     const created = s.patients.filter((p) => p.created).length;
     const changed = s.patients.filter((p) => p.changed && !p.created).length;
     const queued = s.patients.filter((p) => p.assessmentId).length;
-    const skipped = s.entries.filter((x) => x?.outcome?.length).length;
+    const skippedEntries = s.entries.filter((x) => x?.outcome?.some((i) => i !== reassessmentNotQueued)).length;
     console.log(
       `imported ${s.patients.length} patients from ${file} in ${seconds.toFixed(1)} s: ${created} new, ${changed} changed, ${s.patients.length - created - changed} unchanged; ` +
-        `${queued} re-assessments queued; ${skipped} entries not imported (see the outcome of each in the HTTP answer)`,
+        `${queued} re-assessments queued; ${skippedEntries} entries not imported (see the outcome of each in the HTTP answer)`,
     );
+    if (s.notQueued)
+      console.log(
+        `note: ${s.notQueued} changed patient(s) were not queued for re-assessment: no risk model is registered yet (no assessment worker has started on this database). ` +
+          "Start one (npm start, or npm run worker), then re-assess them from their record pages.",
+      );
     return 0;
   } catch (e) {
     if (e instanceof FhirError) {

@@ -1,14 +1,14 @@
 // npm run worker — a separate assessment worker process (run any number, on any machine that can
 // reach the database). Uses DATABASE_URL (PostgreSQL); the embedded database allows one process
 // only, so with it the web server's in-process worker does the work instead.
+// It loads the model, records it in the ModelVersion registry as the active version (what the web
+// tier queues new assessments for), heartbeats into WorkerHeartbeat (read by /api/health) and runs jobs.
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDb } from "@/lib/db/client";
 import { databaseConfig } from "@/lib/db/config";
 import { AssessmentQueue } from "@/lib/jobs/queue";
-import { AssessmentWorker } from "@/lib/jobs/worker";
-import { loadFusionAssessor } from "@/lib/jobs/fusion-assessor";
-import { registerServedModel } from "@/lib/db/model-registry";
+import { startAssessmentWorker } from "@/lib/jobs/start-worker";
 
 const { values } = parseArgs({
   options: {
@@ -28,9 +28,8 @@ if (cfg.kind !== "postgres") {
 }
 const handle = await createDb(cfg);
 const queue = await AssessmentQueue.open(handle);
-const assessor = await loadFusionAssessor();
-if (assessor.registry) await registerServedModel(handle.prisma, assessor.registry, "worker");
-const worker = new AssessmentWorker(handle.prisma, queue, assessor, {
+const rw = await startAssessmentWorker(handle.prisma, queue, {
+  source: "worker",
   concurrency: Number(values.concurrency),
   pollMs: Number(values["poll-ms"]),
   log: (m) => console.log(`[worker ${process.pid}] ${m}`),
@@ -39,9 +38,9 @@ const worker = new AssessmentWorker(handle.prisma, queue, assessor, {
 const listener = new pg.Client({ connectionString: cfg.url });
 await listener.connect();
 await listener.query("LISTEN fcds_assessment");
-listener.on("notification", () => worker.wake());
-worker.start();
-console.log(`worker ${process.pid}: model ${assessor.model.name}@${assessor.model.version} (${assessor.model.strategy}) on ${assessor.model.backend}, concurrency ${values.concurrency}`);
+listener.on("notification", () => rw.worker.wake());
+const m = rw.assessor.model;
+console.log(`worker ${process.pid}: model ${m.name}@${m.version} (${m.strategy}) on ${m.backend}, concurrency ${values.concurrency}`);
 
 let stopping = false;
 for (const sig of ["SIGINT", "SIGTERM"] as const)
@@ -49,10 +48,10 @@ for (const sig of ["SIGINT", "SIGTERM"] as const)
     if (stopping) return;
     stopping = true;
     console.log(`worker ${process.pid}: stopping after the current job…`);
-    await worker.stop();
+    await rw.stop();
     await queue.stop();
     await listener.end();
     await handle.close();
-    console.log(`worker ${process.pid}: stopped (${JSON.stringify(worker.processed)})`);
+    console.log(`worker ${process.pid}: stopped (${JSON.stringify(rw.worker.processed)})`);
     process.exit(0);
   });

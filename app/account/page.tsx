@@ -1,4 +1,6 @@
+import Link from "next/link";
 import { TopBar } from "@/app/_components/TopBar";
+import { mfaStatus } from "@/lib/auth/mfa";
 import { SignOutButton } from "@/app/login/SignOutButton";
 import { requirePageActor } from "@/lib/auth/page";
 import { listActiveSessions } from "@/lib/auth/sessions";
@@ -7,10 +9,12 @@ import { PasswordForm } from "./PasswordForm";
 
 export const dynamic = "force-dynamic";
 
-/** Your account: active sessions (sign out everywhere) and password change. */
+/** Your account: active sessions (sign out everywhere), two-factor authentication, password change. */
 export default async function AccountPage() {
   const actor = await requirePageActor("session:self");
-  const sessions = await listActiveSessions(await prisma(), actor.userId, actor.sessionId);
+  const db = await prisma();
+  const sessions = await listActiveSessions(db, actor.userId, actor.sessionId);
+  const mfa = await mfaStatus(db, actor.userId);
   return (
     <>
       <TopBar actor={actor} />
@@ -31,10 +35,10 @@ export default async function AccountPage() {
               {sessions.map((s) => (
                 <tr key={s.id}>
                   <td>
-                    {s.createdAt.toISOString().replace("T", " ").slice(0, 16)}
+                    {s.createdAt.replace("T", " ").slice(0, 16)}
                     {s.current ? " (this one)" : ""}
                   </td>
-                  <td>{s.lastSeenAt.toISOString().replace("T", " ").slice(0, 16)}</td>
+                  <td>{s.lastSeenAt.replace("T", " ").slice(0, 16)}</td>
                   <td>{s.clientAddress ?? "—"}</td>
                   <td className="muted">{s.userAgent?.slice(0, 80) ?? "—"}</td>
                 </tr>
@@ -43,6 +47,13 @@ export default async function AccountPage() {
           </table>
           <p style={{ marginTop: "0.8rem" }}>
             <SignOutButton csrfToken={actor.csrfToken} everywhere />
+          </p>
+        </section>
+        <section className="panel" aria-labelledby="mfa">
+          <h2 id="mfa">Two-factor authentication</h2>
+          <p>
+            {mfa.enabled ? `On — ${mfa.recoveryCodesLeft} recovery codes left.` : mfa.required ? "Required for your role." : "Off."}{" "}
+            <Link href="/account/mfa">{mfa.enabled ? "Manage" : "Set up"}</Link>
           </p>
         </section>
         <section className="panel" aria-labelledby="password">

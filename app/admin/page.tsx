@@ -19,7 +19,7 @@ export default async function AdminHome() {
           </li>
           {roleMay(actor.role, "user:admin") && (
             <li>
-              <Link href="/admin/users">Users</Link> — create accounts, change roles, disable, unlock, end sessions.
+              <Link href="/admin/users">Users</Link> — create accounts, change roles, disable, clear failed sign-ins, end sessions.
             </li>
           )}
           {roleMay(actor.role, "user:admin") && (

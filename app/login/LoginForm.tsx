@@ -2,55 +2,114 @@
 
 import { useState, type FormEvent } from "react";
 
+type Answer = { mfaRequired?: boolean; mfaToken?: string; mfaEnrolmentRequired?: boolean; error?: { message?: string } };
+
+const field = { display: "grid", gap: "0.25rem" } as const;
+
 /**
- * Username + password. Submits with fetch (JSON) and shows errors in place; without script the
- * same form posts to /api/auth/login, which answers with a redirect.
+ * Username + password, then — for a user with two-factor authentication — the code from the
+ * authenticator app (or a recovery code). Submits with fetch (JSON) and shows errors in place;
+ * without script the same forms post to /api/auth/login and /api/auth/login/mfa, which answer with
+ * redirects (the challenge then travels in an HttpOnly cookie).
  */
-export function LoginForm({ next, initialError }: { next: string; initialError: string | null }) {
+export function LoginForm({ next, initialError, initialStep = "password" }: { next: string; initialError: string | null; initialStep?: "password" | "mfa" }) {
   const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
+  const [step, setStep] = useState<"password" | "mfa">(initialStep);
+  const [mfaToken, setMfaToken] = useState<string | null>(null);
+  const [recovery, setRecovery] = useState(false);
 
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
+  async function send(url: string, body: unknown): Promise<Answer | null> {
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch("/api/auth/login", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
-        credentials: "same-origin",
-      });
-      if (res.ok) {
-        window.location.assign(next);
-        return;
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), credentials: "same-origin" });
+      const b = (await res.json().catch(() => null)) as Answer | null;
+      if (res.ok && b) return b;
+      if (b?.error && res.status === 401 && url.endsWith("/mfa") && /expired|again/i.test(b.error.message ?? "")) {
+        setStep("password");
+        setMfaToken(null);
       }
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      setError(body?.error?.message ?? `Sign-in failed (HTTP ${res.status}).`);
+      setError(b?.error?.message ?? `Sign-in failed (HTTP ${res.status}).`);
     } catch {
       setError("The server could not be reached. Check the connection and try again.");
     } finally {
       setBusy(false);
     }
+    return null;
   }
 
+  function done(b: Answer) {
+    window.location.assign(b.mfaEnrolmentRequired ? "/account/mfa" : next);
+  }
+
+  async function onPassword(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const b = await send("/api/auth/login", { username: form.get("username"), password: form.get("password") });
+    if (!b) return;
+    if (b.mfaRequired) {
+      setMfaToken(b.mfaToken ?? null);
+      setStep("mfa");
+      return;
+    }
+    done(b);
+  }
+
+  async function onCode(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const body = recovery ? { recoveryCode: form.get("recoveryCode") } : { code: form.get("code") };
+    const b = await send("/api/auth/login/mfa", { ...body, ...(mfaToken ? { mfaToken } : {}) });
+    if (b) done(b);
+  }
+
+  const problem = error && (
+    <p className="error-box" role="alert" style={{ margin: 0 }}>
+      {error}
+    </p>
+  );
+
+  if (step === "mfa")
+    return (
+      <form method="post" action="/api/auth/login/mfa" onSubmit={onCode} style={{ display: "grid", gap: "0.8rem" }}>
+        <input type="hidden" name="next" value={next} />
+        {recovery ? (
+          <label style={field}>
+            Recovery code
+            <input name="recoveryCode" autoComplete="off" autoCapitalize="none" spellCheck={false} required autoFocus style={{ padding: "0.5rem" }} />
+          </label>
+        ) : (
+          <label style={field}>
+            Authentication code
+            <input name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]{6,7}" required autoFocus style={{ padding: "0.5rem" }} />
+          </label>
+        )}
+        <span className="muted">
+          {recovery ? "One of the codes you saved when you set up two-factor authentication; each works once." : "The 6-digit code your authenticator app shows now."}{" "}
+          <button type="button" className="secondary" onClick={() => setRecovery(!recovery)} style={{ padding: "0.1rem 0.5rem" }}>
+            {recovery ? "Use the app's code" : "Use a recovery code"}
+          </button>
+        </span>
+        {problem}
+        <button type="submit" disabled={busy}>
+          {busy ? "Checking…" : "Verify"}
+        </button>
+      </form>
+    );
+
   return (
-    <form method="post" action="/api/auth/login" onSubmit={onSubmit} style={{ display: "grid", gap: "0.8rem" }}>
+    <form method="post" action="/api/auth/login" onSubmit={onPassword} style={{ display: "grid", gap: "0.8rem" }}>
       <input type="hidden" name="next" value={next} />
-      <label style={{ display: "grid", gap: "0.25rem" }}>
+      <label style={field}>
         Username
         <input name="username" autoComplete="username" required autoCapitalize="none" spellCheck={false} style={{ padding: "0.5rem" }} />
       </label>
-      <label style={{ display: "grid", gap: "0.25rem" }}>
+      <label style={field}>
         Password
         <input name="password" type="password" autoComplete="current-password" required style={{ padding: "0.5rem" }} />
       </label>
-      {error && (
-        <p className="error-box" role="alert" style={{ margin: 0 }}>
-          {error}
-        </p>
-      )}
+      {problem}
       <button type="submit" disabled={busy}>
         {busy ? "Signing in…" : "Sign in"}
       </button>

@@ -2,7 +2,7 @@ import { redirect } from "next/navigation";
 import { getPageActor } from "@/lib/auth/page";
 import { prisma } from "@/lib/db/client";
 import { safeNextPath } from "@/lib/auth/http";
-import { DEMO_USERS } from "@/lib/auth/users";
+import { demoAccountsForSignIn } from "@/lib/auth/demo";
 import { LoginForm } from "./LoginForm";
 
 // Dynamic on purpose: the CSP nonce is per request, and a signed-in visitor is sent on.
@@ -11,29 +11,25 @@ export const dynamic = "force-dynamic";
 type SP = Promise<Record<string, string | string[] | undefined>>;
 
 const MESSAGES: Record<string, string> = {
-  invalid: "Wrong username or password. After repeated failures an account is locked for 15 minutes.",
-  rate_limited: "Too many sign-in attempts from this address. Wait a few minutes and try again.",
+  invalid: "Wrong username or password.",
+  rate_limited: "Too many failed sign-ins from this address. Wait a little and try again.",
+  invalid_code: "That code is not valid. Enter the current code from your authenticator app, or a recovery code.",
+  mfa_expired: "The sign-in expired or had too many wrong codes. Sign in again with your password.",
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: SP }) {
   const sp = await searchParams;
   const next = safeNextPath(typeof sp.next === "string" ? sp.next : undefined);
   if (await getPageActor()) redirect(next);
-  const error = typeof sp.error === "string" ? (MESSAGES[sp.error] ?? null) : null;
+  let error = typeof sp.error === "string" ? (MESSAGES[sp.error] ?? null) : null;
+  const wait = typeof sp.wait === "string" && /^\d{1,6}$/.test(sp.wait) ? Number(sp.wait) : null;
+  if (error && sp.error === "rate_limited" && wait)
+    error = `Too many failed sign-ins from this address. Try again in ${wait < 90 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`;
   const signedOut = sp.signedOut === "1";
-  // The demo accounts that really exist here (seeded by db:seed), with their published password
-  // unless it has been changed since.
-  const db = await prisma();
-  const present = await db.user.findMany({
-    where: { username: { in: DEMO_USERS.map((u) => u.username) }, disabled: false },
-    select: { username: true, createdAt: true, passwordChangedAt: true },
-  });
-  const demo = DEMO_USERS.flatMap((d) => {
-    const row = present.find((p) => p.username === d.username);
-    if (!row) return [];
-    const unchanged = !row.passwordChangedAt || row.passwordChangedAt.getTime() - row.createdAt.getTime() < 5_000;
-    return [{ ...d, password: unchanged ? d.password : "(changed)" }];
-  });
+  // the code step of a sign-in without script (the challenge is in an HttpOnly cookie)
+  const step = sp.step === "mfa" ? "mfa" : "password";
+  // The demo accounts, only while they work here (loopback or FUSION_DEMO_USERS=1), and why.
+  const demo = await demoAccountsForSignIn(await prisma());
   return (
     <main style={{ maxWidth: "28rem", marginTop: "4rem" }}>
       <h1>Sign in to Fusion CDS</h1>
@@ -44,25 +40,23 @@ export default async function LoginPage({ searchParams }: { searchParams: SP }) 
         </p>
       )}
       <div className="panel">
-        <LoginForm next={next} initialError={error} />
+        <LoginForm next={next} initialError={error} initialStep={step} />
       </div>
-      {demo.length > 0 && (
+      {demo.accounts.length > 0 && (
         <section className="panel" aria-labelledby="demo-accounts">
           <h2 id="demo-accounts">Demo accounts</h2>
-          <p className="muted">
-            This is a demonstration install: these accounts exist with published passwords. Never enable them on a
-            system that holds real patient data.
-          </p>
+          <p className="muted">{demo.why}</p>
           <table>
             <thead>
               <tr>
                 <th>Role</th>
                 <th>Username</th>
                 <th>Password</th>
+                <th>Authenticator</th>
               </tr>
             </thead>
             <tbody>
-              {demo.map((u) => (
+              {demo.accounts.map((u) => (
                 <tr key={u.username}>
                   <td>{u.role}</td>
                   <td>
@@ -70,6 +64,18 @@ export default async function LoginPage({ searchParams }: { searchParams: SP }) 
                   </td>
                   <td>
                     <code>{u.password}</code>
+                  </td>
+                  <td>
+                    {u.totp ? (
+                      <details>
+                        <summary>TOTP secret</summary>
+                        <code>{u.totp.secret}</code>
+                        {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL made on the server */}
+                        <img src={u.totp.qrCode} alt={`QR code of ${u.username}'s authenticator secret`} width={140} height={140} style={{ background: "#fff", padding: "0.3rem", display: "block" }} />
+                      </details>
+                    ) : (
+                      "—"
+                    )}
                   </td>
                 </tr>
               ))}

@@ -1,11 +1,10 @@
-import { headers } from "next/headers";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { roleMay } from "@/lib/auth/permissions";
-import { audit } from "@/lib/auth/audit";
+import { recordPageView } from "@/lib/auth/page-view";
+import { redactSearchText } from "@/lib/auth/audit-redact";
 import { prisma } from "@/lib/db/client";
 import { listPatients } from "@/lib/db/patient-list";
-import { HEAD_LABELS } from "@/lib/db/assessments";
 import { PatientSearch, ageOn, todayIso } from "@/lib/domain";
 import { CategoryBadge, formatPct } from "./[id]/_components/risk-format";
 import { ResearchLabel } from "./[id]/_components/ResearchLabel";
@@ -25,7 +24,6 @@ const SORTS: [string, string][] = [
   ["birthDate", "Oldest first"],
   ["-updated", "Recently updated"],
 ];
-const SHORT: Record<string, string> = { lung_cancer_2y: "Lung ca 2y", mace_5y: "MACE 5y" };
 
 export default async function PatientsPage({ searchParams }: { searchParams: SP }) {
   const actor = await requirePageActor("patient:read");
@@ -37,21 +35,18 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
     sort: typeof sp.sort === "string" ? sp.sort : "name",
   });
   const search = parsed.success ? parsed.data : PatientSearch.parse({});
-  const db = await prisma();
-  const page = await listPatients(db, search);
-  const h = await headers();
-  await audit(db, {
-    actor,
+  const page = await listPatients(await prisma(), search);
+  await recordPageView(actor, {
     action: "patient.search",
     entityType: "Patient",
-    outcome: "success",
-    request: { clientAddress: h.get("x-forwarded-for"), userAgent: h.get("user-agent"), source: "page" },
-    details: { q: search.q, page: search.page, sort: search.sort, returned: page.items.length },
+    details: { q: redactSearchText(search.q), page: search.page, sort: search.sort, returned: page.items.length },
   });
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   const link = (p: number) => `/patients?${new URLSearchParams({ q: search.q, page: String(p), sort: search.sort, pageSize: String(search.pageSize) })}`;
   const today = todayIso();
-  const heads = [...new Set(page.items.flatMap((p) => p.latestRisk.map((r) => r.head)))].sort();
+  // one column per head, named in the model's words (ModelVersion.outcomes via listPatients)
+  const headNames = new Map(page.items.flatMap((p) => p.latestRisk.map((r) => [r.head, r] as const)));
+  const heads = [...headNames.keys()].sort();
 
   return (
     <>
@@ -82,7 +77,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
                 <th>MRN</th>
                 <th className="num">Age</th>
                 <th>Sex</th>
-                {heads.map((hd) => <th key={hd} title={HEAD_LABELS[hd] ?? hd}>{SHORT[hd] ?? hd} risk</th>)}
+                {heads.map((hd) => <th key={hd} title={headNames.get(hd)!.label}>{headNames.get(hd)!.shortLabel} risk</th>)}
                 <th>Last assessed</th>
               </tr>
             </thead>

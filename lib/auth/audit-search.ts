@@ -2,6 +2,10 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { AuditEvent } from "@/lib/generated/prisma/client";
 import { ValidationError } from "@/lib/domain/errors";
+import { AuditOutcome } from "@/lib/domain/enums";
+import type { AuditEventOut } from "@/lib/domain/responses";
+import { text } from "@/lib/domain/common";
+import { redactLegacyDetails } from "./audit-redact";
 
 type Db = Pick<PrismaClient, "auditEvent">;
 
@@ -12,16 +16,18 @@ const opt = <T extends z.ZodType>(t: T) => z.preprocess(blankToUndef, t.optional
 export const AuditQuery = z.object({
   from: opt(z.coerce.date()),
   to: opt(z.coerce.date()),
-  username: opt(z.string().max(200)),
+  username: opt(text().max(200)),
   userId: opt(z.uuid()),
   patientId: opt(z.uuid()),
   /** exact ("auth.login") or a prefix ending in a dot ("patient.") */
-  action: opt(z.string().max(100)),
-  outcome: opt(z.enum(["success", "failure", "denied"])),
-  entityType: opt(z.string().max(100)),
-  entityId: opt(z.string().max(200)),
-  clientAddress: opt(z.string().max(100)),
+  action: opt(text().max(100)),
+  outcome: opt(AuditOutcome),
+  entityType: opt(text().max(100)),
+  entityId: opt(text().max(200)),
+  clientAddress: opt(text().max(100)),
   page: z.preprocess(blankToUndef, z.coerce.number().int().min(1).max(100_000).default(1)),
+  /** keyset paging: `nextCursor` of the previous page (stable while events are being added) */
+  cursor: opt(text().max(200)),
   pageSize: z.preprocess(blankToUndef, z.coerce.number().int().min(1).max(500).default(50)),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
@@ -33,7 +39,28 @@ export function parseAuditQuery(input: Record<string, unknown>): AuditQuery {
       "The audit search filters are not valid.",
       r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
     );
+  if (r.data.cursor !== undefined) decodeCursor(r.data.cursor); // 400 now, not later
   return r.data;
+}
+
+/**
+ * Keyset paging (issue 10, Low 17). Events are ordered newest first by (occurredAt, id) — a total
+ * order, even for many events in the same millisecond — and a page continues strictly after the
+ * last event of the previous one. Offset pages shifted whenever an event was added between two
+ * requests (and every page of an export adds one: audit.export), duplicating events.
+ * The cursor is opaque to clients: base64url of "<occurredAt ISO>|<id>".
+ */
+type Cursor = { at: Date; id: bigint };
+
+export function encodeCursor(r: { occurredAt: Date; id: bigint | string }): string {
+  return Buffer.from(`${r.occurredAt.toISOString()}|${r.id}`, "utf8").toString("base64url");
+}
+
+export function decodeCursor(s: string): Cursor {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(\d{1,19})$/.exec(Buffer.from(s, "base64url").toString("utf8"));
+  const at = m ? new Date(m[1]) : null;
+  if (!m || !at || Number.isNaN(at.getTime())) throw ValidationError.field("cursor", "is not a cursor from an earlier page (use nextCursor / the next link as given)");
+  return { at, id: BigInt(m[2]) };
 }
 
 function where(q: AuditQuery) {
@@ -50,15 +77,44 @@ function where(q: AuditQuery) {
   };
 }
 
-export type AuditRow = Omit<AuditEvent, "id"> & { id: string };
+/** A row as admins see it; the chain columns (hash, prevHash) are for `npm run audit:verify`. */
+export type AuditRow = Omit<AuditEvent, "id" | "hash" | "prevHash"> & { id: string };
 
-export async function searchAudit(db: Db, q: AuditQuery): Promise<{ total: number; page: number; pageSize: number; items: AuditRow[] }> {
+export type AuditPage = { total: number; page: number; pageSize: number; items: AuditRow[]; nextCursor: string | null };
+
+/**
+ * One page, newest first. With `cursor`: the events after it (keyset; `page` is ignored). Without:
+ * offset page `page` (the admin page's numbered pages). Either way `nextCursor` continues after the
+ * last item, or is null at the end.
+ */
+export async function searchAudit(db: Db, q: AuditQuery): Promise<AuditPage> {
   const w = where(q);
+  const c = q.cursor !== undefined ? decodeCursor(q.cursor) : null;
+  const after = c ? { OR: [{ occurredAt: { lt: c.at } }, { occurredAt: c.at, id: { lt: c.id } }] } : {};
   const [total, rows] = await Promise.all([
     db.auditEvent.count({ where: w }),
-    db.auditEvent.findMany({ where: w, orderBy: [{ occurredAt: "desc" }, { id: "desc" }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
+    db.auditEvent.findMany({
+      where: { AND: [w, after] },
+      omit: { hash: true, prevHash: true },
+      orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+      ...(c ? {} : { skip: (q.page - 1) * q.pageSize }),
+      take: q.pageSize + 1,
+    }),
   ]);
-  return { total, page: q.page, pageSize: q.pageSize, items: rows.map((r) => ({ ...r, id: r.id.toString() })) };
+  const more = rows.length > q.pageSize;
+  const page = rows.slice(0, q.pageSize);
+  return {
+    total,
+    page: q.page,
+    pageSize: q.pageSize,
+    nextCursor: more ? encodeCursor(page[page.length - 1]) : null,
+    items: page.map((r) => ({ ...r, id: r.id.toString(), details: redactLegacyDetails(r.action, r.details) as AuditRow["details"] })),
+  };
+}
+
+/** An audit row as the API answers it (lib/domain/responses.ts AuditEventOut). */
+export function toAuditEventOut(r: AuditRow): AuditEventOut {
+  return { ...r, occurredAt: r.occurredAt.toISOString() };
 }
 
 /** The filters actually used, JSON-safe, for the audit row that records an audit search. */

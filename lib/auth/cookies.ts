@@ -1,9 +1,10 @@
+import { forwardedProto } from "./actor";
 import { CSRF_COOKIE } from "./csrf";
-import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from "./constants";
+import { MFA_CHALLENGE_COOKIE, MFA_CHALLENGE_COOKIE_PATH, SECURE_SESSION_COOKIE, SESSION_COOKIE } from "./constants";
 
-/** TLS as the client sees it: the URL scheme, or X-Forwarded-Proto from the reverse proxy. */
+/** TLS as the client sees it: the URL scheme, or X-Forwarded-Proto from a trusted reverse proxy. */
 export function isSecureRequest(req: Request): boolean {
-  const fwd = req.headers.get("x-forwarded-proto")?.split(",")[0].trim().toLowerCase();
+  const fwd = forwardedProto(req.headers)?.split(",")[0].trim().toLowerCase();
   if (fwd) return fwd === "https";
   return new URL(req.url).protocol === "https:";
 }
@@ -35,4 +36,14 @@ export function clearedSessionCookies(secure: boolean): string[] {
     ...(secure ? [serializeCookie(SECURE_SESSION_COOKIE, "", { secure, httpOnly: true, maxAgeSeconds: 0 })] : []),
     serializeCookie(CSRF_COOKIE, "", { secure, httpOnly: false, maxAgeSeconds: 0 }),
   ];
+}
+
+/**
+ * The MFA challenge between the two sign-in steps: HttpOnly, SameSite=Strict, sent only to
+ * /api/auth/login… (the code step), gone after 5 minutes.
+ */
+export function mfaChallengeCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
+  const parts = [`${MFA_CHALLENGE_COOKIE}=${encodeURIComponent(token)}`, `Path=${MFA_CHALLENGE_COOKIE_PATH}`, `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`, "SameSite=Strict", "HttpOnly"];
+  if (secure) parts.push("Secure");
+  return parts.join("; ");
 }

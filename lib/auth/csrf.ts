@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { AppError } from "@/lib/domain/errors";
 import { readCookie } from "./session-token";
+import { DEFAULT_FORM_LIMIT, isFormContent, readForm } from "@/lib/http/body";
 
 import { CSRF_COOKIE, CSRF_HEADER } from "./constants";
 
@@ -49,18 +50,14 @@ export const CSRF_FIELD = "_csrf";
 
 /**
  * The token the client sent: the X-CSRF-Token header (fetch), else the `_csrf` field of a small
- * url-encoded form body (read from a clone, so the handler can still read the body).
+ * url-encoded form body — read through lib/http/body (capped while it streams, 413 past 64 KiB;
+ * the handler's own readForm gets the same bytes).
  */
 export async function submittedCsrfToken(req: Request): Promise<string | null> {
   const header = req.headers.get(CSRF_HEADER);
   if (header) return header;
-  const ct = req.headers.get("content-type") ?? "";
-  if (!/^application\/x-www-form-urlencoded\b/i.test(ct) || !req.body) return null;
-  const len = Number(req.headers.get("content-length") ?? "0");
-  if (len > 65_536) return null;
-  const text = await req.clone().text();
-  if (text.length > 65_536) return null;
-  return new URLSearchParams(text).get(CSRF_FIELD);
+  if (!isFormContent(req) || !req.body) return null;
+  return (await readForm(req, DEFAULT_FORM_LIMIT)).get(CSRF_FIELD);
 }
 
 /**

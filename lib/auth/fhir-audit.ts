@@ -1,4 +1,5 @@
 import type { AuditRow } from "./audit-search";
+import type { FhirAuditBundle } from "@/lib/domain/responses";
 
 /**
  * Our AuditEvent rows as FHIR R4 AuditEvent resources (http://hl7.org/fhir/R4/auditevent.html),
@@ -46,7 +47,7 @@ export function toFhirAuditEvent(r: AuditRow, system = "Fusion CDS") {
       ...(r.details ? { detail: [{ type: "details", valueString: JSON.stringify(r.details) }] } : {}),
     });
   return {
-    resourceType: "AuditEvent",
+    resourceType: "AuditEvent" as const,
     id: r.id,
     type,
     ...(subtype ? { subtype } : {}),
@@ -75,12 +76,15 @@ export function toFhirAuditEvent(r: AuditRow, system = "Fusion CDS") {
   };
 }
 
-export function toFhirBundle(rows: AuditRow[], total: number, now = new Date()) {
+export type BundleLink = { relation: "self" | "next"; url: string };
+
+export function toFhirBundle(rows: AuditRow[], total: number, now = new Date(), link: BundleLink[] = []): FhirAuditBundle {
   return {
     resourceType: "Bundle",
     type: "searchset",
     timestamp: now.toISOString(),
     total,
+    ...(link.length ? { link } : {}),
     entry: rows.map((r) => ({ fullUrl: `urn:fusion-cds:AuditEvent:${r.id}`, resource: toFhirAuditEvent(r), search: { mode: "match" } })),
   };
 }

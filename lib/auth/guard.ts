@@ -18,9 +18,19 @@ export function sessionTokenFrom(req: Request): string | null {
   return readSessionCookie(req.headers.get("cookie"));
 }
 
-/** Throws 401 without an actor, 403 when the role lacks the permission. */
-export function authorize<A extends Actor>(actor: A | null, permission: Permission): A {
+export type AuthorizeOptions = {
+  /** allowed while an admin still has to enrol MFA (enrolment, the session itself, signing out) */
+  duringMfaEnrolment?: boolean;
+};
+
+/**
+ * Throws 401 without an actor; 403 mfa_enrolment_required while the actor's role requires MFA and
+ * none is enrolled (unless the call is part of enrolment); 403 when the role lacks the permission.
+ */
+export function authorize<A extends Actor>(actor: A | null, permission: Permission, opts: AuthorizeOptions = {}): A {
   if (!actor) throw AuthError.unauthenticated("Sign in to continue (no valid session, or it expired).");
+  if (actor.mfaEnrolmentRequired && !opts.duringMfaEnrolment)
+    throw new AuthError(403, "mfa_enrolment_required", "Set up two-factor authentication first (Your account → Two-factor authentication, /account/mfa): your role requires it.");
   if (!roleMay(actor.role, permission)) throw AuthError.forbidden(`The ${actor.role} role may not do this (${permission}).`);
   return actor;
 }
@@ -29,6 +39,6 @@ export function authorize<A extends Actor>(actor: A | null, permission: Permissi
  * The one gate every route handler passes: 401 without a valid session, 403 when the role lacks
  * the permission.
  */
-export async function requireActor(req: Request, permission: Permission): Promise<Actor> {
-  return authorize(await actorFromToken(sessionTokenFrom(req)), permission);
+export async function requireActor(req: Request, permission: Permission, opts: AuthorizeOptions = {}): Promise<Actor> {
+  return authorize(await actorFromToken(sessionTokenFrom(req)), permission, opts);
 }

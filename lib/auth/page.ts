@@ -4,10 +4,10 @@ import { redirect } from "next/navigation";
 import { prisma } from "@/lib/db/client";
 import { clientAddressFrom, type Actor, type RequestInfo } from "./actor";
 import { audit } from "./audit";
-import { actorFromToken, authorize } from "./guard";
+import { actorFromToken, authorize, type AuthorizeOptions } from "./guard";
 import { roleMay, type Permission } from "./permissions";
 import type { ResolvedSession } from "./sessions";
-import { SESSION_COOKIE_NAMES } from "./constants";
+import { MFA_ENROLMENT_PATH, SESSION_COOKIE_NAMES } from "./constants";
 
 /** Header proxy.ts sets on every page request: the path + query the browser asked for. */
 export const PATH_HEADER = "x-fcds-path";
@@ -33,12 +33,15 @@ async function currentPath(): Promise<string> {
 /**
  * The gate for every server component page (call it first, before loading data):
  *   const actor = await requirePageActor("patient:read");
- * Signed out (or session expired) → redirect to /login?next=<this page>. Signed in with a role
- * that lacks the permission → the refusal is audited and the user lands on /access-denied.
+ * Signed out (or session expired) → redirect to /login?next=<this page>. An admin without MFA →
+ * /account/mfa (enrolment) until enrolled. Signed in with a role that lacks the permission → the
+ * refusal is audited and the user lands on /access-denied.
  */
-export async function requirePageActor(permission: Permission): Promise<Actor> {
+export async function requirePageActor(permission: Permission, opts: AuthorizeOptions = {}): Promise<Actor> {
   const actor = await getPageActor();
   if (!actor) redirect(`/login?next=${encodeURIComponent(await currentPath())}`);
+  // an admin who has not enrolled MFA yet can only enrol
+  if (actor.mfaEnrolmentRequired && !opts.duringMfaEnrolment) redirect(MFA_ENROLMENT_PATH);
   if (!roleMay(actor.role, permission)) {
     const path = await currentPath();
     try {

@@ -22,6 +22,19 @@ describe("password policy", () => {
     expect(codes("qwertyuiop12")).toContain("too_common");
     expect(codes("aaaaaaaaaaaaaaa")).toContain("too_common");
   });
+  it("common and breached passwords, however decorated, are refused (zxcvbn-ts list, normalised)", () => {
+    for (const p of ["Password123!", "P@ssw0rd2024!", "Welcome2026!!", "iloveyou1234", "Sunshine2025", "qwerty123456!", "Football#2024", "letmein-letmein", "2024!Summer!!", "PASS WORD 1234", "monkey123456", "Hospital2026!"])
+      expect(codes(p), p).toContain("too_common");
+  });
+  it("…but not passphrases that merely contain a common word, or carry a long random tail", () => {
+    for (const p of ["correct horse battery", "sensible tide pool 77", "football-kettle-oboe", "monkey83741920485", "test-pass-clinician-long-enough", "a brand new passphrase"])
+      expect(codes(p), p).toEqual([]);
+  });
+  it("the forms looked up", async () => {
+    const { commonPasswordForms } = await import("./common-passwords");
+    expect(commonPasswordForms("P@ssw0rd2024!")).toEqual(expect.arrayContaining(["p@ssw0rd2024!", "p@ssw0rd", "password"]));
+    expect(commonPasswordForms("letmein-letmein")).toContain("letmein");
+  });
   it("the published demo passwords meet the policy", () => {
     for (const d of DEMO_USERS) expect(() => validateNewUser(d)).not.toThrow();
   });

@@ -1,4 +1,5 @@
 import { hash, verify } from "@node-rs/argon2";
+import { isCommonPassword } from "./common-passwords";
 
 // Algorithm.Argon2id (a const enum, which isolatedModules cannot import)
 const ARGON2ID = 2;
@@ -30,20 +31,6 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   return false;
 }
 
-const COMMON = new Set(
-  [
-    "password", "password1", "password12", "password123", "password1234", "passw0rd", "p@ssw0rd", "p@ssword",
-    "123456", "1234567", "12345678", "123456789", "1234567890", "12345678910", "123456789012", "qwerty",
-    "qwertyuiop", "qwerty123", "qwerty12345", "1q2w3e4r5t6y", "1qaz2wsx3edc", "abc123", "abcdef123456",
-    "111111111111", "000000000000", "iloveyou", "letmein", "letmeinplease", "welcome", "welcome123",
-    "welcome12345", "monkey", "dragon", "football", "baseball", "sunshine", "princess", "superman",
-    "trustno1", "changeme", "changeme123", "administrator", "admin123", "admin12345", "adminadmin",
-    "passwordpassword", "hospital", "hospital123", "doctor", "doctor123", "nurse123", "medical123",
-    "clinician", "clinician123", "research123", "researcher", "fusioncds", "fusion-cds", "fusioncds123",
-    "correcthorsebatterystaple", "aaaaaaaaaaaa", "abcdefghijkl", "zaq12wsxcde3",
-  ].map((p) => p.toLowerCase()),
-);
-
 export type PasswordIssue = { code: string; message: string };
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -51,7 +38,8 @@ export const PASSWORD_MAX_LENGTH = 128;
 
 /**
  * ASVS 2.1: at least 12 characters, up to 128, any characters allowed (no composition rules),
- * not the username or display name, not a common password.
+ * not the username or display name, not a common or breached password (common-passwords.ts: the
+ * zxcvbn-ts list of 49k, normalised, decorations such as "123!" stripped).
  */
 export function checkPasswordPolicy(password: string, ctx: { username?: string; displayName?: string } = {}): PasswordIssue[] {
   const issues: PasswordIssue[] = [];
@@ -66,7 +54,7 @@ export function checkPasswordPolicy(password: string, ctx: { username?: string; 
     issues.push({ code: "contains_username", message: "must not be or contain the username" });
   const d = ctx.displayName?.toLowerCase().replace(/[\s._-]+/g, "");
   if (d && d.length >= 4 && compact.includes(d)) issues.push({ code: "contains_name", message: "must not contain the user's name" });
-  if (COMMON.has(lower) || COMMON.has(compact) || COMMON.has(compact.replace(/\d+$/, "")) || /^(.)\1+$/.test(p))
+  if (isCommonPassword(p) || /^(.)\1+$/.test(p))
     issues.push({ code: "too_common", message: "is a commonly used password; choose a longer, less predictable passphrase" });
   return issues;
 }

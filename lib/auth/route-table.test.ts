@@ -23,7 +23,7 @@ describe("route table", () => {
   it("only a short, reviewed list of API routes is public", () => {
     const pub = Object.entries(routeTable).flatMap(([p, m]) => Object.entries(m).filter(([, r]) => r === "public").map(([k]) => `${k} ${p}`));
     // FHIR metadata (the CapabilityStatement) and CDS Hooks discovery: read before any sign-in, no patient data
-    const reviewed = ["GET /api/health", "POST /api/auth/login", "GET /api/openapi.json", "GET /fhir/R4/metadata", "GET /cds-services"];
+    const reviewed = ["GET /api/health", "POST /api/auth/login", "POST /api/auth/login/mfa", "GET /api/openapi.json", "GET /fhir/R4/metadata", "GET /cds-services"];
     expect(pub.filter((x) => !reviewed.includes(x))).toEqual([]);
   });
   it("only the CDS Hooks call is authenticated by an EHR's JWT", () => {

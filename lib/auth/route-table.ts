@@ -26,10 +26,17 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
 
   // sign-in and sessions
   "/api/auth/login": { POST: "public" },
+  "/api/auth/login/mfa": { POST: "public" }, // the code step of a sign-in (needs the password step's challenge)
   "/api/auth/logout": { POST: "session:self" },
   "/api/auth/logout-everywhere": { POST: "session:self" },
   "/api/auth/session": { GET: "session:self" },
   "/api/auth/password": { POST: "session:self" },
+  // one's own second factor (TOTP); the first three also answer while an admin still has to enrol
+  "/api/auth/mfa": { GET: "session:self" },
+  "/api/auth/mfa/enrol": { POST: "session:self" },
+  "/api/auth/mfa/confirm": { POST: "session:self" },
+  "/api/auth/mfa/recovery-codes": { POST: "session:self" },
+  "/api/auth/mfa/disable": { POST: "session:self" },
 
   // identified patient records: clinicians only
   "/api/patients": { GET: "patient:read", POST: "patient:write" },
@@ -84,6 +91,20 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
 };
 
 /**
+ * What an admin who still has to enrol MFA may call (each such handler passes
+ * `{ duringMfaEnrolment: true }` to route()); every other route answers 403 mfa_enrolment_required.
+ * The authorization matrix checks both directions.
+ */
+export const mfaEnrolmentAllowed: ReadonlySet<string> = new Set([
+  "GET /api/auth/session",
+  "POST /api/auth/logout",
+  "POST /api/auth/logout-everywhere",
+  "GET /api/auth/mfa",
+  "POST /api/auth/mfa/enrol",
+  "POST /api/auth/mfa/confirm",
+]);
+
+/**
  * The matrix requires every successful call under a patient-data permission (patient:*, scan:*,
  * assessment:*, export:*) to write an AuditEvent. Routes that answer without any patient data are
  * listed here, each with the reason — a reviewed exception, not a default.
@@ -102,6 +123,7 @@ export const pageTable: Record<string, Rule> = {
   "/login": "public",
   "/access-denied": "public",
   "/account": "session:self",
+  "/account/mfa": "session:self", // also while an admin still has to enrol MFA
   "/admin": "audit:read",
   "/admin/audit": "audit:read",
   "/admin/users": "user:admin",

@@ -3,6 +3,8 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor, RequestInfo } from "./actor";
 import { securityConfig, type SecurityConfig } from "./config";
 import { hashToken, newSessionToken } from "./session-token";
+import { mfaRequiredFor } from "./mfa-policy";
+import type { SessionSummary } from "@/lib/domain/responses";
 
 type Db = Pick<PrismaClient, "session">;
 
@@ -67,6 +69,7 @@ export async function resolveSession(
     role: s.user.role,
     sessionId: s.id,
     csrfToken: s.csrfToken,
+    mfaEnrolmentRequired: mfaRequiredFor(s.user.role) && !s.user.mfaEnabledAt,
     expiresAt: s.expiresAt,
     idleExpiresAt: new Date(Math.min(s.expiresAt.getTime(), lastSeen.getTime() + cfg.idleTimeoutMs)),
   };
@@ -82,7 +85,7 @@ export async function revokeAllSessions(db: Db, userId: string, now = new Date()
   return r.count;
 }
 
-export type SessionSummary = { id: string; current: boolean; createdAt: Date; lastSeenAt: Date; expiresAt: Date; clientAddress: string | null; userAgent: string | null };
+export type { SessionSummary };
 
 /** The user's live sessions (not revoked, not past their absolute end), newest first. */
 export async function listActiveSessions(db: Db, userId: string, currentId: string | null, cfg: SecurityConfig = securityConfig(), now = new Date()): Promise<SessionSummary[]> {
@@ -92,7 +95,7 @@ export async function listActiveSessions(db: Db, userId: string, currentId: stri
     take: 50,
     select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, clientAddress: true, userAgent: true },
   });
-  return rows.map((r) => ({ ...r, current: r.id === currentId }));
+  return rows.map((r) => ({ ...r, current: r.id === currentId, createdAt: r.createdAt.toISOString(), lastSeenAt: r.lastSeenAt.toISOString(), expiresAt: r.expiresAt.toISOString() }));
 }
 
 /**

@@ -1,29 +1,26 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { ValidationError, ConflictError } from "@/lib/domain/errors";
+import { personName } from "@/lib/domain/names";
 import { demoUsersAllowed } from "./config";
 import { AppError } from "@/lib/domain/errors";
+import type { PublicUser } from "@/lib/domain/responses";
 import type { Actor } from "./actor";
 import { checkPasswordPolicy, hashPassword, verifyPassword } from "./password";
 import { SlidingWindowLimiter } from "./rate-limit";
+import { enableMfaWithSecret } from "./mfa";
+import { DEMO_ADMIN_TOTP_SECRET } from "./constants";
 
 type Db = Pick<PrismaClient, "user">;
+type DemoDb = Pick<PrismaClient, "user" | "mfaRecoveryCode" | "mfaChallenge" | "$executeRaw">;
 type DbWithSessions = Pick<PrismaClient, "user" | "session">;
 
 export const ROLES: readonly Role[] = ["clinician", "researcher", "admin"];
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$/;
 
 export type NewUser = { username: string; displayName: string; role: Role; password: string };
-export type PublicUser = {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  disabled: boolean;
-  lockedUntil: Date | null;
-  lastLoginAt: Date | null;
-  createdAt: Date;
-};
+/** An account as admins see it (lib/domain/responses.ts); `toPublicUser` makes one from a `publicUserSelect` row. */
+export type { PublicUser };
 
 export const publicUserSelect = {
   id: true,
@@ -31,10 +28,16 @@ export const publicUserSelect = {
   displayName: true,
   role: true,
   disabled: true,
-  lockedUntil: true,
+  mfaEnabledAt: true,
   lastLoginAt: true,
   createdAt: true,
 } as const;
+
+type PublicUserRow = Omit<PublicUser, "mfaEnabledAt" | "lastLoginAt" | "createdAt"> & { mfaEnabledAt: Date | null; lastLoginAt: Date | null; createdAt: Date };
+
+export function toPublicUser(u: PublicUserRow): PublicUser {
+  return { ...u, mfaEnabledAt: u.mfaEnabledAt?.toISOString() ?? null, lastLoginAt: u.lastLoginAt?.toISOString() ?? null, createdAt: u.createdAt.toISOString() };
+}
 
 export function normalizeUsername(u: string): string {
   return u.normalize("NFKC").trim().toLowerCase();
@@ -43,11 +46,12 @@ export function normalizeUsername(u: string): string {
 /** Validates the username, display name, role and password policy; throws ValidationError. */
 export function validateNewUser(u: NewUser): NewUser {
   const username = normalizeUsername(u.username ?? "");
-  const displayName = (u.displayName ?? "").trim();
+  const name = personName(120).safeParse(u.displayName ?? "");
+  const displayName = name.success ? name.data : (u.displayName ?? "").trim();
   const issues: { path: string; message: string }[] = [];
   if (!USERNAME.test(username))
     issues.push({ path: "username", message: "3–64 characters: lower-case letters, digits, dot, dash or underscore" });
-  if (!displayName || displayName.length > 120) issues.push({ path: "displayName", message: "1–120 characters" });
+  if (!name.success) issues.push({ path: "displayName", message: name.error.issues[0].message });
   if (!ROLES.includes(u.role)) issues.push({ path: "role", message: `one of ${ROLES.join(", ")}` });
   for (const i of checkPasswordPolicy(u.password ?? "", { username, displayName }))
     issues.push({ path: "password", message: i.message });
@@ -60,7 +64,7 @@ export async function createUser(db: Db, input: NewUser): Promise<PublicUser> {
   const u = validateNewUser(input);
   const existing = await db.user.findUnique({ where: { username: u.username }, select: { id: true } });
   if (existing) throw new ConflictError("username_taken", `The username ${u.username} is already taken.`);
-  return db.user.create({
+  const created = await db.user.create({
     data: {
       username: u.username,
       displayName: u.displayName,
@@ -70,9 +74,10 @@ export async function createUser(db: Db, input: NewUser): Promise<PublicUser> {
     },
     select: publicUserSelect,
   });
+  return toPublicUser(created);
 }
 
-/** Sets a new password (policy-checked), clears lockout. Sessions are left to the caller to revoke. */
+/** Sets a new password (policy-checked). Sessions are left to the caller to revoke. */
 export async function setPassword(db: Db, userId: string, password: string, field = "password"): Promise<void> {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
   const issues = checkPasswordPolicy(password, { username: user.username, displayName: user.displayName });
@@ -80,7 +85,7 @@ export async function setPassword(db: Db, userId: string, password: string, fiel
     throw new ValidationError(`${field}: ${issues.map((i) => i.message).join("; ")}`, issues.map((i) => ({ path: field, message: i.message })));
   await db.user.update({
     where: { id: userId },
-    data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date(), failedLogins: 0, lockedUntil: null },
+    data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() },
   });
 }
 
@@ -107,34 +112,44 @@ export async function changeOwnPassword(db: DbWithSessions, actor: Actor, curren
 }
 
 /**
- * The documented demo accounts (shown on the sign-in page while they are enabled). For demos and
- * tests only: the passwords are public.
+ * The documented demo accounts (shown on the sign-in page while they work). For demos and tests
+ * only: the passwords are public, so they work only on loopback or with FUSION_DEMO_USERS=1
+ * (config.ts demoUsersMode).
  */
-export const DEMO_USERS: readonly NewUser[] = [
+export const DEMO_USERS: readonly (NewUser & { totpSecret?: string })[] = [
   { username: "dr.demo", displayName: "Dr Demo (clinician)", role: "clinician", password: "demo-clinician-2026" },
   { username: "researcher.demo", displayName: "Riley Demo (researcher)", role: "researcher", password: "demo-researcher-2026" },
-  { username: "admin.demo", displayName: "Ada Demo (admin)", role: "admin", password: "demo-admin-2026" },
+  // Admins must use MFA, the demo admin too: its TOTP secret is published like its password (add it
+  // to an authenticator app from the sign-in page; e2e/support/login.ts computes the codes).
+  { username: "admin.demo", displayName: "Ada Demo (admin)", role: "admin", password: "demo-admin-2026", totpSecret: DEMO_ADMIN_TOTP_SECRET },
 ];
+
+export { DEMO_ADMIN_TOTP_SECRET };
+
+export const isDemoUsername = (username: string) => DEMO_USERS.some((d) => d.username === username);
 
 /**
  * Creates any missing demo account (idempotent; existing accounts are left as they are) and
- * returns one entry per demo account. Refuses under NODE_ENV=production unless FUSION_DEMO_USERS=1.
+ * returns one entry per demo account — none at all where demo accounts may not work (the server
+ * listens on a network address and FUSION_DEMO_USERS is not 1): seeding then just skips them.
  */
 export async function ensureDemoUsers(
-  db: Db,
+  db: DemoDb,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ username: string; role: Role; created: boolean }[]> {
-  if (!demoUsersAllowed(env))
-    throw new Error("Refusing to create demo users with published passwords in production (set FUSION_DEMO_USERS=1 to allow).");
+  if (!demoUsersAllowed(env)) return [];
   const out: { username: string; role: Role; created: boolean }[] = [];
   for (const d of DEMO_USERS) {
-    const found = await db.user.findUnique({ where: { username: d.username }, select: { id: true } });
+    const found = await db.user.findUnique({ where: { username: d.username }, select: { id: true, mfaEnabledAt: true } });
     if (found) {
+      // a demo admin seeded before MFA existed gets the published secret too
+      if (d.totpSecret && !found.mfaEnabledAt) await enableMfaWithSecret(db, found.id, d.totpSecret);
       out.push({ username: d.username, role: d.role, created: false });
       continue;
     }
     try {
-      await createUser(db, d);
+      const u = await createUser(db, d);
+      if (d.totpSecret) await enableMfaWithSecret(db, u.id, d.totpSecret);
       out.push({ username: d.username, role: d.role, created: true });
     } catch (e) {
       // two processes seeding at once: the other one won

@@ -17,6 +17,17 @@ export function databaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseCo
   return { kind: "embedded", dataDir: resolve(base, "pglite") };
 }
 
+/**
+ * Where migrations run: `DATABASE_MIGRATION_URL` (the role that owns the tables), else
+ * `DATABASE_URL` (one role for both: simpler, weaker — see lib/auth/README.md "Database roles").
+ */
+export function migrationDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const cfg = databaseConfig(env);
+  const url = env.DATABASE_MIGRATION_URL?.trim();
+  if (cfg.kind === "postgres" && url) return { kind: "postgres", url };
+  return cfg;
+}
+
 /** The URL with any password masked, for logs and /api/health. */
 export function redactUrl(url: string): string {
   try {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { NotFoundError, ValidationError } from "@/lib/domain/errors";
+import type { ModelDetail, ModelSummary } from "@/lib/domain/responses";
 
 /*
  * Model versions for the model-card pages: ModelVersion rows (registered by the pipeline) merged
@@ -9,24 +10,7 @@ import { NotFoundError, ValidationError } from "@/lib/domain/errors";
  * plus any name@version that assessments refer to — so every "model card" link resolves.
  */
 
-export type ModelSummary = {
-  name: string;
-  version: string;
-  strategy: string | null;
-  heads: string[];
-  active: boolean;
-  createdAt: string | null;
-  hasCard: boolean;
-  assessments: number;
-  sources: ("database" | "files" | "assessments")[];
-};
-
-export type ModelDetail = ModelSummary & {
-  card: Record<string, unknown> | null;
-  metrics: Record<string, unknown> | null;
-  reportMd: string | null;
-  plots: string[];
-};
+export type { ModelDetail, ModelSummary };
 
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 export const isSafeSegment = (s: string) => SEGMENT.test(s) && !s.includes("..");

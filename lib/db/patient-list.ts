@@ -1,6 +1,8 @@
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
-import { type Page, type Patient, type PatientSearch } from "@/lib/domain";
-import { normaliseScores, type HeadScore } from "./assessments";
+import { type Patient, type PatientListPage, type PatientListRow, type PatientSearch } from "@/lib/domain";
+import { StoredScores, type HeadScoreView } from "@/lib/domain/assessment";
+import { scoreViews } from "./assessments";
+import { activeOutcomes } from "./model-registry";
 import { toPatient } from "./mappers";
 
 /**
@@ -9,8 +11,8 @@ import { toPatient } from "./mappers";
  */
 export const COUNT_CAP = 1_000;
 
-/** A patient-list row: demographics plus the latest finished assessment's risk per head. */
-export type PatientListRow = Patient & { lastAssessmentAt: string | null; maxRisk: number | null; latestRisk: HeadScore[] };
+/** A patient-list row: demographics plus the latest finished assessment's risk per head (lib/domain/responses.ts). */
+export type { PatientListRow };
 
 /**
  * ORDER BY for every sort the list offers. "-lastAssessment" and "-risk" read the denormalised
@@ -83,12 +85,12 @@ type RawPatient = {
 };
 
 /** The clinician's patient list: search, sort (incl. last assessment / highest risk), paging. */
-export async function listPatients(db: PrismaClient, s: PatientSearch): Promise<Page<PatientListRow> & { totalIsLowerBound: boolean }> {
+export async function listPatients(db: PrismaClient, s: PatientSearch): Promise<PatientListPage> {
   const where = searchCondition(s.q);
   // count at least up to the end of this page, so the pager always knows whether a next page exists
   const cap = Math.max(COUNT_CAP, s.page * s.pageSize) + 1;
   const order = Prisma.raw(ORDER_SQL[s.sort] ?? ORDER_SQL.name);
-  const [[{ n }], rows] = await Promise.all([
+  const [[{ n }], rows, outcomes] = await Promise.all([
     db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS "n" FROM (SELECT 1 FROM "Patient" WHERE ${where} LIMIT ${cap}) AS m`,
     db.$queryRaw<RawPatient[]>`
       SELECT "id", "mrn", "givenName", "familyName", "birthDate", "sex"::text AS "sex", "createdAt", "updatedAt",
@@ -96,17 +98,29 @@ export async function listPatients(db: PrismaClient, s: PatientSearch): Promise<
         FROM "Patient" WHERE ${where}
        ORDER BY ${order}
        LIMIT ${s.pageSize} OFFSET ${(s.page - 1) * s.pageSize}`,
+    activeOutcomes(db),
   ]);
   return {
     items: rows.map((r) => ({
       ...toPatient(r),
       lastAssessmentAt: r.lastAssessmentAt?.toISOString() ?? null,
       maxRisk: r.maxRisk,
-      latestRisk: normaliseScores(r.latestScores),
+      latestRisk: latestRisk(r.latestScores, outcomes),
     })),
     total: Math.min(n, cap - 1),
     totalIsLowerBound: n >= cap,
     page: s.page,
     pageSize: s.pageSize,
   };
+}
+
+/**
+ * Patient.latestScores is a copy of the newest finished assessment's `scores` (kept by the
+ * database trigger), parsed with the stored-assessment schema; labelled with the active model's
+ * outcomes. Scores that do not parse are not shown (their assessment says why on the record page).
+ */
+function latestRisk(raw: unknown, outcomes: Awaited<ReturnType<typeof activeOutcomes>>): HeadScoreView[] {
+  if (raw === null || raw === undefined) return [];
+  const p = StoredScores.safeParse(raw);
+  return p.success ? scoreViews(p.data, outcomes) : [];
 }

@@ -1,8 +1,9 @@
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import {
   ConflictError, NotFoundError, ValidationError, fromIsoDate, toIsoDate,
-  type Page, type Patient, type PatientCreate, type PatientRecord, type PatientSearch, type PatientUpdate,
+  type AssessmentSummary, type FullPatientRecord, type Page, type Patient, type PatientCreate, type PatientSearch, type PatientUpdate, type ScanSummary,
 } from "@/lib/domain";
+import { StoredScores, describeIssues } from "@/lib/domain/assessment";
 import { toCondition, toDietRecord, toFamilyHistory, toPatient } from "./mappers";
 import { isMrnPrefix, listOrder } from "./patient-list";
 
@@ -95,36 +96,7 @@ export async function searchPatients(db: PrismaClient, s: PatientSearch): Promis
   return { items: rows.map(toPatient), total, page: s.page, pageSize: s.pageSize };
 }
 
-export type ScanSummary = {
-  id: string;
-  modality: string;
-  acquisitionDate: string | null;
-  bodyPart: string | null;
-  rows: number;
-  columns: number;
-  frames: number;
-  contentType: string;
-  byteSize: number;
-  transferSyntaxUid: string | null;
-  photometricInterpretation: string | null;
-  createdAt: string;
-};
-
-export type AssessmentSummary = {
-  id: string;
-  scanId: string | null;
-  modelName: string;
-  modelVersion: string;
-  strategy: string;
-  status: string;
-  error: string | null;
-  scores: unknown;
-  flags: string[];
-  createdAt: string;
-  completedAt: string | null;
-};
-
-export type FullPatientRecord = PatientRecord & { scans: ScanSummary[]; assessments: AssessmentSummary[] };
+export type { AssessmentSummary, FullPatientRecord, ScanSummary };
 
 /** The whole record: history, family history, diet, scans (metadata only) and assessments. */
 export async function getPatientRecord(db: Db, id: string): Promise<FullPatientRecord> {
@@ -158,10 +130,16 @@ export async function getPatientRecord(db: Db, id: string): Promise<FullPatientR
     familyHistory: row.familyHistory.map(toFamilyHistory),
     dietRecords: row.dietRecords.map(toDietRecord),
     scans: row.scans.map((s) => ({ ...s, acquisitionDate: toIsoDate(s.acquisitionDate), createdAt: s.createdAt.toISOString() })),
-    assessments: row.assessments.map((a) => ({
-      ...a,
-      createdAt: a.createdAt.toISOString(),
-      completedAt: a.completedAt?.toISOString() ?? null,
-    })),
+    assessments: row.assessments.map((a): AssessmentSummary => {
+      // a finished row's scores, read with the stored-assessment schema (never guessed at)
+      const scores = a.status === "done" ? StoredScores.safeParse(a.scores) : null;
+      return {
+        ...a,
+        scores: scores?.success ? scores.data : null,
+        createdAt: a.createdAt.toISOString(),
+        completedAt: a.completedAt?.toISOString() ?? null,
+        resultError: scores && !scores.success ? `The stored scores do not match the assessment schema: ${describeIssues(scores.error)}` : null,
+      };
+    }),
   };
 }

@@ -3,7 +3,7 @@ import { decodeFrame, frameCount } from "./decode";
 import { DicomError } from "./errors";
 import { parseDicom, type ParsedDicom } from "./parse";
 import { transferSyntaxInfo } from "./transfer-syntax";
-import { decodeTestFile, maxAbsDiff, meanAbsDiff, parseTestFile, readTestFile, rgbAt } from "./test-helpers";
+import { decodeTestFile, maxAbsDiff, meanAbsDiff, parseTestFile, readTestFile, rgbAt } from "@/test/support/dicom-files";
 
 async function expectDecodeError(p: Promise<unknown>, code: string): Promise<DicomError> {
   try {

@@ -4,7 +4,7 @@ import { decodeFrame } from "./decode";
 import { DicomError } from "./errors";
 import { decodePngOrJpeg, sniffContentType } from "./image";
 import { parseDicom } from "./parse";
-import { maxAbsDiff, readTestFile } from "./test-helpers";
+import { maxAbsDiff, readTestFile } from "@/test/support/dicom-files";
 
 function png(width: number, height: number, colorType: 0 | 2, fill: (x: number, y: number) => [number, number, number]): Uint8Array {
   const img = new PNG({ width, height, colorType, inputColorType: 2, inputHasAlpha: false } as never);

@@ -6,7 +6,6 @@ export { transferSyntaxInfo, type TransferSyntaxInfo, type PixelEncoding } from 
 export { decodeFrame, frameCount, type DecodedFrame } from "./decode";
 export { applyWindow, defaultWindow, minMaxWindow, WINDOW_PRESETS, type Window, type WindowPreset, type WindowPresetName } from "./window";
 export { renderPreview, previewOfFrame, previewPng, downscale, type PreviewImage } from "./preview";
-export { deidentifyDicom, deidentifyTags, hashedUid, DEIDENTIFICATION_METHOD, type DeidentifyOptions } from "./deidentify";
 export { BASIC_PROFILE, type ProfileRule, type ProfileAction } from "./ps3-15-basic-profile";
 export { decodePngOrJpeg, sniffContentType, type ScanContentType } from "./image";
 export { formatPersonName, isoDate } from "./text";

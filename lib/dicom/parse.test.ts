@@ -2,7 +2,7 @@ import { deflateRawSync, constants as zc } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { DicomError } from "./errors";
 import { parseDicom } from "./parse";
-import { buildPart10, concat, parseTestFile, readTestFile } from "./test-helpers";
+import { buildPart10, concat, parseTestFile, readTestFile } from "@/test/support/dicom-files";
 
 function expectDicomError(fn: () => unknown, code: string): DicomError {
   try {

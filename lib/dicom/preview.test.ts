@@ -5,7 +5,7 @@ import { DicomError } from "./errors";
 import { parseDicom } from "./parse";
 import { downscale, previewPng, renderPreview, type PreviewImage } from "./preview";
 import { applyWindow, defaultWindow } from "./window";
-import { parseTestFile, readTestFile } from "./test-helpers";
+import { parseTestFile, readTestFile } from "@/test/support/dicom-files";
 
 /** Luminance statistics of a preview: what decides whether a thumbnail looks black. */
 function lumaStats(img: Pick<PreviewImage, "width" | "height" | "channels" | "data">) {

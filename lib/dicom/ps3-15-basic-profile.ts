@@ -7,9 +7,10 @@
  * operators, institution and device, study/series/request identifiers, dates and times, free-text
  * descriptions and comments, and all instance / reference UIDs. Where the standard offers a choice
  * (e.g. "X/Z/D"), we take Z for attributes that are Type 2 in common IODs (they must stay present,
- * empty) and X otherwise. On top of the table, deidentify.ts applies three profile-wide rules:
- * private attributes are removed, any other Person Name (PN) attribute is removed, and overlay
- * data / comments (60xx,3000 and 60xx,4000) and curve groups (50xx) are removed.
+ * empty) and X otherwise. The profile's rules beyond the table (private attributes, any other
+ * Person Name, overlays, curves) matter only to a whole-file de-identifier; the research export
+ * (lib/export/dicom-profile.ts) keeps a technical allow-list whose values must also be kept here,
+ * and treats private groups as removed.
  *
  * Actions: D replace with a dummy value (the pseudonym), Z zero-length, X remove, U replace UID
  * with a consistent hashed UID, K keep.

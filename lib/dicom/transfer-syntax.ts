@@ -72,6 +72,14 @@ export function transferSyntaxInfo(uid: string): TransferSyntaxInfo {
   return BY_UID.get(uid) ?? t(uid, `Unknown transfer syntax ${uid}`, "unknown");
 }
 
+/**
+ * The standard name of a transfer syntax this table knows, or null. Unlike
+ * `transferSyntaxInfo(uid).name`, never echoes the UID: a file header can put any text there.
+ */
+export function knownTransferSyntaxName(uid: unknown): string | null {
+  return typeof uid === "string" ? (BY_UID.get(uid.trim())?.name ?? null) : null;
+}
+
 /** Encodings `decodeFrame` can turn into pixels in Node. */
 export const DECODABLE_ENCODINGS: ReadonlySet<PixelEncoding> = new Set<PixelEncoding>([
   "native",

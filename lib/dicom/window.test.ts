@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeFrame } from "./decode";
 import { applyWindow, defaultWindow, minMaxWindow, WINDOW_PRESETS } from "./window";
-import { parseTestFile } from "./test-helpers";
+import { parseTestFile } from "@/test/support/dicom-files";
 
 describe("applyWindow (PS3.3 C.11.2.1.2.1 linear)", () => {
   it("maps the soft-tissue window edges exactly as the standard's formula", () => {

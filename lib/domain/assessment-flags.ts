@@ -4,8 +4,8 @@
  * the sentence that explains why the image was not used. Unknown flags are shown as they are,
  * never hidden.
  */
-export type ImageCheckView = { distance: number; threshold: number; inDistribution: boolean };
-export type AssessmentNotice = { flag: string; severity: "caution" | "info"; text: string };
+import type { AssessmentNotice, ImageCheckView } from "./assessment";
+export type { AssessmentNotice, ImageCheckView };
 
 const RECORD_ALONE = "the scores rest on the medical history, family history and diet alone";
 

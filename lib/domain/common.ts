@@ -11,6 +11,17 @@ export const isoDate = z
 
 export const uuid = z.uuid({ message: "must be a UUID" });
 
+/** PostgreSQL cannot store U+0000 in text (it answered 500): refused as bad input instead. */
+export const NUL_MESSAGE = "must not contain NUL characters (U+0000)";
+export const hasNul = (s: string) => s.includes("\u0000");
+
+/**
+ * Every free-text field of an API input starts here instead of `z.string()`: a string without NUL
+ * characters (checked first, on the raw value, so the 400 names the field). Chain `.trim()`,
+ * `.max()` etc. as usual. Query parameters are checked the same way in lib/http/body queryObject.
+ */
+export const text = () => z.string().refine((s) => !hasNul(s), { message: NUL_MESSAGE, abort: true });
+
 /** Today's date (UTC) as YYYY-MM-DD; a function so tests can reason about "the future". */
 export function todayIso(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);

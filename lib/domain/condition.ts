@@ -1,20 +1,18 @@
 import { z } from "zod";
-import { atLeastOneField, isoDate, notInFuture } from "./common";
+import { atLeastOneField, isoDate, notInFuture, text } from "./common";
 
-export const codeSystemValues = ["ICD10", "SNOMED"] as const;
-export const CodeSystem = z.enum(codeSystemValues, { message: "must be ICD10 or SNOMED" });
-export type CodeSystem = z.infer<typeof CodeSystem>;
+import { CodeSystem, ConditionStatus } from "./enums";
+import { id, timestamp } from "./scalars";
+export { CodeSystem, codeSystemValues, ConditionStatus, conditionStatusValues } from "./enums";
 
 /** ICD-10 (WHO/CM) code shape: letter, two digits, optional dot and up to four more characters. */
 export const icd10Code = /^[A-TV-Z][0-9][0-9AB](\.[0-9A-Z]{1,4})?$/;
 export const snomedCode = /^[0-9]{6,18}$/;
 
-export const conditionStatusValues = ["active", "resolved"] as const;
-
 const coded = {
   codeSystem: CodeSystem.default("ICD10"),
-  code: z.string().trim().toUpperCase(),
-  display: z.string().trim().min(1, "is required").max(200, "must be 200 characters or fewer"),
+  code: text().trim().toUpperCase(),
+  display: text().trim().min(1, "is required").max(200, "must be 200 characters or fewer"),
 };
 
 /** Why `code` is not a code of `codeSystem`, or null when it is. */
@@ -40,7 +38,7 @@ export const ConditionCreate = z
   .strictObject({
     ...coded,
     onsetDate: isoDate.refine(notInFuture, "cannot be in the future").nullable().optional(),
-    status: z.enum(conditionStatusValues, { message: "must be active or resolved" }).default("active"),
+    status: ConditionStatus.default("active"),
   })
   .superRefine(checkCode);
 export type ConditionCreate = z.infer<typeof ConditionCreate>;
@@ -51,22 +49,24 @@ export const ConditionUpdate = z
     code: coded.code.optional(),
     display: coded.display.optional(),
     onsetDate: isoDate.refine(notInFuture, "cannot be in the future").nullable().optional(),
-    status: z.enum(conditionStatusValues, { message: "must be active or resolved" }).optional(),
+    status: ConditionStatus.optional(),
   })
   .refine(...atLeastOneField)
   .superRefine(checkCodeIfBoth);
 export type ConditionUpdate = z.infer<typeof ConditionUpdate>;
 
-export type Condition = {
-  id: string;
-  patientId: string;
-  codeSystem: CodeSystem;
-  code: string;
-  display: string;
-  onsetDate: string | null;
-  status: (typeof conditionStatusValues)[number];
-  createdAt: string;
-  updatedAt: string;
-};
+/** A medical-history entry as stored and answered. */
+export const Condition = z.strictObject({
+  id,
+  patientId: id,
+  codeSystem: CodeSystem,
+  code: z.string(),
+  display: z.string(),
+  onsetDate: isoDate.nullable(),
+  status: ConditionStatus,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export type Condition = z.infer<typeof Condition>;
 
 export { checkCode, checkCodeIfBoth };

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { atLeastOneField, isoDate, notInFuture } from "./common";
+import { atLeastOneField, isoDate, notInFuture, text } from "./common";
 
-export const dietMethodValues = ["recall_24h", "ffq", "food_diary"] as const;
-export const DietMethod = z.enum(dietMethodValues, { message: `must be one of ${dietMethodValues.join(", ")}` });
+import { DietMethod } from "./enums";
+import { id, timestamp } from "./scalars";
+export { DietMethod, dietMethodValues } from "./enums";
 
 /** Daily intakes, with units and a plausible upper bound (beyond it the entry is almost surely a typo). */
 export const dietIntakes = {
@@ -31,7 +32,7 @@ export const DietRecordCreate = z.strictObject({
   fruitVegServings: intake(dietIntakes.fruitVegServings.max, dietIntakes.fruitVegServings.unit),
   redMeatServings: intake(dietIntakes.redMeatServings.max, dietIntakes.redMeatServings.unit),
   alcoholUnits: intake(dietIntakes.alcoholUnits.max, dietIntakes.alcoholUnits.unit),
-  note: z.string().trim().max(2000, "must be 2000 characters or fewer").nullable().optional(),
+  note: text().trim().max(2000, "must be 2000 characters or fewer").nullable().optional(),
 });
 export type DietRecordCreate = z.infer<typeof DietRecordCreate>;
 
@@ -39,10 +40,6 @@ export type DietRecordCreate = z.infer<typeof DietRecordCreate>;
 export const DietRecordUpdate = DietRecordCreate.partial().refine(...atLeastOneField);
 export type DietRecordUpdate = z.infer<typeof DietRecordUpdate>;
 
-export type DietRecord = DietRecordCreate & {
-  id: string;
-  patientId: string;
-  note: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
+/** A diet record as stored and answered. */
+export const DietRecord = DietRecordCreate.extend({ id, patientId: id, note: z.string().nullable(), createdAt: timestamp, updatedAt: timestamp });
+export type DietRecord = z.infer<typeof DietRecord>;

@@ -1,13 +1,10 @@
 import { z } from "zod";
-import { atLeastOneField } from "./common";
+import { atLeastOneField, text } from "./common";
 import { CodeSystem, checkCode, checkCodeIfBoth } from "./condition";
 
-export const relationshipValues = [
-  "mother", "father", "sister", "brother", "daughter", "son",
-  "grandmother", "grandfather", "aunt", "uncle", "cousin", "other",
-] as const;
-export const Relationship = z.enum(relationshipValues, { message: `must be one of ${relationshipValues.join(", ")}` });
-export type Relationship = z.infer<typeof Relationship>;
+import { Relationship } from "./enums";
+import { id, timestamp } from "./scalars";
+export { Relationship, relationshipValues } from "./enums";
 
 /** First-degree relatives share ~50% of their genes: the ones risk scores count. */
 export const firstDegree: ReadonlySet<Relationship> = new Set(["mother", "father", "sister", "brother", "daughter", "son"]);
@@ -16,8 +13,8 @@ export const firstDegree: ReadonlySet<Relationship> = new Set(["mother", "father
 const fields = {
   relationship: Relationship,
   codeSystem: CodeSystem,
-  code: z.string().trim().toUpperCase(),
-  display: z.string().trim().min(1, "is required").max(200, "must be 200 characters or fewer"),
+  code: text().trim().toUpperCase(),
+  display: text().trim().min(1, "is required").max(200, "must be 200 characters or fewer"),
   ageAtOnset: z.number({ message: "must be a number" }).int("must be a whole number of years").min(0, "cannot be negative").max(120, "must be 120 or less").nullable(),
   deceased: z.boolean({ message: "must be true or false" }),
 };
@@ -39,15 +36,17 @@ export const FamilyHistoryUpdate = z
   .superRefine(checkCodeIfBoth);
 export type FamilyHistoryUpdate = z.infer<typeof FamilyHistoryUpdate>;
 
-export type FamilyHistory = {
-  id: string;
-  patientId: string;
-  relationship: Relationship;
-  codeSystem: CodeSystem;
-  code: string;
-  display: string;
-  ageAtOnset: number | null;
-  deceased: boolean;
-  createdAt: string;
-  updatedAt: string;
-};
+/** A relative's condition as stored and answered. */
+export const FamilyHistory = z.strictObject({
+  id,
+  patientId: id,
+  relationship: Relationship,
+  codeSystem: CodeSystem,
+  code: z.string(),
+  display: z.string(),
+  ageAtOnset: z.number().int().nullable(),
+  deceased: z.boolean(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export type FamilyHistory = z.infer<typeof FamilyHistory>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { atLeastOneField, text } from "./common";
 
 /**
  * Inputs of the FHIR read API (query strings), the CDS Hooks service and the trusted-EHR
@@ -7,22 +8,20 @@ import { z } from "zod";
  */
 
 /** `patient=` of a FHIR search: a patient id, or a reference `Patient/{id}`. */
-const patientRef = z
-  .string()
+const patientRef = text()
   .trim()
   .transform((s) => s.replace(/^Patient\//, ""))
   .pipe(z.uuid({ message: "must be a patient id (a UUID) or Patient/{id}" }));
 
 export const FhirPatientSearch = z.strictObject({
   /** `system|value` or a bare value (an MRN) */
-  identifier: z.string().trim().min(1, "is required").max(300, "must be 300 characters or fewer"),
+  identifier: text().trim().min(1, "is required").max(300, "must be 300 characters or fewer"),
 });
 export const FhirByPatientSearch = z.strictObject({ patient: patientRef });
 export const fhirObservationCategories = ["social-history", "survey"] as const;
 export const FhirObservationSearch = z.strictObject({
   patient: patientRef,
-  category: z
-    .string()
+  category: text()
     .trim()
     .transform((s) => s.replace(/^http:\/\/terminology\.hl7\.org\/CodeSystem\/observation-category\|/, ""))
     .pipe(z.enum(fhirObservationCategories, { message: `must be ${fhirObservationCategories.join(" or ")}` }))
@@ -36,7 +35,7 @@ const resourceLike = z.looseObject({ resourceType: z.string() });
 /** The body of POST /cds-services/{id} for the patient-view hook (CDS Hooks 2.0 "HTTP Request"). */
 export const CdsPatientViewRequest = z.looseObject({
   hook: z.literal("patient-view", { message: "this service answers the patient-view hook" }),
-  hookInstance: z.string().min(1, "is required").max(200),
+  hookInstance: text().min(1, "is required").max(200),
   fhirServer: z.url({ message: "must be the EHR's FHIR base URL" }).optional(),
   fhirAuthorization: z
     .looseObject({
@@ -50,9 +49,9 @@ export const CdsPatientViewRequest = z.looseObject({
     .nullable()
     .optional(),
   context: z.looseObject({
-    userId: z.string().min(1, "is required"),
-    patientId: z.string().min(1, "is required").max(64),
-    encounterId: z.string().optional(),
+    userId: text().min(1, "is required"),
+    patientId: text().min(1, "is required").max(64),
+    encounterId: text().optional(),
   }),
   prefetch: z.record(z.string(), resourceLike.nullable()).optional(),
 });
@@ -63,13 +62,13 @@ export type CdsPatientViewRequest = z.infer<typeof CdsPatientViewRequest>;
 const jwk = z.looseObject({ kty: z.string() });
 export const TrustedEhrCreate = z
   .strictObject({
-    name: z.string().trim().min(1, "is required").max(120, "must be 120 characters or fewer"),
+    name: text().trim().min(1, "is required").max(120, "must be 120 characters or fewer"),
     /** the `iss` of the EHR's JWTs */
-    issuer: z.string().trim().min(1, "is required").max(500),
+    issuer: text().trim().min(1, "is required").max(500),
     jwksUrl: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2000).nullable().optional(),
     jwks: z.strictObject({ keys: z.array(jwk).min(1, "needs at least one key").max(20) }).nullable().optional(),
     /** when set, the JWT's `sub` must equal it */
-    clientId: z.string().trim().min(1).max(200).nullable().optional(),
+    clientId: text().trim().min(1).max(200).nullable().optional(),
     enabled: z.boolean().default(true),
   })
   .refine((v) => !!v.jwksUrl || !!v.jwks, { message: "give jwksUrl or jwks (the keys that verify the EHR's tokens)", path: ["jwksUrl"] });
@@ -77,11 +76,12 @@ export type TrustedEhrCreate = z.infer<typeof TrustedEhrCreate>;
 
 export const TrustedEhrUpdate = z
   .strictObject({
-    name: z.string().trim().min(1).max(120).optional(),
+    name: text().trim().min(1).max(120).optional(),
     jwksUrl: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2000).nullable().optional(),
     jwks: z.strictObject({ keys: z.array(jwk).min(1).max(20) }).nullable().optional(),
-    clientId: z.string().trim().min(1).max(200).nullable().optional(),
+    clientId: text().trim().min(1).max(200).nullable().optional(),
     enabled: z.boolean().optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, { message: "give at least one field to change" });
+  .refine(...atLeastOneField);
 export type TrustedEhrUpdate = z.infer<typeof TrustedEhrUpdate>;
+

@@ -9,3 +9,6 @@ export * from "./record";
 export * from "./scan";
 export * from "./account";
 export * from "./fhir";
+export * from "./enums";
+export * from "./responses";
+export * from "./names";

@@ -1,15 +1,15 @@
 import { z } from "zod";
-import { isoDate, notInFuture, pageQuery } from "./common";
+import { isoDate, notInFuture, pageQuery, text } from "./common";
+import { personName } from "./names";
 
-export const sexValues = ["female", "male", "other", "unknown"] as const;
-export const Sex = z.enum(sexValues, { message: `must be one of ${sexValues.join(", ")}` });
-export type Sex = z.infer<typeof Sex>;
+import { Sex } from "./enums";
+import { id, timestamp } from "./scalars";
+export { Sex, sexValues } from "./enums";
 
-const name = z.string().trim().min(1, "is required").max(100, "must be 100 characters or fewer");
+const name = personName(100);
 
 export const PatientCreate = z.strictObject({
-  mrn: z
-    .string()
+  mrn: text()
     .trim()
     .regex(/^[A-Za-z0-9-]{3,32}$/, "must be 3–32 letters, digits or dashes"),
   givenName: name,
@@ -28,21 +28,14 @@ export type PatientUpdate = z.infer<typeof PatientUpdate>;
 
 export const patientSortValues = ["name", "-name", "mrn", "birthDate", "-birthDate", "updated", "-updated", "lastAssessment", "-lastAssessment", "risk", "-risk"] as const;
 export const PatientSearch = pageQuery.extend({
-  q: z.string().trim().max(100, "must be 100 characters or fewer").optional().default(""),
+  q: text().overwrite((s) => s.normalize("NFC")).trim().max(100, "must be 100 characters or fewer").optional().default(""),
   sort: z.enum(patientSortValues, { message: `must be one of ${patientSortValues.join(", ")}` }).default("name"),
 });
 export type PatientSearch = z.infer<typeof PatientSearch>;
 
-export type Patient = {
-  id: string;
-  mrn: string;
-  givenName: string;
-  familyName: string;
-  birthDate: string;
-  sex: Sex;
-  createdAt: string;
-  updatedAt: string;
-};
+/** A patient as stored and answered. */
+export const Patient = PatientCreate.extend({ id, createdAt: timestamp, updatedAt: timestamp });
+export type Patient = z.infer<typeof Patient>;
 
 /** Age in whole years on a given date (both YYYY-MM-DD). */
 export function ageOn(birthDate: string, on: string): number {

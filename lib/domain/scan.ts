@@ -1,16 +1,15 @@
 import { z } from "zod";
-import { isoDate, notInFuture } from "./common";
+import { isoDate, notInFuture, text } from "./common";
 
 /** Form fields sent with an upload (multipart), besides the `file` itself. */
 export const ScanUploadFields = z.strictObject({
   /** For PNG/JPEG (no DICOM header): the modality, e.g. CT, MR, XR, US, OT. DICOM files carry their own. */
-  modality: z
-    .string()
+  modality: text()
     .trim()
     .toUpperCase()
     .regex(/^[A-Z]{2,4}$/, "must be a DICOM modality code such as CT, MR, XR or OT")
     .optional(),
-  bodyPart: z.string().trim().max(64, "must be 64 characters or fewer").optional(),
+  bodyPart: text().trim().max(64, "must be 64 characters or fewer").optional(),
   acquisitionDate: isoDate.refine(notInFuture, "cannot be in the future").optional(),
   /** The user confirmed that a file whose DICOM patient differs from the record belongs here. */
   confirmPatientMismatch: z

@@ -8,7 +8,9 @@ import { ENCODER_VERSION, FEATURES, encodeFeatures, type FeatureRecord } from ".
 import { MODEL_ENCODER_VERSION, MODEL_FEATURE_COLUMNS, encodeModelFeatures } from "./model-features";
 import { LABEL_RULES, outcomeLabels } from "./labels";
 import { applyBasicProfile } from "./dicom-profile";
-import { transferSyntaxInfo } from "@/lib/dicom/transfer-syntax";
+import { HeadScore, StoredEmbeddings } from "@/lib/domain/assessment";
+import type { ExportCohort } from "@/lib/domain/responses";
+import { bodyPartOf, finiteNumber, knownTransferSyntaxName, modalityTerm, oneOf, photometricTerm, plainToken, SEXES, STRATEGIES } from "./allow-list";
 
 export type ColumnType = "string" | "int32" | "double";
 export type Cell = string | number | null;
@@ -38,19 +40,16 @@ export type ColumnSpec = {
   source: string;
   /** the de-identification applied to this column */
   deid: string;
+  /** why a value of this column cannot carry an identifier (data dictionary; required for every column) */
+  whyNoIdentifier: string;
 };
 
 /** What the cohort contains, learned before streaming (the column set depends on it). */
-export type CohortShape = {
-  rows: number;
-  patients: number;
-  models: { name: string; version: string; strategy: string; rows: number }[];
-  heads: string[];
-  dims: { image: number; tabular: number; fused: number };
-};
+export type CohortShape = ExportCohort & { rows: number };
 
-export type EmbeddingPart = "image" | "tabular" | "fused";
-export const EMBEDDING_PARTS: EmbeddingPart[] = ["image", "tabular", "fused"];
+/** The parts of the stored embeddings (lib/domain/assessment.ts StoredEmbeddings). */
+export type EmbeddingPart = keyof StoredEmbeddings;
+export const EMBEDDING_PARTS: EmbeddingPart[] = StoredEmbeddings.keyof().options;
 
 export const embName = (part: EmbeddingPart, i: number) => `${part}_emb_${String(i).padStart(3, "0")}`;
 
@@ -72,6 +71,7 @@ export type SourceRow = {
   frames: number | null;
   photometric: string | null;
   transferSyntax: string | null;
+  /** Assessment.scores as stored (lib/domain/assessment.ts StoredScores) */
   scores: unknown;
   embImage: string | null;
   embTabular: string | null;
@@ -119,74 +119,96 @@ export type RowContext = {
 const modelSource = (shape: CohortShape) =>
   shape.models.length ? [...new Set(shape.models.map((m) => `${m.name}@${m.version}`))].join(", ") : "(no assessments in the cohort)";
 
+/**
+ * Why no column can carry an identifier. Every column gets one of these (a test walks every
+ * group and fails on a column without one); the data dictionary and the README print them.
+ */
+const WHY = {
+  rowKey: "32 hex digits computed from a random UUID the server generated; nothing about the person goes in, and it cannot be reversed without the export secret",
+  pseudonym: "32 hex digits of an HMAC over a random UUID the server generated; no name, MRN, date or other fact about the person goes in",
+  modelToken: "names the model bundle an administrator installed (not patient data, not a file or form value); written only as one plain token (letters, digits, . _ + -, at most 64), otherwise empty",
+  strategy: "database enum with five values (joint, early, late, image_only, tabular_only)",
+  sex: "database enum with four values (female, male, other, unknown)",
+  age: "an integer 0–90 computed in the database; over 89 is written as 90; the birth date is never read into Node",
+  year: "a four-digit year computed in the database; no day or month",
+  modality: "written only when it is one of the DICOM modality defined terms (PS3.3 C.7.3.1.1.1), otherwise empty: the header or form value never passes as text",
+  bodyPart: "one of the 97 DICOM CID 4031 defined terms (lib/dicom/body-part.ts), otherwise empty: the header or form value never passes as text",
+  bodyPartSnomed: "one of the 97 SNOMED CT codes of the same table, looked up from the term, never the stored text",
+  integer: "an integer column of the database (image matrix size), not text",
+  photometric: "written only when it is one of the PS3.3 photometric interpretation defined terms, otherwise empty",
+  transferSyntax: "the standard name from the server's table of known transfer syntaxes; an unknown UID (which a header could fill with anything) is written empty, never echoed",
+  feature: "a number the encoder computes from codes, counts and dates (flags, durations, means, z-scores); no text, date or relative's age is written",
+  probability: "a number 0–1 the model computed (HeadScore schema); anything else leaves the head's cells empty",
+  category: "one of low, moderate, high: a stored score is read with the stored-assessment schema (lib/domain/assessment.ts HeadScore), and one that does not match leaves the head's four cells empty. The head name in the column name comes from the model bundle and must be a lower-case identifier",
+  label: "0, 1 or empty, computed from coded conditions and dates; no code, date or text is written",
+  embedding: "a finite number the model computed; a stored list is copied only when it is a plain list of JSON numbers, otherwise parsed and each value checked",
+} as const;
+
 export function buildColumns(shape: CohortShape, groups: readonly ColumnGroup[]): ColumnSpec[] {
   const want = new Set(groups);
   const models = modelSource(shape);
   const cols: ColumnSpec[] = [
-    { name: "row_key", type: "string", unit: null, modality: "identifier", group: "row", description: "Opaque key of the assessment row; pass the last one received as `after` to resume", source: "Assessment.id", deid: "AES-256 keyed permutation of the internal id under the export secret (not reversible without it)" },
-    { name: "patient_pseudonym", type: "string", unit: null, modality: "identifier", group: "row", description: "Stable pseudonym of the patient (same secret → same pseudonym in every export)", source: "Patient.id", deid: "HMAC-SHA-256(export secret, patient id), first 128 bits, hex" },
-    { name: "model_name", type: "string", unit: null, modality: "model", group: "row", description: "Model that produced the assessment", source: "Assessment.modelName", deid: "none (not patient data)" },
-    { name: "model_version", type: "string", unit: null, modality: "model", group: "row", description: "Model version", source: "Assessment.modelVersion", deid: "none (not patient data)" },
-    { name: "fusion_strategy", type: "string", unit: null, modality: "model", group: "row", description: "Fusion strategy: joint, early, late, image_only, tabular_only", source: "Assessment.strategy", deid: "none (not patient data)" },
-    { name: "sex", type: "string", unit: null, modality: "demographic", group: "demographics", description: "Administrative sex: female, male, other, unknown", source: "Patient.sex", deid: "kept (not a Safe Harbor identifier)" },
-    { name: "age_years", type: "int32", unit: "years", modality: "demographic", group: "demographics", description: "Age in whole years on the assessment date; 90 means 90 or older", source: "Patient.birthDate, Assessment.createdAt", deid: "birth date never exported; ages over 89 top-coded to 90 (Safe Harbor)" },
-    { name: "assessment_year", type: "int32", unit: "year", modality: "demographic", group: "demographics", description: "Calendar year of the assessment (UTC)", source: "Assessment.createdAt", deid: "year only (Safe Harbor: no day or month)" },
+    { name: "row_key", type: "string", unit: null, modality: "identifier", group: "row", description: "Opaque key of the assessment row; pass the last one received as `after` to resume", source: "Assessment.id", deid: "AES-256 keyed permutation of the internal id under the export secret (not reversible without it)", whyNoIdentifier: WHY.rowKey },
+    { name: "patient_pseudonym", type: "string", unit: null, modality: "identifier", group: "row", description: "Stable pseudonym of the patient (same secret → same pseudonym in every export)", source: "Patient.id", deid: "HMAC-SHA-256(export secret, patient id), first 128 bits, hex", whyNoIdentifier: WHY.pseudonym },
+    { name: "model_name", type: "string", unit: null, modality: "model", group: "row", description: "Model that produced the assessment", source: "Assessment.modelName", deid: "none (not patient data); plain-token check", whyNoIdentifier: WHY.modelToken },
+    { name: "model_version", type: "string", unit: null, modality: "model", group: "row", description: "Model version", source: "Assessment.modelVersion", deid: "none (not patient data); plain-token check", whyNoIdentifier: WHY.modelToken },
+    { name: "fusion_strategy", type: "string", unit: null, modality: "model", group: "row", description: "Fusion strategy: joint, early, late, image_only, tabular_only", source: "Assessment.strategy", deid: "none (not patient data)", whyNoIdentifier: WHY.strategy },
+    { name: "sex", type: "string", unit: null, modality: "demographic", group: "demographics", description: "Administrative sex: female, male, other, unknown", source: "Patient.sex", deid: "kept (not a Safe Harbor identifier)", whyNoIdentifier: WHY.sex },
+    { name: "age_years", type: "int32", unit: "years", modality: "demographic", group: "demographics", description: "Age in whole years on the assessment date; 90 means 90 or older", source: "Patient.birthDate, Assessment.createdAt", deid: "birth date never exported; ages over 89 top-coded to 90 (Safe Harbor)", whyNoIdentifier: WHY.age },
+    { name: "assessment_year", type: "int32", unit: "year", modality: "demographic", group: "demographics", description: "Calendar year of the assessment (UTC)", source: "Assessment.createdAt", deid: "year only (Safe Harbor: no day or month)", whyNoIdentifier: WHY.year },
   ];
   if (want.has("scan")) {
     const scanDeid = "DICOM PS3.15 basic profile (kept attributes only) ∩ technical allow-list; no UIDs, dates, names or descriptions";
     cols.push(
-      { name: "scan_modality", type: "string", unit: null, modality: "scan", group: "scan", description: "DICOM Modality (0008,0060); empty for tabular-only assessments", source: "Scan.modality", deid: scanDeid },
-      { name: "scan_body_part", type: "string", unit: null, modality: "scan", group: "scan", description: "Body Part Examined (0018,0015)", source: "Scan.bodyPart", deid: scanDeid },
-      { name: "scan_rows", type: "int32", unit: "pixels", modality: "scan", group: "scan", description: "Rows (0028,0010)", source: "Scan.rows", deid: scanDeid },
-      { name: "scan_columns", type: "int32", unit: "pixels", modality: "scan", group: "scan", description: "Columns (0028,0011)", source: "Scan.columns", deid: scanDeid },
-      { name: "scan_frames", type: "int32", unit: "frames", modality: "scan", group: "scan", description: "Number of Frames (0028,0008)", source: "Scan.frames", deid: scanDeid },
-      { name: "scan_photometric", type: "string", unit: null, modality: "scan", group: "scan", description: "Photometric Interpretation (0028,0004)", source: "Scan.photometricInterpretation", deid: scanDeid },
-      { name: "scan_transfer_syntax", type: "string", unit: null, modality: "scan", group: "scan", description: "Transfer syntax name (from (0002,0010))", source: "Scan.transferSyntaxUid", deid: scanDeid },
+      { name: "scan_modality", type: "string", unit: null, modality: "scan", group: "scan", description: "DICOM Modality (0008,0060) defined term (PS3.3 C.7.3.1.1.1); empty for tabular-only assessments and when the stored value is not a defined term", source: "Scan.modality (DICOM header or upload form)", deid: `${scanDeid}; allow-list of DICOM modality defined terms`, whyNoIdentifier: WHY.modality },
+      { name: "scan_body_part", type: "string", unit: null, modality: "scan", group: "scan", description: "Body Part Examined (0018,0015) as a DICOM CID 4031 \"Common Anatomic Region\" defined term (e.g. CHEST); empty when the stored value is not one of them", source: "Scan.bodyPart (DICOM header or upload form)", deid: `${scanDeid}; mapped to the CID 4031 vocabulary (case, spaces, code meanings normalised), anything else dropped`, whyNoIdentifier: WHY.bodyPart },
+      { name: "scan_body_part_snomed", type: "string", unit: "SNOMED CT concept id", modality: "scan", group: "scan", description: "SNOMED CT code of scan_body_part (DICOM PS3.16 Annex L, Table L-1)", source: "lib/dicom/body-part.ts, from Scan.bodyPart", deid: "a code from a fixed table of 97, never the stored text", whyNoIdentifier: WHY.bodyPartSnomed },
+      { name: "scan_rows", type: "int32", unit: "pixels", modality: "scan", group: "scan", description: "Rows (0028,0010)", source: "Scan.rows", deid: scanDeid, whyNoIdentifier: WHY.integer },
+      { name: "scan_columns", type: "int32", unit: "pixels", modality: "scan", group: "scan", description: "Columns (0028,0011)", source: "Scan.columns", deid: scanDeid, whyNoIdentifier: WHY.integer },
+      { name: "scan_frames", type: "int32", unit: "frames", modality: "scan", group: "scan", description: "Number of Frames (0028,0008)", source: "Scan.frames", deid: scanDeid, whyNoIdentifier: WHY.integer },
+      { name: "scan_photometric", type: "string", unit: null, modality: "scan", group: "scan", description: "Photometric Interpretation (0028,0004) defined term (PS3.3 C.7.6.3.1.2); empty when the stored value is not one", source: "Scan.photometricInterpretation (DICOM header, or from the decoded PNG/JPEG)", deid: `${scanDeid}; allow-list of defined terms`, whyNoIdentifier: WHY.photometric },
+      { name: "scan_transfer_syntax", type: "string", unit: null, modality: "scan", group: "scan", description: "Transfer syntax name (from (0002,0010)); empty when the UID is not a known transfer syntax", source: "Scan.transferSyntaxUid", deid: `${scanDeid}; names of known transfer syntaxes only`, whyNoIdentifier: WHY.transferSyntax },
     );
   }
   if (want.has("features"))
     for (const f of MODEL_FEATURE_COLUMNS)
-      cols.push({ name: f.name, type: "double", unit: f.unit, modality: "tabular", group: "features", description: `${f.description} (encoder feature ${f.encoderName})`, source: `lib/fusion encoder ${MODEL_ENCODER_VERSION} (${f.block} block), as of the assessment date`, deid: f.encoderName === "hist.age" ? "from the top-coded age (over 89 → 90); birth date never read" : "derived flags, counts, durations and z-scores; no dates or free text" });
+      cols.push({ name: f.name, type: "double", unit: f.unit, modality: "tabular", group: "features", description: `${f.description} (encoder feature ${f.encoderName})`, source: `lib/fusion encoder ${MODEL_ENCODER_VERSION} (${f.block} block), as of the assessment date`, deid: f.encoderName === "hist.age" ? "from the top-coded age (over 89 → 90); birth date never read" : "derived flags, counts, durations and z-scores; no dates or free text", whyNoIdentifier: WHY.feature });
   if (want.has("record_summary"))
     for (const f of FEATURES)
-      cols.push({ name: f.name, type: f.type, unit: f.unit, modality: "tabular", group: "record_summary", description: f.description, source: `export encoder ${ENCODER_VERSION} (${f.block} block), as of the assessment date`, deid: "derived counts, flags, durations and means only; no dates or free text" });
+      cols.push({ name: f.name, type: f.type, unit: f.unit, modality: "tabular", group: "record_summary", description: f.description, source: `export encoder ${ENCODER_VERSION} (${f.block} block), as of the assessment date`, deid: "derived counts, flags, durations and means only; no dates or free text", whyNoIdentifier: WHY.feature });
   if (want.has("scores"))
     for (const h of shape.heads) {
       const src = `Assessment.scores.${h} (model ${models}, fused output head)`;
       cols.push(
-        { name: `score_${h}_probability`, type: "double", unit: "probability 0–1", modality: "fused", group: "scores", description: `Calibrated predicted probability of ${h}`, source: src, deid: "none (model output)" },
-        { name: `score_${h}_lower`, type: "double", unit: "probability 0–1", modality: "fused", group: "scores", description: `Lower bound of the interval for ${h}`, source: src, deid: "none (model output)" },
-        { name: `score_${h}_upper`, type: "double", unit: "probability 0–1", modality: "fused", group: "scores", description: `Upper bound of the interval for ${h}`, source: src, deid: "none (model output)" },
-        { name: `score_${h}_category`, type: "string", unit: null, modality: "fused", group: "scores", description: `Risk category for ${h}`, source: src, deid: "none (model output)" },
+        { name: `score_${h}_probability`, type: "double", unit: "probability 0–1", modality: "fused", group: "scores", description: `Calibrated predicted probability of ${h}`, source: src, deid: "none (model output)", whyNoIdentifier: WHY.probability },
+        { name: `score_${h}_lower`, type: "double", unit: "probability 0–1", modality: "fused", group: "scores", description: `Lower bound of the interval for ${h}`, source: src, deid: "none (model output)", whyNoIdentifier: WHY.probability },
+        { name: `score_${h}_upper`, type: "double", unit: "probability 0–1", modality: "fused", group: "scores", description: `Upper bound of the interval for ${h}`, source: src, deid: "none (model output)", whyNoIdentifier: WHY.probability },
+        { name: `score_${h}_category`, type: "string", unit: null, modality: "fused", group: "scores", description: `Risk category for ${h}: low, moderate or high`, source: src, deid: "none (model output); allow-list", whyNoIdentifier: WHY.category },
       );
     }
   if (want.has("labels"))
     for (const r of LABEL_RULES)
-      cols.push({ name: `label_${r.head}`, type: "int32", unit: "0/1", modality: "outcome", group: "labels", description: `${r.description}: 1 yes, 0 no (horizon elapsed), empty = not yet known`, source: `Condition codes ${r.codes}, onset after the assessment date`, deid: "derived flag; no dates" });
+      cols.push({ name: `label_${r.head}`, type: "int32", unit: "0/1", modality: "outcome", group: "labels", description: `${r.description}: 1 yes, 0 no (horizon elapsed), empty = not yet known`, source: `Condition codes ${r.codes}, onset after the assessment date`, deid: "derived flag; no dates", whyNoIdentifier: WHY.label });
   const layer: Record<EmbeddingPart, string> = { image: "image encoder output (before fusion)", tabular: "tabular encoder output (before fusion)", fused: "fusion layer output (joint representation)" };
   for (const part of EMBEDDING_PARTS) {
     if (!want.has(`${part}_embedding`)) continue;
     for (let i = 0; i < shape.dims[part]; i++)
-      cols.push({ name: embName(part, i), type: "double", unit: null, modality: part === "fused" ? "fused" : part, group: `${part}_embedding`, description: `${part} embedding, dimension ${i} of ${shape.dims[part]}`, source: `Assessment.embeddings.${part}[${i}], model ${models}, ${layer[part]}`, deid: "none needed (learned representation; no identifiers)" });
+      cols.push({ name: embName(part, i), type: "double", unit: null, modality: part === "fused" ? "fused" : part, group: `${part}_embedding`, description: `${part} embedding, dimension ${i} of ${shape.dims[part]}`, source: `Assessment.embeddings.${part}[${i}], model ${models}, ${layer[part]}`, deid: "none needed (learned representation; no identifiers)", whyNoIdentifier: WHY.embedding });
   }
   return cols;
 }
 
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+const num = finiteNumber;
 
+/**
+ * A head's four cells — probability, interval bounds, category — from the stored scores, read with
+ * the stored-assessment schema (lib/domain/assessment.ts HeadScore); all four are empty when the
+ * head has no score or its stored score does not match the schema.
+ */
 function scoreCells(scores: unknown, head: string): Cell[] {
-  const s = (scores as Record<string, unknown> | null)?.[head] as Record<string, unknown> | undefined;
-  if (!s) return [null, null, null, null];
-  const iv = s.interval as unknown;
-  let lo: number | null = null;
-  let hi: number | null = null;
-  if (Array.isArray(iv)) [lo, hi] = [num(iv[0]), num(iv[1])];
-  else if (iv && typeof iv === "object") {
-    const o = iv as Record<string, unknown>;
-    lo = num(o.lower ?? o.lo ?? o.low);
-    hi = num(o.upper ?? o.hi ?? o.high);
-  }
-  return [num(s.probability), lo, hi, typeof s.category === "string" ? s.category : null];
+  const s = HeadScore.safeParse(scores && typeof scores === "object" ? (scores as Record<string, unknown>)[head] : undefined);
+  if (!s.success) return [null, null, null, null];
+  return [s.data.probability, s.data.interval[0], s.data.interval[1], s.data.category];
 }
 
 function parseVector(text: string | null, dims: number, part: string): number[] | null {
@@ -270,11 +292,13 @@ export function makeRowEncoder(shape: CohortShape, groups: readonly ColumnGroup[
   const labels = want.has("labels");
   const scores = want.has("scores");
   return (r: SourceRow, ctx: RowContext): OutCell[] => {
-    const out: OutCell[] = [ctx.rowKey(r.id), ctx.pseudonym(r.patientId), r.modelName, r.modelVersion, r.strategy, r.sex, Math.min(90, r.age), r.year];
+    const out: OutCell[] = [ctx.rowKey(r.id), ctx.pseudonym(r.patientId), plainToken(r.modelName), plainToken(r.modelVersion), oneOf(STRATEGIES, r.strategy), oneOf(SEXES, r.sex), Math.min(90, r.age), r.year];
     if (scan) {
       const a = applyBasicProfile({ Modality: r.modality, BodyPartExamined: r.bodyPart, Rows: r.rows, Columns: r.columns, NumberOfFrames: r.frames, PhotometricInterpretation: r.photometric, TransferSyntaxUID: r.transferSyntax });
-      const ts = a.TransferSyntaxUID ? transferSyntaxInfo(String(a.TransferSyntaxUID)).name : null;
-      out.push(a.Modality, a.BodyPartExamined, a.Rows, a.Columns, a.NumberOfFrames, a.PhotometricInterpretation, ts);
+      // free text never passes: every text value is a member of a fixed vocabulary or empty
+      const bp = bodyPartOf(typeof a.BodyPartExamined === "string" ? a.BodyPartExamined : null);
+      const int = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : null);
+      out.push(modalityTerm(a.Modality), bp?.term ?? null, bp?.snomed ?? null, int(a.Rows), int(a.Columns), int(a.NumberOfFrames), photometricTerm(a.PhotometricInterpretation), knownTransferSyntaxName(a.TransferSyntaxUID));
     }
     const rec = features || summary || labels ? ctx.record(r.patientId) : undefined;
     if (features) {

@@ -8,6 +8,7 @@ import type { CohortShape, ColumnSpec } from "./columns";
 import type { ExportFilters, ExportFormat } from "./query";
 import { ENCODER_VERSION } from "./features";
 import { MODEL_ENCODER_VERSION } from "./model-features";
+import { publicCohort, type PublicCohort } from "./small-cells";
 
 export const EXPORT_SPEC_VERSION = "fusion-cds-export/1";
 
@@ -22,7 +23,10 @@ export const DEID_RULES = [
   "Rows are identified by row_key, an AES-256 keyed permutation of the internal assessment id under the same secret (used to resume an export).",
   "No DICOM UIDs (study, series, SOP instance, frame of reference) are exported, not even hashed ones.",
   "DICOM attributes: only technical attributes (modality, body part, rows, columns, frames, photometric interpretation, transfer syntax) are exported, and only when the DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile keeps them.",
-  "Embeddings and scores are model outputs; they carry no identifiers. Small cohorts may still be re-identifiable by linkage: release results, not row-level data, for cells under 11.",
+  "No free text: every text cell is a member of a fixed vocabulary or empty. Body part is a DICOM CID 4031 defined term with its SNOMED CT code (PS3.16 Table L-1); modality and photometric interpretation are DICOM defined terms; transfer syntax is the name of a known transfer syntax; model names and versions are plain tokens; risk categories are low, moderate or high. A value from a file header or an upload form that is not in its vocabulary is written empty, never as text.",
+  "Each column's whyNoIdentifier says why a value of that column cannot carry an identifier.",
+  "Small cells: a cohort with fewer distinct patients than the server's threshold (FUSION_MIN_CELL_SIZE, default 11) cannot be exported, and counts below the threshold are shown as \"<11\". Counts of different filters can still be subtracted from each other: release results, not row-level data, for cells under 11.",
+  "Embeddings and scores are model outputs; they carry no identifiers.",
 ];
 
 export type Dictionary = {
@@ -30,7 +34,8 @@ export type Dictionary = {
   generatedAt: string;
   format: ExportFormat | null;
   filters: ExportFilters;
-  cohort: { assessments: number; patients: number; models: CohortShape["models"] };
+  /** sizes as shown to researchers: counts below the threshold are "<k" (small-cells.ts) */
+  cohort: PublicCohort;
   encoderVersion: string | null;
   summaryEncoderVersion: string;
   layout: string;
@@ -41,13 +46,13 @@ export type Dictionary = {
   columns: (Omit<ColumnSpec, "group"> & { group: string; parquetType: string })[];
 };
 
-export function buildDictionary(input: { shape: CohortShape; columns: ColumnSpec[]; filters: ExportFilters; format: ExportFormat | null; now?: Date }): Dictionary {
+export function buildDictionary(input: { shape: CohortShape; columns: ColumnSpec[]; filters: ExportFilters; format: ExportFormat | null; minCellSize: number; now?: Date }): Dictionary {
   return {
     spec: EXPORT_SPEC_VERSION,
     generatedAt: (input.now ?? new Date()).toISOString(),
     format: input.format,
     filters: input.filters,
-    cohort: { assessments: input.shape.rows, patients: input.shape.patients, models: input.shape.models },
+    cohort: publicCohort(input.shape, input.minCellSize),
     encoderVersion: MODEL_ENCODER_VERSION,
     summaryEncoderVersion: ENCODER_VERSION,
     layout:
@@ -68,7 +73,7 @@ export function dictionaryMarkdown(d: Dictionary): string {
   const lines: string[] = [];
   lines.push(`# Fusion CDS research export — data dictionary`, "");
   lines.push(`- Spec: \`${d.spec}\``, `- Generated: ${d.generatedAt}`, `- Format: ${d.format ?? "any (csv, parquet, ndjson)"}`);
-  lines.push(`- Cohort: ${d.cohort.assessments} assessments of ${d.cohort.patients} patients`);
+  lines.push(`- Cohort: ${d.cohort.assessments} assessments of ${d.cohort.patients} patients${d.cohort.exportable ? "" : ` — fewer than ${d.cohort.minCellSize} patients: too few to export`}`);
   for (const m of d.cohort.models) lines.push(`  - model \`${m.name}\` version \`${m.version}\` (${m.strategy}): ${m.rows} rows`);
   lines.push(`- Tabular features: model encoder \`${d.encoderVersion ?? "not available"}\`; record summary \`${d.summaryEncoderVersion}\``);
   const f = Object.entries(d.filters).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length));
@@ -76,7 +81,7 @@ export function dictionaryMarkdown(d: Dictionary): string {
   lines.push(`## Layout`, "", d.layout, "", d.ordering, "", `## Resuming`, "", d.resume, "", `## Integrity`, "", d.integrity, "");
   lines.push(`## De-identification`, "", ...d.deidentification.map((r) => `- ${r}`), "");
   lines.push(`## Columns (${d.columns.length})`, "");
-  lines.push(`| # | name | type | unit | modality | source | description | de-identification |`, `|---|---|---|---|---|---|---|---|`);
-  d.columns.forEach((c, i) => lines.push(`| ${i + 1} | \`${c.name}\` | ${c.type} | ${mdCell(c.unit)} | ${c.modality} | ${mdCell(c.source)} | ${mdCell(c.description)} | ${mdCell(c.deid)} |`));
+  lines.push(`| # | name | type | unit | modality | source | description | de-identification | why it cannot carry an identifier |`, `|---|---|---|---|---|---|---|---|---|`);
+  d.columns.forEach((c, i) => lines.push(`| ${i + 1} | \`${c.name}\` | ${c.type} | ${mdCell(c.unit)} | ${c.modality} | ${mdCell(c.source)} | ${mdCell(c.description)} | ${mdCell(c.deid)} | ${mdCell(c.whyNoIdentifier)} |`));
   return lines.join("\n") + "\n";
 }

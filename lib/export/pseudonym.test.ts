@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { DEV_EXPORT_SECRET, deriveKeys, exportKeys, patientPseudonym, rowKeyCodec } from "./pseudonym";
+import { deriveKeys, exportKeys, patientPseudonym, rowKeyCodec } from "./pseudonym";
 
 const id = "5f0c6a1e-8d3b-4e7a-9c1f-2b6d8e0a4c21";
 
@@ -37,12 +37,10 @@ describe("export pseudonyms", () => {
     expect(() => c.encode(id.replace("5f", "zz"))).toThrow(/not a UUID/);
   });
 
-  it("production refuses to run without a (long enough) secret; dev uses the documented default", () => {
-    expect(() => exportKeys({ NODE_ENV: "production" } as NodeJS.ProcessEnv)).toThrow(expect.objectContaining({ status: 503, code: "export_not_configured" }));
+  it("FUSION_EXPORT_SECRET: used when set; production refuses one shorter than 32 characters (unset: secret.test.ts)", () => {
     expect(() => exportKeys({ NODE_ENV: "production", FUSION_EXPORT_SECRET: "short" } as NodeJS.ProcessEnv)).toThrow(/shorter than 32/);
-    expect(exportKeys({ NODE_ENV: "production", FUSION_EXPORT_SECRET: "s".repeat(32) } as NodeJS.ProcessEnv).source).toBe("env");
-    const dev = exportKeys({ NODE_ENV: "development" } as NodeJS.ProcessEnv);
-    expect(dev.source).toBe("dev-default");
-    expect(dev.patientKey.equals(deriveKeys(DEV_EXPORT_SECRET).patientKey)).toBe(true);
+    const k = exportKeys({ NODE_ENV: "production", FUSION_EXPORT_SECRET: "s".repeat(32) } as NodeJS.ProcessEnv);
+    expect(k.source).toBe("env");
+    expect(k.patientKey.equals(deriveKeys("s".repeat(32)).patientKey)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Pseudonyms for exported rows, keyed by the export secret `FUSION_EXPORT_SECRET`.
+ * Pseudonyms for exported rows, keyed by the export secret (`FUSION_EXPORT_SECRET`, or the one the
+ * server keeps in its data directory).
  *
  *   patient_pseudonym = hex(HMAC-SHA256(K_p, patient id))[0..32)   (128 bits)
  *   row_key           = hex(AES-256-ECB(K_r, assessment id as 16 bytes))  (one block: a keyed
@@ -10,33 +11,25 @@
  * Same secret → same pseudonyms in every export (researchers can join their files); a different
  * secret → unrelated pseudonyms; without the secret neither value can be linked back to a record.
  * Neither is derived from anything about the person (ids are random UUIDs), as the HIPAA
- * re-identification-code rule (45 CFR 164.514(c)) requires.
+ * re-identification-code rule (45 CFR 164.514(c)) requires. Where the secret comes from: secret.ts.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from "node:crypto";
-import { AppError } from "@/lib/domain/errors";
+import { exportSecret, type ExportSecret } from "./secret";
 
-/** Used only when NODE_ENV !== "production" and no secret is configured. Public: not a secret. */
-export const DEV_EXPORT_SECRET = "fusion-cds-development-export-secret-not-for-production";
-export const MIN_SECRET_LENGTH = 32;
+export { MIN_SECRET_LENGTH, exportNotConfigured } from "./secret";
 
-export type ExportKeys = { patientKey: Buffer; rowKey: Buffer; source: "env" | "dev-default" };
+export type ExportKeys = { patientKey: Buffer; rowKey: Buffer; source: ExportSecret["source"]; path: string | null; created: boolean };
 
-export function exportNotConfigured(why: string): AppError {
-  return new AppError(503, "export_not_configured", `Research export is not configured on this server: ${why}. An administrator must set FUSION_EXPORT_SECRET (at least ${MIN_SECRET_LENGTH} random characters, e.g. \`openssl rand -hex 32\`).`);
-}
-
-/** The keys from the environment; throws 503 export_not_configured when production lacks a secret. */
+/**
+ * The keys from FUSION_EXPORT_SECRET or, when it is unset, from the secret the server keeps in its
+ * data directory (secret.ts; made on first use). 503 export_not_configured when neither works.
+ */
 export function exportKeys(env: NodeJS.ProcessEnv = process.env): ExportKeys {
-  const secret = env.FUSION_EXPORT_SECRET?.trim();
-  if (!secret) {
-    if (env.NODE_ENV === "production") throw exportNotConfigured("FUSION_EXPORT_SECRET is not set");
-    return { ...deriveKeys(DEV_EXPORT_SECRET), source: "dev-default" };
-  }
-  if (secret.length < MIN_SECRET_LENGTH && env.NODE_ENV === "production") throw exportNotConfigured(`FUSION_EXPORT_SECRET is shorter than ${MIN_SECRET_LENGTH} characters`);
-  return { ...deriveKeys(secret), source: "env" };
+  const s = exportSecret(env);
+  return { ...deriveKeys(s.secret), source: s.source, path: s.path, created: s.created };
 }
 
-export function deriveKeys(secret: string): Omit<ExportKeys, "source"> {
+export function deriveKeys(secret: string): Pick<ExportKeys, "patientKey" | "rowKey"> {
   const ikm = Buffer.from(secret, "utf8");
   const salt = Buffer.from("fusion-cds/export", "utf8");
   return {

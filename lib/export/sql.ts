@@ -9,8 +9,12 @@ import type { ExportFilters } from "./query";
 import { parseCodeTerm, termsSql } from "./codes";
 import type { CohortShape, SourceRow } from "./columns";
 import type { FeatureRecord } from "./features";
+import { headName, plainToken } from "./allow-list";
 
 export type Queryable = Pick<PrismaClient, "$queryRawUnsafe">;
+
+/** Stands for a model name or version that is not a plain token (see allow-list.ts). */
+export const WITHHELD = "(withheld: not a plain name)";
 
 /** Age in whole years on the assessment's UTC date, top-coded at 90. */
 const AGE = `LEAST(90, date_part('year', age((a."createdAt" AT TIME ZONE 'UTC')::date, p."birthDate"))::int)`;
@@ -102,7 +106,8 @@ export async function cohortShape(db: Queryable, f: ExportFilters): Promise<Coho
     ),
   );
   for (const s of samples.flat()) {
-    for (const h of s.heads ?? []) heads.add(h);
+    // head names become column names and dictionary text: lower-case identifiers only
+    for (const h of s.heads ?? []) if (headName(h)) heads.add(h);
     dims.image = Math.max(dims.image, Number(s.image ?? 0));
     dims.tabular = Math.max(dims.tabular, Number(s.tabular ?? 0));
     dims.fused = Math.max(dims.fused, Number(s.fused ?? 0));
@@ -110,7 +115,8 @@ export async function cohortShape(db: Queryable, f: ExportFilters): Promise<Coho
   return {
     rows: counts.assessments,
     patients: counts.patients,
-    models: models.map((m) => ({ name: m.name, version: m.version, strategy: m.strategy, rows: Number(m.n) })),
+    // model names reach the dictionary and the Parquet footer: plain tokens only (allow-list.ts)
+    models: models.map((m) => ({ name: plainToken(m.name) ?? WITHHELD, version: plainToken(m.version) ?? WITHHELD, strategy: m.strategy, rows: Number(m.n) })),
     heads: [...heads].sort(),
     dims,
   };

@@ -17,6 +17,8 @@ import { exportKeys, patientPseudonym, rowKeyCodec } from "./pseudonym";
 import type { ExportQuery } from "./query";
 import { cohortShape, loadRecords, pageBoundary, pageQuery, type Queryable } from "./sql";
 import { writerFor } from "./writers";
+import { cohortTooSmall, isExportable, minCellSize } from "./small-cells";
+import { auditRefusal } from "./refusal";
 import type { FeatureRecord } from "./features";
 
 export type ExportContext = {
@@ -51,9 +53,27 @@ export type OpenExport = {
   done: Promise<ExportSummary>;
 };
 
+/**
+ * Opens an export. Anything that stops it before the first byte (configuration, an `after` from
+ * another secret, a bad code term, a small cell) is audited as export.refused and thrown.
+ */
 export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<OpenExport> {
+  try {
+    return await open(q, ctx);
+  } catch (e) {
+    await auditRefusal(ctx.db, { actor: ctx.actor, username: ctx.username, request: ctx.request }, e, { format: q.format, filters: q.filters, columns: q.columns, after: q.after ?? null });
+    throw e;
+  }
+}
+
+async function open(q: ExportQuery, ctx: ExportContext): Promise<OpenExport> {
   const t0 = performance.now();
+  const db = ctx.db;
+  const who = { actor: ctx.actor, username: ctx.username, request: ctx.request };
   const keys = exportKeys(ctx.env); // 503 export_not_configured before anything else
+  if (keys.created)
+    await audit(db, { ...who, action: "export.secret.create", entityType: "Export", outcome: "success", details: { path: keys.path, note: "FUSION_EXPORT_SECRET is not set: the server made its own export secret" } });
+  const minCell = minCellSize(ctx.env);
   const codec = rowKeyCodec(keys);
   let afterId: string | undefined;
   if (q.after) {
@@ -63,12 +83,17 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
       throw ValidationError.field("after", "is not a row_key issued by this server");
     }
   }
-  const db = ctx.db;
   const src = ctx.sql ?? db;
   const shape = await cohortShape(src, q.filters);
+  if (!isExportable(shape, minCell)) {
+    // small cell: refused before a byte is sent; the exact size goes to the audit trail only
+    const e = cohortTooSmall(minCell);
+    await auditRefusal(db, who, e, { minCellSize: minCell, format: q.format, filters: q.filters, columns: q.columns, cohortRows: shape.rows, cohortPatients: shape.patients });
+    throw e;
+  }
   const columns = buildColumns(shape, q.columns);
   const now = ctx.now ?? new Date();
-  const dictionary = buildDictionary({ shape, columns, filters: q.filters, format: q.format, now });
+  const dictionary = buildDictionary({ shape, columns, filters: q.filters, format: q.format, minCellSize: minCell, now });
   const writer = writerFor(q.format, columns, {
     header: q.header === "1",
     rowGroupSize: ctx.rowGroupSize,
@@ -85,7 +110,6 @@ export async function openExport(q: ExportQuery, ctx: ExportContext): Promise<Op
   const pageSize = ctx.pageSize ?? 500;
   /** pages read ahead (each on its own connection) while the current one is encoded */
   const depth = Math.max(1, ctx.readAhead ?? 1);
-  const who = { actor: ctx.actor, username: ctx.username, request: ctx.request };
   const auditDetails = { format: q.format, filters: q.filters, columns: q.columns, after: q.after ?? null, limit: q.limit ?? null, cohortRows: shape.rows, cohortPatients: shape.patients };
   await audit(db, { ...who, action: "export.start", entityType: "Export", outcome: "success", details: auditDetails });
 

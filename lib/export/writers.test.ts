@@ -4,7 +4,7 @@ import type { Cell, ColumnSpec, OutCell, RawList } from "./columns";
 import { embeddingCsv, numericListBody, splitEmbeddings } from "./columns";
 import { csvWriter, ndjsonWriter, parquetWriter } from "./writers";
 
-const col = (name: string, type: ColumnSpec["type"]): ColumnSpec => ({ name, type, unit: null, modality: "x", group: "row", description: "", source: "", deid: "" });
+const col = (name: string, type: ColumnSpec["type"]): ColumnSpec => ({ name, type, unit: null, modality: "x", group: "row", description: "", source: "", deid: "", whyNoIdentifier: "" });
 const cols = [col("s", "string"), col("i", "int32"), col("d", "double")];
 const rows = [
   ["plain", 1, 0.1],

@@ -1,3 +1,5 @@
+import { forwardedProto } from "@/lib/auth/actor";
+
 /** FHIR and CDS Hooks settings (root README, "Configuration"). */
 export type FhirImportConfig = { mrnSystem: string; maxEntries: number; maxBytes: number };
 
@@ -17,15 +19,16 @@ export function fhirImportConfig(env: Record<string, string | undefined> = proce
 
 /**
  * The address this service is reached at by browsers and EHRs (links in CDS cards, the `aud` a CDS
- * Hooks JWT must carry). Set FUSION_PUBLIC_URL in production: without it the request's own
- * Host / X-Forwarded-* headers are used, which a client controls.
+ * Hooks JWT must carry). Set FUSION_PUBLIC_URL in production: without it the request's own Host and
+ * the X-Forwarded-Proto / -Host of a trusted proxy are used (scripts/server.mjs drops forwarding
+ * headers from any other peer; FUSION_TRUSTED_PROXIES).
  */
 export function publicBaseUrl(req: Request | null, env: Record<string, string | undefined> = process.env): string {
   const configured = env.FUSION_PUBLIC_URL?.trim().replace(/\/+$/, "");
   if (configured) return configured;
   if (!req) return "http://127.0.0.1:3000";
   const url = new URL(req.url);
-  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0].trim() || url.protocol.replace(":", "");
+  const proto = forwardedProto(req.headers, env)?.split(",")[0].trim() || url.protocol.replace(":", "");
   const host = req.headers.get("x-forwarded-host")?.split(",")[0].trim() || req.headers.get("host") || url.host;
   return `${proto}://${host}`;
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Permission } from "@/lib/auth/permissions";
 import { publicRoute, route, type RouteContext } from "@/lib/http/route";
-import { queryObject } from "@/lib/http/body";
+import { queryObject, readBodyBytes } from "@/lib/http/body";
+import { AppError } from "@/lib/domain/errors";
 import { parseOrThrow } from "@/lib/domain/validate";
 import type { z } from "zod";
 import { FhirError, fhirResponse, outcomeResponse } from "./outcome";
@@ -29,28 +30,21 @@ export function fhirQuery<S extends z.ZodType>(req: Request, schema: S): z.outpu
   return parseOrThrow(schema, q, "search");
 }
 
-/** The import body as text, within the size limit (413 too-costly past it). */
+/**
+ * The import body as text, within the bundle size limit: read through lib/http/body.ts (counted
+ * while it streams, a declared Content-Length over the limit refused before any byte is read),
+ * 413 too-costly OperationOutcome past it.
+ */
 export async function readFhirBody(req: Request): Promise<string> {
   const limit = fhirImportConfig().maxBytes;
   const ct = req.headers.get("content-type") ?? "";
   if (!/^application\/(fhir\+)?json\b/i.test(ct) && !/^application\/x-ndjson\b/i.test(ct))
-    throw new FhirError(415, [{ severity: "error", code: "not-supported", diagnostics: "Send the Bundle as application/fhir+json (or application/json)." }]);
-  const tooBig = () => new FhirError(413, [{ severity: "error", code: "too-costly", diagnostics: `The bundle is larger than ${limit} bytes (FUSION_FHIR_MAX_BUNDLE_BYTES); split it.` }]);
-  if (Number(req.headers.get("content-length") ?? "0") > limit) throw tooBig();
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooBig();
-    }
-    chunks.push(value);
+    throw new FhirError(415, [{ severity: "error", code: "not-supported", diagnostics: "Send the Bundle as application/fhir+json (or application/json), or NDJSON as application/x-ndjson." }]);
+  try {
+    return Buffer.from(await readBodyBytes(req, limit)).toString("utf8");
+  } catch (e) {
+    if (e instanceof AppError && e.status === 413)
+      throw new FhirError(413, [{ severity: "error", code: "too-costly", diagnostics: `The bundle is larger than ${limit} bytes (FUSION_FHIR_MAX_BUNDLE_BYTES); split it.` }]);
+    throw e;
   }
-  return Buffer.concat(chunks).toString("utf8");
 }
-

@@ -6,17 +6,22 @@
  * nothing is written. Idempotent: patients are found by MRN (the identifier of the configured
  * system), their entries by the identity of the resource they came from (identity.ts); importing
  * the same bundle again changes nothing, a changed resource updates its entry. A patient whose
- * record changed gets `recordChanged` (lib/jobs/record-changed.ts) in the same transaction, and
- * one audit row per patient.
+ * record changed gets `recordChanged` (lib/jobs/record-changed.ts) in the same transaction — a
+ * re-assessment queued for the workers on the registry's active model — and one audit row per
+ * patient. The import never needs the model itself: while no worker has registered one
+ * (a fresh database), the record is imported all the same and no re-assessment is queued; each
+ * changed patient's entry says so (`reassessmentNotQueued`).
  */
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import type { Actor, RequestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import {
-  fromIsoDate, toIsoDate, todayIso,
+  NUL_MESSAGE, fromIsoDate, hasNul, toIsoDate, todayIso,
   type ConditionCreate, type DietRecordCreate, type FamilyHistoryCreate, type PatientCreate,
 } from "@/lib/domain";
-import { recordChanged, type RecordChangeJobs } from "@/lib/jobs/record-changed";
+import { recordChanged } from "@/lib/jobs/record-changed";
+import type { AssessmentQueue } from "@/lib/jobs/queue";
+import { activeModel } from "@/lib/db/model-registry";
 import { isSmokingIcd10 } from "./codes";
 import { fhirImportConfig } from "./config";
 import { sourceKey } from "./identity";
@@ -28,8 +33,8 @@ export type ImportContext = {
   /** who imports (null: the command-line import) */
   actor: Actor | null;
   request: RequestInfo;
-  /** where re-assessments are queued; null queues nothing (tests of the mapping alone) */
-  jobs: RecordChangeJobs | null;
+  /** where re-assessments are queued (the model is the registry's active one); null queues nothing (tests of the mapping alone) */
+  queue: AssessmentQueue | null;
   mrnSystem?: string;
   maxEntries?: number;
   today?: string;
@@ -61,6 +66,17 @@ export type ImportSummary = {
   bundleType: string;
   entries: (EntryResult | null)[];
   patients: { id: string; mrn: string; created: boolean; changed: boolean; assessmentId: string | null }[];
+  /** changed patients whose re-assessment was not queued because no model is registered yet */
+  notQueued: number;
+};
+
+/** The note on a changed patient's entry when no model is registered (nothing to queue for). */
+export const reassessmentNotQueued: OutcomeIssue = {
+  severity: "information",
+  code: "informational",
+  diagnostics:
+    "Imported; no re-assessment was queued because no risk model is registered yet (no assessment worker has started on this database). " +
+    "Start one (the server's own worker, or npm run worker), then re-assess the patient from their record page.",
 };
 
 const BUNDLE_TYPES = new Set(["transaction", "batch", "collection", "searchset"]);
@@ -79,6 +95,25 @@ export function parseJsonText(text: string): unknown {
 }
 
 type Entry = { fullUrl?: string; resource?: Record<string, unknown>; request?: { method?: string } };
+
+/**
+ * The elements of `v` (FHIRPath-like, under `at`) whose string value or key holds a NUL character
+ * (U+0000): PostgreSQL cannot store one in text or jsonb, and the R4 string type does not forbid
+ * it, so the import refuses it by name (issue 10, Low 14). At most `max` are named.
+ */
+export function nulElements(v: unknown, at: string, max = 20, out: string[] = []): string[] {
+  if (out.length >= max) return out;
+  if (typeof v === "string") {
+    if (hasNul(v)) out.push(at);
+  } else if (Array.isArray(v)) v.forEach((x, i) => nulElements(x, `${at}[${i}]`, max, out));
+  else if (v && typeof v === "object")
+    for (const [k, x] of Object.entries(v)) {
+      if (out.length >= max) break;
+      if (hasNul(k)) out.push(`${at}.${k.replace(/\u0000/g, "\\u0000")}`);
+      else nulElements(x, `${at}.${k}`, max, out);
+    }
+  return out;
+}
 
 /** Checks and maps every entry; throws a FhirError (400 structure, 422 content, 413 size) naming each problem. */
 export async function planBundle(bundle: unknown, ctx: ImportContext): Promise<BundlePlan> {
@@ -106,6 +141,11 @@ export async function planBundle(bundle: unknown, ctx: ImportContext): Promise<B
   entries.forEach((e, i) => {
     if (!e || typeof e !== "object" || !e.resource || typeof e.resource !== "object") {
       structural.error(labels.entry(i), "has no resource", "required");
+      return;
+    }
+    const nul = nulElements(e, labels.entry(i));
+    if (nul.length) {
+      for (const at of nul) structural.error(at, NUL_MESSAGE, "value");
       return;
     }
     if (e.fullUrl !== undefined) {
@@ -256,8 +296,11 @@ export async function applyPlan(db: PrismaClient, plan: BundlePlan, ctx: ImportC
     entries[i] = { status: created ? "201 Created" : "200 OK", location: prev?.location ?? `${type}/${id}`, changed: what !== "unchanged" || !!prev?.changed };
   };
   const patients: ImportSummary["patients"] = [];
+  let notQueued = 0;
   await db.$transaction(
     async (tx) => {
+      // the model re-assessments are queued for: read once per bundle; none registered → import without queueing
+      const model = ctx.queue ? await activeModel(tx) : null;
       for (const p of plan.patients) {
         const changes: string[] = [];
         let row = await tx.patient.findUnique({ where: { mrn: p.input.mrn }, select: { id: true, givenName: true, familyName: true, birthDate: true, sex: true } });
@@ -323,8 +366,16 @@ export async function applyPlan(db: PrismaClient, plan: BundlePlan, ctx: ImportC
         if (!created && changes.some((c) => c === "patient.birthDate")) await checkDatesAfterBirth(tx, patientId, p.input.birthDate);
         if (changes.length && !created) await tx.patient.update({ where: { id: patientId }, data: { updatedAt: new Date() } });
         let assessmentId: string | null = null;
-        if (changes.length && ctx.jobs)
-          assessmentId = (await recordChanged(tx, patientId, { source: "fhir-import", what: [...new Set(changes)], requestedById: ctx.actor?.userId ?? null }, ctx.jobs)).id;
+        let skipped = false;
+        if (changes.length && ctx.queue) {
+          if (model) assessmentId = (await recordChanged(tx, patientId, { source: "fhir-import", what: [...new Set(changes)], requestedById: ctx.actor?.userId ?? null }, ctx.queue, model)).id;
+          else {
+            skipped = true;
+            notQueued++;
+            const e = entries[p.entryIndex];
+            if (e) e.outcome = [...(e.outcome ?? []), reassessmentNotQueued];
+          }
+        }
         await audit(tx, {
           actor: ctx.actor,
           username: ctx.actor ? undefined : "cli:fhir-import",
@@ -334,14 +385,14 @@ export async function applyPlan(db: PrismaClient, plan: BundlePlan, ctx: ImportC
           patientId,
           outcome: "success",
           request: ctx.request,
-          details: { created, changed: [...new Set(changes)], bundleType: plan.bundleType, reassessment: assessmentId },
+          details: { created, changed: [...new Set(changes)], bundleType: plan.bundleType, reassessment: assessmentId, ...(skipped ? { reassessmentSkipped: "model_unavailable" } : {}) },
         });
         patients.push({ id: patientId, mrn: p.input.mrn, created, changed: changes.length > 0, assessmentId });
       }
     },
     { timeout: 300_000, maxWait: 30_000 },
   );
-  return { bundleType: plan.bundleType, entries, patients };
+  return { bundleType: plan.bundleType, entries, patients, notQueued };
 }
 
 async function checkDatesAfterBirth(tx: Tx, patientId: string, birthDate: string) {

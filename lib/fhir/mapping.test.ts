@@ -38,7 +38,7 @@ describe("every resource the app produces validates against the FHIR R4 base spe
         {
           id: family.id, patientId: patient.id, scanId: null, modelName: "fusion-demo", modelVersion: "1.1.0", strategy: "tabular_only", createdAt: stamp, completedAt: stamp,
           scores: { lung_cancer_2y: { probability: 0.042, interval: [0.02, 0.07], category: "moderate" }, mace_5y: { probability: 0.31, interval: [0.2, 0.4], category: "high" } },
-          headLabels: { lung_cancer_2y: "Lung cancer diagnosis within 2 years" }, topFactors: {}, flags: [],
+          headLabels: { lung_cancer_2y: "Lung cancer diagnosis within 2 years" }, flags: [],
         },
         [{ reference: `Condition/${condition.id}` }],
       ),
@@ -92,7 +92,7 @@ describe("mapping back: what is exported is read as the same entry", () => {
 
 describe("planBundle", () => {
   it("maps a whole EHR bundle and says what it skips", async () => {
-    const plan = await planBundle(patientBundle(1), { actor: null, request: { clientAddress: null, userAgent: null, source: "test" }, jobs: null, mrnSystem: MRN_SYSTEM });
+    const plan = await planBundle(patientBundle(1), { actor: null, request: { clientAddress: null, userAgent: null, source: "test" }, queue: null, mrnSystem: MRN_SYSTEM });
     expect(plan.patients).toHaveLength(1);
     const p = plan.patients[0];
     expect(p.input).toEqual({ mrn: "FHIR-00001", givenName: "Given1", familyName: "Family1", birthDate: "1958-04-12", sex: "male" });

@@ -71,11 +71,12 @@ export async function planNdjson(text: string, ctx: ImportContext, patientsPerGr
 
 export async function importNdjson(db: PrismaClient, text: string, ctx: ImportContext, patientsPerGroup = 250): Promise<ImportSummary> {
   const plans = await planNdjson(text, ctx, patientsPerGroup);
-  const out: ImportSummary = { bundleType: "batch", entries: [], patients: [] };
+  const out: ImportSummary = { bundleType: "batch", entries: [], patients: [], notQueued: 0 };
   for (const plan of plans) {
     const s = await applyPlan(db, plan, ctx);
     out.entries.push(...s.entries);
     out.patients.push(...s.patients);
+    out.notQueued += s.notQueued;
   }
   return out;
 }

@@ -17,7 +17,12 @@ export type OutcomeIssue = {
   code: IssueCode;
   diagnostics: string;
   expression?: string[];
+  /** the app's own error code (the `error.code` of the JSON API), e.g. `mfa_enrolment_required` */
+  details?: { coding: { system: string; code: string }[] };
 };
+
+/** The code system of the app's error codes in `OperationOutcome.issue.details`. */
+export const ERROR_CODE_SYSTEM = "urn:fusion-cds:error-code";
 
 export type OperationOutcome = { resourceType: "OperationOutcome"; issue: OutcomeIssue[] };
 
@@ -56,7 +61,11 @@ export function toOperationOutcome(e: unknown): { status: number; body: Operatio
     );
     return { status: e.status, body: outcome(issues.length ? issues : [{ severity: "error", code: "invalid", diagnostics: e.message }]) };
   }
-  if (e instanceof AppError) return { status: e.status, body: outcome([{ severity: "error", code: ISSUE_FOR_STATUS[e.status] ?? "processing", diagnostics: e.message }]) };
+  if (e instanceof AppError)
+    return {
+      status: e.status,
+      body: outcome([{ severity: "error", code: ISSUE_FOR_STATUS[e.status] ?? "processing", diagnostics: e.message, details: { coding: [{ system: ERROR_CODE_SYSTEM, code: e.code }] } }]),
+    };
   const pcode = (e as { code?: unknown })?.code;
   if (pcode === "P2025") return { status: 404, body: outcome([{ severity: "error", code: "not-found", diagnostics: "The record was not found." }]) };
   if (pcode === "P2002")

@@ -1,11 +1,16 @@
 /**
  * Assessments as FHIR RiskAssessment. `readAssessments` is the ONE place lib/fhir reads stored
- * assessments (the stored shape is owned by the assessment pipeline; adapt here when it changes).
+ * assessments: each finished row is parsed with the schema the worker validated it with before it
+ * wrote it (lib/domain/assessment.ts, `StoredAssessmentSummary`: StoredAssessment without the
+ * embeddings and the image-sized saliency maps, which are cut out in SQL as lib/db/assessments.ts
+ * does); the outcomes are named in the model's words from the model registry
+ * (ModelVersion.outcomes, lib/db/model-registry.ts `modelOutcomes`) — a model version that is not
+ * registered shows its head ids.
  */
-import { z } from "zod";
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
-import { HeadScore } from "@/lib/domain/assessment";
-import { HEAD_LABELS } from "@/lib/db/assessments";
+import { StoredAssessmentSummary, describeIssues, type StoredScores } from "@/lib/domain/assessment";
+import type { FusionStrategy } from "@/lib/domain/enums";
+import { modelKey, modelOutcomes } from "@/lib/db/model-registry";
 import { SYSTEM } from "./codes";
 import { reference, type FhirResource } from "./mapping";
 
@@ -14,57 +19,61 @@ type Db = PrismaClient | Prisma.TransactionClient;
 export const RESEARCH_NOTICE =
   "Research use only — not for diagnosis. The model is trained on a synthetic cohort; it is not a medical device.";
 
-const Attribution = z.object({ label: z.string(), value: z.string().nullable().optional(), contribution: z.number(), direction: z.enum(["raises", "lowers"]) });
-const StoredExplanation = z
-  .looseObject({
-    featureAttributionsByHead: z.record(z.string(), z.array(Attribution)).optional(),
-    headLabels: z.record(z.string(), z.string()).optional(),
-    intervalMethod: z.string().optional(),
-  })
-  .nullable()
-  .catch(null);
-
-export type StoredAssessment = {
+/** A finished assessment as a RiskAssessment needs it. */
+export type FhirAssessment = {
   id: string;
   patientId: string;
   scanId: string | null;
   modelName: string;
   modelVersion: string;
-  strategy: string;
+  strategy: FusionStrategy;
   createdAt: string;
   completedAt: string;
-  scores: Record<string, HeadScore>;
+  scores: StoredScores;
+  /** head → the model's label (registry); heads of an unregistered model version are absent */
   headLabels: Record<string, string>;
-  topFactors: Record<string, z.infer<typeof Attribution>[]>;
   flags: string[];
 };
 
-/** The patient's finished assessments, newest first (failed, queued and running ones are not risk statements). */
-export async function readAssessments(db: Db, patientId: string, opts: { ids?: string[] } = {}): Promise<StoredAssessment[]> {
-  const rows = await db.assessment.findMany({
-    where: { patientId, status: "done", ...(opts.ids ? { id: { in: opts.ids } } : {}) },
-    orderBy: [{ completedAt: "desc" }, { id: "asc" }],
-    take: 100,
-    select: { id: true, patientId: true, scanId: true, modelName: true, modelVersion: true, strategy: true, createdAt: true, completedAt: true, scores: true, explanation: true, flags: true },
-  });
-  const out: StoredAssessment[] = [];
+type Row = {
+  id: string; patientId: string; scanId: string | null; modelName: string; modelVersion: string; strategy: string;
+  createdAt: Date; completedAt: Date | null; scores: unknown; explanation: unknown; timings: unknown; flags: string[];
+};
+
+/**
+ * The patient's finished assessments, newest first (failed, queued and running ones are not risk
+ * statements). A finished row whose stored result does not parse is left out and logged — never
+ * guessed at (the dashboard shows it as unreadable).
+ */
+export async function readAssessments(db: Db, patientId: string): Promise<FhirAssessment[]> {
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT "id", "patientId", "scanId", "modelName", "modelVersion", "strategy"::text AS "strategy", "createdAt", "completedAt",
+           "scores", "timings", "flags", ("explanation" - 'saliency' - 'saliencyByHead') AS "explanation"
+      FROM "Assessment"
+     WHERE "patientId" = ${patientId}::uuid AND "status" = 'done'
+     ORDER BY "completedAt" DESC NULLS LAST, "id" ASC
+     LIMIT 100`;
+  const outcomes = await modelOutcomes(db, rows);
+  const out: FhirAssessment[] = [];
   for (const r of rows) {
-    const scores = z.record(z.string(), HeadScore).safeParse(r.scores);
-    if (!scores.success || !Object.keys(scores.data).length) continue;
-    const ex = StoredExplanation.parse(r.explanation);
+    const p = StoredAssessmentSummary.safeParse({ modelName: r.modelName, modelVersion: r.modelVersion, strategy: r.strategy, scores: r.scores, explanation: r.explanation, timings: r.timings, flags: r.flags });
+    if (!p.success) {
+      console.warn(`[fhir] assessment ${r.id}: the stored result does not match the assessment schema (${describeIssues(p.error)}); left out of RiskAssessment`);
+      continue;
+    }
+    const labels = outcomes.get(modelKey(r.modelName, r.modelVersion));
     out.push({
       id: r.id,
       patientId: r.patientId,
       scanId: r.scanId,
-      modelName: r.modelName,
-      modelVersion: r.modelVersion,
-      strategy: r.strategy,
+      modelName: p.data.modelName,
+      modelVersion: p.data.modelVersion,
+      strategy: p.data.strategy,
       createdAt: r.createdAt.toISOString(),
       completedAt: (r.completedAt ?? r.createdAt).toISOString(),
-      scores: scores.data,
-      headLabels: { ...HEAD_LABELS, ...(ex?.headLabels ?? {}) },
-      topFactors: ex?.featureAttributionsByHead ?? {},
-      flags: r.flags,
+      scores: p.data.scores,
+      headLabels: Object.fromEntries([...(labels?.values() ?? [])].map((o) => [o.head, o.label])),
+      flags: p.data.flags,
     });
   }
   return out;
@@ -83,7 +92,7 @@ const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
  * the uncertainty interval in the rationale), `basis` = the record entries and scan the assessment
  * read, `method` = the model version, the research-use notice as a note.
  */
-export function toRiskAssessment(a: StoredAssessment, basis: { reference: string }[]): FhirResource {
+export function toRiskAssessment(a: FhirAssessment, basis: { reference: string }[]): FhirResource {
   return {
     resourceType: "RiskAssessment",
     id: a.id,

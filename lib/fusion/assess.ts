@@ -14,7 +14,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { FusionRecordInput } from "@/lib/domain/record";
-import type { AssessmentResult, FeatureAttribution, HeadScore, ModalityGroup, RiskCategory, SaliencyMap } from "@/lib/domain/assessment";
+import type { AssessmentResult, FeatureAttribution, HeadScore, ModalityGroup, SaliencyMap } from "@/lib/domain/assessment";
+import { categoryFor } from "@/lib/domain/outcomes";
 import { stages, layersOf, type ArchConfig } from "./architecture";
 import { BLOCK_INDICES, FEATURES, encodeRecord, preprocessImage, type ImageInput } from "./encoders";
 import type { FusionModel } from "./bundle";
@@ -40,11 +41,6 @@ export type AssessOptions = {
 
 const GROUPS: ModalityGroup[] = ["image", "history", "family", "diet"];
 const now = () => performance.now();
-
-function categoryOf(p: number, cut: [number, number] | undefined): RiskCategory {
-  if (!cut) return p >= 0.2 ? "high" : p >= 0.075 ? "moderate" : "low";
-  return p >= cut[1] ? "high" : p >= cut[0] ? "moderate" : "low";
-}
 
 function quantile(sorted: number[], q: number): number {
   const pos = (sorted.length - 1) * q;
@@ -83,6 +79,8 @@ export async function assessWithModel(model: FusionModel, input: AssessInput, op
   const { meta } = model;
   const heads = meta.heads;
   const H = heads.length;
+  // the bundle's outcomes (labels, category thresholds), in head order: loadFusionBundle checked every head has them
+  const outcome = new Map(model.outcomes.map((o) => [o.head, o]));
 
   let t = now();
   const enc = encodeRecord(input.record);
@@ -174,7 +172,7 @@ export async function assessWithModel(model: FusionModel, input: AssessInput, op
       const hi = l + meta.interval.widen * Math.max(0, quantile(ls, meta.interval.upperQuantile) - l);
       const T = calib.temperature[h];
       const sig = (x: number) => 1 / (1 + Math.exp(-x / T));
-      scores[heads[h]] = { probability: prob[h], interval: [Math.min(sig(lo), prob[h]), Math.max(sig(hi), prob[h])], category: categoryOf(prob[h], meta.categories[heads[h]]) };
+      scores[heads[h]] = { probability: prob[h], interval: [Math.min(sig(lo), prob[h]), Math.max(sig(hi), prob[h])], category: categoryFor(prob[h], outcome.get(heads[h])!.categories) };
     }
     timings.interval = now() - t;
     if (!explain) return;
@@ -256,7 +254,7 @@ export async function assessWithModel(model: FusionModel, input: AssessInput, op
   // headline choices: saliency of the head whose image contribution is largest
   const topHead = heads.reduce((a, b) => (Math.abs(modalityContributions[b]?.image ?? 0) > Math.abs(modalityContributions[a]?.image ?? 0) ? b : a), heads[0]);
   const headlineAttr = heads
-    .flatMap((h) => (attributionsByHead[h] ?? []).slice(0, 6).map((a) => ({ ...a, feature: a.feature, label: `${a.label} — ${meta.headLabels[h] ?? h}` })))
+    .flatMap((h) => (attributionsByHead[h] ?? []).slice(0, 6).map((a) => ({ ...a, feature: a.feature, label: `${a.label} — ${outcome.get(h)!.label}` })))
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
     .slice(0, opts.topFeatures ?? 12);
   timings.total = now() - t0;

@@ -3,7 +3,8 @@
  *   model.json + weights.bin           the production network (joint fusion)
  *   tabular.json + tabular.weights.bin the record-only network used when there is no scan
  *   encoders.json                      encoder spec (version, features, image preprocessing)
- *   inference.json                     architecture configs, calibration, baselines, categories
+ *   inference.json                     architecture configs, calibration, baselines, and the
+ *                                      outcomes: head labels and risk categories (outcomes.ts)
  *   ood.json (optional)                out-of-distribution reference for the image branch (ood.ts)
  *   card.json, report.md, plots/       model card and evaluation report (for humans and the API)
  */
@@ -14,6 +15,8 @@ import type { ArchConfig } from "./architecture";
 import { checkEncoderSpec, type EncoderSpec } from "./encoders";
 import { loadLayersModelFromDir, saveLayersModel } from "./artifacts";
 import { loadOodReference, type OodRuntime } from "./ood";
+import { bundleOutcomes } from "./outcomes";
+import type { ModelOutcomes } from "@/lib/domain/outcomes";
 
 export type HeadCalibration = { temperature: number[] };
 
@@ -23,6 +26,8 @@ export type InferenceMeta = {
   createdAt: string;
   heads: string[];
   headLabels: Record<string, string>;
+  /** for narrow places (a table header); optional, the label stands in */
+  headShortLabels?: Record<string, string>;
   arch: ArchConfig;
   tabularArch: ArchConfig | null;
   calibration: { main: HeadCalibration; tabular: HeadCalibration | null };
@@ -36,6 +41,8 @@ export type InferenceMeta = {
 export type FusionModel = {
   dir: string;
   meta: InferenceMeta;
+  /** the heads in the clinic's words and their category thresholds (outcomes.ts, from `meta`) */
+  outcomes: ModelOutcomes;
   spec: EncoderSpec;
   main: tf.LayersModel;
   tabular: tf.LayersModel | null;
@@ -85,6 +92,12 @@ export async function loadFusionBundle(dir: string): Promise<FusionModel> {
   } catch (e) {
     throw new FusionModelError("ENCODER_VERSION_MISMATCH", (e as Error).message);
   }
+  let outcomes: ModelOutcomes;
+  try {
+    outcomes = bundleOutcomes(meta, path.join(dir, "inference.json"));
+  } catch (e) {
+    throw new FusionModelError("MODEL_OUTCOMES_INVALID", (e as Error).message);
+  }
   if (spec.image.size !== meta.arch.imageSize || spec.tabular.dim !== meta.arch.tabularDim)
     throw new FusionModelError("ENCODER_VERSION_MISMATCH", `Model input shape (${meta.arch.imageSize}², ${meta.arch.tabularDim}) does not match its encoder spec (${spec.image.size}², ${spec.tabular.dim}).`);
   const main = await loadLayersModelFromDir(dir, "model");
@@ -100,6 +113,7 @@ export async function loadFusionBundle(dir: string): Promise<FusionModel> {
   return {
     dir,
     meta,
+    outcomes,
     spec,
     main,
     tabular,

@@ -35,7 +35,7 @@ export async function loadFusionModel(dir: string): Promise<FusionModel> {
   return loadFusionBundle(dir);
 }
 
-const g = globalThis as unknown as { __fusionDefaultModel?: Promise<FusionModel>; __fusionModelStatus?: () => Promise<{ backend: string | null; active: string | null }> };
+const g = globalThis as unknown as { __fusionDefaultModel?: Promise<FusionModel> };
 
 /** The committed served model, loaded once per process. */
 export function getDefaultModel(): Promise<FusionModel> {
@@ -44,11 +44,6 @@ export function getDefaultModel(): Promise<FusionModel> {
       g.__fusionDefaultModel = undefined;
       throw e;
     });
-    // report to /api/health (lib/db/health.ts reads this hook; no import across floors)
-    g.__fusionModelStatus = async () => {
-      const m = await getDefaultModel();
-      return { backend: currentBackend(), active: `${m.meta.name}@${m.meta.version}` };
-    };
   }
   return g.__fusionDefaultModel;
 }

@@ -12,6 +12,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import type { ImageCheck } from "@/lib/domain/assessment";
 
 export const OOD_FLAG = "image_out_of_distribution";
 
@@ -34,7 +35,8 @@ export const OodReference = z.object({
 });
 export type OodReference = z.infer<typeof OodReference>;
 
-export type OodCheck = { method: "mahalanobis"; layer: "img_pool"; distance: number; threshold: number; inDistribution: boolean };
+/** What one check found (stored with the assessment as `explanation.imageCheck`). */
+export type OodCheck = ImageCheck;
 
 export type OodRuntime = { ref: OodReference; mean: Float64Array; precision: Float64Array };
 

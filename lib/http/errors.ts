@@ -9,7 +9,13 @@ export function errorResponse(status: number, code: string, message: string, det
 
 /** Maps any thrown value to a JSON error. Unknown errors become a 500 without internals. */
 export function toErrorResponse(e: unknown): Response {
-  if (e instanceof AppError) return errorResponse(e.status, e.code, e.message, e.details);
+  if (e instanceof AppError) {
+    const res = errorResponse(e.status, e.code, e.message, e.details);
+    // a refusal that says when to come back (429 rate_limited)
+    const after = (e as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof after === "number" && after > 0) res.headers.set("retry-after", String(Math.ceil(after)));
+    return res;
+  }
   const pe = prismaKnown(e);
   if (pe) return pe;
   console.error("[api] unexpected error:", e);

@@ -1,8 +1,10 @@
 import busboy from "busboy";
 import { Readable } from "node:stream";
 import { AppError } from "@/lib/domain/errors";
+import { BlobTooLargeError, type ScanStore, type StagedBlob } from "@/lib/storage";
 
-export type UploadedFile = { bytes: Uint8Array; filename: string; mimeType: string };
+/** The uploaded file, already on disk in the scan store's staging folder (hashed, not yet stored). */
+export type UploadedFile = { staged: StagedBlob; filename: string; mimeType: string };
 export type MultipartResult = { file: UploadedFile; fields: Record<string, string> };
 
 /** Default ceiling for one uploaded file: 512 MiB (FUSION_UPLOAD_LIMIT_BYTES overrides). */
@@ -10,10 +12,12 @@ export const uploadLimitBytes = () => Number(process.env.FUSION_UPLOAD_LIMIT_BYT
 
 /**
  * Streams a multipart/form-data body: exactly one file in field `file`, a few small text fields.
- * Bytes are held only up to `limit`; a larger file is cut off at the limit (413) and the rest of
- * the stream is discarded unread.
+ * The file part is streamed into a private temporary file of the scan store (`store.stage`),
+ * hashed on the way — never held whole in memory. A file larger than `limit` is cut off (413) and
+ * the rest of the stream discarded unread. Whatever goes wrong, the temporary file is removed
+ * before this rejects; on success the caller owns it (`staged.commit()` or `staged.discard()`).
  */
-export async function readMultipart(req: Request, limit = uploadLimitBytes()): Promise<MultipartResult> {
+export async function readMultipart(req: Request, store: Pick<ScanStore, "stage">, limit = uploadLimitBytes()): Promise<MultipartResult> {
   const ct = req.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data/i.test(ct))
     throw new AppError(415, "unsupported_media_type", "Send the scan as multipart/form-data with the file in the field `file`.");
@@ -31,16 +35,24 @@ export async function readMultipart(req: Request, limit = uploadLimitBytes()): P
     }
     const fields: Record<string, string> = {};
     let file: UploadedFile | null = null;
-    let failed: AppError | null = null;
+    let fileStream: Readable | null = null;
+    let staging: Promise<unknown> = Promise.resolve();
+    let failed: Error | null = null;
     let pending = 0;
     let finished = false;
     const source = Readable.fromWeb(req.body as never);
-    const fail = (e: AppError) => {
+    const fail = (e: Error) => {
       if (failed) return;
       failed = e;
       source.unpipe(bb);
       source.destroy();
-      reject(e);
+      fileStream?.destroy(); // ends staging, which removes its temporary file
+      // reject only once nothing is left on disk
+      void staging
+        .catch(() => {})
+        .then(() => file?.staged.discard())
+        .catch(() => {})
+        .finally(() => reject(e));
     };
     const maybeDone = () => {
       if (!finished || pending || failed) return;
@@ -53,18 +65,26 @@ export async function readMultipart(req: Request, limit = uploadLimitBytes()): P
         return fail(new AppError(400, "unexpected_file_field", `Files go in the field \`file\`, not \`${name}\`.`));
       }
       pending++;
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
+      fileStream = stream;
       stream.on("limit", () => fail(tooLarge(limit)));
       stream.on("error", (e) => fail(new AppError(400, "malformed_multipart", `The upload was interrupted: ${e.message}`)));
-      stream.on("end", () => {
-        pending--;
-        if (!failed) {
-          const buf = Buffer.concat(chunks);
-          file = { bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), filename: info.filename ?? "", mimeType: info.mimeType ?? "" };
-        }
-        maybeDone();
-      });
+      staging = store.stage(stream, { maxBytes: limit }).then(
+        (staged) => {
+          pending--;
+          fileStream = null;
+          if (failed) return staged.discard();
+          file = { staged, filename: info.filename ?? "", mimeType: info.mimeType ?? "" };
+          maybeDone();
+        },
+        (e: NodeJS.ErrnoException) => {
+          pending--;
+          fileStream = null;
+          if (e instanceof BlobTooLargeError) fail(tooLarge(limit));
+          // the disk (full, not writable) is the server's problem, not the client's: a 500
+          else if (e.syscall) fail(e);
+          else fail(new AppError(400, "malformed_multipart", `The upload was interrupted: ${e.message}`));
+        },
+      );
     });
     bb.on("field", (name, value, info) => {
       if (info.valueTruncated) return fail(new AppError(400, "field_too_long", `The form field \`${name}\` is too long.`));

@@ -2,12 +2,11 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { fromIsoDate } from "@/lib/domain/common";
 import type { InspectedScan } from "./inspect";
 
-/** The Scan row for an inspected file (upload and demo seed alike). */
+/** The Scan row for an inspected file (upload and demo seed alike); its bytes are in the scan store under `file.key`. */
 export function scanRowData(
   patientId: string,
   i: InspectedScan,
-  bytes: Uint8Array,
-  sha256: string,
+  file: { key: string; sha256: string; size: number },
   extraMetadata: Record<string, unknown> = {},
 ): Prisma.ScanUncheckedCreateInput {
   return {
@@ -24,9 +23,9 @@ export function scanRowData(
     transferSyntaxUid: i.transferSyntaxUid,
     photometricInterpretation: i.photometricInterpretation,
     contentType: i.contentType,
-    byteSize: bytes.byteLength,
-    sha256,
-    bytes: bytes as Uint8Array<ArrayBuffer>,
+    byteSize: file.size,
+    sha256: file.sha256,
+    storageKey: file.key,
     metadata: { ...i.metadata, assessedFrame: i.frameIndex, ...extraMetadata } as unknown as Prisma.InputJsonValue,
   };
 }

@@ -1,97 +1,51 @@
-import { createHash } from "node:crypto";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { ConflictError, NotFoundError } from "@/lib/domain/errors";
-import { audit } from "@/lib/auth/audit";
-import type { Actor, RequestInfo } from "@/lib/auth/actor";
+import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import type { AssessmentQueue } from "@/lib/jobs/queue";
-import type { FusionStrategy } from "@/lib/generated/prisma/enums";
-import { patientMismatch, type InspectedScan } from "./inspect";
+import { queueAssessment, requireActiveModel } from "@/lib/jobs/queue-assessment";
+import type { UploadResult } from "@/lib/domain/responses";
+import type { InspectedScan } from "./inspect";
 import { scanRowData } from "./scan-row";
-import { queueAssessment } from "@/lib/jobs/queue-assessment";
+import { prismaSql } from "@/lib/db/scan-store";
+import type { StagedBlob } from "@/lib/storage";
 
-export type ServedModel = { name: string; version: string; strategy: FusionStrategy };
-
-export type StoredUpload = {
-  created: boolean;
-  scan: { id: string; sha256: string; modality: string; rows: number; columns: number; frames: number; contentType: string; byteSize: number; createdAt: string };
-  assessment: { id: string; status: string; modelName: string; modelVersion: string; strategy: string } | null;
-};
+/** The upload answer (lib/domain/responses.ts UploadResult) and whether the scan is new. */
+export type StoredUpload = Omit<UploadResult, "duplicate"> & { created: boolean };
 
 const scanSelect = { id: true, sha256: true, modality: true, rows: true, columns: true, frames: true, contentType: true, byteSize: true, createdAt: true } as const;
 const assessmentSelect = { id: true, status: true, modelName: true, modelVersion: true, strategy: true } as const;
 
 /**
- * Stores an inspected upload: Scan row, its queued Assessment and the queue job in ONE
- * transaction, with the audit row. The same bytes for the same patient return the existing scan
- * (`created: false`) instead of a duplicate. A file naming another patient is refused (409) unless
- * the user confirmed it.
+ * THE writer of Scan rows: an inspected file's Scan row, its queued Assessment (for the registry's
+ * active model) and the queue job, inside the caller's transaction — upload and demo seed alike.
+ * The caller writes the audit row in the same transaction.
+ *
+ * The file, staged by the caller (`ScanStore.stage`: on disk, hashed), goes into the scan-file store
+ * as the last step here: inside the transaction for the postgres store; for the file store a rename
+ * into place, so a rollback after it (the caller's audit row, the COMMIT) leaves an unreferenced file
+ * for `npm run scans:sweep`. Anything refused before this point never reaches the store. The caller
+ * discards the staged file afterwards in every case (a no-op once committed).
  */
-export async function storeUpload(
-  db: PrismaClient,
+export async function storeScan(
+  tx: Prisma.TransactionClient,
   queue: AssessmentQueue,
-  args: {
-    patientId: string;
-    bytes: Uint8Array;
-    inspected: InspectedScan;
-    model: ServedModel;
-    confirmPatientMismatch: boolean;
-    actor: Actor;
-    request: RequestInfo;
-  },
-): Promise<StoredUpload> {
-  const sha256 = createHash("sha256").update(args.bytes).digest("hex");
-  const existing = () => findExisting(db, args.patientId, sha256);
-  try {
-    return await db.$transaction(
-      async (tx) => {
-        const patient = await tx.patient.findUnique({ where: { id: args.patientId }, select: { mrn: true, givenName: true, familyName: true } });
-        if (!patient) throw new NotFoundError("Patient", args.patientId);
-        const dup = await findExisting(tx, args.patientId, sha256);
-        if (dup) return dup;
-        const mismatch = patientMismatch(args.inspected.dicom, patient);
-        if (mismatch && !args.confirmPatientMismatch)
-          throw new ConflictError(
-            "patient_mismatch",
-            `This file belongs to ${mismatch.dicom.patientName ?? "another patient"} (ID ${mismatch.dicom.patientId ?? "none"}), not ${mismatch.record.name} (MRN ${mismatch.record.mrn}). Confirm to attach it anyway.`,
-            mismatch,
-          );
-        const i = args.inspected;
-        const scan = await tx.scan.create({
-          data: scanRowData(args.patientId, i, args.bytes, sha256, mismatch ? { patientMismatchConfirmed: mismatch } : {}),
-          select: scanSelect,
-        });
-        const { id, status, modelName, modelVersion, strategy } = await queueAssessment(tx, queue, {
-          patientId: args.patientId,
-          scanId: scan.id,
-          model: args.model,
-          requestedById: args.actor.userId,
-        });
-        const assessment = { id, status, modelName, modelVersion, strategy };
-        await audit(tx, {
-          actor: args.actor,
-          action: "scan.create",
-          entityType: "Scan",
-          entityId: scan.id,
-          patientId: args.patientId,
-          outcome: "success",
-          request: args.request,
-          details: { sha256, modality: i.modality, bytes: args.bytes.byteLength, assessmentId: assessment.id, patientMismatchConfirmed: !!mismatch },
-        });
-        return { created: true, scan: { ...scan, createdAt: scan.createdAt.toISOString() }, assessment };
-      },
-      { timeout: 30_000 },
-    );
-  } catch (e) {
-    // Two identical uploads at once: the loser of the unique (patientId, sha256) race gets the winner's scan.
-    if ((e as { code?: string }).code === "P2002") {
-      const again = await existing();
-      if (again) return again;
-    }
-    throw e;
-  }
+  args: { patientId: string; file: StagedBlob; inspected: InspectedScan; requestedById: string | null; extraMetadata?: Record<string, unknown> },
+): Promise<StoredUpload & { created: true; assessment: NonNullable<StoredUpload["assessment"]> }> {
+  const model = await requireActiveModel(tx); // before anything is written: 503 costs nothing
+  const scan = await tx.scan.create({
+    data: scanRowData(args.patientId, args.inspected, args.file, args.extraMetadata),
+    select: scanSelect,
+  });
+  const { id, status, modelName, modelVersion, strategy } = await queueAssessment(tx, queue, {
+    patientId: args.patientId,
+    scanId: scan.id,
+    requestedById: args.requestedById,
+    model,
+  });
+  await args.file.commit({ sql: prismaSql(tx) });
+  return { created: true, scan: { ...scan, createdAt: scan.createdAt.toISOString() }, assessment: { id, status, modelName, modelVersion, strategy } };
 }
 
-async function findExisting(db: Pick<PrismaClient, "scan">, patientId: string, sha256: string): Promise<StoredUpload | null> {
+/** The scan already stored for these bytes and this patient (with its newest assessment), or null. */
+export async function findStoredScan(db: Pick<PrismaClient, "scan">, patientId: string, sha256: string): Promise<StoredUpload | null> {
   const s = await db.scan.findUnique({
     where: { patientId_sha256: { patientId, sha256 } },
     select: { ...scanSelect, assessments: { orderBy: { createdAt: "desc" }, take: 1, select: assessmentSelect } },

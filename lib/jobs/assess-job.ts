@@ -2,10 +2,13 @@ import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import { audit } from "@/lib/auth/audit";
 import { toIsoDate, todayIso } from "@/lib/domain/common";
 import { toFusionDiet, type FusionRecordInput } from "@/lib/domain/record";
+import { StoredAssessment, describeIssues } from "@/lib/domain/assessment";
 import { isDicomError, type DecodedFrame, type ScanContentType } from "@/lib/dicom";
 import { decodeScanOffThread } from "@/lib/dicom/off-thread";
 import type { Assessor, ModelImage } from "./assessor";
 import { takeDecoded } from "./decoded-cache";
+import { readScanBytes } from "@/lib/db/scans";
+import { scanStoreFor } from "@/lib/db/scan-store";
 
 /** A failure that retrying cannot fix (the file or record itself is the problem). */
 export class PermanentJobError extends Error {}
@@ -31,7 +34,7 @@ export async function runAssessment(db: PrismaClient, assessor: Assessor, assess
   const tLoad = performance.now();
   const record = await loadRecordInput(db, a.patientId);
   const scan = a.scanId
-    ? await db.scan.findUnique({ where: { id: a.scanId }, select: { id: true, bytes: true, modality: true, contentType: true, metadata: true } })
+    ? await db.scan.findUnique({ where: { id: a.scanId }, select: { id: true, storageKey: true, modality: true, contentType: true, metadata: true } })
     : null;
   const loadMs = performance.now() - tLoad;
 
@@ -44,27 +47,34 @@ export async function runAssessment(db: PrismaClient, assessor: Assessor, assess
   else if (scan.contentType !== "application/dicom") flags.push("image_not_used:not_dicom_no_modality_values");
   else {
     const tDec = performance.now();
-    const frame = takeDecoded(scan.id) ?? (await decodeStored(scan));
+    // the upload's own decode when this process took it; else the file, read from the scan store
+    const frame = takeDecoded(scan.id) ?? (await decodeStored({ ...scan, bytes: await readScanBytes(db, scanStoreFor(db), scan) }));
     decodeMs = performance.now() - tDec;
     if (frame.samplesPerPixel !== 1) flags.push("image_not_used:colour_image");
     else image = { rows: frame.rows, columns: frame.columns, data: frame.data, modality: scan.modality };
   }
 
   const outcome = await assessor.assess({ record, image });
-  const timings = { load: loadMs, decode: decodeMs, ...outcome.timings };
-  const allFlags = [...new Set([...flags, ...outcome.flags])];
+  const result = storedResult({
+    ...outcome,
+    timings: { load: loadMs, decode: decodeMs, ...outcome.timings, total: performance.now() - t0 },
+    flags: [...new Set([...flags, ...outcome.flags])],
+  });
   const stored = await db.$transaction(async (tx) => {
     const r = await tx.assessment.updateMany({
       where: { id: assessmentId, status: "running" },
       data: {
         status: "done",
         error: null,
-        strategy: outcome.strategy,
-        scores: outcome.scores as Prisma.InputJsonValue,
-        embeddings: (outcome.embeddings ?? undefined) as Prisma.InputJsonValue | undefined,
-        explanation: (outcome.explanation ?? undefined) as Prisma.InputJsonValue | undefined,
-        timings: { ...timings, total: performance.now() - t0 } as Prisma.InputJsonValue,
-        flags: allFlags,
+        // the model that actually ran (the row was queued for the registry's active version)
+        modelName: result.modelName,
+        modelVersion: result.modelVersion,
+        strategy: result.strategy,
+        scores: result.scores as Prisma.InputJsonValue,
+        embeddings: result.embeddings as Prisma.InputJsonValue,
+        explanation: result.explanation as Prisma.InputJsonValue,
+        timings: result.timings as Prisma.InputJsonValue,
+        flags: result.flags,
         completedAt: new Date(),
       },
     });
@@ -77,11 +87,23 @@ export async function runAssessment(db: PrismaClient, assessor: Assessor, assess
         patientId: a.patientId,
         outcome: "success",
         request: { clientAddress: null, userAgent: null, source: "worker" },
-        details: { model: `${assessor.model.name}@${assessor.model.version}`, strategy: outcome.strategy, flags: allFlags },
+        details: { model: `${result.modelName}@${result.modelVersion}`, strategy: result.strategy, flags: result.flags },
       });
     return r.count === 1;
   });
   return stored ? "done" : "skipped";
+}
+
+/**
+ * The result as it will be stored, checked against the stored-assessment schema first: a result
+ * that does not match (a NaN probability, a missing head, an interval that excludes its
+ * probability…) fails the assessment with the reasons instead of storing what readers cannot read.
+ * Retrying the same model on the same record would produce the same result, so it is permanent.
+ */
+export function storedResult(candidate: unknown): StoredAssessment {
+  const r = StoredAssessment.safeParse(candidate);
+  if (!r.success) throw new PermanentJobError(`The model returned a result that cannot be stored: ${describeIssues(r.error)}`);
+  return r.data;
 }
 
 /** Marks an assessment failed for good, with the reason the clinician will see. */

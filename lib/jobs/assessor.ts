@@ -1,19 +1,16 @@
 import type { FusionRecordInput } from "@/lib/domain/record";
 import type { FusionStrategy } from "@/lib/generated/prisma/enums";
 import type { ModelRegistryEntry } from "@/lib/db/model-registry";
+import type { StoredAssessment } from "@/lib/domain/assessment";
 
 /** The image the model receives: modality values (HU for CT) of the assessed frame. */
 export type ModelImage = { rows: number; columns: number; data: Float32Array; modality: string };
 
-/** What the worker stores for one assessment (JSON columns of the Assessment row). */
-export type AssessmentOutcome = {
-  strategy: FusionStrategy;
-  scores: Record<string, unknown>;
-  embeddings: Record<string, unknown> | null;
-  explanation: Record<string, unknown> | null;
-  timings: Record<string, number>;
-  flags: string[];
-};
+/**
+ * What the worker stores for one assessment (lib/domain/assessment.ts StoredAssessment); the
+ * worker adds its own load / decode timings and flags and validates the whole before writing.
+ */
+export type AssessmentOutcome = StoredAssessment;
 
 /** The fusion runtime as the worker sees it; lib/jobs/fusion-assessor.ts adapts lib/fusion to it. */
 export interface Assessor {

@@ -1,49 +1,90 @@
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/domain/errors";
 import { AssessmentQueue } from "./queue";
-import { AssessmentWorker } from "./worker";
-import type { Assessor } from "./assessor";
-import { loadFusionAssessor } from "./fusion-assessor";
-import { registerServedModel } from "@/lib/db/model-registry";
+import type { AssessmentWorker } from "./worker";
+import type { RunningWorker } from "./start-worker";
 
-export type JobRuntime = { queue: AssessmentQueue; worker: AssessmentWorker | null; assessor: Assessor };
-
-const g = globalThis as unknown as { __fusionJobs?: Promise<JobRuntime> };
-
-/**
- * The process-wide queue, and (unless FUSION_INPROCESS_WORKER=0) an in-process worker, so that a
- * single `npm start` does everything. Production can run the web tier with the worker off and any
- * number of `npm run worker` processes instead.
+/*
+ * Process-wide plumbing of the assessment pipeline. The web tier needs only the queue (the
+ * database); the model is loaded by workers alone — here, the optional in-process worker, started
+ * by instrumentation.ts when FUSION_INPROCESS_WORKER≠0 and never awaited by a request.
+ * (Held on globalThis because Next.js may load this module once per route bundle.)
  */
-export function jobRuntime(): Promise<JobRuntime> {
-  g.__fusionJobs ??= (async () => {
-    const handle = await getDb();
-    const queue = await AssessmentQueue.open(handle);
-    const assessor = await loadFusionAssessor().catch((e) => {
-      // No served model (or one that refuses to load): a 503 the UI can explain, not a 500.
-      throw new AppError(503, "model_unavailable", `The risk model is not available: ${(e as Error).message}`);
+type InProcess = { starting: Promise<RunningWorker> | null; running: RunningWorker | null; failedAt: number };
+const g = globalThis as unknown as { __fusionQueue?: Promise<AssessmentQueue>; __fusionInProcess?: InProcess };
+const inProcess = (): InProcess => (g.__fusionInProcess ??= { starting: null, running: null, failedAt: 0 });
+
+/** After a failed model load, the in-process worker is tried again at most this often. */
+const RESTART_AFTER_MS = 60_000;
+
+export const inProcessWorkerEnabled = (env: NodeJS.ProcessEnv = process.env) => env.FUSION_INPROCESS_WORKER !== "0";
+
+/** The assessment queue of this process: pg-boss in the application database. Loads no model. */
+export function assessmentQueue(): Promise<AssessmentQueue> {
+  g.__fusionQueue ??= getDb()
+    .then((handle) => AssessmentQueue.open(handle))
+    .catch((e) => {
+      g.__fusionQueue = undefined;
+      throw e;
     });
-    if (assessor.registry) await registerServedModel(handle.prisma, assessor.registry, "server");
-    let worker: AssessmentWorker | null = null;
-    if (process.env.FUSION_INPROCESS_WORKER !== "0") {
-      worker = new AssessmentWorker(handle.prisma, queue, assessor, {
-        concurrency: Number(process.env.FUSION_WORKER_CONCURRENCY ?? 1),
-        log: (m) => console.log(`[worker] ${m}`),
-      });
-      worker.start();
-    }
-    return { queue, worker, assessor };
-  })().catch((e) => {
-    g.__fusionJobs = undefined;
-    throw e;
-  });
-  return g.__fusionJobs;
+  return g.__fusionQueue;
 }
 
+/**
+ * Starts the in-process worker (loads the model, registers it, heartbeats) unless
+ * FUSION_INPROCESS_WORKER=0; resolves to null then. Idempotent: concurrent calls share one start.
+ */
+export async function startInProcessWorker(): Promise<RunningWorker | null> {
+  if (!inProcessWorkerEnabled()) return null;
+  const s = inProcess();
+  if (s.running) return s.running;
+  s.starting ??= (async () => {
+    const [handle, queue] = await Promise.all([getDb(), assessmentQueue()]);
+    // loaded on demand: the web tier's own module graph never reaches TensorFlow.js
+    const { startAssessmentWorker } = await import("./start-worker");
+    return startAssessmentWorker(handle.prisma, queue, {
+      source: "server",
+      concurrency: Number(process.env.FUSION_WORKER_CONCURRENCY ?? 1),
+      log: (m) => console.log(`[worker] ${m}`),
+    });
+  })().then(
+    (rw) => {
+      s.running = rw;
+      s.starting = null;
+      return rw;
+    },
+    (e) => {
+      s.starting = null;
+      s.failedAt = Date.now();
+      throw e;
+    },
+  );
+  return s.starting;
+}
+
+/** The in-process worker if it is running (for live status events); never starts one. */
+export function inProcessWorker(): AssessmentWorker | null {
+  return g.__fusionInProcess?.running?.worker ?? null;
+}
+
+/**
+ * Call after an assessment job committed: wakes the in-process worker at once (other workers wake
+ * on NOTIFY or their next poll). If it is enabled but not running because its model failed to
+ * load, one new attempt starts in the background, at most once a minute. Never waits for a model.
+ */
+export function assessmentQueued(): void {
+  const s = g.__fusionInProcess;
+  if (s?.running) return s.running.worker.wake();
+  if (!s || !inProcessWorkerEnabled() || s.starting || Date.now() - s.failedAt < RESTART_AFTER_MS) return;
+  startInProcessWorker().catch((e) => console.error(`[worker] the in-process worker did not start: ${(e as Error).message}`));
+}
+
+/** Stops the in-process worker and closes the queue (tests, shutdown). */
 export async function stopJobRuntime(): Promise<void> {
-  const rt = await g.__fusionJobs?.catch(() => null);
-  g.__fusionJobs = undefined;
-  if (!rt) return;
-  await rt.worker?.stop();
-  await rt.queue.stop();
+  const s = g.__fusionInProcess;
+  g.__fusionInProcess = undefined;
+  const rw = s?.running ?? (await s?.starting?.catch(() => null)) ?? null;
+  await rw?.stop();
+  const q = await g.__fusionQueue?.catch(() => null);
+  g.__fusionQueue = undefined;
+  await q?.stop();
 }

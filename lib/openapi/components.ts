@@ -1,34 +1,44 @@
 import {
-  ConditionCreate, ConditionUpdate, DietRecordCreate, DietRecordUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, LoginCredentials,
-  PasswordChange, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate, TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
+  Condition, ConditionCreate, ConditionUpdate, DietRecord, DietRecordCreate, DietRecordUpdate, FamilyHistory, FamilyHistoryCreate, FamilyHistoryUpdate,
+  LoginCredentials, MfaConfirm, MfaSignIn, PasswordChange, PasswordReconfirm, Patient, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
+  TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
 } from "@/lib/domain";
-import { ErrorBodySchema } from "./errors";
+import * as out from "@/lib/domain/responses";
+import { AssessmentDetail } from "@/lib/domain/assessment";
 import { jsonSchema, type JsonSchema } from "./json-schema";
-import * as out from "./response-schemas";
 
 /** Request bodies: the very schemas the handlers parse with, described as input. */
 export const requestSchemas = {
   PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput,
-  LoginCredentials, PasswordChange, UserCreate, UserUpdate, TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
+  LoginCredentials, PasswordChange, UserCreate, UserUpdate, MfaSignIn, MfaConfirm, PasswordReconfirm, TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
 };
 
-/** Response bodies (lib/openapi/response-schemas.ts), described as output. */
+/**
+ * Response bodies, described as output: the lib/domain schemas whose `z.infer` types the handlers
+ * return (lib/domain/responses.ts, the entity files, assessment.ts).
+ */
 export const responseSchemas = {
-  ErrorBody: ErrorBodySchema,
-  Patient: out.PatientOut,
+  ErrorBody: out.ErrorBody,
+  Patient,
   PatientListPage: out.PatientListPage,
-  PatientRecord: out.PatientRecordOut,
-  Condition: out.ConditionOut,
-  FamilyHistory: out.FamilyHistoryOut,
-  DietRecord: out.DietRecordOut,
+  PatientRecord: out.FullPatientRecord,
+  Condition,
+  FamilyHistory,
+  DietRecord,
   UploadResult: out.UploadResult,
   ReassessResult: out.ReassessResult,
-  AssessmentDetail: out.AssessmentDetailOut,
+  AssessmentDetail,
   ScanTags: out.ScanTags,
   ModelList: out.ModelList,
-  ModelDetail: out.ModelDetailOut,
-  Health: out.HealthOut,
+  ModelDetail: out.ModelDetail,
+  Health: out.Health,
   LoginResult: out.LoginResult,
+  SignInStepResult: out.SignInStepResult,
+  MfaStatus: out.MfaStatus,
+  MfaEnrolment: out.MfaEnrolment,
+  MfaConfirmResult: out.MfaConfirmResult,
+  MfaRecoveryCodes: out.MfaRecoveryCodes,
+  OkResult: out.OkResult,
   SessionInfo: out.SessionInfo,
   LogoutResult: out.LogoutResult,
   PasswordChangeResult: out.PasswordChangeResult,
@@ -39,12 +49,12 @@ export const responseSchemas = {
   FhirAuditBundle: out.FhirAuditBundle,
   ExportCount: out.ExportCount,
   ExportDictionary: out.ExportDictionary,
-  OperationOutcome: out.OperationOutcomeOut,
-  FhirBundle: out.FhirBundleOut,
-  FhirPatient: out.FhirPatientOut,
-  CapabilityStatement: out.CapabilityStatementOut,
-  CdsDiscovery: out.CdsDiscoveryOut,
-  CdsCards: out.CdsCardsOut,
+  OperationOutcome: out.OperationOutcome,
+  FhirBundle: out.FhirBundle,
+  FhirPatient: out.FhirPatient,
+  CapabilityStatement: out.CapabilityStatement,
+  CdsDiscovery: out.CdsDiscovery,
+  CdsCards: out.CdsCards,
   TrustedEhrList: out.TrustedEhrList,
   TrustedEhrResult: out.TrustedEhrResult,
 };

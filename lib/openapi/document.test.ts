@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { validate } from "@readme/openapi-parser";
 import pkg from "@/package.json";
-import { routeTable, type HttpMethod, type Rule } from "@/lib/auth/route-table";
+import { mfaEnrolmentAllowed, routeTable, type HttpMethod, type Rule } from "@/lib/auth/route-table";
 import { permissions } from "@/lib/auth/permissions";
 import { NOTICE, buildOpenApiDocument, coverageProblems, openApiPath, operations } from "./document";
 import { requestSchemas } from "./components";
@@ -81,7 +81,8 @@ describe("the OpenAPI document", () => {
       expect(op.security, where).toEqual([mutating(e.method) ? { sessionCookie: roles, csrfHeader: [], csrfCookie: [] } : { sessionCookie: roles }]);
       expect(op.description, where).toContain(`Requires the \`${e.rule}\` permission`);
       expect(op.responses["401"]?.["x-error-codes"], where).toEqual(["unauthenticated"]);
-      expect(op.responses["403"]?.["x-error-codes"], where).toEqual(mutating(e.method) ? ["forbidden", "csrf_failed"] : ["forbidden"]);
+      const enrolment = mfaEnrolmentAllowed.has(`${e.method} ${e.path}`) ? [] : ["mfa_enrolment_required"];
+      expect(op.responses["403"]?.["x-error-codes"], where).toEqual(["forbidden", ...enrolment, ...(mutating(e.method) ? ["csrf_failed"] : [])]);
     }
   });
 

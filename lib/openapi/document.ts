@@ -1,5 +1,5 @@
 import pkg from "@/package.json";
-import { routeTable, type HttpMethod, type Rule } from "@/lib/auth/route-table";
+import { mfaEnrolmentAllowed, routeTable, type HttpMethod, type Rule } from "@/lib/auth/route-table";
 import { componentSchemas } from "./components";
 import { mergeErrors, type ErrorSpec, type ResponseObject } from "./errors";
 import { accessSentence, isMutatingMethod, securityFor, securitySchemes } from "./security";
@@ -31,7 +31,7 @@ const description = `**${NOTICE}** The bundled model is trained on a synthetic c
 
 The API of Fusion CDS, a multimodal clinical decision-support dashboard: patient records (medical history, family history, diet), scan upload and joint-fusion risk assessments, model cards, a de-identified research export and administration.
 
-**Sessions.** Sign in with \`POST /api/auth/login\`; the answer sets an HttpOnly session cookie and a CSRF cookie and returns \`csrfToken\`. Every mutation (POST, PUT, PATCH, DELETE) by a signed-in user sends that token in the \`X-CSRF-Token\` header; the server compares it with the CSRF cookie and the token stored with the session. Browser requests from another origin are refused (Origin / Sec-Fetch-Site), signed in or not.
+**Sessions.** Sign in with \`POST /api/auth/login\`; the answer sets an HttpOnly session cookie and a CSRF cookie and returns \`csrfToken\`. Every mutation (POST, PUT, PATCH, DELETE) by a signed-in user sends that token in the \`X-CSRF-Token\` header; the server compares it with the CSRF cookie and the token stored with the session. Browser requests from another origin are refused (Origin / Sec-Fetch-Site), signed in or not. A user with MFA (TOTP; required for admins) signs in in two steps: the password answers \`mfaRequired\` and a challenge, and \`POST /api/auth/login/mfa\` with the code creates the session. An admin without MFA gets a session that can only enrol (\`/api/auth/mfa/…\`), read itself and sign out: anything else answers 403 \`mfa_enrolment_required\`.
 
 **Authorisation** is deny-by-default per route and method (\`lib/auth/route-table.ts\`). Each operation names the permission it requires (\`x-required-permission\`) and the roles that hold it (in its security requirement and \`x-allowed-roles\`): clinicians work with identified records, researchers only with the de-identified export, admins with users and the audit trail. No valid session: 401; another role: 403. Every read or write of patient data is audited.
 
@@ -59,12 +59,15 @@ const tags = [
 export const openApiPath = (appPath: string) => appPath.replace(/\[([^\]]+)\]/g, "{$1}");
 
 /** The errors every operation can answer besides its own: the route wrapper's (lib/http/route.ts). */
-function wrapperErrors(rule: Rule, method: string): ErrorSpec {
+function wrapperErrors(rule: Rule, method: string, path: string): ErrorSpec {
   const csrf = isMutatingMethod(method) ? ["csrf_failed"] : [];
   const server = { 500: { codes: ["internal_error"], note: "An unexpected failure; the message carries no internals." } };
   if (rule === "public") return csrf.length ? { 403: csrf, ...server } : server;
   if (rule === "ehr-jwt") return { 401: ["unauthenticated"], 403: csrf, ...server };
-  return { 401: ["unauthenticated"], 403: ["forbidden", ...csrf], ...server };
+  const enrolment = mfaEnrolmentAllowed.has(`${method} ${path}`) ? [] : ["mfa_enrolment_required"];
+  // a mutation's CSRF token may come in a form field: that form body is capped at 64 KiB (lib/http/body.ts)
+  const form: ErrorSpec = csrf.length ? { 413: { codes: ["payload_too_large"], note: "A url-encoded form body over 64 KiB (the CSRF check reads its `_csrf` field)." } } : {};
+  return { 401: ["unauthenticated"], 403: ["forbidden", ...enrolment, ...csrf], ...form, ...server };
 }
 
 /** The FHIR API's errors are OperationOutcome resources, not the JSON error envelope. */
@@ -74,9 +77,9 @@ function asFhirErrors(responses: Record<string, ResponseObject>): Record<string,
   );
 }
 
-function operationObject(spec: OperationSpec, rule: Rule, method: string) {
+function operationObject(spec: OperationSpec, rule: Rule, method: string, path: string) {
   const access = accessSentence(rule, method);
-  const errors = mergeErrors(...(spec.errors ?? []), wrapperErrors(rule, method));
+  const errors = mergeErrors(...(spec.errors ?? []), wrapperErrors(rule, method, path));
   return {
     operationId: spec.operationId,
     tags: [spec.tag],
@@ -123,7 +126,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   for (const [path, methods] of Object.entries(routeTable))
     for (const [method, rule] of Object.entries(methods) as [HttpMethod, Rule][]) {
       const p = (paths[openApiPath(path)] ??= {});
-      p[method.toLowerCase()] = operationObject(operations[`${method} ${path}`], rule, method);
+      p[method.toLowerCase()] = operationObject(operations[`${method} ${path}`], rule, method, path);
     }
   return {
     openapi: "3.1.0",

@@ -1,21 +1,8 @@
-import { z } from "zod";
-import type { ErrorBody as ErrorBodyType } from "@/lib/http/errors";
+import type { ErrorBody as ErrorBodySchema } from "@/lib/domain/responses";
+import type { ErrorBody as ErrorBodySent } from "@/lib/http/errors";
 
-/**
- * The error envelope every API error uses (lib/http/errors.ts): `{ error: { code, message, details? } }`.
- * `details.issues` names each offending field for validation_failed (and duplicate_mrn); other
- * codes may carry their own details (patient_mismatch: the DICOM and record identities).
- */
-export const FieldIssueSchema = z.object({ path: z.string(), message: z.string() });
-export const ErrorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.looseObject({ issues: z.array(FieldIssueSchema).optional() }).optional(),
-  }),
-});
-// the schema's type must stay assignable to what lib/http/errors.ts sends
-true satisfies z.infer<typeof ErrorBodySchema> extends ErrorBodyType ? true : false;
+// the envelope lib/domain describes must stay assignable to what lib/http/errors.ts sends
+true satisfies ErrorBodySchema extends ErrorBodySent ? true : false;
 
 export type ResponseObject = { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }>; [ext: `x-${string}`]: unknown };
 

@@ -21,10 +21,18 @@ import { rngFor, sigmoid } from "./rng";
 export const HEADS = ["lung_cancer_2y", "mace_5y"] as const;
 export type HeadName = (typeof HEADS)[number];
 
+/*
+ * The outcomes a trained bundle declares (inference.json headLabels / headShortLabels /
+ * categories, card.json heads). Once written into a bundle, the bundle owns them: the app reads
+ * them from there (lib/fusion/outcomes.ts) or from the model registry, never from here.
+ */
 export const HEAD_LABELS: Record<HeadName, string> = {
   lung_cancer_2y: "Lung cancer diagnosis within 2 years",
   mace_5y: "Major adverse cardiovascular event within 5 years",
 };
+export const HEAD_SHORT_LABELS: Record<HeadName, string> = { lung_cancer_2y: "Lung ca 2y", mace_5y: "MACE 5y" };
+/** Per head [moderateFrom, highFrom] on the calibrated probability. */
+export const HEAD_CATEGORIES: Record<HeadName, [number, number]> = { lung_cancer_2y: [0.03, 0.1], mace_5y: [0.075, 0.2] };
 
 export const DEFAULT_AS_OF = "2026-11-01";
 /** Field of view of the rendered slice (mm across the full width). */

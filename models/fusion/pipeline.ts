@@ -20,7 +20,7 @@ import { encoderSpec, TABULAR_DIM, FEATURES, ENCODER_VERSION } from "@/lib/fusio
 import { encodeFloat32, saveFusionBundle, type InferenceMeta } from "@/lib/fusion/bundle";
 import { saveLayersModel } from "@/lib/fusion/artifacts";
 import { initBackend } from "@/lib/fusion/runtime";
-import { generatePatient, HEADS, HEAD_LABELS } from "./cohort";
+import { generatePatient, HEADS, HEAD_CATEGORIES, HEAD_LABELS, HEAD_SHORT_LABELS } from "./cohort";
 import { AUX_TARGETS, buildSplit, type Split } from "./dataset";
 import { applyLateStacker, applyTemperature, fitIntervalWidening, fitLateStacker, fitTemperatures, mcDropoutQuantiles, predictLogits, trainNet, type TrainResult } from "./train";
 import { calibrationSvg, evaluateStrategies, evaluationMarkdown, rocSvg, STRATEGIES, type StrategyName } from "./evaluate";
@@ -159,10 +159,11 @@ export async function runTraining(o: TrainingOptions): Promise<{ dir: string; ev
     createdAt: new Date().toISOString(),
     heads: [...HEADS],
     headLabels: { ...HEAD_LABELS },
+    headShortLabels: { ...HEAD_SHORT_LABELS },
     arch: joint.cfg,
     tabularArch: results.tabular_only?.cfg ?? null,
     calibration: { main: { temperature: joint.T }, tabular: results.tabular_only ? { temperature: results.tabular_only.T } : null },
-    categories: { lung_cancer_2y: [0.03, 0.1], mace_5y: [0.075, 0.2] },
+    categories: { ...HEAD_CATEGORIES },
     baseline: { tabular: meanTab, imageBase64: encodeFloat32(meanImage) },
     interval: { method: "mc-dropout", samples: 32, rate: joint.cfg.dropout, lowerQuantile: 0.05, upperQuantile: 0.95, widen: interval.widen },
   };

@@ -2,6 +2,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { InferenceMeta } from "@/lib/fusion/bundle";
+import { bundleOutcomes } from "@/lib/fusion/outcomes";
 import type { FeatureDef } from "@/lib/fusion/encoders";
 import type { Evaluation } from "./evaluate";
 
@@ -27,7 +28,7 @@ export async function writeCard(dir: string, x: { meta: InferenceMeta; evaluatio
     outOfScope: ["Real patients", "Any clinical decision", "Images other than axial chest CT slices resembling the synthetic phantom"],
     fusionStrategy: meta.arch.strategy,
     fallback: meta.tabularArch ? "tabular_only network when no scan is available (flagged no_image_tabular_path)" : "baseline image",
-    heads: meta.heads.map((h) => ({ name: h, label: meta.headLabels[h], categories: { moderateFrom: meta.categories[h][0], highFrom: meta.categories[h][1] } })),
+    heads: bundleOutcomes(meta).map((o) => ({ name: o.head, label: o.label, shortLabel: o.shortLabel, categories: o.categories })),
     inputSpec: {
       image: `one 2-D CT frame (modality values in HU) → window [-1000, 1000] HU → area resize to ${meta.arch.imageSize}×${meta.arch.imageSize} → /1000`,
       tabular: `${x.features.length} features in blocks history / family / diet (encoder ${x.encoderVersion}; see encoders.json)`,

@@ -12,9 +12,12 @@ import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { parseDicom } from "@/lib/dicom/parse";
 import { generatePatient, renderScan, scanToDicom, scanToPng } from "@/models/fusion/cohort";
-import { seedScans, type SeedScan } from "@/lib/jobs/seed-scans";
-import { loadFusionAssessor } from "@/lib/jobs/fusion-assessor";
+import { seedScans, type SeedScan } from "@/lib/ingest/seed-scans";
+import type { DbHandle } from "@/lib/db/client";
+import { AssessmentQueue } from "@/lib/jobs/queue";
+import { prepareAssessmentWorker } from "@/lib/jobs/start-worker";
 import { pydicomFile } from "@/test/fixtures/pydicom";
+import { scanStoreFor } from "@/lib/db/scan-store";
 
 export const WORKSPACE_PYDICOM_FILES = [
   "CT_small.dcm", // CT, explicit VR little endian
@@ -70,11 +73,12 @@ async function insertScan(db: PrismaClient, patientId: string, s: ScanInput) {
     const dv = new DataView(s.bytes.buffer, s.bytes.byteOffset, s.bytes.byteLength);
     columns = dv.getUint32(16); rows = dv.getUint32(20); pi = "MONOCHROME2";
   }
+  const stored = await scanStoreFor(db).put(s.bytes);
   const row = await db.scan.create({
     data: {
       patientId, modality, ...uids, acquisitionDate: acq ? new Date(`${acq}T00:00:00Z`) : null, bodyPart: body, rows, columns, frames,
       transferSyntaxUid: ts, photometricInterpretation: pi, contentType: s.contentType, byteSize: s.bytes.byteLength, sha256,
-      bytes: Buffer.from(s.bytes), metadata: meta as never,
+      storageKey: stored.key, metadata: meta as never,
     },
     select: { id: true, rows: true, columns: true },
   });
@@ -83,9 +87,10 @@ async function insertScan(db: PrismaClient, patientId: string, s: ScanInput) {
 
 /**
  * Adds the workspace test scans and assesses each decodable one with the served model, through the
- * same inspection and assessment code as an upload (no fabricated results).
+ * same inspection, storage, queue and assessment code as an upload (no fabricated results).
  */
-export async function seedWorkspaceScans(db: PrismaClient, opts: { seed?: number } = {}): Promise<{ scans: number; assessments: number }> {
+export async function seedWorkspaceScans(handle: DbHandle, opts: { seed?: number } = {}): Promise<{ scans: number; assessments: number }> {
+  const db = handle.prisma;
   const seed = opts.seed ?? 42;
   const p0 = generatePatient(seed, 0);
   const p1 = generatePatient(seed, 1);
@@ -98,8 +103,15 @@ export async function seedWorkspaceScans(db: PrismaClient, opts: { seed?: number
     ...WORKSPACE_PYDICOM_FILES.map((name) => ({ mrn: p0.patient.mrn, bytes: new Uint8Array(readFileSync(pydicomFile(name))), filename: name })),
     { mrn: p1.patient.mrn, bytes: new Uint8Array(readFileSync(pydicomFile("CT_small.dcm"))), filename: "CT_small.dcm" },
   ];
-  const assessor = await loadFusionAssessor();
-  const r = await seedScans(db, assessor, files);
+  const queue = await AssessmentQueue.open(handle);
+  let r: Awaited<ReturnType<typeof seedScans>>;
+  try {
+    const worker = await prepareAssessmentWorker(db, queue, { source: "seed" });
+    r = await seedScans(db, queue, files);
+    await worker.drain();
+  } finally {
+    await queue.stop();
+  }
   let scans = r.created;
   const patient1 = await db.patient.findUnique({ where: { mrn: p1.patient.mrn }, select: { id: true } });
   if (patient1) {
@@ -116,7 +128,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { exitIfDataDirLocked } = await import("@/lib/db/data-dir-lock");
   const handle = await createDb().catch(exitIfDataDirLocked("seed-workspace"));
   try {
-    const r = await seedWorkspaceScans(handle.prisma);
+    const r = await seedWorkspaceScans(handle);
     console.log(`seed-workspace (${handle.kind}): ${r.scans} scans and ${r.assessments} assessments created`);
   } finally {
     await handle.close();

@@ -2,8 +2,14 @@
 // active version of its name, activation is audited once, and the model list reflects it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines, type TestEngine } from "../support/engines";
-import { registerServedModel, type ModelRegistryEntry } from "@/lib/db/model-registry";
+import { activeModel, activeOutcomes, modelOutcomes, registerServedModel, type ModelRegistryEntry } from "@/lib/db/model-registry";
 import { listModels } from "@/lib/db/models";
+import type { ModelOutcomes } from "@/lib/domain/outcomes";
+
+const outcomes: ModelOutcomes = [
+  { head: "lung_cancer_2y", label: "Test outcome A", shortLabel: "A", categories: { moderateFrom: 0.1, highFrom: 0.3 } },
+  { head: "mace_5y", label: "Test outcome B", shortLabel: "B", categories: { moderateFrom: 0.2, highFrom: 0.4 } },
+];
 
 const entry = (version: string, auroc: number): ModelRegistryEntry => ({
   name: "registry-test",
@@ -13,6 +19,7 @@ const entry = (version: string, auroc: number): ModelRegistryEntry => ({
   inputSpec: { image: { size: 64 } },
   card: { name: "registry-test", version, intendedUse: "tests" },
   metrics: { lung_cancer_2y: { auroc } },
+  outcomes,
 });
 
 describe.each(engines)("model registry on %s", (_name, open) => {
@@ -50,5 +57,31 @@ describe.each(engines)("model registry on %s", (_name, open) => {
     expect(await registerServedModel(e.prisma, entry("1.0.0", 0.9), "server")).toEqual({ activated: true });
     const listed = (await listModels(e.prisma)).filter((m) => m.name === "registry-test");
     expect(listed.map((m) => [m.version, m.active])).toEqual([["1.1.0", false], ["1.0.0", true]]);
+  });
+
+  it("records the model's outcomes, and readers get them from the database by version or as the active model's", async () => {
+    const byVersion = await modelOutcomes(e.prisma, [{ modelName: "registry-test", modelVersion: "1.1.0" }, { modelName: "registry-test", modelVersion: "9.9.9" }]);
+    expect([...byVersion.keys()]).toEqual(["registry-test@1.1.0"]);
+    expect([...byVersion.get("registry-test@1.1.0")!.values()]).toEqual(outcomes);
+    expect((await activeOutcomes(e.prisma)).get("mace_5y")).toEqual(outcomes[1]);
+    const relabelled = outcomes.map((o) => ({ ...o, label: `${o.label} (revised)` }));
+    await registerServedModel(e.prisma, { ...entry("1.0.0", 0.9), outcomes: relabelled }, "server");
+    expect((await activeOutcomes(e.prisma)).get("lung_cancer_2y")?.label).toBe("Test outcome A (revised)");
+  });
+
+  it("refuses to record outcomes that do not match the schema", async () => {
+    const bad = [{ ...outcomes[0], categories: { moderateFrom: 0.5, highFrom: 0.2 } }];
+    await expect(registerServedModel(e.prisma, { ...entry("2.0.0", 0.9), outcomes: bad }, "server")).rejects.toThrow(/moderateFrom must be below highFrom/);
+    expect(await e.prisma.modelVersion.count({ where: { version: "2.0.0" } })).toBe(0);
+  });
+
+  it("the web tier queues for the version activated last, across names; re-registering does not change which", async () => {
+    expect(await activeModel(e.prisma)).toEqual({ name: "registry-test", version: "1.0.0", strategy: "joint" });
+    await registerServedModel(e.prisma, { ...entry("2.0.0", 0.95), name: "other-model", strategy: "late" }, "worker");
+    expect(await activeModel(e.prisma)).toEqual({ name: "other-model", version: "2.0.0", strategy: "late" });
+    await registerServedModel(e.prisma, entry("1.0.0", 0.91), "server"); // already active: no re-activation
+    expect((await activeModel(e.prisma))?.name).toBe("other-model");
+    await registerServedModel(e.prisma, entry("1.1.0", 0.93), "server");
+    expect(await activeModel(e.prisma)).toEqual({ name: "registry-test", version: "1.1.0", strategy: "joint" });
   });
 });

@@ -5,8 +5,17 @@ import { engines, type TestEngine } from "../support/engines";
 import { createPatient } from "@/lib/db/patients";
 import { getAssessment, listAssessments } from "@/lib/db/assessments";
 import { listPatients } from "@/lib/db/patient-list";
-import { getScanFile } from "@/lib/db/scans";
+import { readScanFile } from "@/lib/db/scans";
+import { FileScanStore } from "@/lib/storage";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PatientSearch } from "@/lib/domain";
+import { readBundleOutcomes } from "@/lib/fusion/outcomes";
+import { attribution, saliency2x2, storedColumns } from "../support/stored-assessment";
+
+// the served bundle's outcomes: the labels the registry records for it
+const bundle = readBundleOutcomes("models/fusion-demo/1.1.0");
 
 const scores = (a: number, b: number) => ({ lung_cancer_2y: { probability: a, interval: [a * 0.8, a * 1.2], category: a >= 0.2 ? "high" : "low" }, mace_5y: { probability: b, interval: [b * 0.8, b * 1.2], category: "low" } });
 
@@ -17,9 +26,16 @@ describe.each(engines)("workspace reads on %s", (_name, open) => {
     e = await open();
     for (const [k, given, family] of [["a", "Ada", "Smith"], ["b", "Bo", "Jones"], ["c", "Cy", "Smithson"]] as const)
       ids[k] = (await createPatient(e.prisma, { mrn: `MRN-${k}`, givenName: given, familyName: family, birthDate: "1960-01-01", sex: "female" })).id;
+    // the model version these rows name, registered with the bundle's outcomes (labels come from the registry)
+    await e.prisma.modelVersion.create({
+      data: { name: "fusion-demo", version: "1.0.0", strategy: "joint", heads: ["lung_cancer_2y", "mace_5y"], inputSpec: {}, card: {}, metrics: {}, outcomes: await bundle },
+    });
   });
+  const storeDir = mkdtempSync(join(tmpdir(), "fcds-scans-"));
+  const store = new FileScanStore(storeDir);
   afterAll(async () => {
     await e?.drop();
+    rmSync(storeDir, { recursive: true, force: true });
   });
 
   it("keeps lastAssessmentAt / maxRisk / latestScores from the newest finished assessment", async () => {
@@ -59,46 +75,54 @@ describe.each(engines)("workspace reads on %s", (_name, open) => {
 
   it("reads assessments without the saliency map in lists and with it in detail; reads scan bytes", async () => {
     const bytes = new Uint8Array([1, 2, 3, 4]);
+    const { key } = await store.put(bytes);
     const scan = await e.prisma.scan.create({
-      data: { patientId: ids.c, modality: "CT", rows: 2, columns: 2, contentType: "application/dicom", byteSize: 4, sha256: "x", bytes: Buffer.from(bytes) },
+      data: { patientId: ids.c, modality: "CT", rows: 2, columns: 2, contentType: "application/dicom", byteSize: 4, sha256: key, storageKey: key },
     });
     const sal = { width: 2, height: 2, data: Buffer.from([0, 64, 128, 255]).toString("base64") };
     const created = await e.prisma.assessment.create({
       data: {
-        patientId: ids.c, scanId: scan.id, modelName: "fusion-demo", modelVersion: "1.0.0", strategy: "joint", status: "done", scores: scores(0.25, 0.1),
-        explanation: {
-          modalityContributions: { image: 3, history: 1 },
-          featureAttributions: [{ feature: "diet.fibre_g", label: "Fibre", contribution: -0.2 }, { feature: "history.smoking", contribution: 0.5, direction: "raises" }],
-          saliency: sal,
-        },
+        patientId: ids.c, scanId: scan.id, status: "done",
+        ...storedColumns({
+          modelVersion: "1.0.0",
+          scores: scores(0.25, 0.1),
+          contributions: { image: 3, history: 1 },
+          featureAttributions: [attribution("diet.fibre_g", "Fibre", -0.2), attribution("history.smoking", "Smoking", 0.5)],
+          saliency: { ...sal, frame: 0, head: "lung_cancer_2y", method: "grad-cam" },
+        }),
       },
     });
     const [v] = await listAssessments(e.prisma, ids.c);
     expect(v.hasSaliency).toBe(true);
-    expect(v.scores[0]).toMatchObject({ head: "lung_cancer_2y", label: "Lung cancer (2 years)", category: "high" });
+    expect(v.scores[0]).toMatchObject({ head: "lung_cancer_2y", label: (await bundle).find((o) => o.head === "lung_cancer_2y")!.label, category: "high" });
     expect(v.modalityContributions).toEqual([{ modality: "image", label: "Image", share: 0.75, direction: "raises" }, { modality: "history", label: "Medical history", share: 0.25, direction: "raises" }]);
     expect(v.featureAttributions.map((f) => [f.label, f.direction])).toEqual([["Smoking", "raises"], ["Fibre", "lowers"]]);
     expect((v as unknown as { saliency?: unknown }).saliency).toBeUndefined();
     const d = await getAssessment(e.prisma, created.id);
     expect(d.saliency).toEqual({ ...sal, frame: 0 });
-    const f = await getScanFile(e.prisma, scan.id);
+    const f = await readScanFile(e.prisma, store, scan.id);
     expect([...f.bytes]).toEqual([1, 2, 3, 4]);
     expect(f.patientId).toBe(ids.c);
   });
 
   it("a record-only assessment (saliency: null) has no saliency map in the list; a joint one has", async () => {
-    const sal = { width: 2, height: 2, data: Buffer.from([0, 64, 128, 255]).toString("base64") };
+    const sal = saliency2x2();
     const recordOnlyRow = await e.prisma.assessment.create({
       data: {
-        patientId: ids.b, modelName: "fusion-demo", modelVersion: "1.1.0", strategy: "tabular_only", status: "done", scores: scores(0.05, 0.1),
-        flags: ["image_out_of_distribution", "image_not_used_tabular_path"],
-        explanation: { modalityContributions: { image: 0, history: 1 }, featureAttributions: [], saliency: null, imageCheck: { method: "mahalanobis", layer: "img_pool", distance: 82.9, threshold: 10.4, inDistribution: false } },
+        patientId: ids.b, status: "done",
+        ...storedColumns({
+          path: "tabular_only",
+          scores: scores(0.05, 0.1),
+          flags: ["image_out_of_distribution", "image_not_used_tabular_path"],
+          contributions: { image: 0, history: 1 },
+          imageCheck: { method: "mahalanobis", layer: "img_pool", distance: 82.9, threshold: 10.4, inDistribution: false },
+        }),
       },
     });
     const jointRow = await e.prisma.assessment.create({
       data: {
-        patientId: ids.b, modelName: "fusion-demo", modelVersion: "1.1.0", strategy: "joint", status: "done", scores: scores(0.3, 0.1),
-        explanation: { modalityContributions: { image: 1 }, featureAttributions: [], saliency: sal, saliencyByHead: { lung_cancer_2y: sal, mace_5y: sal } },
+        patientId: ids.b, status: "done",
+        ...storedColumns({ scores: scores(0.3, 0.1), contributions: { image: 1 }, saliency: sal, saliencyByHead: { lung_cancer_2y: sal, mace_5y: { ...sal, head: "mace_5y" } } }),
       },
     });
     const list = await listAssessments(e.prisma, ids.b);

@@ -18,7 +18,9 @@ import { parseCsv, readAll, seedFixture, type Fixture } from "./fixture";
 
 const SECRET_A = "a".repeat(40);
 const SECRET_B = "b".repeat(40);
-const env = (secret = SECRET_A) => ({ NODE_ENV: "test", FUSION_EXPORT_SECRET: secret }) as NodeJS.ProcessEnv;
+// the filter cases below select a few of the fixture's 24 patients on purpose: the small-cell
+// threshold (small-cells.int.test.ts) is lowered to 1 so they check filter semantics
+const env = (secret = SECRET_A) => ({ NODE_ENV: "test", FUSION_EXPORT_SECRET: secret, FUSION_MIN_CELL_SIZE: "1" }) as NodeJS.ProcessEnv;
 const request = { clientAddress: "127.0.0.1", userAgent: "vitest", source: "test" };
 
 function ageOn(birth: string, day: Date): number {
@@ -295,13 +297,13 @@ describe.each(engines)("research export on %s", (_name, make) => {
     expect(ev?.outcome).toBe("failure");
   });
 
-  it("refuses bad input with a clear message and production without a secret with 503", async () => {
+  it("refuses bad input with a clear message and production with a too-short secret with 503", async () => {
     expect(() => parseOrThrow(ExportQuery, { format: "xlsx" })).toThrow(/format/);
     expect(() => parseOrThrow(ExportQuery, { conditon: "I10" })).toThrow(/conditon/);
     const q = parseOrThrow(ExportQuery, { condition: "not a code" });
     await expect(openExport(q, { db: eng.prisma, actor: null, request, env: env() })).rejects.toThrow(/ICD-10/);
     const q2 = parseOrThrow(ExportQuery, { format: "csv" });
-    await expect(openExport(q2, { db: eng.prisma, actor: null, request, env: { NODE_ENV: "production" } as NodeJS.ProcessEnv })).rejects.toMatchObject({ status: 503, code: "export_not_configured" });
+    await expect(openExport(q2, { db: eng.prisma, actor: null, request, env: { NODE_ENV: "production", FUSION_EXPORT_SECRET: "short" } as NodeJS.ProcessEnv })).rejects.toMatchObject({ status: 503, code: "export_not_configured" });
     const q3 = parseOrThrow(ExportQuery, { after: "0".repeat(32) });
     // a row key from another secret decodes to some id: the export is simply empty after it or continues; never a 500
     await expect(openExport(q3, { db: eng.prisma, actor: null, request, env: env() }).then((x) => readAll(x.stream))).resolves.toBeInstanceOf(Buffer);

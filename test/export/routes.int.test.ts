@@ -26,6 +26,10 @@ const noParams = { params: Promise.resolve({}) } as never;
 beforeAll(async () => {
   tdb = await createTestDatabase("export_routes");
   process.env.DATABASE_URL = tdb.url;
+  // an export secret of its own, so the export routes do not make one in ./data (lib/export/secret.ts)
+  process.env.FUSION_EXPORT_SECRET ??= "routes-export-secret-xxxxxxxxxxxxxxxxxxx";
+  // these cases export parts of a 12-patient fixture; the small-cell rule has its own tests
+  process.env.FUSION_MIN_CELL_SIZE = "1";
   db = await (await import("@/lib/db/client")).prisma();
   af = await import("../support/auth-fixtures");
   exportGet = (await import("@/app/api/export/route")).GET;
@@ -37,6 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env.FUSION_MIN_CELL_SIZE;
   await (await import("@/lib/export/source")).closeExportPools();
   const { getDb } = await import("@/lib/db/client");
   await (await getDb()).close();
@@ -102,20 +107,20 @@ describe("export routes", () => {
     expect((await r2.json()).error.message).toMatch(/agemin/);
   });
 
-  it("production without FUSION_EXPORT_SECRET → 503 export_not_configured, not a 500", async () => {
+  it("production with a FUSION_EXPORT_SECRET shorter than 32 characters → 503 export_not_configured, not a 500 (unset: export-secret.int.test.ts)", async () => {
     const env = process.env as Record<string, string | undefined>;
     const saved = { NODE_ENV: env.NODE_ENV, FUSION_EXPORT_SECRET: env.FUSION_EXPORT_SECRET };
     env.NODE_ENV = "production";
-    delete env.FUSION_EXPORT_SECRET;
+    env.FUSION_EXPORT_SECRET = "too-short";
     try {
       const res = await get(exportGet, "/api/export?format=parquet", researcher);
       expect(res.status).toBe(503);
       const body = await res.json();
       expect(body.error.code).toBe("export_not_configured");
-      expect(body.error.message).toMatch(/FUSION_EXPORT_SECRET/);
+      expect(body.error.message).toMatch(/FUSION_EXPORT_SECRET is shorter than 32/);
     } finally {
       env.NODE_ENV = saved.NODE_ENV;
-      if (saved.FUSION_EXPORT_SECRET !== undefined) env.FUSION_EXPORT_SECRET = saved.FUSION_EXPORT_SECRET;
+      env.FUSION_EXPORT_SECRET = saved.FUSION_EXPORT_SECRET;
     }
   });
 

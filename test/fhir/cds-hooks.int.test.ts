@@ -9,16 +9,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from "jose";
 import { engines, type TestEngine } from "../support/engines";
 import { CdsPatientViewRequest } from "@/lib/domain";
-import { CdsCardsOut, CdsDiscoveryOut } from "@/lib/openapi/response-schemas";
+import { CdsCards, CdsDiscovery } from "@/lib/domain";
 import { AppError } from "@/lib/domain/errors";
 import { cdsDiscovery, patientView, type PatientViewTimings } from "@/lib/fhir/cds/service";
 import { assess, getDefaultModel } from "@/lib/fusion";
 import { importBundle } from "@/lib/fhir/import";
 import { conditionResource, dietResource, familyResource, patientResource, smokingResource, transaction } from "./fixtures";
-import { createHash } from "node:crypto";
 import { generatePatient, renderScan, scanToDicom } from "@/models/fusion/cohort";
 import { inspectUpload } from "@/lib/ingest/inspect";
 import { scanRowData } from "@/lib/ingest/scan-row";
+import { scanStoreFor } from "@/lib/db/scan-store";
 import { closeDecodePool } from "@/lib/dicom/off-thread";
 
 vi.mock("server-only", () => ({}));
@@ -91,7 +91,7 @@ function hookBody(prefetch: boolean) {
 describe("discovery", () => {
   it("lists the patient-view service with its prefetch templates (the spec's JSON shape)", () => {
     const d = cdsDiscovery();
-    expect(CdsDiscoveryOut.parse(d).services[0]).toMatchObject({ hook: "patient-view", id: "fusion-risk", prefetch: { patient: "Patient/{{context.patientId}}" } });
+    expect(CdsDiscovery.parse(d).services[0]).toMatchObject({ hook: "patient-view", id: "fusion-risk", prefetch: { patient: "Patient/{{context.patientId}}" } });
   });
 });
 
@@ -116,7 +116,7 @@ describe.each(engines)("patient-view on %s", (_name, open) => {
     const before = await scored();
     const r = await call(`Bearer ${await sign()}`, body, timings);
     console.log(`[cds] record-only call: ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(", ")}`);
-    expect(CdsCardsOut.parse(r).cards).toHaveLength(2);
+    expect(CdsCards.parse(r).cards).toHaveLength(2);
     const lung = r.cards.find((c) => c.source.topic?.code === "lung_cancer_2y")!;
     expect(lung.summary).toMatch(/^Lung cancer diagnosis within 2 years: \d+\.\d% \((low|moderate|high) risk\)/);
     expect(lung.indicator).toBe({ low: "info", moderate: "warning", high: "critical" }[/\((\w+) risk\)/.exec(lung.summary)![1] as "low"]);
@@ -153,7 +153,7 @@ describe.each(engines)("patient-view on %s", (_name, open) => {
   });
 
   it("a patient known here (same MRN) gets a link to the record page, and the audit row names the patient", async () => {
-    await importBundle(e.prisma, transaction([patientResource(1)]), { actor: null, request: { clientAddress: null, userAgent: null, source: "test" }, jobs: null });
+    await importBundle(e.prisma, transaction([patientResource(1)]), { actor: null, request: { clientAddress: null, userAgent: null, source: "test" }, queue: null });
     const p = await e.prisma.patient.findUniqueOrThrow({ where: { mrn: "FHIR-00001" } });
     const r = await call(`Bearer ${await sign()}`, hookBody(true));
     expect(r.cards[0].links).toEqual([{ label: "Open the record in Fusion CDS", url: `${BASE}/patients/${p.id}`, type: "absolute" }]);
@@ -161,11 +161,13 @@ describe.each(engines)("patient-view on %s", (_name, open) => {
     expect(audit).toMatchObject({ patientId: p.id, username: "ehr:Test EHR", source: "cds-hooks" });
   });
 
-  it("a known patient with a CT scan is scored with their latest scan (decoded as the worker does)", async () => {
+  it("a known patient with a CT scan is scored with their latest scan (read from the scan store, decoded as the worker does)", async () => {
     const p = await e.prisma.patient.findUniqueOrThrow({ where: { mrn: "FHIR-00001" } });
     const cohort = generatePatient(5, 0);
     const bytes = scanToDicom(cohort, renderScan(cohort, { size: 256 }));
-    const scan = await e.prisma.scan.create({ data: scanRowData(p.id, await inspectUpload(bytes, "ct.dcm", {}), bytes, createHash("sha256").update(bytes).digest("hex")), select: { id: true } });
+    // the file in the scan store, the row pointing at it (as an upload leaves them)
+    const file = await scanStoreFor(e.prisma).put(bytes);
+    const scan = await e.prisma.scan.create({ data: scanRowData(p.id, await inspectUpload(bytes, "ct.dcm", {}), { key: file.key, sha256: file.key, size: file.size }), select: { id: true } });
     const r = await call(`Bearer ${await sign()}`, hookBody(true));
     const audit = await e.prisma.auditEvent.findFirstOrThrow({ where: { action: "cds.patient-view" }, orderBy: { id: "desc" } });
     expect(audit.details).toMatchObject({ scanId: scan.id, path: "joint" });

@@ -1,17 +1,20 @@
 // FHIR R4 import (lib/fhir/import.ts, ndjson.ts) on PostgreSQL and on the embedded database: a
 // bundle becomes the record (smoking status as the model's smoking condition), importing it again
 // changes nothing, a changed resource updates its entry and queues a re-assessment
-// (recordChanged), every patient gets an audit row — and every bad input of the issue's list is a
-// 4xx OperationOutcome naming the entry and element, with nothing written.
+// (recordChanged) on the registry's active model — or, before any worker has registered a model,
+// is imported all the same with a note and nothing queued —, every patient gets an audit row — and
+// every bad input of the issue's list is a 4xx OperationOutcome naming the entry and element, with
+// nothing written.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { engines, type TestEngine } from "../support/engines";
 import { AssessmentQueue } from "@/lib/jobs/queue";
-import { importBundle, parseJsonText, type ImportContext } from "@/lib/fhir/import";
+import { importBundle, parseJsonText, reassessmentNotQueued, type ImportContext } from "@/lib/fhir/import";
 import { importNdjson } from "@/lib/fhir/ndjson";
 import { FhirError, toOperationOutcome } from "@/lib/fhir/outcome";
 import {
   MRN_SYSTEM, conditionResource, dietResource, familyResource, patientBundle, patientResource, smokingResource, transaction,
 } from "./fixtures";
+import { registerDemoModel } from "./model";
 
 vi.mock("server-only", () => ({}));
 
@@ -25,7 +28,8 @@ describe.each(engines)("FHIR import on %s", (_name, open) => {
   beforeAll(async () => {
     e = await open();
     queue = await AssessmentQueue.open(e);
-    ctx = { actor: null, request, jobs: { queue, model: { name: "fusion-demo", version: "1.1.0", strategy: "joint" } }, mrnSystem: MRN_SYSTEM };
+    await registerDemoModel(e.prisma); // what a starting worker does
+    ctx = { actor: null, request, queue, mrnSystem: MRN_SYSTEM };
   }, 120_000);
   afterAll(async () => {
     await queue?.stop();
@@ -113,6 +117,31 @@ describe.each(engines)("FHIR import on %s", (_name, open) => {
     expect((audit.details as { changed: string[] }).changed.sort()).toEqual(["condition", "diet"]);
   });
 
+  it("no model registered yet (no worker has started): the record is imported all the same, no re-assessment is queued, the entry and the audit row say so", async () => {
+    await e.prisma.modelVersion.updateMany({ data: { active: false } });
+    try {
+      const before = await counts();
+      const s = await importBundle(e.prisma, transaction([patientResource(30), conditionResource(30, 1)]), ctx);
+      expect(s.patients[0]).toMatchObject({ created: true, changed: true, assessmentId: null });
+      expect(s.notQueued).toBe(1);
+      expect(await counts()).toEqual({ ...before, patients: before.patients + 1, conditions: before.conditions + 1, audits: before.audits + 1 });
+      expect(s.entries[0]).toMatchObject({ status: "201 Created", outcome: [reassessmentNotQueued] });
+      expect(s.entries[1]?.outcome).toBeUndefined();
+      const audit = await e.prisma.auditEvent.findFirstOrThrow({ where: { action: "fhir.import", patientId: s.patients[0].id } });
+      expect(audit.details).toMatchObject({ reassessment: null, reassessmentSkipped: "model_unavailable" });
+      // unchanged on a second import: nothing to queue, so no note either
+      const again = await importBundle(e.prisma, transaction([patientResource(30), conditionResource(30, 1)]), ctx);
+      expect(again.notQueued).toBe(0);
+      expect(again.entries[0]?.outcome).toBeUndefined();
+    } finally {
+      await registerDemoModel(e.prisma);
+    }
+    // with a model registered again, the next change is queued
+    const changed = await importBundle(e.prisma, transaction([patientResource(30), conditionResource(30, 1, { onsetDateTime: "2016-01-01" })]), ctx);
+    expect(changed.patients[0].assessmentId).not.toBeNull();
+    expect(changed.notQueued).toBe(0);
+  });
+
   it("a smoking status adds nothing when the bundle already codes smoking as a condition", async () => {
     const b = transaction([patientResource(2), conditionResource(2, 1, { code: { coding: [{ system: "http://hl7.org/fhir/sid/icd-10", code: "Z87.891" }] } }), smokingResource(2)]);
     const s = await importBundle(e.prisma, b, ctx);
@@ -191,6 +220,14 @@ describe.each(engines)("FHIR import on %s", (_name, open) => {
       const r = await refused(() => importBundle(e.prisma, transaction([patientResource(5), dietResource(5), patientResource(6), familyResource(6, { relationship: { text: "uncle" } })]), ctx));
       expect(r.issues[0].expression).toEqual(["Bundle.entry[3].resource.relationship"]);
       expect(await e.prisma.patient.count({ where: { mrn: { in: ["FHIR-00005", "FHIR-00006"] } } })).toBe(0);
+    });
+    it("a NUL character (U+0000) anywhere in an entry: 400 naming the element (PostgreSQL cannot store it)", async () => {
+      const r = await refused(() => importBundle(e.prisma, transaction([patientResource(3, { name: [{ family: "Fam\u0000ily", given: ["G"] }] }), conditionResource(3, 1, { id: "c\u00001" })]), ctx));
+      expect(r.status).toBe(400);
+      expect(r.issues.map((i) => [i.expression?.[0], i.diagnostics])).toEqual([
+        ["Bundle.entry[0].resource.name[0].family", "must not contain NUL characters (U+0000)"],
+        ["Bundle.entry[1].resource.id", "must not contain NUL characters (U+0000)"],
+      ]);
     });
     it("a patient without the MRN identifier of the configured system", async () => {
       const r = await refused(() => importBundle(e.prisma, transaction([patientResource(3, { identifier: [{ system: "http://other.example/mrn", value: "X" }] })]), ctx));

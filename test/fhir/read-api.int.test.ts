@@ -16,8 +16,11 @@ import { AssessmentQueue } from "@/lib/jobs/queue";
 import { importBundle } from "@/lib/fhir/import";
 import { validateFhir } from "@/lib/fhir/validator";
 import { assess } from "@/lib/fusion";
-import { CdsCardsOut } from "@/lib/openapi/response-schemas";
+import { CdsCards } from "@/lib/domain";
+import { readBundleOutcomes } from "@/lib/fusion/outcomes";
+import { storedColumns } from "../support/stored-assessment";
 import { MRN_SYSTEM, patientBundle } from "./fixtures";
+import { demoModelDir, registerDemoModel } from "./model";
 
 vi.mock("server-only", () => ({}));
 
@@ -57,9 +60,12 @@ beforeAll(async () => {
   p.dietRecords[0] = { ...p.dietRecords[0], note: "after dietitian visit" };
   await seedPatients(db, [p, generatePatient(42, 2)]);
   patientId = (await db.patient.findUniqueOrThrow({ where: { mrn: p.patient.mrn } })).id;
-  // a finished record-only assessment, as the worker stores it
+  await registerDemoModel(db); // what a starting worker does: the active model and its outcomes in the registry
+  // a finished record-only assessment, as the worker stores it (validated with StoredAssessment)
   const scores = { lung_cancer_2y: { probability: 0.031, interval: [0.012, 0.06], category: "moderate" }, mace_5y: { probability: 0.12, interval: [0.08, 0.17], category: "moderate" } };
-  await db.assessment.create({ data: { patientId, modelName: "fusion-demo", modelVersion: "1.1.0", strategy: "tabular_only", status: "done", scores, flags: ["no_image"], completedAt: new Date() } });
+  await db.assessment.create({ data: { patientId, ...storedColumns({ path: "tabular_only", scores, flags: ["no_image"] }), status: "done", completedAt: new Date() } });
+  // a finished row whose stored result does not match the schema: left out, never guessed at
+  await db.assessment.create({ data: { patientId, modelName: "fusion-demo", modelVersion: "1.1.0", strategy: "tabular_only", status: "done", scores: { lung_cancer_2y: { probability: 2 } }, flags: [], completedAt: new Date(Date.now() - 60_000) } });
   runtime = await import("@/lib/jobs/runtime");
 }, 120_000);
 
@@ -101,6 +107,10 @@ describe("read API", () => {
     const lung = ra.prediction.find((x) => x.outcome.coding[0].code === "lung_cancer_2y")!;
     expect(lung).toMatchObject({ probabilityDecimal: 0.031, whenRange: { high: { value: 2 } }, qualitativeRisk: { coding: [{ code: "moderate" }] } });
     expect(lung.rationale).toContain("1.2%–6.0%");
+    // named in the model's words, from the registry (ModelVersion.outcomes)
+    const outcomes = await readBundleOutcomes(demoModelDir());
+    expect((lung.outcome as unknown as { text: string }).text).toBe(outcomes.find((o) => o.head === "lung_cancer_2y")!.label);
+    expect(got.RiskAssessment).toHaveLength(1); // the unreadable row is left out
     expect(ra.prediction.find((x) => x.outcome.coding[0].code === "mace_5y")).toMatchObject({ probabilityDecimal: 0.12, whenRange: { high: { value: 5 } } });
     expect(ra.method.text).toContain("fusion-demo 1.1.0");
     expect(ra.basis.length).toBeGreaterThan(4);
@@ -111,9 +121,12 @@ describe("read API", () => {
     expect(await db.auditEvent.count({ where: { userId: clinicianId } })).toBeGreaterThan(before);
   });
 
-  it("errors are OperationOutcome: unknown patient 404, bad search 400, another operation 404, no session 401, another role 403", async () => {
+  it("errors are OperationOutcome: unknown patient 404, bad search 400, another operation 404, no session 401, another role 403 — refusals audited", async () => {
+    const unknown = randomUUID();
+    const refusals = () => db.auditEvent.findMany({ where: { action: { startsWith: "access." }, details: { path: ["path"], string_starts_with: "/fhir/" } }, orderBy: { id: "asc" } });
+    const before = (await refusals()).length;
     const cases = [
-      await call("GET", "/fhir/R4/Patient/[id]", { params: { id: randomUUID() } }),
+      await call("GET", "/fhir/R4/Patient/[id]", { params: { id: unknown } }),
       await call("GET", "/fhir/R4/Condition", { query: "patient=not-an-id" }),
       await call("GET", "/fhir/R4/Condition", { query: `patient=${patientId}&_sort=date` }),
       await call("GET", "/fhir/R4/Patient/[id]/[operation]", { params: { id: patientId, operation: "$validate" } }),
@@ -130,6 +143,15 @@ describe("read API", () => {
     ]);
     expect(cases[1].body.issue[0]).toMatchObject({ expression: ["patient"] });
     for (const c of cases) expect(await validateFhir(c.body)).toEqual([]);
+    // the route wrapper's audited refusals (lib/http/refusal-audit.ts) hold for the FHIR API too
+    const rows = (await refusals()).slice(before);
+    expect(rows.map((r) => [r.action, r.entityType, r.entityId, r.patientId])).toEqual([
+      ["access.not_found", "Patient", unknown, unknown],
+      ["access.not_found", null, "$validate", patientId], // an operation this server does not have, on a real patient
+      ["access.unauthenticated", null, null, null],
+      ["access.denied", null, null, null],
+    ]);
+    expect(cases[5].body.issue[0].details.coding[0]).toEqual({ system: "urn:fusion-cds:error-code", code: "forbidden" });
   });
 });
 
@@ -145,7 +167,22 @@ describe("import through POST /fhir/R4", () => {
     expect(p.assessments.length).toBe(1);
     expect(await db.auditEvent.count({ where: { action: "fhir.import", patientId: p.id, userId: clinicianId } })).toBe(1);
   }, 120_000);
-  it("refusals: not JSON 400, the wrong media type 415, too many bytes 413 — nothing written", async () => {
+  it("before any worker registered a model: the record is imported, nothing queued, the patient's entry says so", async () => {
+    await db.modelVersion.updateMany({ data: { active: false } });
+    try {
+      const r = await call("POST", "/fhir/R4", { body: JSON.stringify(patientBundle(10)), contentType: "application/fhir+json" });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(await validateFhir(r.body)).toEqual([]);
+      const p = await db.patient.findUniqueOrThrow({ where: { mrn: "FHIR-00010" }, include: { assessments: true } });
+      expect(p.assessments).toEqual([]);
+      expect(r.body.entry[0].response).toMatchObject({ status: "201 Created", location: `Patient/${p.id}` });
+      expect(r.body.entry[0].response.outcome.issue[0]).toMatchObject({ severity: "information", code: "informational" });
+      expect(r.body.entry[0].response.outcome.issue[0].diagnostics).toMatch(/no re-assessment was queued because no risk model is registered yet/);
+    } finally {
+      await registerDemoModel(db);
+    }
+  }, 120_000);
+  it("refusals: not JSON 400, the wrong media type 415, too many bytes 413, a NUL character 400 — nothing written", async () => {
     const before = await db.patient.count();
     const notJson = await call("POST", "/fhir/R4", { body: "{nope", contentType: "application/fhir+json" });
     const media = await call("POST", "/fhir/R4", { body: "{}", contentType: "text/plain" });
@@ -156,8 +193,11 @@ describe("import through POST /fhir/R4", () => {
     } finally {
       delete process.env.FUSION_FHIR_MAX_BUNDLE_BYTES;
     }
-    expect([notJson.status, media.status, big.status]).toEqual([400, 415, 413]);
-    for (const r of [notJson, media, big]) expect(r.body.resourceType).toBe("OperationOutcome");
+    const nul = JSON.stringify(patientBundle(8)).replace('"Family8"', '"Fam\\u0000ily8"');
+    const withNul = await call("POST", "/fhir/R4", { body: nul, contentType: "application/fhir+json" });
+    expect([notJson.status, media.status, big.status, withNul.status]).toEqual([400, 415, 413, 400]);
+    for (const r of [notJson, media, big, withNul]) expect(r.body.resourceType).toBe("OperationOutcome");
+    expect(withNul.body.issue[0]).toMatchObject({ expression: ["Bundle.entry[0].resource.name[0].family"], diagnostics: "must not contain NUL characters (U+0000)" });
     expect(await db.patient.count()).toBe(before);
   });
 });
@@ -174,7 +214,7 @@ describe("POST /cds-services/fusion-risk through its handler", () => {
     });
     const ok = await call("POST", "/cds-services/[id]", { params: { id: "fusion-risk" }, who: null, body, contentType: "application/json", headers: { authorization: `Bearer ${token}` } });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-    expect(CdsCardsOut.parse(ok.body).cards).toHaveLength(2);
+    expect(CdsCards.parse(ok.body).cards).toHaveLength(2);
     const no = await call("POST", "/cds-services/[id]", { params: { id: "fusion-risk" }, who: null, body, contentType: "application/json" });
     expect(no.status).toBe(401);
     const discovery = await call("GET", "/cds-services", { who: null });
@@ -188,6 +228,7 @@ describe.each(engines)("round trip into an empty database on %s", (_name, open) 
   beforeAll(async () => {
     target = await open();
     queue = await AssessmentQueue.open(target);
+    await registerDemoModel(target.prisma);
   }, 120_000);
   afterAll(async () => {
     await queue?.stop();
@@ -206,7 +247,7 @@ describe.each(engines)("round trip into an empty database on %s", (_name, open) 
     expect(exported.status).toBe(200);
     expect(await validateFhir(exported.body)).toEqual([]);
     expect(new Set(exported.body.entry.map((x: { resource: { resourceType: string } }) => x.resource.resourceType))).toEqual(new Set(["Patient", "Condition", "FamilyMemberHistory", "Observation", "RiskAssessment"]));
-    const s = await importBundle(target.prisma, exported.body, { actor: null, request: { clientAddress: null, userAgent: null, source: "test" }, jobs: { queue, model: { name: "fusion-demo", version: "1.1.0", strategy: "joint" } } });
+    const s = await importBundle(target.prisma, exported.body, { actor: null, request: { clientAddress: null, userAgent: null, source: "test" }, queue });
     const newId = s.patients[0].id;
     const source = await getPatientRecord(db, patientId);
     const copy = await getPatientRecord(target.prisma, newId);
@@ -218,7 +259,7 @@ describe.each(engines)("round trip into an empty database on %s", (_name, open) 
     const [sa, sb] = await Promise.all([assess({ record: a }, { explain: false }), assess({ record: b }, { explain: false })]);
     expect(sb.scores).toEqual(sa.scores);
     // and importing the export again changes nothing
-    const again = await importBundle(target.prisma, exported.body, { actor: null, request: { clientAddress: null, userAgent: null, source: "test" }, jobs: { queue, model: { name: "fusion-demo", version: "1.1.0", strategy: "joint" } } });
+    const again = await importBundle(target.prisma, exported.body, { actor: null, request: { clientAddress: null, userAgent: null, source: "test" }, queue });
     expect(again.patients[0]).toMatchObject({ id: newId, changed: false });
   }, 120_000);
 });

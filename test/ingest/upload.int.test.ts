@@ -2,13 +2,15 @@
 // model: every transfer syntax pydicom ships is stored and assessed; every bad input of the issue's
 // table gets a clear 4xx and leaves no Scan, no Assessment, no job behind.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { FileScanStore } from "@/lib/storage";
 import { deflateRawSync, constants as zc } from "node:zlib";
 import { freshPostgres, type TestEngine } from "../support/engines";
 import { uploadRequest } from "../support/multipart";
-import { makeUser, sessionFor, ORIGIN, type Cred } from "../support/auth-fixtures";
+import { apiRequest, ctx, makeUser, sessionFor, ORIGIN, type Cred } from "../support/auth-fixtures";
 import { pydicomFile } from "../fixtures/pydicom";
-import { buildPart10 } from "@/lib/dicom/test-helpers";
+import { buildPart10 } from "@/test/support/dicom-files";
 import { manyElements, rleBomb } from "../support/dicom-builders";
 import { generatePatient, renderScan, scanToDicom, scanToPng } from "@/models/fusion/cohort";
 import { seedPatients } from "@/lib/db/seed-cohort";
@@ -26,13 +28,23 @@ const headers = () => ({ cookie: cred.cookie, "x-csrf-token": cred.csrf, origin:
 function upload(bytes: Uint8Array | null, name = "scan.dcm", fields: Record<string, string> = {}, pid = patientId, type = "application/dicom") {
   return POST(uploadRequest(`${ORIGIN}/api/patients/${pid}/scans`, bytes ? { bytes, name, type } : null, fields, headers()), { params: Promise.resolve({ id: pid }) });
 }
+const storeDir = () => process.env.FUSION_SCAN_STORE_DIR!; // a temporary folder per test file (test/support/scan-store-env.ts)
+async function storedFiles(): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const f of new FileScanStore(storeDir()).list()) keys.push(f.key);
+  return keys;
+}
+const tempFiles = () => (existsSync(join(storeDir(), ".tmp")) ? readdirSync(join(storeDir(), ".tmp")) : []);
 async function counts() {
-  const [scans, assessments, jobs] = await Promise.all([
+  const [scans, assessments, jobs, files, blobs] = await Promise.all([
     e.prisma.scan.count(),
     e.prisma.assessment.count(),
     e.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'assessment'`).then((r) => r[0].n),
+    storedFiles().then((k) => k.length),
+    e.prisma.scanBlob.count(),
   ]);
-  return { scans, assessments, jobs };
+  // nothing half-written: no file in the store, no database blob, no temporary file left by a refused upload
+  return { scans, assessments, jobs, files, blobs, temp: tempFiles().length };
 }
 async function waitDone(assessmentId: string, timeoutMs = 30_000) {
   const t0 = Date.now();
@@ -47,6 +59,8 @@ async function waitDone(assessmentId: string, timeoutMs = 30_000) {
 beforeAll(async () => {
   e = await freshPostgres("upload");
   process.env.DATABASE_URL = e.url;
+  // ~40 uploads by one user here; the per-user limit has its own test (test/security/action-limits.int.test.ts)
+  process.env.FUSION_UPLOAD_LIMIT_PER_MINUTE = "100000";
   await seedPatients(e.prisma, cohort);
   const ps = await e.prisma.patient.findMany({ orderBy: { mrn: "asc" } });
   patientId = ps[0].id;
@@ -54,7 +68,7 @@ beforeAll(async () => {
   const u = await makeUser(e.prisma, "clinician");
   cred = await sessionFor(e.prisma, u.id);
   runtime = await import("@/lib/jobs/runtime");
-  await runtime.jobRuntime(); // queue schema, worker and model up before the first count
+  await runtime.startInProcessWorker(); // queue schema, worker and model (registered as active) up before the first count
   ({ POST } = await import("@/app/api/patients/[id]/scans/route"));
 }, 180_000);
 
@@ -83,6 +97,18 @@ describe("a synthetic CT of the right patient", () => {
     expect(a.embeddings).toBeTruthy();
     const audit = await e.prisma.auditEvent.findFirst({ where: { action: "scan.create", entityId: body.scan.id } });
     expect(audit?.patientId).toBe(patientId);
+
+    // the bytes are in the scan store, not in the table; served back exactly
+    const row = await e.prisma.scan.findUniqueOrThrow({ where: { id: body.scan.id }, select: { storageKey: true, bytes: true, sha256: true } });
+    expect(row.bytes).toBeNull();
+    expect(row.storageKey).toBe(row.sha256);
+    const store = new FileScanStore(storeDir());
+    expect(await store.verify(row.storageKey!)).toMatchObject({ ok: true, size: bytes.byteLength });
+    expect(statSync(store.pathOf(row.storageKey!)).mode & 0o777).toBe(0o600);
+    const { GET } = await import("@/app/api/scans/[id]/file/route");
+    const served = await GET(apiRequest("GET", `/api/scans/${body.scan.id}/file`, { cred }), ctx({ id: body.scan.id }));
+    expect(Buffer.compare(Buffer.from(await served.arrayBuffer()), Buffer.from(bytes))).toBe(0);
+    expect(tempFiles()).toEqual([]);
 
     const again = await upload(bytes, "ct-again.dcm");
     const againBody = await again.json();
@@ -229,4 +255,56 @@ describe("bad input: a clear 4xx, nothing stored, nothing queued, the server kee
     expect(a.flags).toContain("image_not_used:not_dicom_no_modality_values");
     expect(a.strategy).toBe("tabular_only");
   });
+});
+
+describe("the scan store behind uploads", () => {
+  it("the tag panel reads the tags saved at upload: with the file gone from the store the tags still answer, the file is a 500 that says so", async () => {
+    const bytes = file("MR_small.dcm");
+    const res = await upload(bytes, "mr.dcm", { confirmPatientMismatch: "true" }, otherPatientId);
+    expect(res.status).toBe(201);
+    const id = (await res.json()).scan.id as string;
+    const { storageKey } = await e.prisma.scan.findUniqueOrThrow({ where: { id }, select: { storageKey: true } });
+    const store = new FileScanStore(storeDir());
+    const { GET: tags } = await import("@/app/api/scans/[id]/tags/route");
+    const { GET: fileRoute } = await import("@/app/api/scans/[id]/file/route");
+    const before = await (await tags(apiRequest("GET", `/api/scans/${id}/tags`, { cred }), ctx({ id }))).json();
+    expect(before.tags.find((t: { keyword: string }) => t.keyword === "Modality")?.value).toBe("MR");
+    expect(await store.delete(storageKey!)).toBe(true);
+    try {
+      const after = await tags(apiRequest("GET", `/api/scans/${id}/tags`, { cred }), ctx({ id }));
+      expect(after.status).toBe(200);
+      expect(await after.json()).toEqual(before);
+      const missing = await fileRoute(apiRequest("GET", `/api/scans/${id}/file`, { cred }), ctx({ id }));
+      expect(missing.status).toBe(500);
+      expect((await missing.json()).error.code).toBe("scan_file_missing");
+    } finally {
+      await store.put(bytes);
+    }
+  }, 60_000);
+
+  it("with FUSION_SCAN_STORE=postgres an upload's bytes go into the database with its row; a refused one leaves no blob and no staging file", async () => {
+    process.env.FUSION_SCAN_STORE = "postgres";
+    try {
+      const refused = scanToDicom(cohort[1], renderScan(cohort[1], { size: 72 }));
+      const before = await counts();
+      const no = await upload(refused, "other.dcm");
+      expect(no.status).toBe(409);
+      expect(await counts()).toEqual(before);
+
+      const bytes = scanToDicom(cohort[0], renderScan(cohort[0], { size: 72 }));
+      const res = await upload(bytes, "ct.dcm");
+      expect(res.status).toBe(201);
+      const body = await res.json();
+      const after = await counts();
+      expect(after).toMatchObject({ blobs: before.blobs + 1, files: before.files, temp: 0 });
+      const [blob] = await e.prisma.$queryRawUnsafe<{ size: number }[]>(`SELECT "size"::int AS size FROM "ScanBlob" WHERE "key" = $1`, body.scan.sha256);
+      expect(blob.size).toBe(bytes.byteLength);
+      const { GET } = await import("@/app/api/scans/[id]/file/route");
+      const served = await GET(apiRequest("GET", `/api/scans/${body.scan.id}/file`, { cred }), ctx({ id: body.scan.id }));
+      expect(Buffer.compare(Buffer.from(await served.arrayBuffer()), Buffer.from(bytes))).toBe(0);
+      expect((await waitDone(body.assessment.id)).status).toBe("done");
+    } finally {
+      delete process.env.FUSION_SCAN_STORE;
+    }
+  }, 60_000);
 });

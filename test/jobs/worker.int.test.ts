@@ -8,9 +8,11 @@ import { generatePatient, renderScan, scanToDicom } from "@/models/fusion/cohort
 import { AssessmentQueue, ASSESSMENT_DEAD_LETTER } from "@/lib/jobs/queue";
 import { AssessmentWorker } from "@/lib/jobs/worker";
 import { runAssessment } from "@/lib/jobs/assess-job";
-import { requestAssessment } from "@/lib/jobs/reassess";
-import { seedScans } from "@/lib/jobs/seed-scans";
+import { requestAssessment } from "@/lib/jobs/request-assessment";
+import { seedScans } from "@/lib/ingest/seed-scans";
+import { scanStoreFor } from "@/lib/db/scan-store";
 import { loadFusionAssessor } from "@/lib/jobs/fusion-assessor";
+import { registerServedModel } from "@/lib/db/model-registry";
 import type { Assessor } from "@/lib/jobs/assessor";
 import type { Actor } from "@/lib/auth/actor";
 
@@ -38,6 +40,7 @@ describe.each(engines)("assessment worker on %s", (_name, open) => {
     e = await open();
     q = await AssessmentQueue.open(e, { retryLimit: 1, retryDelay: 1 });
     assessor = await loadFusionAssessor();
+    await registerServedModel(e.prisma, assessor.registry!, "worker"); // what a starting worker does
     await seedPatients(e.prisma, [p]);
     patientId = (await e.prisma.patient.findUniqueOrThrow({ where: { mrn: p.patient.mrn } })).id;
     const u = await e.prisma.user.create({ data: { username: `w${Date.now()}`, displayName: "W", role: "clinician", passwordHash: "x" } });
@@ -49,7 +52,7 @@ describe.each(engines)("assessment worker on %s", (_name, open) => {
   });
 
   it("a job run twice (a worker died after claiming it) stores one result", async () => {
-    const a = await requestAssessment(e.prisma, q, assessor, { patientId, scanId: null, actor, request });
+    const a = await requestAssessment(e.prisma, q, { patientId, scanId: null, actor, request });
     // first worker claims it and "dies": status running, no result
     await e.prisma.assessment.update({ where: { id: a.id }, data: { status: "running", attempts: 1 } });
     expect(await runAssessment(e.prisma, assessor, a.id)).toBe("done"); // the redelivered job
@@ -64,13 +67,20 @@ describe.each(engines)("assessment worker on %s", (_name, open) => {
   });
 
   it("the worker assesses a seeded scan and a re-assessment request, on the joint path", async () => {
-    const r = await seedScans(e.prisma, assessor, [{ mrn: p.patient.mrn, bytes: scanToDicom(p, renderScan(p, { size: 128 })), filename: "ct.dcm" }]);
+    const r = await seedScans(e.prisma, q, [{ mrn: p.patient.mrn, bytes: scanToDicom(p, renderScan(p, { size: 128 })), filename: "ct.dcm" }]);
     expect(r.created).toBe(1);
     const scan = await e.prisma.scan.findFirstOrThrow({ where: { patientId } });
     const worker = new AssessmentWorker(e.prisma, q, assessor, { pollMs: 100 });
+    expect(await worker.drain()).toBe(1); // the seeded scan's queued job, as scripts/db-seed.ts runs it
+    // the seed went through the upload path: its assessment, its job, an audit row by the system
+    const seeded = await e.prisma.assessment.findUniqueOrThrow({ where: { id: r.assessmentIds[0] } });
+    expect(seeded).toMatchObject({ scanId: scan.id, status: "done", requestedById: null });
+    expect((await q.boss.getJobById("assessment", seeded.id))?.state).toBe("completed");
+    const seedAudit = await e.prisma.auditEvent.findFirstOrThrow({ where: { action: "scan.create", entityId: scan.id } });
+    expect(seedAudit).toMatchObject({ userId: null, source: "seed", patientId });
     worker.start();
     try {
-      const a = await requestAssessment(e.prisma, q, assessor, { patientId, scanId: scan.id, actor, request });
+      const a = await requestAssessment(e.prisma, q, { patientId, scanId: scan.id, actor, request });
       worker.wake();
       const done = await until(async () => {
         const row = await e.prisma.assessment.findUniqueOrThrow({ where: { id: a.id } });
@@ -92,7 +102,7 @@ describe.each(engines)("assessment worker on %s", (_name, open) => {
     const worker = new AssessmentWorker(e.prisma, q, flaky, { pollMs: 100 });
     worker.start();
     try {
-      const a = await requestAssessment(e.prisma, q, assessor, { patientId, scanId: null, actor, request });
+      const a = await requestAssessment(e.prisma, q, { patientId, scanId: null, actor, request });
       worker.wake();
       const row = await until(async () => {
         const r = await e.prisma.assessment.findUniqueOrThrow({ where: { id: a.id } });
@@ -110,13 +120,14 @@ describe.each(engines)("assessment worker on %s", (_name, open) => {
 
   it("a scan that cannot be decoded fails at once, without retries", async () => {
     const scan = await e.prisma.scan.findFirstOrThrow({ where: { patientId } });
+    const junk = await scanStoreFor(e.prisma).put(new Uint8Array([1, 2, 3]));
     const broken = await e.prisma.scan.create({
-      data: { ...scan, id: undefined, sha256: "0".repeat(64), bytes: new Uint8Array([1, 2, 3]), metadata: {}, createdAt: undefined } as never,
+      data: { ...scan, id: undefined, sha256: junk.key, storageKey: junk.key, byteSize: junk.size, metadata: {}, createdAt: undefined } as never,
     });
     const worker = new AssessmentWorker(e.prisma, q, assessor, { pollMs: 100 });
     worker.start();
     try {
-      const a = await requestAssessment(e.prisma, q, assessor, { patientId, scanId: broken.id, actor, request });
+      const a = await requestAssessment(e.prisma, q, { patientId, scanId: broken.id, actor, request });
       worker.wake();
       const row = await until(async () => {
         const r = await e.prisma.assessment.findUniqueOrThrow({ where: { id: a.id } });

@@ -29,6 +29,8 @@ const checked: string[] = [];
 beforeAll(async () => {
   tdb = await createTestDatabase("openapi_contract");
   process.env.DATABASE_URL = tdb.url;
+  // an export secret of its own, so the export routes do not make one in ./data (lib/export/secret.ts)
+  process.env.FUSION_EXPORT_SECRET ??= "contract-export-secret-xxxxxxxxxxxxxxxxx";
   db = await (await import("@/lib/db/client")).prisma();
   af = await import("../support/auth-fixtures");
   for (const role of ["clinician", "researcher", "admin"] as Role[]) {
@@ -36,9 +38,12 @@ beforeAll(async () => {
     cred[role] = await af.sessionFor(db, users[role].id);
   }
   fx = await seedFixture(db, { n: 6 });
+  // the whole 6-patient fixture is exportable, a one-patient filter is not (422 cohort_too_small)
+  process.env.FUSION_MIN_CELL_SIZE = "5";
 });
 
 afterAll(async () => {
+  delete process.env.FUSION_MIN_CELL_SIZE;
   console.log(`[openapi contract] ${checked.length} answers checked against the document: ${[...new Set(checked)].length} distinct operation × status`);
   await (await import("@/lib/export/source")).closeExportPools();
   const { getDb } = await import("@/lib/db/client");
@@ -191,6 +196,10 @@ describe("sessions, models, export and administration answer as documented", () 
     for (const format of ["csv", "parquet", "ndjson"]) expect((await call("GET", "/api/export", { ...r, query: `format=${format}&columns=scores` })).status).toBe(200);
     expect((await call("GET", "/api/export", { ...r, query: "format=xlsx" })).status).toBe(400);
     expect((await call("GET", "/api/export", { ...r, query: "sexx=female" })).status).toBe(400);
+    // the fixture's one patient aged 90+: a small cell
+    expect((await call("GET", "/api/export", { ...r, query: "ageMin=90" })).status).toBe(422);
+    const small = await call("GET", "/api/export/count", { ...r, query: "ageMin=90" });
+    expect(small.body).toMatchObject({ patients: "<5", exportable: false, models: [] });
   });
 
   it("users and the audit trail", async () => {

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { HTTP_METHODS, appFileToPath, auditExempt, pageTable, routeTable, type Rule } from "@/lib/auth/route-table";
+import { HTTP_METHODS, appFileToPath, auditExempt, mfaEnrolmentAllowed, pageTable, routeTable, type Rule } from "@/lib/auth/route-table";
 import { roleMay, type Permission } from "@/lib/auth/permissions";
 import { createTestDatabase, type TestDatabase } from "../support/pg-database";
 import type { Cred, TestUser } from "../support/auth-fixtures";
@@ -33,20 +33,24 @@ const pageFiles = walk(APP, /^page\.(tsx|ts|jsx|js)$/).map((f) => ({ file: f, pa
 /** Permissions that guard patient data (identified or de-identified): success must be audited. */
 const PATIENT_DATA = new Set<Rule>(["patient:read", "patient:write", "scan:upload", "assessment:run", "export:deidentified"]);
 
-type Principal = "anonymous" | Role;
-const PRINCIPALS: Principal[] = ["anonymous", "clinician", "researcher", "admin"];
+/** "admin-no-mfa": an admin who signed in with the password but has not enrolled MFA yet. */
+type Principal = "anonymous" | Role | "admin-no-mfa";
+const PRINCIPALS: Principal[] = ["anonymous", "clinician", "researcher", "admin", "admin-no-mfa"];
 
-type Expect = "401" | "403" | "allowed";
-function expected(rule: Rule, who: Principal): Expect {
+type Expect = "401" | "403" | "403-mfa" | "allowed";
+function expected(rule: Rule, who: Principal, key: string): Expect {
   if (rule === "public") return "allowed";
   // an EHR's JWT, never a session: without one, everybody is unauthenticated
   if (rule === "ehr-jwt") return "401";
   if (who === "anonymous") return "401";
+  if (who === "admin-no-mfa") return mfaEnrolmentAllowed.has(key) ? expected(rule, "admin", key) : "403-mfa";
   return roleMay(who, rule as Permission) ? "allowed" : "403";
 }
 
 const cases = Object.entries(routeTable).flatMap(([path, methods]) =>
-  Object.entries(methods).flatMap(([method, rule]) => PRINCIPALS.map((who) => ({ path, method, rule: rule as Rule, who, expect: expected(rule as Rule, who) }))),
+  Object.entries(methods).flatMap(([method, rule]) =>
+    PRINCIPALS.map((who) => ({ path, method, rule: rule as Rule, who, expect: expected(rule as Rule, who, `${method} ${path}`) })),
+  ),
 );
 
 /**
@@ -71,7 +75,7 @@ function concrete(path: string) {
 
 let tdb: TestDatabase;
 let db: PrismaClient;
-const users = {} as Record<Role, TestUser>;
+const users = {} as Record<Exclude<Principal, "anonymous">, TestUser>;
 const modules = new Map<string, Record<string, unknown>>();
 const importErrors: string[] = [];
 let fx: typeof import("../support/auth-fixtures");
@@ -95,13 +99,20 @@ async function drain(res: Response): Promise<void> {
 beforeAll(async () => {
   tdb = await createTestDatabase("authz_matrix");
   process.env.DATABASE_URL = tdb.url;
+  // an export secret of its own, so the export routes do not make one in ./data (lib/export/secret.ts)
+  process.env.FUSION_EXPORT_SECRET ??= "matrix-export-secret-xxxxxxxxxxxxxxxxxxx";
   const { prisma } = await import("@/lib/db/client");
   db = await prisma();
   fx = await import("../support/auth-fixtures");
   for (const role of ["clinician", "researcher", "admin"] as Role[]) users[role] = await fx.makeUser(db, role, `matrix.${role}`);
+  users["admin-no-mfa"] = await fx.makeUser(db, "admin", "matrix.admin.nomfa", { mfa: false });
   patientId = (
     await db.patient.create({ data: { mrn: "MATRIX-0001", givenName: "Matrix", familyName: "Probe", birthDate: new Date("1970-01-01"), sex: "female" } })
   ).id;
+  // a worker has registered its model: re-assessment queues for it (the web tier loads no model)
+  const { registerServedModel } = await import("@/lib/db/model-registry");
+  const outcomes = [{ head: "h", label: "Matrix outcome", shortLabel: "M", categories: { moderateFrom: 0.1, highFrom: 0.3 } }];
+  await registerServedModel(db, { name: "matrix-model", version: "1.0.0", strategy: "joint", heads: ["h"], inputSpec: {}, card: {}, metrics: {}, outcomes }, "test");
   for (const r of routeFiles) {
     try {
       modules.set(r.path, await import(/* @vite-ignore */ join(root, r.file)));
@@ -112,6 +123,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await (await import("@/lib/jobs/runtime")).stopJobRuntime();
   const { getDb } = await import("@/lib/db/client");
   await (await getDb()).close();
   await tdb?.drop();
@@ -157,7 +169,7 @@ describe("route table covers every route", () => {
       }
       if (rule === "public") continue;
       const src = readFileSync(join(root, p.file), "utf8");
-      if (!src.includes(`requirePageActor("${rule}")`)) problems.push(`${p.file} must call requirePageActor("${rule}")`);
+      if (!src.includes(`requirePageActor("${rule}")`) && !src.includes(`requirePageActor("${rule}", `)) problems.push(`${p.file} must call requirePageActor("${rule}")`);
     }
     for (const path of Object.keys(pageTable)) if (!pageFiles.some((p) => p.path === path)) problems.push(`pageTable entry ${path} has no page`);
     for (const key of Object.keys(auditExempt)) {
@@ -182,18 +194,23 @@ describe("authorization matrix", () => {
     // errors never carry stack traces, SQL or driver internals
     expect(body).not.toMatch(/\bat .+\.(ts|js|mjs):\d+|node_modules|Prisma|PrismaClient|\bSELECT\b|\bINSERT INTO\b|\bpg_/);
     if (want === "401") expect(res.status, body).toBe(401);
-    else if (want === "403") {
+    else if (want === "403" || want === "403-mfa") {
       expect(res.status, body).toBe(403);
-      // the JSON error envelope, or an OperationOutcome on the FHIR API
+      // the JSON error envelope, or an OperationOutcome on the FHIR API (the app's error code in issue.details)
       const err = JSON.parse(body);
-      expect(path.startsWith("/fhir/") ? err.issue?.[0]?.code : err.error.code).toBe("forbidden");
+      const code = want === "403" ? "forbidden" : "mfa_enrolment_required";
+      if (path.startsWith("/fhir/")) {
+        expect(err.resourceType).toBe("OperationOutcome");
+        expect(err.issue?.[0]?.code).toBe("forbidden");
+        expect(err.issue?.[0]?.details?.coding?.[0]?.code).toBe(code);
+      } else expect(err.error.code).toBe(code);
     } else {
       expect([401, 403], `${method} ${path} as ${who} was refused: ${res.status} ${body}`).not.toContain(res.status);
       expect(res.status, body).toBeLessThan(500);
       // every successful touch of patient data leaves an audit row by this user
       if (cred && res.ok && PATIENT_DATA.has(rule) && !auditExempt[`${method} ${path}`]) {
         await drain(res);
-        const rows = await db.auditEvent.count({ where: { userId: users[who as Role].id, occurredAt: { gte: started } } });
+        const rows = await db.auditEvent.count({ where: { userId: users[who as keyof typeof users].id, occurredAt: { gte: started } } });
         expect(rows, `${method} ${path} answered ${res.status} without writing an AuditEvent`).toBeGreaterThan(0);
       }
     }

@@ -4,15 +4,31 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { createUser } from "@/lib/auth/users";
 import { createSession } from "@/lib/auth/sessions";
+import { enableMfaWithSecret, newTotpSecret } from "@/lib/auth/mfa";
+import { mfaRequiredFor } from "@/lib/auth/mfa-policy";
+
+// TOTP secrets are encrypted with this key in tests (instead of a key file under ./data).
+process.env.FUSION_MFA_KEY ??= "7e57".repeat(16);
 
 export const ORIGIN = "http://localhost:3000";
 
-export type TestUser = { id: string; username: string; role: Role; password: string };
+export type TestUser = { id: string; username: string; role: Role; password: string; totpSecret: string | null };
 
-export async function makeUser(db: PrismaClient, role: Role, username = `${role}.${Math.random().toString(36).slice(2, 8)}`): Promise<TestUser> {
+/**
+ * A user with a policy-conforming password. Roles that require MFA (admin) are enrolled with a
+ * fresh TOTP secret (returned) unless `mfa: false` — as they would be before they can do anything.
+ */
+export async function makeUser(
+  db: PrismaClient,
+  role: Role,
+  username = `${role}.${Math.random().toString(36).slice(2, 8)}`,
+  opts: { mfa?: boolean } = {},
+): Promise<TestUser> {
   const password = `test-pass-${role}-long-enough`;
   const u = await createUser(db, { username, displayName: `Test ${role}`, role, password });
-  return { id: u.id, username: u.username, role, password };
+  const totpSecret = (opts.mfa ?? mfaRequiredFor(role)) ? newTotpSecret() : null;
+  if (totpSecret) await enableMfaWithSecret(db, u.id, totpSecret);
+  return { id: u.id, username: u.username, role, password, totpSecret };
 }
 
 export type Cred = { cookie: string; csrf: string; sessionId: string; token: string };

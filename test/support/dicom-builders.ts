@@ -1,6 +1,6 @@
 // Hand-built DICOM files for hostile-input tests: a few hundred bytes whose headers declare
 // images far larger than their data (decompression bombs), and files with very many elements.
-import { buildPart10, concat } from "@/lib/dicom/test-helpers";
+import { buildPart10, concat } from "./dicom-files";
 
 export const RLE_LOSSLESS = "1.2.840.10008.1.2.5";
 export const EXPLICIT_LE = "1.2.840.10008.1.2.1";

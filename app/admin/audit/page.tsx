@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { TopBar } from "@/app/_components/TopBar";
-import { pageRequestInfo, requirePageActor } from "@/lib/auth/page";
-import { audit } from "@/lib/auth/audit";
+import { requirePageActor } from "@/lib/auth/page";
+import { recordPageView } from "@/lib/auth/page-view";
 import { AuditQuery, scrubFilters, searchAudit } from "@/lib/auth/audit-search";
 import { prisma } from "@/lib/db/client";
 
@@ -17,16 +17,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
   for (const k of [...FIELDS, "page", "pageSize"]) if (typeof sp[k] === "string" && sp[k]) raw[k] = sp[k] as string;
   const parsed = AuditQuery.safeParse(raw);
   const q = parsed.success ? parsed.data : AuditQuery.parse({});
-  const db = await prisma();
-  const result = await searchAudit(db, q);
-  await audit(db, {
-    actor,
-    action: "audit.search",
-    entityType: "AuditEvent",
-    outcome: "success",
-    request: await pageRequestInfo(),
-    details: { filters: scrubFilters(q), total: result.total },
-  });
+  const result = await searchAudit(await prisma(), q);
+  await recordPageView(actor, { action: "audit.search", entityType: "AuditEvent", details: { filters: scrubFilters(q), total: result.total } });
   const qs = (over: Record<string, string>) => new URLSearchParams({ ...raw, ...over }).toString();
   const pages = Math.max(1, Math.ceil(result.total / q.pageSize));
   return (
@@ -104,13 +96,18 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
                   <td>{e.patientId ? <Link href={`/admin/audit?${qs({ patientId: e.patientId, page: "1" })}`}>{e.patientId.slice(0, 8)}</Link> : "—"}</td>
                   <td>{e.clientAddress ?? "—"}</td>
                   <td>
-                    <code style={{ fontSize: "0.78rem", wordBreak: "break-all" }}>{e.details ? JSON.stringify(e.details).slice(0, 160) : ""}</code>
+                    <code style={{ fontSize: "0.78rem", wordBreak: "break-all" }}>{detailsText(e.action, e.details)}</code>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+        <p className="muted">
+          Patient searches show what kind of text was searched (a name, an identifier such as an MRN, or other), its length and a
+          keyed hash: the same hash means the same search text (ignoring case), e.g. one user repeating a lookup. The text itself
+          is not kept in the audit trail.
+        </p>
         <nav className="pager" aria-label="Pages">
           {q.page > 1 ? <Link href={`/admin/audit?${qs({ page: String(q.page - 1) })}`}>Previous</Link> : <span>Previous</span>}
           {q.page < pages ? <Link href={`/admin/audit?${qs({ page: String(q.page + 1) })}`}>Next</Link> : <span>Next</span>}
@@ -118,4 +115,16 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
       </main>
     </>
   );
+}
+
+/** Details as one short line; a patient search's redacted text as "name, 9 characters, #9d72…". */
+function detailsText(action: string, details: unknown): string {
+  if (!details) return "";
+  const q = (details as { q?: { kind?: string; length?: number; hmac?: string } }).q;
+  if (action === "patient.search" && q && typeof q === "object") {
+    const { q: _q, ...rest } = details as Record<string, unknown>;
+    const what = q.kind === "empty" ? "search: (empty)" : `search: ${q.kind}, ${q.length} characters, #${q.hmac}`;
+    return `${what} ${JSON.stringify(rest)}`.slice(0, 160);
+  }
+  return JSON.stringify(details).slice(0, 160);
 }

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/auth/constants";
 
-type Row = { id: string; username: string; displayName: string; role: string; disabled: boolean; locked: boolean; lastLoginAt: string | null };
+type Row = { id: string; username: string; displayName: string; role: string; disabled: boolean; locked: boolean; mfa: boolean; lastLoginAt: string | null };
 
 function csrf(): string {
   const m = document.cookie.split("; ").find((c) => c.startsWith(`${CSRF_COOKIE}=`));
@@ -22,7 +22,7 @@ async function send(method: string, url: string, body: unknown): Promise<string 
   return b?.error?.message ?? `HTTP ${res.status}`;
 }
 
-/** Create accounts; disable / enable, unlock, end sessions. Every change goes through /api/admin/users. */
+/** Create accounts; disable / enable, clear sign-in throttling, reset MFA, end sessions. Every change goes through /api/admin/users. */
 export function UserAdmin({ users, selfId }: { users: Row[]; selfId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -57,6 +57,7 @@ export function UserAdmin({ users, selfId }: { users: Row[]; selfId: string }) {
               <th>Name</th>
               <th>Role</th>
               <th>Status</th>
+              <th>MFA</th>
               <th>Last sign-in</th>
               <th>Actions</th>
             </tr>
@@ -67,7 +68,8 @@ export function UserAdmin({ users, selfId }: { users: Row[]; selfId: string }) {
                 <td>{u.username}</td>
                 <td>{u.displayName}</td>
                 <td>{u.role}</td>
-                <td>{u.disabled ? "disabled" : u.locked ? "locked" : "active"}</td>
+                <td>{u.disabled ? "disabled" : u.locked ? "sign-in throttled" : "active"}</td>
+                <td>{u.mfa ? "on" : u.role === "admin" ? "required, not set up" : "off"}</td>
                 <td>{u.lastLoginAt?.replace("T", " ").slice(0, 16) ?? "never"}</td>
                 <td style={{ display: "flex", gap: "0.4rem", flexWrap: "wrap" }}>
                   {u.id !== selfId && (
@@ -77,7 +79,16 @@ export function UserAdmin({ users, selfId }: { users: Row[]; selfId: string }) {
                   )}
                   {u.locked && (
                     <button className="secondary" disabled={busy} onClick={() => run(send("PATCH", `/api/admin/users/${u.id}`, { unlock: true }))}>
-                      Unlock
+                      Clear failed sign-ins
+                    </button>
+                  )}
+                  {u.mfa && (
+                    <button
+                      className="secondary"
+                      disabled={busy}
+                      onClick={() => window.confirm(`Remove ${u.username}'s two-factor authentication? They will set it up again.`) && run(send("PATCH", `/api/admin/users/${u.id}`, { resetMfa: true }))}
+                    >
+                      Reset MFA
                     </button>
                   )}
                   <button className="secondary" disabled={busy} onClick={() => run(send("PATCH", `/api/admin/users/${u.id}`, { revokeSessions: true }))}>

@@ -2,6 +2,8 @@ import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { publicUserSelect } from "@/lib/auth/users";
 import { prisma } from "@/lib/db/client";
+import { securityConfig } from "@/lib/auth/config";
+import { throttledUsernames } from "@/lib/auth/throttle";
 import { UserAdmin } from "./UserAdmin";
 
 export const dynamic = "force-dynamic";
@@ -9,14 +11,15 @@ export const dynamic = "force-dynamic";
 async function loadUsers() {
   const db = await prisma();
   const users = await db.user.findMany({ select: publicUserSelect, orderBy: { username: "asc" } });
-  const now = Date.now();
+  const throttled = await throttledUsernames(db, users.map((u) => u.username), securityConfig());
   return users.map((u) => ({
     id: u.id,
     username: u.username,
     displayName: u.displayName,
     role: u.role,
     disabled: u.disabled,
-    locked: !!u.lockedUntil && u.lockedUntil.getTime() > now,
+    locked: throttled.has(u.username),
+    mfa: !!u.mfaEnabledAt,
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
   }));
 }

@@ -1,6 +1,7 @@
 import { publicRoute } from "@/lib/http/route";
 import { healthReport, publicHealth } from "@/lib/db/health";
 import { actorFromToken, sessionTokenFrom } from "@/lib/auth/guard";
+import type { Health } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -12,5 +13,5 @@ export const GET = publicRoute(async ({ req }) => {
   const h = await healthReport();
   const actor = await actorFromToken(sessionTokenFrom(req)).catch(() => null);
   const body = actor?.role === "admin" ? h : publicHealth(h);
-  return Response.json(body, { status: h.status === "ok" ? 200 : 503 });
+  return Response.json(body satisfies Health, { status: h.status === "ok" ? 200 : 503 });
 });

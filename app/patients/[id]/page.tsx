@@ -5,7 +5,7 @@ import { notFound } from "next/navigation";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { roleMay } from "@/lib/auth/permissions";
-import { audit } from "@/lib/auth/audit";
+import { recordPageView } from "@/lib/auth/page-view";
 import { prisma } from "@/lib/db/client";
 import { getPatientRecord } from "@/lib/db/patients";
 import { listAssessments } from "@/lib/db/assessments";
@@ -30,16 +30,7 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
     }),
     listAssessments(db, id),
   ]);
-  const h = await headers();
-  await audit(db, {
-    actor,
-    action: "patient.read",
-    entityType: "Patient",
-    entityId: id,
-    patientId: id,
-    outcome: "success",
-    request: { clientAddress: h.get("x-forwarded-for"), userAgent: h.get("user-agent"), source: "page" },
-  });
+  await recordPageView(actor, { action: "patient.read", entityType: "Patient", entityId: id, patientId: id });
   const scans: ViewerScan[] = record.scans.map((s) => ({
     id: s.id, modality: s.modality, contentType: s.contentType, rows: s.rows, columns: s.columns, frames: s.frames,
     acquisitionDate: s.acquisitionDate, bodyPart: s.bodyPart, transferSyntaxUid: s.transferSyntaxUid, photometricInterpretation: s.photometricInterpretation,
@@ -50,7 +41,7 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
   // the viewer's JavaScript is still loading (the placeholder claims it: _viewer/scanBytes.ts).
   // `crossOrigin: "anonymous"` makes it the same request as the client's same-origin fetch().
   if (initialScanId) preload(scanFileUrl(initialScanId), { as: "fetch", crossOrigin: "anonymous" });
-  if (scans.length) preloadViewerChunks(h.get("x-nonce") ?? undefined);
+  if (scans.length) preloadViewerChunks((await headers()).get("x-nonce") ?? undefined);
 
   return (
     <>

@@ -4,7 +4,10 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import styles from "./export.module.css";
 import { columnGroupLabels, columnGroups, exportFormats, filtersToParams, strategyValues, type ColumnGroup, type ExportFormat } from "@/lib/export/query";
 
-type Count = { assessments: number; patients: number; columns: number; models: { name: string; version: string; strategy: string; rows: number }[] };
+/** GET /api/export/count (lib/export/small-cells.ts): counts under the small-cell threshold are "<11". */
+type CellCount = number | string;
+type Count = { assessments: CellCount; patients: CellCount; exportable: boolean; minCellSize: number; columns: number; models: { name: string; version: string; strategy: string; rows: CellCount }[] };
+const shown = (n: CellCount) => (typeof n === "number" ? n.toLocaleString() : n);
 type Progress = { state: "idle" | "running" | "done" | "failed" | "cancelled"; bytes: number; rows: number; expected: number | null; message?: string; file?: { url: string; name: string } };
 
 const SEXES = ["female", "male", "other", "unknown"] as const;
@@ -239,9 +242,14 @@ export function CohortBuilder() {
         <p role="status" aria-live="polite" data-testid="cohort-count" className="notice">
           {countError ? (
             <span className="error-text">{countError}</span>
+          ) : count && !count.exportable ? (
+            <>
+              Fewer than <strong>{count.minCellSize}</strong> patients match{counting ? " (updating…)" : ""}: too few to export, because records of so
+              few people can be re-identified. Widen the filters.
+            </>
           ) : count ? (
             <>
-              <strong>{count.assessments.toLocaleString()}</strong> assessments of <strong>{count.patients.toLocaleString()}</strong> patients match
+              <strong>{shown(count.assessments)}</strong> assessments of <strong>{shown(count.patients)}</strong> patients match
               {counting ? " (updating…)" : ""}; {count.columns} columns.
             </>
           ) : (
@@ -252,7 +260,7 @@ export function CohortBuilder() {
           <ul className="small muted">
             {count.models.map((m) => (
               <li key={`${m.name}/${m.version}/${m.strategy}`}>
-                {m.name} {m.version} ({m.strategy}): {m.rows.toLocaleString()}
+                {m.name} {m.version} ({m.strategy}): {shown(m.rows)}
               </li>
             ))}
           </ul>
@@ -280,7 +288,7 @@ export function CohortBuilder() {
           ))}
         </fieldset>
         <div className="form-actions">
-          <button type="button" onClick={() => download(false)} disabled={progress.state === "running" || !!countError}>
+          <button type="button" onClick={() => download(false)} disabled={progress.state === "running" || !!countError || count?.exportable === false}>
             Download
           </button>
           {progress.state === "running" && (

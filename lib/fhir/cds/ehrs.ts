@@ -1,10 +1,10 @@
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import type { Actor, RequestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
-import { ConflictError, NotFoundError, type TrustedEhrCreate, type TrustedEhrUpdate } from "@/lib/domain";
+import { ConflictError, NotFoundError, type TrustedEhrCreate, type TrustedEhrUpdate, type TrustedEhrView } from "@/lib/domain";
 
-/** Trusted EHRs (CDS Hooks clients), kept by admins; every change audited in its transaction. */
-export type TrustedEhrView = { id: string; name: string; issuer: string; jwksUrl: string | null; jwks: unknown; clientId: string | null; enabled: boolean; createdAt: string; updatedAt: string };
+/** Trusted EHRs (CDS Hooks clients), kept by admins; every change audited in its transaction. Answers: `TrustedEhrView` (lib/domain/responses.ts). */
+export type { TrustedEhrView };
 
 const view = (r: { id: string; name: string; issuer: string; jwksUrl: string | null; jwks: unknown; clientId: string | null; enabled: boolean; createdAt: Date; updatedAt: Date }): TrustedEhrView => ({
   ...r,

@@ -3,25 +3,25 @@
  * (jwt.ts: a bad, expired, replayed or untrusted JWT is a 401 and nothing is scored), then the
  * patient's data comes from the request's prefetch or, for what is missing, from the EHR's FHIR
  * server with the given fhirAuthorization; the record is mapped with the import's own mapping and
- * scored synchronously in-process — record-only, or with the latest scan when the patient is known
- * here (by MRN) and has one — and answered as one card per outcome.
+ * scored synchronously in-process (model.ts: the served model, loaded lazily — the only place the
+ * web tier loads it) — record-only, or with the latest scan when the patient is known here (by MRN)
+ * and has one — and answered as one card per outcome, named in the model's own words.
  */
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { CdsPatientViewRequest, parseOrThrow, todayIso, type FusionRecordInput } from "@/lib/domain";
+import { CdsPatientViewRequest, parseOrThrow, todayIso, type CdsCards, type CdsDiscovery, type FusionRecordInput } from "@/lib/domain";
 import { AppError } from "@/lib/domain/errors";
 import type { AssessmentResult } from "@/lib/domain/assessment";
 import { describeAssessmentFlags } from "@/lib/domain/assessment-flags";
 import { audit } from "@/lib/auth/audit";
 import { clientAddressFrom } from "@/lib/auth/actor";
-import { assess, getDefaultModel } from "@/lib/fusion";
-import { HEAD_LABELS } from "@/lib/db/assessments";
 import { isSmokingIcd10 } from "../codes";
 import { fhirImportConfig } from "../config";
 import { Issues, parseCondition, parseFamilyHistory, parseObservation, smokingCondition } from "../mapping";
 import { RESEARCH_NOTICE, horizonYears } from "../risk-assessment";
 import { verifyCdsJwt } from "./jwt";
 import { latestScanImage } from "./scan-image";
+import { cdsScorer } from "./model";
 
 export const CDS_SERVICE_ID = "fusion-risk";
 
@@ -33,7 +33,7 @@ export const PREFETCH = {
 } as const;
 
 /** GET /cds-services */
-export function cdsDiscovery() {
+export function cdsDiscovery(): CdsDiscovery {
   return {
     services: [
       {
@@ -41,7 +41,7 @@ export function cdsDiscovery() {
         id: CDS_SERVICE_ID,
         title: "Fusion CDS risk (research use only)",
         description:
-          "Lung cancer (2 years) and major adverse cardiovascular event (5 years) risk from the patient's history, family history, smoking and diet — with the latest scan when the patient's record is known to Fusion CDS. Research use only — not for diagnosis.",
+          "The served fusion model's risk per outcome (the outcomes and their horizons are on its model card, linked from every card) from the patient's history, family history, smoking and diet — with the latest scan when the patient's record is known to Fusion CDS. Research use only — not for diagnosis.",
         prefetch: { ...PREFETCH },
         usageRequirements: "The EHR must be registered as a trusted EHR (issuer and JWKS) by a Fusion CDS administrator.",
       },
@@ -49,14 +49,7 @@ export function cdsDiscovery() {
   };
 }
 
-export type CdsCard = {
-  uuid: string;
-  summary: string;
-  detail: string;
-  indicator: "info" | "warning" | "critical";
-  source: { label: string; url: string; topic?: { system: string; code: string; display: string } };
-  links?: { label: string; url: string; type: "absolute" }[];
-};
+export type CdsCard = CdsCards["cards"][number];
 
 type Res = Record<string, unknown>;
 const resourcesOf = (v: unknown): Res[] => {
@@ -76,7 +69,7 @@ async function fetchFhir(server: string, path: string, token: string | null): Pr
   return res.json();
 }
 
-export type PatientViewResult = { cards: CdsCard[] };
+export type PatientViewResult = CdsCards;
 export type PatientViewTimings = Record<string, number>;
 
 /** POST /cds-services/{id}: authenticate, gather, score, answer cards. */
@@ -136,9 +129,9 @@ export async function patientView(
   const t2 = performance.now();
   const scan = known ? await latestScanImage(db, known.id) : null;
   timings.scan = performance.now() - t2;
-  const model = await getDefaultModel();
+  const scorer = await cdsScorer();
   const t3 = performance.now();
-  const result = await assess({ record, image: scan?.image ?? null }, { model, igSteps: 16, topFeatures: 8 });
+  const result = await scorer.assess({ record, image: scan?.image ?? null });
   timings.score = performance.now() - t3;
   const flags = [...new Set([...(scan?.flags ?? (known ? ["no_image"] : [])), ...result.flags])];
 
@@ -153,7 +146,7 @@ export async function patientView(
     request: { clientAddress: clientAddressFrom(call.headers), userAgent: call.headers.get("user-agent")?.slice(0, 512) ?? null, source: "cds-hooks" },
     details: { issuer: ehr.issuer, hookInstance: req.hookInstance, path: result.path, model: `${result.modelName}@${result.modelVersion}`, scanId: scan?.scanId ?? null },
   });
-  const cards = toCards(result, { base, knownPatientId: known?.id ?? null, headLabels: model.meta.headLabels, flags, skippedNotes: notes.list.length });
+  const cards = toCards(result, { base, knownPatientId: known?.id ?? null, headLabels: Object.fromEntries(scorer.outcomes.map((o) => [o.head, o.label])), flags, skippedNotes: notes.list.length });
   timings.total = performance.now() - t0;
   return { cards };
 }
@@ -165,7 +158,7 @@ export function toCards(r: AssessmentResult, o: { base: string; knownPatientId: 
   const modelUrl = `${o.base}/models/${encodeURIComponent(r.modelName)}/${encodeURIComponent(r.modelVersion)}`;
   const notices = describeAssessmentFlags(o.flags, r.explanation.imageCheck ?? null).map((n) => `- ${n.text}`);
   return Object.entries(r.scores).map(([head, s]) => {
-    const label = o.headLabels[head] ?? HEAD_LABELS[head] ?? head;
+    const label = o.headLabels[head] ?? head;
     const years = horizonYears(head);
     const factors = (r.explanation.featureAttributionsByHead[head] ?? r.explanation.featureAttributions).slice(0, 5);
     const detail = [

@@ -13,7 +13,8 @@ const auditParameters = (pageSizeNote: string) =>
       to: "Events at or before this time.",
       username: "Exact username (case-insensitive).",
       action: 'An exact action ("auth.login") or a prefix ending in a dot ("patient.").',
-      page: "1-based page number.",
+      page: "1-based page number (offset paging; shifts when events are added meanwhile — prefer `cursor`).",
+      cursor: "Continue after the previous page: its `nextCursor` (keyset paging, newest first by time then id; stable while events are added). `page` is ignored with it.",
       pageSize: pageSizeNote,
     },
     { from: dateTime, to: dateTime },
@@ -25,7 +26,7 @@ export const adminOperations: Operations = {
     operationId: "searchAudit",
     tag: "Administration",
     summary: "Search the audit trail",
-    description: "Newest first. Blank parameters are ignored, unknown ones too. Reading the trail is itself audited.",
+    description: "Newest first (time, then id). Blank parameters are ignored, unknown ones too. `nextCursor` continues after this page. Reading the trail is itself audited.",
     parameters: auditParameters("Events per page (1–500, default 50)."),
     responses: { "200": jsonResponse("A page of audit events.", "AuditPage") },
     errors: [{ 400: ["validation_failed"] }],
@@ -34,7 +35,8 @@ export const adminOperations: Operations = {
     operationId: "exportAuditFhir",
     tag: "Administration",
     summary: "The audit trail as FHIR R4 AuditEvent resources",
-    description: "The same filters as GET /api/admin/audit, as a searchset Bundle, downloaded as a file. Follow `page` for more. The export is audited.",
+    description:
+      "The same filters as GET /api/admin/audit, as a searchset Bundle, downloaded as a file, newest first. For more, follow the Bundle's `link` with relation `next` (a keyset cursor: no event is repeated or skipped while events are added, and each page adds one). `page` above 1 is refused here (400). The export is audited.",
     parameters: auditParameters("Events per page (1–500, default 500 here)."),
     responses: {
       "200": {
@@ -43,7 +45,7 @@ export const adminOperations: Operations = {
         content: { "application/fhir+json": { schema: { $ref: "#/components/schemas/FhirAuditBundle" } } },
       },
     },
-    errors: [{ 400: ["validation_failed"] }],
+    errors: [{ 400: { codes: ["validation_failed"], note: "Also `page` above 1 (use the next link) and a cursor that is not one." } }],
   },
   "GET /api/admin/users": {
     operationId: "listUsers",
@@ -66,7 +68,7 @@ export const adminOperations: Operations = {
     tag: "Administration",
     summary: "Change, disable, unlock or reset an account",
     description:
-      "Disabling, a role change or a password reset also ends the user's sessions (as does `revokeSessions: true`). " +
+      "Disabling, a role change or a password reset also ends the user's sessions (as does `revokeSessions: true`). `unlock: true` forgets the account's failed sign-ins from every address; `resetMfa: true` removes the account's second factor and recovery codes (it enrols again; its sessions end). " +
       "An admin cannot disable themself or drop their own admin role (409 self_lockout). Audited (never the password).",
     parameters: [{ name: "id", in: "path", required: true, description: "The user's id (a UUID; anything else is 404).", schema: { type: "string" } }],
     requestBody: jsonBody("UserUpdate"),

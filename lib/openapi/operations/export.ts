@@ -27,8 +27,15 @@ const requestParameters = queryParameters(ExportRequest, {
 const filtersNote =
   "Cohort filters and the request parameters share the query string; an unknown parameter is refused (400), so a typo never silently widens a cohort.";
 const sameParams = "The export's parameters are accepted (and validated) so that one query string serves all three export routes; `after`, `limit` and `header` do not change this answer.";
-const notConfigured = { 503: { codes: ["export_not_configured"], note: "The server has no export secret (FUSION_EXPORT_SECRET) in production." } };
+const notConfigured = {
+  503: {
+    codes: ["export_not_configured"],
+    note: "The export configuration is unusable: a FUSION_EXPORT_SECRET shorter than 32 characters in production, a bad FUSION_MIN_CELL_SIZE, or no export secret can be read or made in the data directory.",
+  },
+};
 const stream = { type: "string", description: "Streamed; no Content-Length." };
+const smallCells =
+  "Small cells: a cohort with fewer distinct patients than FUSION_MIN_CELL_SIZE (default 11) is not exported, and counts below it are shown as the string \"<11\".";
 
 /** De-identified research export (researchers). */
 export const exportOperations: Operations = {
@@ -39,7 +46,7 @@ export const exportOperations: Operations = {
     description:
       "Streams one row per assessment: pseudonymised patients (HMAC with the server's export secret), generalised ages and dates, the features the model saw, scores and embeddings; " +
       "the data dictionary describes every column (GET /api/export/dictionary; Parquet files also carry it as metadata). " +
-      `${filtersNote} Audited at the start and at the end (rows, bytes, SHA-256 of the bytes sent).`,
+      `${filtersNote} ${smallCells} Audited at the start and at the end (rows, bytes, SHA-256 of the bytes sent); a refused export is audited as export.refused.`,
     parameters: [...requestParameters, ...filterParameters],
     responses: {
       "200": {
@@ -58,22 +65,26 @@ export const exportOperations: Operations = {
         },
       },
     },
-    errors: [{ 400: { codes: ["validation_failed"], note: "Also an `after` that is not a row_key issued by this server." } }, notConfigured],
+    errors: [
+      { 400: { codes: ["validation_failed"], note: "Also an `after` that is not a row_key issued by this server." } },
+      { 422: { codes: ["cohort_too_small"], note: "The cohort has fewer distinct patients than FUSION_MIN_CELL_SIZE (default 11); the answer does not say how many." } },
+      notConfigured,
+    ],
   },
   "GET /api/export/count": {
     operationId: "countCohort",
     tag: "Research export",
     summary: "The cohort's size before exporting",
-    description: `Aggregates only. ${filtersNote} ${sameParams} Audited like an export (a count can single out a patient).`,
+    description: `Aggregates only. ${smallCells} For a cohort under the threshold the answer holds nothing that depends on its rows (no models, heads or embedding sizes): it is the same for 0, 1 or 10 patients. ${filtersNote} ${sameParams} Audited like an export (a count can single out a patient); a failed attempt as export.refused.`,
     parameters: [...requestParameters, ...filterParameters],
     responses: { "200": jsonResponse("Counts.", "ExportCount") },
-    errors: [{ 400: ["validation_failed"] }],
+    errors: [{ 400: ["validation_failed"] }, notConfigured],
   },
   "GET /api/export/dictionary": {
     operationId: "getExportDictionary",
     tag: "Research export",
     summary: "The data dictionary of an export",
-    description: `Columns, types, units, sources and de-identification of the export with the same parameters. ${filtersNote} ${sameParams} No patient data (not audited).`,
+    description: `Columns, types, units, sources and de-identification of the export with the same parameters. ${smallCells} For a cohort under the threshold it describes the fixed columns only. ${filtersNote} ${sameParams} No patient data: a successful answer is not audited, a failed attempt is (export.refused).`,
     parameters: [
       { name: "as", in: "query", required: false, description: `The dictionary's own format: ${dictionaryAsValues.join(" or ")}.`, schema: { type: "string", enum: [...dictionaryAsValues], default: "json" } },
       ...requestParameters,
@@ -86,6 +97,6 @@ export const exportOperations: Operations = {
         content: { "application/json": { schema: { $ref: "#/components/schemas/ExportDictionary" } }, "text/markdown": { schema: { type: "string" } } },
       },
     },
-    errors: [{ 400: ["validation_failed"] }],
+    errors: [{ 400: ["validation_failed"] }, notConfigured],
   },
 };

@@ -7,6 +7,9 @@ const scanId = uuidPath("id", "scan");
 const binary = { type: "string", contentMediaType: "application/octet-stream" };
 const modelUnavailable = { 503: { codes: ["model_unavailable"], note: "No served risk model could be loaded." } };
 const decoderBusy = { 503: { codes: ["decoder_busy"], note: "Every decode worker thread is busy and the queue is full; try again shortly." } };
+const rateLimited = (what: string, env: string, n: number) => ({
+  429: { codes: ["rate_limited"], note: `More than ${env} (default ${n}) ${what} a minute by this user; the Retry-After header says when to try again. Checked before the body is read.` },
+});
 
 /** Scans (upload, bytes, preview, DICOM tags) and assessments (re-assess, status stream, result). */
 export const scanOperations: Operations = {
@@ -52,6 +55,7 @@ export const scanOperations: Operations = {
         415: ["unsupported_media_type", "content_mismatch", "unsupported_transfer_syntax", "unsupported_pixel_format", "unsupported_image"],
         422: ["no_pixel_data", "decode_failed", "decode_timeout", "too_many_elements"],
       },
+      rateLimited("uploads", "FUSION_UPLOAD_LIMIT_PER_MINUTE", 30),
       modelUnavailable,
       decoderBusy,
     ],
@@ -64,7 +68,13 @@ export const scanOperations: Operations = {
     parameters: [patientId],
     requestBody: jsonBody("ReassessInput"),
     responses: { "202": jsonResponse("Queued.", "ReassessResult") },
-    errors: [uuidPathErrors, jsonBodyErrors, { 404: { codes: ["not_found"], note: "No such patient, or the scan is not this patient's." } }, modelUnavailable],
+    errors: [
+      uuidPathErrors,
+      jsonBodyErrors,
+      { 404: { codes: ["not_found"], note: "No such patient, or the scan is not this patient's." } },
+      rateLimited("re-assessments", "FUSION_REASSESS_LIMIT_PER_MINUTE", 20),
+      modelUnavailable,
+    ],
   },
   "GET /api/patients/[id]/events": {
     operationId: "watchAssessments",
@@ -86,7 +96,7 @@ export const scanOperations: Operations = {
     operationId: "getScanFile",
     tag: "Scans",
     summary: "The stored scan bytes",
-    description: "Exactly the bytes uploaded (DICOM Part 10, PNG or JPEG), for the viewer. Never cached by shared caches; every read is audited.",
+    description: "Exactly the bytes uploaded (DICOM Part 10, PNG or JPEG), streamed from the scan-file store, for the viewer. Never cached by shared caches; every read is audited. A file missing from the store (a misconfigured FUSION_SCAN_STORE_DIR, a lost disk) is a 500 with error.code `scan_file_missing`.",
     parameters: [scanId],
     responses: {
       "200": {

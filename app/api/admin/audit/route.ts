@@ -3,7 +3,8 @@ import { queryObject } from "@/lib/http/body";
 import { prisma } from "@/lib/db/client";
 import { requestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
-import { parseAuditQuery, scrubFilters, searchAudit } from "@/lib/auth/audit-search";
+import { parseAuditQuery, scrubFilters, searchAudit, toAuditEventOut } from "@/lib/auth/audit-search";
+import type { AuditPage } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +14,6 @@ export const GET = route("audit:read", async ({ req, actor }) => {
   const db = await prisma();
   const result = await searchAudit(db, q);
   await audit(db, { actor, action: "audit.search", entityType: "AuditEvent", outcome: "success", request: requestInfo(req), details: { filters: scrubFilters(q), total: result.total } });
-  return result;
+  return { ...result, items: result.items.map(toAuditEventOut) } satisfies AuditPage;
 });
 

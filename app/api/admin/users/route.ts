@@ -2,10 +2,11 @@ import { route } from "@/lib/http/route";
 import { readJson } from "@/lib/http/body";
 import { prisma } from "@/lib/db/client";
 import { requestInfo } from "@/lib/auth/actor";
-import { audit } from "@/lib/auth/audit";
-import { createUser, publicUserSelect } from "@/lib/auth/users";
+import { publicUserSelect, toPublicUser } from "@/lib/auth/users";
+import { createUserAccount } from "@/lib/auth/user-admin";
 import { ValidationError } from "@/lib/domain/errors";
 import { UserCreate } from "@/lib/domain/account";
+import type { UserList, UserResult } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
 export const GET = route("user:admin", async () => {
   const db = await prisma();
   const users = await db.user.findMany({ select: publicUserSelect, orderBy: { username: "asc" } });
-  return { items: users };
+  return { items: users.map(toPublicUser) } satisfies UserList;
 });
 
 /** POST /api/admin/users — create an account (password policy enforced). */
@@ -21,8 +22,6 @@ export const POST = route("user:admin", async ({ req, actor }) => {
   const parsed = UserCreate.safeParse(await readJson(req, 8192));
   if (!parsed.success)
     throw new ValidationError("The new user is not valid.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
-  const db = await prisma();
-  const user = await createUser(db, parsed.data);
-  await audit(db, { actor, action: "user.create", entityType: "User", entityId: user.id, outcome: "success", request: requestInfo(req), details: { username: user.username, role: user.role } });
-  return Response.json({ user }, { status: 201 });
+  const user = await createUserAccount(await prisma(), { input: parsed.data, actor, request: requestInfo(req) });
+  return Response.json({ user } satisfies UserResult, { status: 201 });
 });

@@ -3,6 +3,7 @@ import { patientParams } from "@/lib/http/params";
 import { auditRead } from "@/lib/http/audit-hooks";
 import { prisma } from "@/lib/db/client";
 import { getAssessment } from "@/lib/db/assessments";
+import type { AssessmentDetail } from "@/lib/domain/assessment";
 
 export const dynamic = "force-dynamic";
 type P = { id: string };
@@ -12,5 +13,5 @@ export const GET = route<P>("patient:read", async ({ req, params, actor }) => {
   const { id } = patientParams(params);
   const a = await getAssessment(await prisma(), id);
   await auditRead(actor, req, "assessment.read", "Assessment", a.id, a.patientId);
-  return a;
+  return a satisfies AssessmentDetail;
 });

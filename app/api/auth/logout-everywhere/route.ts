@@ -4,6 +4,7 @@ import { requestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { revokeAllSessions } from "@/lib/auth/sessions";
 import { isFormPost, seeOther, withClearedCookies } from "@/lib/auth/http";
+import type { LogoutResult } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -20,5 +21,5 @@ export const POST = route("session:self", async ({ req, actor }) => {
     request: requestInfo(req, "web"),
     details: { revoked },
   });
-  return withClearedCookies(isFormPost(req) ? seeOther("/login?signedOut=1") : Response.json({ ok: true, revoked }), req);
-});
+  return withClearedCookies(isFormPost(req) ? seeOther("/login?signedOut=1") : Response.json({ ok: true, revoked } satisfies LogoutResult), req);
+}, { duringMfaEnrolment: true });

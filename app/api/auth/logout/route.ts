@@ -4,6 +4,7 @@ import { requestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
 import { revokeSession } from "@/lib/auth/sessions";
 import { isFormPost, seeOther, withClearedCookies } from "@/lib/auth/http";
+import type { LogoutResult } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -12,5 +13,5 @@ export const POST = route("session:self", async ({ req, actor }) => {
   const db = await prisma();
   await revokeSession(db, actor.sessionId);
   await audit(db, { actor, action: "auth.logout", entityType: "Session", entityId: actor.sessionId, outcome: "success", request: requestInfo(req, "web") });
-  return withClearedCookies(isFormPost(req) ? seeOther("/login?signedOut=1") : Response.json({ ok: true }), req);
-});
+  return withClearedCookies(isFormPost(req) ? seeOther("/login?signedOut=1") : Response.json({ ok: true } satisfies LogoutResult), req);
+}, { duringMfaEnrolment: true });

@@ -6,6 +6,7 @@ import { audit } from "@/lib/auth/audit";
 import { changeOwnPassword } from "@/lib/auth/users";
 import { ValidationError } from "@/lib/domain/errors";
 import { PasswordChange } from "@/lib/domain/account";
+import type { PasswordChangeResult } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +22,7 @@ export const POST = route("session:self", async ({ req, actor }) => {
   try {
     const { revoked } = await changeOwnPassword(db, actor, parsed.data.currentPassword, parsed.data.newPassword);
     await audit(db, { actor, action: "auth.password_change", entityType: "User", entityId: actor.userId, outcome: "success", request: requestInfo(req), details: { revokedOtherSessions: revoked } });
-    return { ok: true, revokedOtherSessions: revoked };
+    return { ok: true, revokedOtherSessions: revoked } satisfies PasswordChangeResult;
   } catch (e) {
     await audit(db, { actor, action: "auth.password_change", entityType: "User", entityId: actor.userId, outcome: "failure", request: requestInfo(req), details: { reason: (e as { code?: string }).code ?? "error" } });
     throw e;

@@ -2,6 +2,7 @@ import { route } from "@/lib/http/route";
 import { prisma } from "@/lib/db/client";
 import { listActiveSessions } from "@/lib/auth/sessions";
 import type { ResolvedSession } from "@/lib/auth/sessions";
+import type { SessionInfo } from "@/lib/domain/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -17,5 +18,6 @@ export const GET = route("session:self", async ({ actor }) => {
     csrfToken: a.csrfToken,
     expiresAt: a.expiresAt?.toISOString(),
     idleExpiresAt: a.idleExpiresAt?.toISOString(),
-  };
-});
+    mfaEnrolmentRequired: !!a.mfaEnrolmentRequired,
+  } satisfies SessionInfo;
+}, { duringMfaEnrolment: true });

@@ -29,6 +29,8 @@ export function RiskPanel({ assessment: a, history, scanLabel, saliencyVisible, 
         <p role="status" className="notice">Assessment {a.status}… the scores appear here when it finishes.</p>
       ) : a.status === "failed" ? (
         <p role="alert" className="error-box">The assessment failed: {a.error ?? "no reason was recorded"}.</p>
+      ) : a.resultError ? (
+        <p role="alert" className="error-box" data-testid="risk-unreadable">The stored result of this assessment cannot be read, so no scores are shown. {a.resultError}</p>
       ) : (
         <>
           <p className="muted small" data-testid="risk-provenance">

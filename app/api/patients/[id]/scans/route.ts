@@ -5,53 +5,44 @@ import { requestInfo } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { getPatient } from "@/lib/db/patients";
 import { readMultipart } from "@/lib/ingest/multipart";
-import { inspectUpload } from "@/lib/ingest/inspect";
-import { storeUpload } from "@/lib/ingest/store";
-import { putDecoded } from "@/lib/jobs/decoded-cache";
-import { jobRuntime } from "@/lib/jobs/runtime";
+import { uploadScan } from "@/lib/ingest/upload-scan";
+import { assessmentQueue } from "@/lib/jobs/runtime";
+import { scanStoreFor } from "@/lib/db/scan-store";
+import type { UploadResult } from "@/lib/domain/responses";
+import { enforceActionLimit } from "@/lib/auth/action-limit";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 /**
- * Upload a scan (multipart field `file`: DICOM, PNG or JPEG). Validated and decoded before
- * anything is stored; 201 { scan, assessment } for a new scan, 200 with the existing one for the
- * same bytes again.
+ * Upload a scan (multipart field `file`: DICOM, PNG or JPEG), streamed to a temporary file of the
+ * scan-file store. Validated and decoded before anything is stored; 201 { scan, assessment } for a
+ * new scan, 200 with the existing one for the same bytes again (lib/ingest/upload-scan.ts).
  */
 export const POST = route<{ id: string }>("scan:upload", async ({ req, params, actor }) => {
   const { id } = patientParams(params);
   const db = await prisma();
+  await enforceActionLimit(db, actor, "scan.upload"); // 429 before reading anything
   await getPatient(db, id); // 404 before reading a large body
   const t0 = performance.now();
-  const { file, fields } = await readMultipart(req);
-  const f = parseOrThrow(ScanUploadFields, fields, "upload fields");
-  const t1 = performance.now();
-  const inspected = await inspectUpload(file.bytes, file.filename, f);
-  const t2 = performance.now();
-  const rt = await jobRuntime();
-  const stored = await storeUpload(db, rt.queue, {
-    patientId: id,
-    bytes: file.bytes,
-    inspected,
-    model: rt.assessor.model,
-    confirmPatientMismatch: f.confirmPatientMismatch ?? false,
-    actor,
-    request: requestInfo(req),
-  });
-  const t3 = performance.now();
-  if (stored.created) {
-    putDecoded(stored.scan.id, inspected.frame);
-    rt.worker?.wake();
+  const { file, fields } = await readMultipart(req, scanStoreFor(db));
+  const receive = performance.now() - t0;
+  let r;
+  try {
+    const f = parseOrThrow(ScanUploadFields, fields, "upload fields");
+    r = await uploadScan(db, await assessmentQueue(), { patientId: id, file: file.staged, filename: file.filename, fields: f, actor, request: requestInfo(req) });
+  } finally {
+    // refused, duplicate or failed: the temporary file goes (a no-op once it is in the store)
+    await file.staged.discard();
   }
   return Response.json(
-    { scan: stored.scan, assessment: stored.assessment, duplicate: !stored.created },
+    { scan: r.scan, assessment: r.assessment, duplicate: !r.created } satisfies UploadResult,
     {
-      status: stored.created ? 201 : 200,
+      status: r.created ? 201 : 200,
       headers: {
-        "server-timing": `receive;dur=${(t1 - t0).toFixed(1)}, inspect;dur=${(t2 - t1).toFixed(1)}, store;dur=${(t3 - t2).toFixed(1)}`,
-        ...(stored.created ? { location: `/api/scans/${stored.scan.id}/file` } : {}),
+        "server-timing": `receive;dur=${receive.toFixed(1)}, inspect;dur=${r.timings.inspect.toFixed(1)}, store;dur=${r.timings.store.toFixed(1)}`,
+        ...(r.created ? { location: `/api/scans/${r.scan.id}/file` } : {}),
       },
     },
   );
 });
-

@@ -1,0 +1,59 @@
+import { hostname } from "node:os";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { registerServedModel } from "@/lib/db/model-registry";
+import type { AssessmentQueue } from "./queue";
+import type { Assessor } from "./assessor";
+import { AssessmentWorker, type WorkerOptions } from "./worker";
+import { loadFusionAssessor } from "./fusion-assessor";
+import { Heartbeat } from "./heartbeat";
+
+export type RunningWorker = { worker: AssessmentWorker; assessor: Assessor; heartbeat: Heartbeat; stop(): Promise<void> };
+type StartOptions = WorkerOptions & { source: "server" | "worker" | "seed"; assessor?: Assessor; modelDir?: string; heartbeatMs?: number };
+
+/**
+ * A worker, not yet running: its model loaded (TensorFlow.js; only workers do) and recorded in
+ * the ModelVersion registry as the active version. The demo seed uses it as is (`drain()` runs
+ * what it queued); `startAssessmentWorker` adds the heartbeat and the job loops.
+ */
+export async function prepareAssessmentWorker(db: PrismaClient, queue: AssessmentQueue, opts: StartOptions): Promise<AssessmentWorker> {
+  const assessor = opts.assessor ?? (await loadFusionAssessor({ dir: opts.modelDir }));
+  if (assessor.registry) await registerServedModel(db, assessor.registry, opts.source);
+  return new AssessmentWorker(db, queue, assessor, opts);
+}
+
+/**
+ * What every worker does when it starts — the web server's in-process worker and `npm run worker`
+ * alike: load the model and record it in the registry (`prepareAssessmentWorker`), write a
+ * heartbeat, and start pulling jobs. Never called on a request path: the web tier queues for the
+ * registry's active version and needs only the database.
+ */
+export async function startAssessmentWorker(db: PrismaClient, queue: AssessmentQueue, opts: StartOptions): Promise<RunningWorker> {
+  const worker = await prepareAssessmentWorker(db, queue, opts);
+  const assessor = worker.assessor;
+  const heartbeat = new Heartbeat(
+    db,
+    {
+      host: hostname(),
+      pid: process.pid,
+      source: opts.source,
+      modelName: assessor.model.name,
+      modelVersion: assessor.model.version,
+      backend: assessor.model.backend,
+      concurrency: Math.max(1, opts.concurrency ?? 1),
+    },
+    () => ({ ...worker.processed }),
+    opts.heartbeatMs,
+    opts.log,
+  );
+  await heartbeat.start();
+  worker.start();
+  return {
+    worker,
+    assessor,
+    heartbeat,
+    async stop() {
+      await worker.stop();
+      await heartbeat.stop();
+    },
+  };
+}
