@@ -4,7 +4,17 @@ import { useState, type FormEvent } from "react";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/auth/constants";
 
 type Issue = { severity: string; diagnostics: string; expression?: string[] };
-type Result = { ok: true; patients: { id: string; status: string }[]; notes: Issue[] } | { ok: false; status: number; issues: Issue[] };
+type Note = { text: string; count: number };
+type Result = { ok: true; patients: { id: string; status: string }[]; notes: Note[] } | { ok: false; status: number; issues: Issue[] };
+
+const issueText = (n: Issue) => `${n.expression?.[0] ? `${n.expression[0]}: ` : ""}${n.diagnostics}`;
+
+/** The entries' notes, each distinct one once (e.g. "no re-assessment was queued" on every patient of a file). */
+function distinctNotes(issues: Issue[]): Note[] {
+  const m = new Map<string, number>();
+  for (const i of issues) m.set(issueText(i), (m.get(issueText(i)) ?? 0) + 1);
+  return [...m].map(([text, count]) => ({ text, count }));
+}
 
 function csrf(): string {
   const m = document.cookie.split(/;\s*/).find((c) => c.startsWith(`${CSRF_COOKIE}=`));
@@ -42,7 +52,7 @@ export function FhirImportPanel() {
       const patients = entries
         .filter((x) => x.response?.location?.startsWith("Patient/"))
         .map((x) => ({ id: x.response!.location!.slice("Patient/".length).split("/")[0], status: x.response!.status ?? "" }));
-      setResult({ ok: true, patients, notes: entries.flatMap((x) => x.response?.outcome?.issue ?? []) });
+      setResult({ ok: true, patients, notes: distinctNotes(entries.flatMap((x) => x.response?.outcome?.issue ?? [])) });
     } catch {
       setResult({ ok: false, status: 0, issues: [{ severity: "error", diagnostics: "The server could not be reached; check the connection and try again." }] });
     } finally {
@@ -74,7 +84,7 @@ export function FhirImportPanel() {
           </p>
           {result.notes.length > 0 && (
             <ul className="muted">
-              {result.notes.map((n, i) => <li key={i}>{n.expression?.[0] ? `${n.expression[0]}: ` : ""}{n.diagnostics}</li>)}
+              {result.notes.map((n, i) => <li key={i}>{n.text}{n.count > 1 ? ` (${n.count} entries)` : ""}</li>)}
             </ul>
           )}
         </div>
@@ -83,7 +93,7 @@ export function FhirImportPanel() {
         <div className="error-box" role="alert" data-testid="fhir-import-error">
           <p>The file was not imported (nothing was written){result.status ? ` — ${result.status}` : ""}:</p>
           <ul>
-            {result.issues.map((n, i) => <li key={i}>{n.expression?.[0] ? `${n.expression[0]}: ` : ""}{n.diagnostics}</li>)}
+            {result.issues.map((n, i) => <li key={i}>{issueText(n)}</li>)}
           </ul>
         </div>
       )}
