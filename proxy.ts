@@ -52,10 +52,12 @@ export const config = {
     {
       // No /api: a proxied request body is buffered and cut at proxyClientMaxBodySize (10 MB), and
       // scan uploads stream up to 512 MB. route() / publicRoute() (lib/http/route.ts) put the same
-      // security headers on every API answer, so no API route depends on the proxy. No /dicomweb
-      // either, for the same reasons (STOW-RS bodies; route() answers; a PACS pushing with its
-      // token has no session cookie and must not be redirected to the sign-in page).
-      source: "/((?!api/|dicomweb/|_next/static|_next/image|favicon.ico).*)",
+      // security headers on every API answer, so no API route depends on the proxy.
+      // Nor /fhir/ and /cds-services: API answers too (FHIR clients and EHRs get a 401
+      // OperationOutcome / JSON error, never a redirect to the sign-in page), with the same headers.
+      // Nor /dicomweb/ for the same reasons (STOW-RS bodies; route() answers; a PACS pushing with
+      // its token has no session cookie and must not be redirected to the sign-in page).
+      source: "/((?!api/|dicomweb/|fhir/|cds-services|_next/static|_next/image|favicon.ico).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

@@ -22,6 +22,11 @@ export default async function AdminHome() {
               <Link href="/admin/users">Users</Link> — create accounts, change roles, disable, clear failed sign-ins, end sessions.
             </li>
           )}
+          {roleMay(actor.role, "user:admin") && (
+            <li>
+              <Link href="/admin/ehrs">Trusted EHRs</Link> — the EHRs allowed to call the CDS Hooks service (JWT issuer and keys).
+            </li>
+          )}
           {roleMay(actor.role, "dicomweb:admin") && (
             <li>
               <Link href="/admin/dicomweb">DICOMweb sources (PACS)</Link> — the archives clinicians import from and send results to;

@@ -1,5 +1,6 @@
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
+import { roleMay } from "@/lib/auth/permissions";
 import { recordPageView } from "@/lib/auth/page-view";
 import { redactSearchText } from "@/lib/auth/audit-redact";
 import { prisma } from "@/lib/db/client";
@@ -7,6 +8,7 @@ import { listPatients } from "@/lib/db/patient-list";
 import { PatientSearch, ageOn, todayIso } from "@/lib/domain";
 import { CategoryBadge, formatPct } from "./[id]/_components/risk-format";
 import { ResearchLabel } from "./[id]/_components/ResearchLabel";
+import { FhirImportPanel } from "./_components/FhirImportPanel";
 
 export const dynamic = "force-dynamic";
 
@@ -65,6 +67,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
           <button type="submit">Search</button>
         </form>
         {!parsed.success && <p className="error-box">The search was not understood; showing all patients.</p>}
+        {roleMay(actor.role, "patient:write") && <FhirImportPanel />}
         {heads.length > 0 && <ResearchLabel />}
         <div className="panel" style={{ padding: 0 }}>
           <table aria-label="Patients" data-testid="patient-list">

@@ -10,7 +10,7 @@ describe("route table", () => {
   });
   it("every rule names a real permission or 'public'", () => {
     const rules = [...Object.values(routeTable).flatMap((m) => Object.values(m)), ...Object.values(pageTable)];
-    for (const r of rules) expect(r === "public" || r in permissions, `${r}`).toBe(true);
+    for (const r of rules) expect(r === "public" || r === "ehr-jwt" || r in permissions, `${r}`).toBe(true);
   });
   it("researchers and admins never get identified patient data", () => {
     for (const role of ["researcher", "admin"] as const) {
@@ -22,6 +22,12 @@ describe("route table", () => {
   });
   it("only a short, reviewed list of API routes is public", () => {
     const pub = Object.entries(routeTable).flatMap(([p, m]) => Object.entries(m).filter(([, r]) => r === "public").map(([k]) => `${k} ${p}`));
-    expect(pub.filter((x) => !["GET /api/health", "POST /api/auth/login", "POST /api/auth/login/mfa", "GET /api/openapi.json"].includes(x))).toEqual([]);
+    // FHIR metadata (the CapabilityStatement) and CDS Hooks discovery: read before any sign-in, no patient data
+    const reviewed = ["GET /api/health", "POST /api/auth/login", "POST /api/auth/login/mfa", "GET /api/openapi.json", "GET /fhir/R4/metadata", "GET /cds-services"];
+    expect(pub.filter((x) => !reviewed.includes(x))).toEqual([]);
+  });
+  it("only the CDS Hooks call is authenticated by an EHR's JWT", () => {
+    const jwt = Object.entries(routeTable).flatMap(([p, m]) => Object.entries(m).filter(([, r]) => r === "ehr-jwt").map(([k]) => `${k} ${p}`));
+    expect(jwt).toEqual(["POST /cds-services/[id]"]);
   });
 });

@@ -12,7 +12,11 @@ import type { Permission } from "./permissions";
  * `publicRoute` (keep those rare: health, login, the OpenAPI document). Adding a page: the permission its server
  * component passes to `requirePageActor(…)`, or "public".
  */
-export type Rule = Permission | "public";
+/**
+ * "ehr-jwt": called by an EHR, not by a signed-in user — authenticated by the EHR's signed JWT
+ * (CDS Hooks, lib/fhir/cds/jwt.ts); without a valid token 401 for everyone, sessions included.
+ */
+export type Rule = Permission | "public" | "ehr-jwt";
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
@@ -83,6 +87,24 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/admin/audit/fhir": { GET: "audit:read" },
   "/api/admin/users": { GET: "user:admin", POST: "user:admin" },
   "/api/admin/users/[id]": { PATCH: "user:admin" },
+  "/api/admin/ehrs": { GET: "user:admin", POST: "user:admin" },
+  "/api/admin/ehrs/[id]": { PATCH: "user:admin", DELETE: "user:admin" },
+
+  // FHIR R4 (lib/fhir): the same roles as the dashboard; errors as OperationOutcome
+  "/fhir/R4": { POST: "patient:write" },
+  "/fhir/R4/metadata": { GET: "public" }, // the CapabilityStatement; no patient data
+  "/fhir/R4/Patient": { GET: "patient:read" },
+  "/fhir/R4/Patient/[id]": { GET: "patient:read" },
+  "/fhir/R4/Patient/[id]/[operation]": { GET: "patient:read" },
+  "/fhir/R4/Condition": { GET: "patient:read" },
+  "/fhir/R4/FamilyMemberHistory": { GET: "patient:read" },
+  "/fhir/R4/Observation": { GET: "patient:read" },
+  "/fhir/R4/ImagingStudy": { GET: "patient:read" },
+  "/fhir/R4/RiskAssessment": { GET: "patient:read" },
+
+  // CDS Hooks 2.0 (lib/fhir/cds): discovery is public (the spec's), calls carry an EHR's signed JWT
+  "/cds-services": { GET: "public" },
+  "/cds-services/[id]": { POST: "ehr-jwt" },
   "/api/admin/dicomweb-sources": { GET: "dicomweb:admin", POST: "dicomweb:admin" },
   "/api/admin/dicomweb-sources/[id]": { PATCH: "dicomweb:admin", DELETE: "dicomweb:admin" },
 };
@@ -124,6 +146,7 @@ export const pageTable: Record<string, Rule> = {
   "/admin": "audit:read",
   "/admin/audit": "audit:read",
   "/admin/users": "user:admin",
+  "/admin/ehrs": "user:admin",
   "/admin/dicomweb": "dicomweb:admin",
   "/research/export": "export:deidentified",
 };

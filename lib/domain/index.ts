@@ -8,6 +8,7 @@ export * from "./diet";
 export * from "./record";
 export * from "./scan";
 export * from "./account";
+export * from "./fhir";
 export * from "./enums";
 export * from "./responses";
 export * from "./names";

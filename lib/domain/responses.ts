@@ -366,3 +366,82 @@ export const ExportDictionary = z.looseObject({
   columns: z.array(z.looseObject({ name: z.string() })),
 });
 export type ExportDictionary = z.infer<typeof ExportDictionary>;
+
+/* ---------- trusted EHRs, FHIR R4 and CDS Hooks (lib/fhir) ---------- */
+
+/** A trusted EHR as answered (lib/fhir/cds/ehrs.ts). */
+export const TrustedEhrView = z.strictObject({
+  id,
+  name: z.string(),
+  issuer: z.string(),
+  jwksUrl: z.string().nullable(),
+  jwks: z.unknown(),
+  clientId: z.string().nullable(),
+  enabled: z.boolean(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export type TrustedEhrView = z.infer<typeof TrustedEhrView>;
+export const TrustedEhrList = z.strictObject({ items: z.array(TrustedEhrView) });
+export type TrustedEhrList = z.infer<typeof TrustedEhrList>;
+export const TrustedEhrResult = z.strictObject({ ehr: TrustedEhrView });
+export type TrustedEhrResult = z.infer<typeof TrustedEhrResult>;
+
+// ---- answers of the FHIR API and the CDS Hooks service (the document's response schemas) ---------
+// FHIR resources are validated against R4 itself by lib/fhir/validator.ts; these describe the
+// envelope the OpenAPI document promises.
+
+/** A FHIR OperationOutcome: the error body of the FHIR API (lib/fhir/outcome.ts). */
+export const OperationOutcome = z.looseObject({
+  resourceType: z.literal("OperationOutcome"),
+  issue: z.array(
+    z.looseObject({
+      severity: z.enum(["fatal", "error", "warning", "information"]),
+      code: z.string(),
+      diagnostics: z.string().optional(),
+      expression: z.array(z.string()).optional(),
+      /** the app's error code (system `urn:fusion-cds:error-code`), as `error.code` of the JSON API */
+      details: z.looseObject({ coding: z.array(z.looseObject({ system: z.string(), code: z.string() })) }).optional(),
+    }),
+  ),
+});
+const fhirResource = z.looseObject({ resourceType: z.string(), id: z.string().optional() });
+/** A searchset Bundle (searches, $everything) or a transaction-response / batch-response Bundle (import). */
+export const FhirBundle = z.looseObject({
+  resourceType: z.literal("Bundle"),
+  type: z.enum(["searchset", "transaction-response", "batch-response"]),
+  total: z.number().int().optional(),
+  entry: z
+    .array(z.looseObject({ fullUrl: z.string().optional(), resource: fhirResource.optional(), response: z.looseObject({ status: z.string(), location: z.string().optional() }).optional() }))
+    .optional(),
+});
+export const FhirPatient = z.looseObject({ resourceType: z.literal("Patient"), id });
+export const CapabilityStatement = z.looseObject({ resourceType: z.literal("CapabilityStatement"), fhirVersion: z.literal("4.0.1") });
+
+export const CdsDiscovery = z.strictObject({
+  services: z.array(
+    z.strictObject({
+      hook: z.string(),
+      id: z.string(),
+      title: z.string().optional(),
+      description: z.string(),
+      prefetch: z.record(z.string(), z.string()).optional(),
+      usageRequirements: z.string().optional(),
+    }),
+  ),
+});
+export type CdsDiscovery = z.infer<typeof CdsDiscovery>;
+/** CDS Hooks 2.0 "CDS Service Response": cards (no suggestions or system actions here). */
+export const CdsCards = z.strictObject({
+  cards: z.array(
+    z.strictObject({
+      uuid: z.uuid().optional(),
+      summary: z.string().max(140),
+      detail: z.string().optional(),
+      indicator: z.enum(["info", "warning", "critical"]),
+      source: z.strictObject({ label: z.string(), url: z.url().optional(), icon: z.url().optional(), topic: z.looseObject({ code: z.string() }).optional() }),
+      links: z.array(z.strictObject({ label: z.string(), url: z.url(), type: z.enum(["absolute", "smart"]), appContext: z.string().optional() })).optional(),
+    }),
+  ),
+});
+export type CdsCards = z.infer<typeof CdsCards>;

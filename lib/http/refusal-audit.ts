@@ -23,6 +23,8 @@ const ENTITY_BY_SEGMENT: Record<string, string> = {
   conditions: "Condition",
   "family-history": "FamilyHistory",
   diet: "DietRecord",
+  // the FHIR read API (/fhir/R4/Patient/{id}, /fhir/R4/Patient/{id}/$everything)
+  Patient: "Patient",
 };
 
 export type RefusalContext = {
@@ -70,7 +72,7 @@ export function refusalEntry(e: unknown, c: RefusalContext): AuditEntry | null {
     return row("access.not_found", "failure", {
       entityType: (segBefore && ENTITY_BY_SEGMENT[segBefore]) || undefined,
       entityId: lastId,
-      patientId: segs[1] === "patients" && typeof c.params.id === "string" && isUuid(c.params.id) ? c.params.id : null,
+      patientId: (segs[1] === "patients" || (segs[0] === "fhir" && segs[2] === "Patient")) && typeof c.params.id === "string" && isUuid(c.params.id) ? c.params.id : null,
     });
   }
   // refused exports: lib/export/refusal.ts writes export.refused itself (it knows the cohort and the endpoint)

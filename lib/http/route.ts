@@ -11,6 +11,8 @@ import { auditRefusal } from "./refusal-audit";
 
 export type RouteContext<P> = { req: Request; params: P; actor: Actor };
 type NextCtx<P> = { params: Promise<P> };
+/** How a family of routes renders its errors (the FHIR API answers OperationOutcome, lib/fhir/http.ts). */
+export type RouteOptions = { renderError?: (e: unknown) => Response };
 
 /**
  * Every API answer: security headers (proxy.ts skips /api so that large uploads are not buffered
@@ -39,14 +41,16 @@ function finish(req: Request, out: unknown): Response {
 export function route<P = Record<string, never>>(
   permission: Permission,
   fn: (ctx: RouteContext<P>) => Promise<Response | unknown>,
-  opts: AuthorizeOptions & {
-    /**
-     * Also accept a DICOMweb source's push token (`Authorization: Bearer fcds_push_…`,
-     * lib/auth/source-token.ts) when the request carries no session cookie. Only STOW-RS does.
-     */
-    pushToken?: boolean;
-  } = {},
+  opts: AuthorizeOptions &
+    RouteOptions & {
+      /**
+       * Also accept a DICOMweb source's push token (`Authorization: Bearer fcds_push_…`,
+       * lib/auth/source-token.ts) when the request carries no session cookie. Only STOW-RS does.
+       */
+      pushToken?: boolean;
+    } = {},
 ) {
+  const renderError = opts.renderError ?? toErrorResponse;
   return async (req: Request, ctx: NextCtx<P>): Promise<Response> => {
     let actor: Actor | null = null;
     let params = {} as P;
@@ -69,7 +73,7 @@ export function route<P = Record<string, never>>(
       return finish(req, out);
     } catch (e) {
       await auditRefusal(e, { req, actor, permission, params: params as Record<string, unknown> });
-      return finish(req, toErrorResponse(e));
+      return finish(req, renderError(e));
     }
   };
 }
@@ -78,7 +82,8 @@ export function route<P = Record<string, never>>(
  * For the few routes anyone may call (health, login). Mutations still get the same-origin check
  * (login CSRF, audited when refused); there is no session token to check yet.
  */
-export function publicRoute<P = Record<string, never>>(fn: (ctx: { req: Request; params: P }) => Promise<Response | unknown>) {
+export function publicRoute<P = Record<string, never>>(fn: (ctx: { req: Request; params: P }) => Promise<Response | unknown>, opts: RouteOptions = {}) {
+  const renderError = opts.renderError ?? toErrorResponse;
   return async (req: Request, ctx: NextCtx<P>): Promise<Response> => {
     try {
       verifyOrigin(req);
@@ -86,7 +91,7 @@ export function publicRoute<P = Record<string, never>>(fn: (ctx: { req: Request;
       return finish(req, await fn({ req, params }));
     } catch (e) {
       await auditRefusal(e, { req, actor: null, permission: null, params: {} });
-      return finish(req, toErrorResponse(e));
+      return finish(req, renderError(e));
     }
   };
 }

@@ -1,6 +1,7 @@
 import {
   Condition, ConditionCreate, ConditionUpdate, DietRecord, DietRecordCreate, DietRecordUpdate, FamilyHistory, FamilyHistoryCreate, FamilyHistoryUpdate,
   LoginCredentials, MfaConfirm, MfaSignIn, PasswordChange, PasswordReconfirm, Patient, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
+  TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
 } from "@/lib/domain";
 import * as out from "@/lib/domain/responses";
 import * as dicomweb from "@/lib/domain/dicomweb";
@@ -10,7 +11,7 @@ import { jsonSchema, type JsonSchema } from "./json-schema";
 /** Request bodies: the very schemas the handlers parse with, described as input. */
 export const requestSchemas = {
   PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput,
-  LoginCredentials, PasswordChange, UserCreate, UserUpdate, MfaSignIn, MfaConfirm, PasswordReconfirm,
+  LoginCredentials, PasswordChange, UserCreate, UserUpdate, MfaSignIn, MfaConfirm, PasswordReconfirm, TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
   DicomwebSourceCreate: dicomweb.DicomwebSourceCreate,
   DicomwebSourceUpdate: dicomweb.DicomwebSourceUpdate,
   PacsImportInput: dicomweb.PacsImportInput,
@@ -60,6 +61,14 @@ export const responseSchemas = {
   SentReport: dicomweb.SentReport,
   DicomJsonObject: dicomweb.DicomJsonObject,
   DicomJsonList: dicomweb.DicomJsonList,
+  OperationOutcome: out.OperationOutcome,
+  FhirBundle: out.FhirBundle,
+  FhirPatient: out.FhirPatient,
+  CapabilityStatement: out.CapabilityStatement,
+  CdsDiscovery: out.CdsDiscovery,
+  CdsCards: out.CdsCards,
+  TrustedEhrList: out.TrustedEhrList,
+  TrustedEhrResult: out.TrustedEhrResult,
 };
 
 export type SchemaName = keyof typeof requestSchemas | keyof typeof responseSchemas | "ScanUpload";

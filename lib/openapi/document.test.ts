@@ -70,6 +70,12 @@ describe("the OpenAPI document", () => {
         expect(op.description, where).toContain("Public: no session needed.");
         continue;
       }
+      if (e.rule === "ehr-jwt") {
+        expect(op.security, where).toEqual([{ ehrJwt: [] }]);
+        expect(op["x-allowed-roles"], where).toBeUndefined();
+        expect(op.responses["401"]?.["x-error-codes"], where).toEqual(["unauthenticated"]);
+        continue;
+      }
       const roles = [...permissions[e.rule]];
       expect(op["x-allowed-roles"], where).toEqual(roles);
       expect(op.security, where).toEqual([mutating(e.method) ? { sessionCookie: roles, csrfHeader: [], csrfCookie: [] } : { sessionCookie: roles }]);
@@ -87,8 +93,12 @@ describe("the OpenAPI document", () => {
       expect(op.responses["500"]?.["x-error-codes"], `${method} ${path}`).toEqual(["internal_error"]);
       for (const [status, r] of Object.entries(op.responses))
         if (Number(status) >= 400 && Number(status) < 500 && !dicomweb409.has(`${method} ${path} ${status}`)) expect(r["x-error-codes"]?.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
+      // the FHIR API answers errors as OperationOutcome; everything else as the JSON envelope
+      const envelope = path.startsWith("/fhir/")
+        ? { "application/fhir+json": { schema: { $ref: "#/components/schemas/OperationOutcome" } } }
+        : { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } };
       for (const [status, r] of Object.entries(op.responses))
-        if (r["x-error-codes"]) expect(r.content, `${method} ${path} ${status}`).toEqual({ "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } });
+        if (r["x-error-codes"]) expect(r.content, `${method} ${path} ${status}`).toEqual(envelope);
     }
   });
 
@@ -98,6 +108,7 @@ describe("the OpenAPI document", () => {
     expect(s.sessionCookie).toMatchObject({ type: "apiKey", in: "cookie", name: SESSION_COOKIE });
     expect(s.csrfCookie).toMatchObject({ type: "apiKey", in: "cookie", name: CSRF_COOKIE });
     expect(s.csrfHeader.name.toLowerCase()).toBe(CSRF_HEADER);
+    expect(s.ehrJwt).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
   });
 
   it("info: title, the package version and the research-use notice", () => {

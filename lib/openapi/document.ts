@@ -1,12 +1,13 @@
 import pkg from "@/package.json";
 import { mfaEnrolmentAllowed, routeTable, type HttpMethod, type Rule } from "@/lib/auth/route-table";
 import { componentSchemas } from "./components";
-import { mergeErrors, type ErrorSpec } from "./errors";
+import { mergeErrors, type ErrorSpec, type ResponseObject } from "./errors";
 import { accessSentence, isMutatingMethod, securityFor, securitySchemes } from "./security";
 import type { OperationSpec, Operations } from "./operation";
 import { adminOperations } from "./operations/admin";
 import { authOperations } from "./operations/auth";
 import { exportOperations } from "./operations/export";
+import { fhirOperations } from "./operations/fhir";
 import { metaOperations } from "./operations/meta";
 import { modelOperations } from "./operations/models";
 import { patientOperations } from "./operations/patients";
@@ -23,6 +24,7 @@ export const operations: Operations = {
   ...exportOperations,
   ...adminOperations,
   ...dicomwebOperations,
+  ...fhirOperations,
 };
 
 export const NOTICE = "Research use only — not for diagnosis.";
@@ -50,7 +52,9 @@ const tags = [
   { name: "Assessments", description: "Joint-fusion risk assessments (clinicians). Research use only — not for diagnosis." },
   { name: "Models", description: "Model versions and cards (every role; no patient data)." },
   { name: "Research export", description: "De-identified cohort export (researchers)." },
-  { name: "Administration", description: "Accounts and the audit trail (admins)." },
+  { name: "Administration", description: "Accounts, trusted EHRs and the audit trail (admins)." },
+  { name: "FHIR R4", description: "The record as FHIR R4 resources: import (transaction Bundle or NDJSON), read, search, $everything, RiskAssessment. Errors are OperationOutcome." },
+  { name: "CDS Hooks", description: "CDS Hooks 2.0: discovery and the patient-view hook, called by trusted EHRs with a signed JWT. Research use only — not for diagnosis." },
   { name: "DICOMweb", description: "QIDO-RS, WADO-RS and STOW-RS under /dicomweb (PS3.18); PACS sources (admins), the PACS panel and DICOM SR reports (clinicians)." },
 ];
 
@@ -62,14 +66,23 @@ function wrapperErrors(rule: Rule, method: string, path: string): ErrorSpec {
   const csrf = isMutatingMethod(method) ? ["csrf_failed"] : [];
   const server = { 500: { codes: ["internal_error"], note: "An unexpected failure; the message carries no internals." } };
   if (rule === "public") return csrf.length ? { 403: csrf, ...server } : server;
+  if (rule === "ehr-jwt") return { 401: ["unauthenticated"], 403: csrf, ...server };
   const enrolment = mfaEnrolmentAllowed.has(`${method} ${path}`) ? [] : ["mfa_enrolment_required"];
   // a mutation's CSRF token may come in a form field: that form body is capped at 64 KiB (lib/http/body.ts)
   const form: ErrorSpec = csrf.length ? { 413: { codes: ["payload_too_large"], note: "A url-encoded form body over 64 KiB (the CSRF check reads its `_csrf` field)." } } : {};
   return { 401: ["unauthenticated"], 403: ["forbidden", ...enrolment, ...csrf], ...form, ...server };
 }
 
+/** The FHIR API's errors are OperationOutcome resources, not the JSON error envelope. */
+function asFhirErrors(responses: Record<string, ResponseObject>): Record<string, ResponseObject> {
+  return Object.fromEntries(
+    Object.entries(responses).map(([k, r]) => [k, r["x-error-codes"] ? { ...r, content: { "application/fhir+json": { schema: { $ref: "#/components/schemas/OperationOutcome" } } } } : r]),
+  );
+}
+
 function operationObject(spec: OperationSpec, rule: Rule, method: string, path: string) {
   const access = accessSentence(rule, method);
+  const errors = mergeErrors(...(spec.errors ?? []), wrapperErrors(rule, method, path));
   return {
     operationId: spec.operationId,
     tags: [spec.tag],
@@ -77,10 +90,10 @@ function operationObject(spec: OperationSpec, rule: Rule, method: string, path: 
     description: spec.description ? `${spec.description}\n\n${access}` : access,
     ...(spec.parameters?.length ? { parameters: spec.parameters } : {}),
     ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
-    responses: { ...spec.responses, ...mergeErrors(...(spec.errors ?? []), wrapperErrors(rule, method, path)) },
+    responses: { ...spec.responses, ...(spec.errorFormat === "fhir" ? asFhirErrors(errors) : errors) },
     security: securityFor(rule, method),
     "x-required-permission": rule,
-    ...(rule === "public" ? {} : { "x-allowed-roles": securityFor(rule, method)[0].sessionCookie }),
+    ...(rule === "public" || rule === "ehr-jwt" ? {} : { "x-allowed-roles": securityFor(rule, method)[0].sessionCookie }),
   };
 }
 

@@ -18,6 +18,8 @@ export type OperationSpec = {
   responses: Record<string, ResponseObject>;
   /** the errors this handler raises itself (401/403/500 from the route wrapper are added) */
   errors?: ErrorSpec[];
+  /** "fhir": errors are OperationOutcome (application/fhir+json), as on the FHIR API */
+  errorFormat?: "fhir";
 };
 
 /** Operations keyed "METHOD /api/path/[param]" exactly as in lib/auth/route-table.ts. */
@@ -41,3 +43,8 @@ export const jsonResponse = (description: string, name: SchemaName, headers?: Re
 });
 
 export const header = (description: string, schema: JsonSchema = { type: "string" }) => ({ description, schema });
+
+export const fhirResponse = (description: string, name: SchemaName): ResponseObject => ({
+  description,
+  content: { "application/fhir+json": { schema: ref(name) } },
+});

@@ -48,6 +48,14 @@ const good: Case[] = [
   { schema: "PacsImportInput", body: { sourceId: uuid, studyInstanceUid: "1.2.3" }, label: "the whole study" },
   { schema: "SendReportInput", body: { sourceId: uuid }, label: "a source" },
   { schema: "SendReportInput", body: { sourceId: uuid, saliencyCapture: true }, label: "with the overlay image" },
+  { schema: "TrustedEhrCreate", body: { name: "Ward EHR", issuer: "https://ehr.example.org", jwksUrl: "https://ehr.example.org/jwks.json" }, label: "an EHR with a JWKS URL" },
+  { schema: "TrustedEhrCreate", body: { name: "Ward EHR", issuer: "ehr-1", jwks: { keys: [{ kty: "EC", crv: "P-384", x: "a", y: "b" }] }, clientId: "c1" }, label: "an EHR with inline keys" },
+  { schema: "TrustedEhrUpdate", body: { enabled: false }, label: "disable" },
+  {
+    schema: "CdsPatientViewRequest",
+    body: { hook: "patient-view", hookInstance: uuid, context: { userId: "Practitioner/1", patientId: "p1" }, prefetch: { patient: { resourceType: "Patient", id: "p1" } } },
+    label: "a patient-view call with prefetch",
+  },
 ];
 const bad: Case[] = [
   { schema: "PatientCreate", body: { ...patient, ssn: "123" }, label: "an unknown field" },
@@ -88,6 +96,10 @@ const bad: Case[] = [
   { schema: "PacsImportInput", body: { sourceId: uuid, studyInstanceUid: "1.2.03" }, label: "a UID component with a leading zero" },
   { schema: "PacsImportInput", body: { sourceId: uuid, studyInstanceUid: "1.2.3", seriesInstanceUids: [] }, label: "no series" },
   { schema: "SendReportInput", body: { sourceId: "pacs-1" }, label: "a source id that is not a UUID" },
+  { schema: "TrustedEhrCreate", body: { name: "", issuer: "x", jwksUrl: "https://e.example/j" }, label: "an empty name" },
+  { schema: "TrustedEhrUpdate", body: { issuer: "y" }, label: "the issuer (cannot change)" },
+  { schema: "CdsPatientViewRequest", body: { hook: "order-sign", hookInstance: uuid, context: { userId: "u", patientId: "p" } }, label: "another hook" },
+  { schema: "CdsPatientViewRequest", body: { hook: "patient-view", hookInstance: uuid, context: { userId: "u" } }, label: "no patient in the context" },
 ];
 /** zod refuses, the JSON Schema cannot tell: refinements the server checks (400 validation_failed). */
 const refinementsOnly: Case[] = [
@@ -107,6 +119,9 @@ const refinementsOnly: Case[] = [
   { schema: "DicomwebSourceCreate", body: { name: "PACS", baseUrl: "http://pacs", authType: "basic", secret: "x" }, label: "basic auth without a username" },
   { schema: "DicomwebSourceCreate", body: { name: "PACS", baseUrl: "http://pacs", authType: "bearer" }, label: "bearer auth without a token" },
   { schema: "DicomwebSourceCreate", body: { name: "PACS", baseUrl: "ftp://pacs/dicom-web" }, label: "a URL that is not http(s)" },
+  { schema: "TrustedEhrCreate", body: { name: "Ward EHR", issuer: "x" }, label: "an EHR without keys" },
+  { schema: "TrustedEhrCreate", body: { name: "Ward EHR", issuer: "x", jwksUrl: "ftp://ehr.example.org/jwks" }, label: "a JWKS URL that is not http(s)" },
+  { schema: "TrustedEhrUpdate", body: {}, label: "no field to change" },
 ];
 /** JSON Schema refuses, zod accepts: zod trims before checking a pattern. */
 const normalisedByZod: Case[] = [{ schema: "PatientCreate", body: { ...patient, mrn: " MRN-1 " }, label: "an MRN with spaces around it" }];

@@ -32,6 +32,14 @@ export const securitySchemes = {
     name: CSRF_COOKIE,
     description: `Set beside the session cookie (readable by the page's scripts, which echo it in ${CSRF_HEADER}); must match the submitted token.`,
   },
+  ehrJwt: {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description:
+      "CDS Hooks 2.0: a JWT the EHR signs (ES384 or RS384) for each call. Its issuer must be a trusted EHR (admins keep the list: /api/admin/ehrs); " +
+      "it is verified with that EHR's JWKS; aud must be this service's endpoint URL, exp at most 5 minutes after iat, and each jti is accepted once. Otherwise 401.",
+  },
 } as const;
 
 /** The roles that hold a permission (lib/auth/permissions.ts). */
@@ -43,6 +51,7 @@ export const rolesFor = (permission: Permission): string[] => [...permissions[pe
  */
 export function securityFor(rule: Rule, method: string): Record<string, string[]>[] {
   if (rule === "public") return [];
+  if (rule === "ehr-jwt") return [{ ehrJwt: [] }];
   const session = { sessionCookie: rolesFor(rule) };
   return [isMutatingMethod(method) ? { ...session, csrfHeader: [], csrfCookie: [] } : session];
 }
@@ -53,6 +62,7 @@ export function accessSentence(rule: Rule, method: string): string {
     ? " A browser request from another origin (Origin header, or Sec-Fetch-Site cross-site / same-site) is refused with 403 csrf_failed."
     : "";
   if (rule === "public") return `Public: no session needed.${origin}`;
+  if (rule === "ehr-jwt") return `Called by a trusted EHR with its signed JWT (Authorization: Bearer), not with a session; without a valid token 401 and nothing is done.${origin}`;
   const roles = rolesFor(rule);
   const csrf = isMutatingMethod(method) ? ` Needs the X-CSRF-Token header (or the \`_csrf\` form field) matching the session.${origin}` : "";
   return `Requires the \`${rule}\` permission (role${roles.length > 1 ? "s" : ""}: ${roles.join(", ")}); without a valid session 401, other roles 403 (the refusal is audited).${csrf}`;

@@ -93,7 +93,8 @@ async function call(
       const v = schemaValidator(ref.split("/").pop()!);
       expect(v(body), `${where}: body does not match ${ref}: ${JSON.stringify(v.errors?.slice(0, 3))}`).toBe(true);
     }
-    if (documented["x-error-codes"]) expect(documented["x-error-codes"], `${where}: error code`).toContain((body as { error: { code: string } }).error.code);
+    // FHIR errors are OperationOutcome (validated against its schema above), not the error envelope
+    if (documented["x-error-codes"] && ct !== "application/fhir+json") expect(documented["x-error-codes"], `${where}: error code`).toContain((body as { error: { code: string } }).error.code);
   }
   return { status: res.status, body, res };
 }
@@ -251,5 +252,47 @@ describe("sessions, models, export and administration answer as documented", () 
 
   it("the document itself", async () => {
     expect((await call("GET", "/api/openapi.json", { who: null })).status).toBe(200);
+  });
+
+  it("trusted EHRs (CDS Hooks clients)", async () => {
+    const a = { who: "admin" as const };
+    const body = { name: "Contract EHR", issuer: "https://ehr.contract.example", jwksUrl: "https://ehr.contract.example/jwks.json" };
+    const created = await call("POST", "/api/admin/ehrs", { ...a, body });
+    expect(created.status).toBe(201);
+    expect((await call("POST", "/api/admin/ehrs", { ...a, body })).status).toBe(409);
+    expect((await call("POST", "/api/admin/ehrs", { ...a, body: { name: "No keys", issuer: "x" } })).status).toBe(400);
+    const id = (created.body as { ehr: { id: string } }).ehr.id;
+    expect((await call("GET", "/api/admin/ehrs", a)).status).toBe(200);
+    expect((await call("PATCH", "/api/admin/ehrs/[id]", { ...a, params: { id }, body: { enabled: false } })).status).toBe(200);
+    expect((await call("PATCH", "/api/admin/ehrs/[id]", { ...a, params: { id }, body: { jwksUrl: null } })).status).toBe(409);
+    expect((await call("DELETE", "/api/admin/ehrs/[id]", { ...a, params: { id } })).status).toBe(204);
+    expect((await call("DELETE", "/api/admin/ehrs/[id]", { ...a, params: { id } })).status).toBe(404);
+  });
+});
+
+describe("FHIR R4 and CDS Hooks answer as documented", () => {
+  it("metadata, read, $everything, searches, and their OperationOutcome errors", async () => {
+    const pid = fx.patients[0].id;
+    expect((await call("GET", "/fhir/R4/metadata", { who: null })).status).toBe(200);
+    expect((await call("GET", "/fhir/R4/Patient/[id]", { params: { id: pid } })).status).toBe(200);
+    expect((await call("GET", "/fhir/R4/Patient/[id]", { params: { id: missing } })).status).toBe(404);
+    expect((await call("GET", "/fhir/R4/Patient/[id]", { params: { id: pid }, who: null })).status).toBe(401);
+    expect((await call("GET", "/fhir/R4/Patient/[id]", { params: { id: pid }, who: "researcher" })).status).toBe(403);
+    expect((await call("GET", "/fhir/R4/Patient/[id]/[operation]", { params: { id: pid, operation: "$everything" } })).status).toBe(200);
+    expect((await call("GET", "/fhir/R4/Patient/[id]/[operation]", { params: { id: pid, operation: "$purge" } })).status).toBe(404);
+    expect((await call("GET", "/fhir/R4/Patient", { query: "identifier=NOBODY-1" })).status).toBe(200);
+    expect((await call("GET", "/fhir/R4/Patient")).status).toBe(400);
+    for (const type of ["Condition", "FamilyMemberHistory", "ImagingStudy", "RiskAssessment"])
+      expect((await call("GET", `/fhir/R4/${type}`, { query: `patient=${pid}` })).status, type).toBe(200);
+    expect((await call("GET", "/fhir/R4/Observation", { query: `patient=${pid}&category=survey` })).status).toBe(200);
+    expect((await call("GET", "/fhir/R4/Observation", { query: `patient=${pid}&category=vital-signs` })).status).toBe(400);
+    expect((await call("GET", "/fhir/R4/Condition", { query: `patient=${missing}` })).status).toBe(404);
+  });
+  it("import refusals and CDS Hooks", async () => {
+    expect((await call("POST", "/fhir/R4", { body: "{nope", headers: { "content-type": "application/fhir+json" } })).status).toBe(400);
+    expect((await call("POST", "/fhir/R4", { body: { resourceType: "Bundle", type: "transaction", entry: [{ resource: { resourceType: "Condition", subject: { reference: "Patient/x" }, code: { text: "x" } } }] }, headers: { "content-type": "application/fhir+json" } })).status).toBe(422);
+    expect((await call("POST", "/fhir/R4", { body: "x", headers: { "content-type": "text/plain" } })).status).toBe(415);
+    expect((await call("GET", "/cds-services", { who: null })).status).toBe(200);
+    expect((await call("POST", "/cds-services/[id]", { params: { id: "fusion-risk" }, who: null, body: { hook: "patient-view" } })).status).toBe(401);
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { HTTP_METHODS, appFileToPath, auditExempt, mfaEnrolmentAllowed, pageTable, routeTable, type Rule } from "@/lib/auth/route-table";
-import { roleMay } from "@/lib/auth/permissions";
+import { roleMay, type Permission } from "@/lib/auth/permissions";
 import { createTestDatabase, type TestDatabase } from "../support/pg-database";
 import type { Cred, TestUser } from "../support/auth-fixtures";
 
@@ -40,9 +40,11 @@ const PRINCIPALS: Principal[] = ["anonymous", "clinician", "researcher", "admin"
 type Expect = "401" | "403" | "403-mfa" | "allowed";
 function expected(rule: Rule, who: Principal, key: string): Expect {
   if (rule === "public") return "allowed";
+  // an EHR's JWT, never a session: without one, everybody is unauthenticated
+  if (rule === "ehr-jwt") return "401";
   if (who === "anonymous") return "401";
   if (who === "admin-no-mfa") return mfaEnrolmentAllowed.has(key) ? expected(rule, "admin", key) : "403-mfa";
-  return roleMay(who, rule) ? "allowed" : "403";
+  return roleMay(who, rule as Permission) ? "allowed" : "403";
 }
 
 const cases = Object.entries(routeTable).flatMap(([path, methods]) =>
@@ -62,7 +64,9 @@ function concrete(path: string) {
       params[name] = ["x"];
       return "x";
     }
-    const v = name === "id" && path.slice(0, offset).endsWith("/patients/") ? patientId : randomUUID();
+    const before = path.slice(0, offset);
+    const v =
+      name === "id" && (before.endsWith("/patients/") || before.endsWith("/fhir/R4/Patient/")) ? patientId : name === "operation" ? "$everything" : randomUUID();
     params[name] = v;
     return v;
   });
@@ -192,7 +196,14 @@ describe("authorization matrix", () => {
     if (want === "401") expect(res.status, body).toBe(401);
     else if (want === "403" || want === "403-mfa") {
       expect(res.status, body).toBe(403);
-      expect(JSON.parse(body).error.code).toBe(want === "403" ? "forbidden" : "mfa_enrolment_required");
+      // the JSON error envelope, or an OperationOutcome on the FHIR API (the app's error code in issue.details)
+      const err = JSON.parse(body);
+      const code = want === "403" ? "forbidden" : "mfa_enrolment_required";
+      if (path.startsWith("/fhir/")) {
+        expect(err.resourceType).toBe("OperationOutcome");
+        expect(err.issue?.[0]?.code).toBe("forbidden");
+        expect(err.issue?.[0]?.details?.coding?.[0]?.code).toBe(code);
+      } else expect(err.error.code).toBe(code);
     } else {
       expect([401, 403], `${method} ${path} as ${who} was refused: ${res.status} ${body}`).not.toContain(res.status);
       expect(res.status, body).toBeLessThan(500);

@@ -58,6 +58,12 @@ const PATHS = [
   "/api/models/fusion/1.0.0/plots/roc.svg",
   "/dicomweb/studies",
   "/dicomweb/no-such-route",
+  // the FHIR API and CDS Hooks: API answers the proxy skips, handled or not
+  "/fhir/R4/metadata",
+  "/fhir/R4/Patient/3f2b0c1e-8e1a-4f7e-9a51-1d0c5f7e2a10",
+  "/fhir/R4/NoSuchResource",
+  "/cds-services",
+  "/cds-services/fusion-risk",
   "/login",
   "/patients",
   "/patients/3f2b0c1e-8e1a-4f7e-9a51-1d0c5f7e2a10",
