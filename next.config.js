@@ -23,8 +23,15 @@ const BASE_HEADERS = [
   { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
 ];
 const FIXED_CSP = [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" }];
+/**
+ * Static files: the same, except that a script served from here may run as a web worker, and a
+ * worker's own CSP is the one of its script's response. Cornerstone's decode workers load their
+ * other chunks (importScripts) and the WASM codecs from /_next/static: with default-src 'none' no
+ * DICOM image could be decoded. Same value as lib/auth/headers.ts STATIC_ASSET_CSP.
+ */
+const STATIC_CSP = [{ key: "Content-Security-Policy", value: "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" }];
 /** proxy.ts's matcher source: every path but the ones above */
-const PAGES = "/((?!api/|fhir/|cds-services|_next/static|_next/image|favicon.ico).*)";
+const PAGES = "/((?!api/|dicomweb/|fhir/|cds-services|_next/static|_next/image|favicon.ico).*)";
 const HSTS = [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }];
 
 async function headers() {
@@ -34,9 +41,10 @@ async function headers() {
     { source: "/:path*", has: [{ type: "header", key: "x-forwarded-proto", value: "https(,.*)?" }], headers: HSTS },
     // where proxy.ts does not run (keep in step with its matcher)
     { source: "/api/:path+", headers: FIXED_CSP },
+    { source: "/dicomweb/:path+", headers: FIXED_CSP },
     { source: "/fhir/:path+", headers: FIXED_CSP },
     { source: "/cds-services/:path*", headers: FIXED_CSP },
-    { source: "/_next/static/:path*", headers: FIXED_CSP },
+    { source: "/_next/static/:path*", headers: STATIC_CSP },
     { source: "/_next/image", headers: FIXED_CSP },
     { source: "/favicon.ico", headers: FIXED_CSP },
     // generated SVG plots, viewable on their own: inline styles, nothing else (as their handler sets)

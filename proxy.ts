@@ -55,7 +55,9 @@ export const config = {
       // security headers on every API answer, so no API route depends on the proxy.
       // Nor /fhir/ and /cds-services: API answers too (FHIR clients and EHRs get a 401
       // OperationOutcome / JSON error, never a redirect to the sign-in page), with the same headers.
-      source: "/((?!api/|fhir/|cds-services|_next/static|_next/image|favicon.ico).*)",
+      // Nor /dicomweb/ for the same reasons (STOW-RS bodies; route() answers; a PACS pushing with
+      // its token has no session cookie and must not be redirected to the sign-in page).
+      source: "/((?!api/|dicomweb/|fhir/|cds-services|_next/static|_next/image|favicon.ico).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

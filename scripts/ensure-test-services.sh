@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite needs is on this machine: a running local PostgreSQL server,
-# Debian's Chromium, and the real DICOM test files from Debian's python3-pydicom.
+# Debian's Chromium, Orthanc with its DICOMweb plugin and dcmtk (the DICOMweb tests start their own
+# Orthanc process; dsrdump checks the Structured Reports), and the real DICOM test files from
+# Debian's python3-pydicom.
 # Installs with apt when missing (needs root, as on CI); otherwise says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +47,14 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   apt_install chromium
 fi
 echo "[setup] Chromium: $("${CHROMIUM_PATH:-/usr/bin/chromium}" --version 2>/dev/null | head -1)"
+
+# A real PACS for the DICOMweb tests (test/support/orthanc.ts runs it as a plain process on a free
+# loopback port with its own configuration; the system service, if the package starts one, is not used).
+if [ ! -x /usr/sbin/Orthanc ] || [ ! -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || ! command -v dsrdump >/dev/null 2>&1; then
+  echo "[setup] Orthanc / its DICOMweb plugin / dcmtk missing: installing Debian's orthanc orthanc-dicomweb dcmtk"
+  apt_install orthanc orthanc-dicomweb dcmtk
+fi
+echo "[setup] Orthanc: $(/usr/sbin/Orthanc --version 2>/dev/null | head -1), dcmtk: $(dsrdump --version 2>/dev/null | head -1)"
 
 if [ -x scripts/fetch-pydicom.sh ] || [ -f scripts/fetch-pydicom.sh ]; then
   bash scripts/fetch-pydicom.sh

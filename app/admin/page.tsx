@@ -27,6 +27,12 @@ export default async function AdminHome() {
               <Link href="/admin/ehrs">Trusted EHRs</Link> — the EHRs allowed to call the CDS Hooks service (JWT issuer and keys).
             </li>
           )}
+          {roleMay(actor.role, "dicomweb:admin") && (
+            <li>
+              <Link href="/admin/dicomweb">DICOMweb sources (PACS)</Link> — the archives clinicians import from and send results to;
+              push tokens for archives that send studies here.
+            </li>
+          )}
         </ul>
       </main>
     </>

@@ -14,6 +14,12 @@ export type Actor = {
    * refused except enrolment, the session itself and signing out (guard.ts authorize).
    */
   mfaEnrolmentRequired?: boolean;
+  /**
+   * Set when a DICOMweb source (a PACS) pushes with its own token instead of a person signing in
+   * (lib/auth/source-token.ts): only routes that accept push tokens see such an actor; the audit
+   * trail records the source, not a user.
+   */
+  source?: { id: string; name: string };
 };
 
 /** Request facts the audit trail records. */

@@ -25,9 +25,10 @@ export type AuditEntry = {
 export async function audit(db: Tx, e: AuditEntry): Promise<void> {
   await db.auditEvent.create({
     data: {
-      userId: e.actor?.userId ?? null,
+      // a DICOMweb source pushing with its token is no user: its name stands in the username
+      userId: e.actor?.source ? null : (e.actor?.userId ?? null),
       username: e.actor?.username ?? e.username ?? null,
-      role: e.actor?.role ?? null,
+      role: e.actor?.source ? null : (e.actor?.role ?? null),
       action: e.action,
       entityType: e.entityType ?? null,
       entityId: e.entityId ?? null,
@@ -35,7 +36,7 @@ export async function audit(db: Tx, e: AuditEntry): Promise<void> {
       outcome: e.outcome,
       clientAddress: e.request?.clientAddress ?? null,
       source: e.request?.source ?? null,
-      details: (e.details ?? undefined) as never,
+      details: (e.actor?.source ? { ...e.details, dicomwebSource: e.actor.source } : (e.details ?? undefined)) as never,
     },
   });
 }

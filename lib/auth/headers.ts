@@ -28,6 +28,13 @@ export function contentSecurityPolicy(nonce: string, opts: { dev: boolean; tls: 
   return d.join("; ");
 }
 
+/**
+ * The CSP of static files (/_next/static, set in next.config.js): nothing, except that a script
+ * there may run as a web worker, whose CSP is its own response's — Cornerstone's decode workers
+ * importScripts their other chunks and fetch and compile the WASM codecs from the same origin.
+ */
+export const STATIC_ASSET_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /** What every API answer carries (set by route() / publicRoute(); the proxy does not run on /api). */
 export function apiSecurityHeaders(tls: boolean): Record<string, string> {
   return securityHeaders(contentSecurityPolicy("", { dev: false, tls, api: true }), tls);

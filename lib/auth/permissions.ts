@@ -3,7 +3,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 /**
  * What a role may do. Deny by default: a permission not listed for a role is refused.
  * clinician — identified records, uploads, assessments; researcher — de-identified export and
- * model pages only; admin — users, models, the audit log.
+ * model pages only; admin — users, models, the audit log, DICOMweb sources.
  */
 export const permissions = {
   "patient:read": ["clinician"],
@@ -14,6 +14,8 @@ export const permissions = {
   "model:read": ["clinician", "researcher", "admin"],
   "model:admin": ["admin"],
   "user:admin": ["admin"],
+  // DICOMweb sources (PACS): addresses, credentials, push tokens — no patient data
+  "dicomweb:admin": ["admin"],
   "audit:read": ["admin"],
   "session:self": ["clinician", "researcher", "admin"],
 } as const satisfies Record<string, readonly Role[]>;

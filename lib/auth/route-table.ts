@@ -54,6 +54,23 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/scans/[id]/tags": { GET: "patient:read" },
   "/api/scans/[id]/preview": { GET: "patient:read" },
   "/api/assessments/[id]": { GET: "patient:read" },
+  "/api/assessments/[id]/report": { GET: "patient:read", POST: "patient:write" }, // DICOM SR: download / send to a PACS
+  // a PACS from the record: query by MRN, import series (lib/dicomweb/pacs.ts)
+  "/api/patients/[id]/pacs/studies": { GET: "patient:read" },
+  "/api/patients/[id]/pacs/imports": { POST: "scan:upload" },
+
+  // DICOMweb (PS3.18, lib/dicomweb): QIDO-RS and WADO-RS read patient data, STOW-RS stores scans.
+  // STOW-RS also accepts a DICOMweb source's push token (route(…, { pushToken: true })).
+  "/dicomweb/studies": { GET: "patient:read", POST: "scan:upload" },
+  "/dicomweb/studies/[study]": { GET: "patient:read", POST: "scan:upload" },
+  "/dicomweb/studies/[study]/metadata": { GET: "patient:read" },
+  "/dicomweb/studies/[study]/series": { GET: "patient:read" },
+  "/dicomweb/studies/[study]/series/[series]": { GET: "patient:read" },
+  "/dicomweb/studies/[study]/series/[series]/metadata": { GET: "patient:read" },
+  "/dicomweb/studies/[study]/series/[series]/instances": { GET: "patient:read" },
+  "/dicomweb/studies/[study]/series/[series]/instances/[instance]": { GET: "patient:read" },
+  "/dicomweb/studies/[study]/series/[series]/instances/[instance]/metadata": { GET: "patient:read" },
+  "/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]": { GET: "patient:read" },
 
   // model cards: every role (no patient data)
   "/api/models": { GET: "model:read" },
@@ -88,6 +105,8 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   // CDS Hooks 2.0 (lib/fhir/cds): discovery is public (the spec's), calls carry an EHR's signed JWT
   "/cds-services": { GET: "public" },
   "/cds-services/[id]": { POST: "ehr-jwt" },
+  "/api/admin/dicomweb-sources": { GET: "dicomweb:admin", POST: "dicomweb:admin" },
+  "/api/admin/dicomweb-sources/[id]": { PATCH: "dicomweb:admin", DELETE: "dicomweb:admin" },
 };
 
 /**
@@ -128,6 +147,7 @@ export const pageTable: Record<string, Rule> = {
   "/admin/audit": "audit:read",
   "/admin/users": "user:admin",
   "/admin/ehrs": "user:admin",
+  "/admin/dicomweb": "dicomweb:admin",
   "/research/export": "export:deidentified",
 };
 

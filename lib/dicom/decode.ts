@@ -132,6 +132,46 @@ export async function decodeFrame(parsed: ParsedDicom, frameIndex = 0, limits: I
   };
 }
 
+/**
+ * One monochrome frame's stored values, decompressed but otherwise untouched (no rescale, no sign
+ * handling: the bit patterns as stored), packed little endian in Bits Allocated (8, 16 or 32) —
+ * the pixel data of the same frame in Explicit VR Little Endian. For WADO-RS frame retrieval
+ * (lib/dicomweb) of compressed data. Colour data is refused (the codecs may convert YBR to RGB,
+ * which would no longer match the header).
+ */
+export async function rawFrameLittleEndian(parsed: ParsedDicom, frameIndex: number, limits: ImageLimits = imageLimits()): Promise<Uint8Array> {
+  const m = parsed.metadata;
+  pixelDataElement(parsed);
+  const ts = parsed.transferSyntax;
+  if (!DECODABLE_ENCODINGS.has(ts.encoding))
+    throw new DicomError("unsupported_transfer_syntax", `Images compressed as "${ts.name}" cannot be decompressed here.`, { details: { transferSyntaxUid: ts.uid } });
+  checkFrameIndex(parsed, frameIndex);
+  const rows = m.rows ?? 0;
+  const columns = m.columns ?? 0;
+  const bitsAllocated = m.bitsAllocated ?? 0;
+  if (m.samplesPerPixel !== 1 || ![8, 16, 32].includes(bitsAllocated) || rows <= 0 || columns <= 0)
+    throw new DicomError("unsupported_pixel_format", "Only monochrome 8-, 16- or 32-bit images can be decompressed for frame retrieval.");
+  checkDeclaredSize({ rows, columns, frames: m.numberOfFrames, samplesPerPixel: 1, bitsAllocated }, limits);
+  let raw: RawSamples;
+  try {
+    raw = await decodeRaw(parsed, frameIndex, { rows, columns, bitsAllocated, spp: 1, photometric: m.photometricInterpretation ?? "MONOCHROME2" });
+  } catch (e) {
+    if (e instanceof DicomError) throw e;
+    throw new DicomError("decode_failed", `The ${ts.name} image data could not be decoded; the file may be corrupt.`, { cause: e, details: { reason: describeThrown(e) } });
+  }
+  const n = rows * columns;
+  if (raw.samples.length < n) throw new DicomError("decode_failed", `The decoded image is smaller than its header says (${raw.samples.length} of ${n} samples).`);
+  const out = new Uint8Array(n * (bitsAllocated / 8));
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < n; i++) {
+    const v = raw.samples[i] >>> 0;
+    if (bitsAllocated === 8) out[i] = v & 0xff;
+    else if (bitsAllocated === 16) view.setUint16(i * 2, v & 0xffff, true);
+    else view.setUint32(i * 4, v, true);
+  }
+  return out;
+}
+
 /** Apply Bits Stored / High Bit / Pixel Representation: drop padding bits, sign-extend. */
 function storedValues(raw: RawSamples, bitsStored: number, pixelRepresentation: number): Float32Array {
   const src = raw.samples;

@@ -16,7 +16,9 @@ export type DicomErrorCode =
   | "decode_timeout"
   | "decoder_busy"
   | "frame_out_of_range"
-  | "unsupported_image";
+  | "unsupported_image"
+  /** WADO-RS: the frames cannot be given in the transfer syntax asked for (lib/dicom/frames.ts) */
+  | "transfer_syntax_unavailable";
 
 export class DicomError extends Error {
   readonly code: DicomErrorCode;

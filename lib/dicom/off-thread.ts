@@ -4,7 +4,8 @@ import Piscina from "piscina";
 import { DicomError } from "./errors";
 import { imageLimits, type ImageLimits } from "./limits";
 import type { ScanContentType } from "./image";
-import type { DecodedScan, RenderedPreview, TaskResult } from "./worker/tasks";
+import type { DecodedScan, DicomJsonOutput, RenderedPreview, TaskResult } from "./worker/tasks";
+import type { RetrievedFrames } from "./frames";
 import type { DicomTag } from "./tags";
 
 export type { DecodedScan, RenderedPreview } from "./worker/tasks";
@@ -80,6 +81,16 @@ export function renderPreviewOffThread(bytes: Uint8Array, maxSize: number, limit
 /** A DICOM header as tag-panel rows, parsed in a worker thread. */
 export function readTagsOffThread(bytes: Uint8Array, limits: ImageLimits = imageLimits()): Promise<{ tags: DicomTag[]; tagsOmitted: number }> {
   return run("readTags", { bytes, limits });
+}
+
+/** The header in the DICOM JSON model (WADO-RS metadata; Pixel Data left out), read in a worker thread. */
+export function dicomJsonOffThread(bytes: Uint8Array, limits: ImageLimits = imageLimits()): Promise<DicomJsonOutput> {
+  return run("dicomJson", { bytes, limits });
+}
+
+/** Frames (1-based) as stored ("*"), as a named syntax, or (null) Explicit VR Little Endian, in a worker thread. */
+export function framesOffThread(bytes: Uint8Array, frames: number[], transferSyntax: string | null, limits: ImageLimits = imageLimits()): Promise<RetrievedFrames> {
+  return run("frames", { bytes, frames, transferSyntax, limits });
 }
 
 /** Starts the first worker thread (and compiles its code) ahead of the first file. */

@@ -45,6 +45,11 @@ export const roleValues = UserRole.options;
 export const AuditOutcome = z.enum(db.AuditOutcome);
 export type AuditOutcome = z.infer<typeof AuditOutcome>;
 
+/** How the app authenticates to a DICOMweb source (lib/dicomweb/sources.ts). */
+export const DicomwebAuth = z.enum(db.DicomwebAuth, { message: "must be none, basic or bearer" });
+export type DicomwebAuth = z.infer<typeof DicomwebAuth>;
+export const dicomwebAuthValues = DicomwebAuth.options;
+
 /** The domain enum of each Prisma enum, by its name in schema.prisma. */
 export const prismaEnums = {
   Sex,
@@ -56,4 +61,5 @@ export const prismaEnums = {
   FusionStrategy,
   Role: UserRole,
   AuditOutcome,
+  DicomwebAuth,
 } as const;

@@ -4,6 +4,8 @@ import { forwardedProto } from "@/lib/auth/actor";
 import { verifyCsrfToken, verifyOrigin } from "@/lib/auth/csrf";
 import type { Permission } from "@/lib/auth/permissions";
 import { apiSecurityHeaders, isTls } from "@/lib/auth/headers";
+import { actorFromPushToken, bearerToken } from "@/lib/auth/source-token";
+import { prisma } from "@/lib/db/client";
 import { toErrorResponse } from "./errors";
 import { auditRefusal } from "./refusal-audit";
 
@@ -39,17 +41,32 @@ function finish(req: Request, out: unknown): Response {
 export function route<P = Record<string, never>>(
   permission: Permission,
   fn: (ctx: RouteContext<P>) => Promise<Response | unknown>,
-  opts: AuthorizeOptions & RouteOptions = {},
+  opts: AuthorizeOptions &
+    RouteOptions & {
+      /**
+       * Also accept a DICOMweb source's push token (`Authorization: Bearer fcds_push_…`,
+       * lib/auth/source-token.ts) when the request carries no session cookie. Only STOW-RS does.
+       */
+      pushToken?: boolean;
+    } = {},
 ) {
   const renderError = opts.renderError ?? toErrorResponse;
   return async (req: Request, ctx: NextCtx<P>): Promise<Response> => {
     let actor: Actor | null = null;
     let params = {} as P;
     try {
-      actor = await actorFromToken(sessionTokenFrom(req));
-      authorize(actor, permission, opts);
-      verifyOrigin(req);
-      await verifyCsrfToken(req, actor!.csrfToken);
+      const session = sessionTokenFrom(req);
+      const bearer = opts.pushToken && !session ? bearerToken(req) : null;
+      if (bearer) {
+        // a machine client: no cookie, so no cross-site request can carry this credential (no CSRF check)
+        actor = await actorFromPushToken(await prisma(), bearer);
+        authorize(actor, permission, opts);
+      } else {
+        actor = await actorFromToken(session);
+        authorize(actor, permission, opts);
+        verifyOrigin(req);
+        await verifyCsrfToken(req, actor!.csrfToken);
+      }
       params = ((await ctx?.params) ?? {}) as P;
       const out = await fn({ req, params, actor: actor! });
       if (out instanceof Response && out.status >= 400) await auditRefusal(out, { req, actor, permission, params: params as Record<string, unknown> });

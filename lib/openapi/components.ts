@@ -4,6 +4,7 @@ import {
   TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
 } from "@/lib/domain";
 import * as out from "@/lib/domain/responses";
+import * as dicomweb from "@/lib/domain/dicomweb";
 import { AssessmentDetail } from "@/lib/domain/assessment";
 import { jsonSchema, type JsonSchema } from "./json-schema";
 
@@ -11,6 +12,10 @@ import { jsonSchema, type JsonSchema } from "./json-schema";
 export const requestSchemas = {
   PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput,
   LoginCredentials, PasswordChange, UserCreate, UserUpdate, MfaSignIn, MfaConfirm, PasswordReconfirm, TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
+  DicomwebSourceCreate: dicomweb.DicomwebSourceCreate,
+  DicomwebSourceUpdate: dicomweb.DicomwebSourceUpdate,
+  PacsImportInput: dicomweb.PacsImportInput,
+  SendReportInput: dicomweb.SendReportInput,
 };
 
 /**
@@ -49,6 +54,13 @@ export const responseSchemas = {
   FhirAuditBundle: out.FhirAuditBundle,
   ExportCount: out.ExportCount,
   ExportDictionary: out.ExportDictionary,
+  DicomwebSource: dicomweb.DicomwebSourceView,
+  DicomwebSourceList: dicomweb.DicomwebSourceList,
+  DicomwebSourceUpdated: dicomweb.DicomwebSourceUpdated,
+  PacsQueryResult: dicomweb.PacsQueryResult,
+  SentReport: dicomweb.SentReport,
+  DicomJsonObject: dicomweb.DicomJsonObject,
+  DicomJsonList: dicomweb.DicomJsonList,
   OperationOutcome: out.OperationOutcome,
   FhirBundle: out.FhirBundle,
   FhirPatient: out.FhirPatient,

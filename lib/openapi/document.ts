@@ -12,6 +12,7 @@ import { metaOperations } from "./operations/meta";
 import { modelOperations } from "./operations/models";
 import { patientOperations } from "./operations/patients";
 import { scanOperations } from "./operations/scans";
+import { dicomwebOperations } from "./operations/dicomweb";
 
 /** Every operation, keyed "METHOD /api/path/[param]" as in lib/auth/route-table.ts. */
 export const operations: Operations = {
@@ -22,6 +23,7 @@ export const operations: Operations = {
   ...modelOperations,
   ...exportOperations,
   ...adminOperations,
+  ...dicomwebOperations,
   ...fhirOperations,
 };
 
@@ -53,6 +55,7 @@ const tags = [
   { name: "Administration", description: "Accounts, trusted EHRs and the audit trail (admins)." },
   { name: "FHIR R4", description: "The record as FHIR R4 resources: import (transaction Bundle or NDJSON), read, search, $everything, RiskAssessment. Errors are OperationOutcome." },
   { name: "CDS Hooks", description: "CDS Hooks 2.0: discovery and the patient-view hook, called by trusted EHRs with a signed JWT. Research use only — not for diagnosis." },
+  { name: "DICOMweb", description: "QIDO-RS, WADO-RS and STOW-RS under /dicomweb (PS3.18); PACS sources (admins), the PACS panel and DICOM SR reports (clinicians)." },
 ];
 
 /** "/api/patients/[id]" → "/api/patients/{id}" */

@@ -15,9 +15,12 @@ const reason: Record<number, string> = {
   413: "Too large",
   415: "Unsupported media type",
   422: "Unprocessable",
+  406: "Not acceptable",
   429: "Too many requests",
   500: "Server error",
+  502: "Bad gateway",
   503: "Unavailable",
+  504: "Gateway timeout",
 };
 
 /** An error response: the envelope, with the `error.code` values this status can carry here. */

@@ -162,6 +162,39 @@ describe("patient record operations answer as documented", () => {
   });
 });
 
+describe("DICOMweb operations answer as documented", () => {
+  it("PACS sources: add, list, issue a push token, refuse, remove", async () => {
+    const created = await call("POST", "/api/admin/dicomweb-sources", { who: "admin", body: { name: "Contract PACS", baseUrl: "http://127.0.0.1:9/dicom-web", authType: "basic", username: "u", secret: "s3cret" } });
+    expect(created.status).toBe(201);
+    const id = (created.body as { id: string }).id;
+    expect((await call("POST", "/api/admin/dicomweb-sources", { who: "admin", body: { name: "Contract PACS", baseUrl: "http://127.0.0.1:9/dicom-web" } })).status).toBe(409);
+    expect((await call("POST", "/api/admin/dicomweb-sources", { who: "admin", body: { name: "x", baseUrl: "ftp://x", authType: "basic" } })).status).toBe(400);
+    expect((await call("GET", "/api/admin/dicomweb-sources", { who: "admin" })).status).toBe(200);
+    const token = await call("PATCH", "/api/admin/dicomweb-sources/[id]", { who: "admin", params: { id }, body: { pushToken: true } });
+    expect((token.body as { pushToken: string }).pushToken).toMatch(/^fcds_push_/);
+    expect((await call("PATCH", "/api/admin/dicomweb-sources/[id]", { who: "admin", params: { id: missing }, body: { enabled: false } })).status).toBe(404);
+    // the PACS at port 9 does not exist: the clinician's query says so
+    const down = await call("GET", "/api/patients/[id]/pacs/studies", { params: { id: fx.patients[0].id }, query: `source=${id}` });
+    expect(down.status).toBe(502);
+    expect((await call("GET", "/api/patients/[id]/pacs/studies", { params: { id: fx.patients[0].id } })).status).toBe(400);
+    expect((await call("POST", "/api/patients/[id]/pacs/imports", { params: { id: fx.patients[0].id }, body: { sourceId: missing, studyInstanceUid: "1.2.3" } })).status).toBe(404);
+    expect((await call("DELETE", "/api/admin/dicomweb-sources/[id]", { who: "admin", params: { id } })).status).toBe(204);
+  });
+
+  it("QIDO-RS, WADO-RS, STOW-RS and the SR report: answers and refusals", async () => {
+    expect((await call("GET", "/dicomweb/studies", { query: "PatientID=NOBODY" })).status).toBe(200);
+    expect((await call("GET", "/dicomweb/studies", { query: "PatientWeight=70" })).status).toBe(400);
+    expect((await call("GET", "/dicomweb/studies/[study]/series", { params: { study: "1.2.3" } })).status).toBe(200);
+    expect((await call("GET", "/dicomweb/studies/[study]/metadata", { params: { study: "1.2.3" } })).status).toBe(404);
+    expect((await call("GET", "/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]", { params: { study: "1.2.3", series: "1.2.4", instance: "1.2.5", frames: "0" } })).status).toBe(400);
+    expect((await call("POST", "/dicomweb/studies", { body: { not: "multipart" } })).status).toBe(415);
+    // no model registered in this database: refused before the body is read (nothing could be assessed)
+    const noModel = await call("POST", "/dicomweb/studies", { body: "--b--", headers: { "content-type": 'multipart/related; type="application/dicom"; boundary=b' } });
+    expect(noModel.status).toBe(503);
+    expect((await call("GET", "/api/assessments/[id]/report", { params: { id: missing } })).status).toBe(404);
+  });
+});
+
 describe("sessions, models, export and administration answer as documented", () => {
   it("sign in, the session, a refused password change", async () => {
     const u = users.clinician;

@@ -8,7 +8,7 @@ import { NextRequest } from "next/server";
 // @ts-expect-error -- the plain-JS Next config (allowJs is off); typed where it is used
 import nextConfig from "@/next.config.js";
 import { config as proxyConfig, proxy } from "@/proxy";
-import { apiSecurityHeaders, securityHeaders } from "@/lib/auth/headers";
+import { apiSecurityHeaders, securityHeaders, STATIC_ASSET_CSP } from "@/lib/auth/headers";
 // Next's own matchers (what `next start` uses for config headers and the proxy matcher)
 import { getPathMatch } from "next/dist/shared/lib/router/utils/path-match";
 import { matchHas } from "next/dist/shared/lib/router/utils/prepare-destination";
@@ -56,6 +56,8 @@ const PATHS = [
   "/api",
   "/api/patients",
   "/api/models/fusion/1.0.0/plots/roc.svg",
+  "/dicomweb/studies",
+  "/dicomweb/no-such-route",
   // the FHIR API and CDS Hooks: API answers the proxy skips, handled or not
   "/fhir/R4/metadata",
   "/fhir/R4/Patient/3f2b0c1e-8e1a-4f7e-9a51-1d0c5f7e2a10",
@@ -83,10 +85,18 @@ describe("every response carries the security headers", () => {
           const csp = headers.get("content-security-policy");
           if (proxied && path !== "/api") expect(csp).toMatch(/script-src 'self' 'nonce-/); // a page: the proxy's policy
           else if (path.includes("/plots/")) expect(csp).toBe("default-src 'none'; style-src 'unsafe-inline'; sandbox");
+          else if (path.startsWith("/_next/static/")) expect(csp).toBe(STATIC_ASSET_CSP);
           else expect(csp).toBe(apiSecurityHeaders(tls)["content-security-policy"]);
         });
       }
   }
+
+  it("a static script may run as a web worker that loads its chunks and WASM codecs from this origin (Cornerstone's decoders)", () => {
+    const csp = responseHeaders("/_next/static/chunks/2f0b94e8.e5995252633e15fc.js").headers.get("content-security-policy")!;
+    expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval'/); // importScripts, WebAssembly.compile
+    expect(csp).toMatch(/connect-src 'self'/); // fetch of the .wasm files
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+  });
 
   it("the headers() values are the ones lib/auth/headers.ts defines (no drift)", () => {
     const all = new Map(rules.flatMap((r) => r.headers.map((h) => [h.key.toLowerCase(), h.value] as const)));

@@ -15,6 +15,8 @@ import { RecordPanels } from "./_components/RecordPanels";
 import type { ViewerScan } from "./_viewer/types";
 import { scanFileUrl } from "./_viewer/imageIds";
 import { preloadViewerChunks } from "./_viewer/preloadViewerChunks";
+import { scanPlaces } from "@/lib/dicomweb/browse";
+import { listSources } from "@/lib/dicomweb/sources";
 
 export const dynamic = "force-dynamic";
 
@@ -23,24 +25,36 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
   const { id } = await params;
   if (!uuid.safeParse(id).success) notFound();
   const db = await prisma();
-  const [record, assessments] = await Promise.all([
+  const [record, assessments, places] = await Promise.all([
     getPatientRecord(db, id).catch((e) => {
       if (e instanceof NotFoundError) notFound();
       throw e;
     }),
     listAssessments(db, id),
+    scanPlaces(db, id),
   ]);
+  const canUpload = roleMay(actor.role, "scan:upload");
+  // the PACS the clinician may query (names only; addresses and secrets stay on the server)
+  const pacsSources = canUpload ? (await listSources(db, { enabledOnly: true })).map((s) => ({ id: s.id, name: s.name })) : [];
+  const placeOf = new Map(places.map((p) => [p.scanId, p]));
   await recordPageView(actor, { action: "patient.read", entityType: "Patient", entityId: id, patientId: id });
-  const scans: ViewerScan[] = record.scans.map((s) => ({
-    id: s.id, modality: s.modality, contentType: s.contentType, rows: s.rows, columns: s.columns, frames: s.frames,
-    acquisitionDate: s.acquisitionDate, bodyPart: s.bodyPart, transferSyntaxUid: s.transferSyntaxUid, photometricInterpretation: s.photometricInterpretation,
-  }));
+  const scans: ViewerScan[] = record.scans.map((s) => {
+    const p = placeOf.get(s.id);
+    return {
+      id: s.id, modality: s.modality, contentType: s.contentType, rows: s.rows, columns: s.columns, frames: s.frames,
+      acquisitionDate: s.acquisitionDate, bodyPart: s.bodyPart, transferSyntaxUid: s.transferSyntaxUid, photometricInterpretation: s.photometricInterpretation,
+      ...(p?.studyInstanceUid
+        ? { place: { study: p.studyInstanceUid, series: p.seriesInstanceUid, studyDate: p.studyDate, studyDescription: p.studyDescription, seriesNumber: p.seriesNumber, seriesDescription: p.seriesDescription, instanceNumber: p.instanceNumber } }
+        : {}),
+      ...(p?.viaDicomweb ? { dicomweb: { study: p.studyInstanceUid!, series: p.seriesInstanceUid!, sop: p.sopInstanceUid! } } : {}),
+    };
+  });
   // open on the scan the newest finished assessment looked at
   const initialScanId = assessments.find((a) => a.status === "done" && a.scanId)?.scanId ?? scans[0]?.id ?? null;
   // The viewer needs this file as soon as Cornerstone is up; fetched from <head> it arrives while
   // the viewer's JavaScript is still loading (the placeholder claims it: _viewer/scanBytes.ts).
   // `crossOrigin: "anonymous"` makes it the same request as the client's same-origin fetch().
-  if (initialScanId) preload(scanFileUrl(initialScanId), { as: "fetch", crossOrigin: "anonymous" });
+  if (initialScanId && !scans.find((s) => s.id === initialScanId)?.dicomweb) preload(scanFileUrl(initialScanId), { as: "fetch", crossOrigin: "anonymous" });
   if (scans.length) preloadViewerChunks((await headers()).get("x-nonce") ?? undefined);
 
   return (
@@ -68,7 +82,8 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
           assessments={assessments}
           initialScanId={initialScanId}
           patientId={record.id}
-          canUpload={roleMay(actor.role, "scan:upload")}
+          canUpload={canUpload}
+          pacsSources={pacsSources}
         />
         <RecordPanels patientId={record.id} rerunScanId={assessments.find((a) => a.status === "done")?.scanId ?? null} conditions={record.conditions} familyHistory={record.familyHistory} dietRecords={record.dietRecords} />
       </main>

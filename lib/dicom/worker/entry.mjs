@@ -13,6 +13,7 @@ function moved(result) {
     const v = result.value;
     if (v.frame?.data?.buffer) buffers.push(v.frame.data.buffer);
     if (v.png?.buffer) buffers.push(v.png.buffer);
+    if (Array.isArray(v.frames)) for (const f of v.frames) if (f?.buffer) buffers.push(f.buffer);
   }
   if (buffers.length === 0) return result;
   return Piscina.move({ [Piscina.transferableSymbol]: buffers, [Piscina.valueSymbol]: result });
@@ -21,6 +22,8 @@ function moved(result) {
 export const decodeScan = async (input) => moved(await tasks.decodeScan(input));
 export const preview = async (input) => moved(await tasks.preview(input));
 export const readTags = (input) => tasks.readTags(input);
+export const dicomJson = (input) => tasks.dicomJson(input);
+export const frames = async (input) => moved(await tasks.frames(input));
 /** Starts a thread and compiles the tasks, so the first upload does not pay for it. */
 export const warm = () => true;
 export default decodeScan;

@@ -11,6 +11,8 @@ import { decodePngOrJpeg, type ScanContentType } from "../image";
 import { previewPng, renderPreview, type PreviewImage } from "../preview";
 import type { ImageLimits } from "../limits";
 import type { DicomTag } from "../tags";
+import { retrieveFrames, type RetrievedFrames } from "../frames";
+import { dicomJsonModel, type DicomJson } from "../json-model";
 
 export type TaskError = { code: DicomErrorCode; message: string; details?: Record<string, unknown> };
 export type TaskResult<T> = { ok: true; value: T } | { ok: false; error: TaskError };
@@ -70,6 +72,32 @@ export async function readTags(input: ReadTagsInput): Promise<TaskResult<{ tags:
   return settle(async () => {
     const parsed = parseDicom(input.bytes, { maxInflatedBytes: input.maxInflatedBytes, limits: input.limits });
     return { tags: parsed.tags, tagsOmitted: parsed.tagsOmitted };
+  });
+}
+
+export type DicomJsonInput = { bytes: Uint8Array; maxInflatedBytes?: number; limits: ImageLimits };
+export type DicomJsonOutput = { dataset: DicomJson; transferSyntaxUid: string | null };
+
+/** The header in the DICOM JSON model (WADO-RS metadata), after the limits check of `parseDicom`. */
+export async function dicomJson(input: DicomJsonInput): Promise<TaskResult<DicomJsonOutput>> {
+  return settle(async () => {
+    parseDicom(input.bytes, { maxInflatedBytes: input.maxInflatedBytes, limits: input.limits });
+    try {
+      return dicomJsonModel(input.bytes);
+    } catch (e) {
+      throw new DicomError("not_dicom", "The file's header could not be read as a DICOM Part 10 data set.", { details: { reason: describeThrown(e) } });
+    }
+  });
+}
+
+export type FramesInput = { bytes: Uint8Array; frames: number[]; transferSyntax: string | null; maxInflatedBytes?: number; limits: ImageLimits };
+
+/** Pixel data of frames (1-based) in the stored or an uncompressed syntax (WADO-RS frames). */
+export async function frames(input: FramesInput): Promise<TaskResult<RetrievedFrames>> {
+  return settle(async () => {
+    const parsed = parseDicom(input.bytes, { maxInflatedBytes: input.maxInflatedBytes, limits: input.limits });
+    if (!parsed.metadata.hasPixelData) throw new DicomError("no_pixel_data", "This instance has no pixel data, so it has no frames.");
+    return retrieveFrames(parsed, input.frames, input.transferSyntax, input.limits);
   });
 }
 

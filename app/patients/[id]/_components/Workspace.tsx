@@ -8,10 +8,32 @@ import type { ViewerSaliency, ViewerScan } from "../_viewer/types";
 import type { AssessmentView } from "@/lib/db/assessments";
 import { RiskPanel } from "./RiskPanel";
 import { UploadPanel } from "./UploadPanel";
+import { PacsPanel, ReportActions } from "./PacsPanel";
+import type { ScanScore } from "../_viewer/SeriesBrowser";
+import { formatPct } from "./risk-format";
 
-type Props = { patientId: string; scans: ViewerScan[]; assessments: AssessmentView[]; initialScanId: string | null; canUpload: boolean };
+type Props = {
+  patientId: string;
+  scans: ViewerScan[];
+  assessments: AssessmentView[];
+  initialScanId: string | null;
+  canUpload: boolean;
+  /** DICOMweb sources (PACS) the clinician may query, import from and send reports to */
+  pacsSources?: { id: string; name: string }[];
+};
 
-export function Workspace({ patientId, scans, assessments, initialScanId, canUpload }: Props) {
+/** The newest finished assessment's highest score per scan, for the series browser. */
+function scoresByScan(assessments: AssessmentView[]): Record<string, ScanScore> {
+  const out: Record<string, ScanScore> = {};
+  for (const a of assessments) {
+    if (a.status !== "done" || !a.scanId || out[a.scanId] || !a.scores.length) continue;
+    const top = [...a.scores].sort((x, y) => y.probability - x.probability)[0];
+    out[a.scanId] = { label: `${top.label}: ${formatPct(top.probability)} (${top.category}), ${a.modelName} ${a.modelVersion}`, text: `${formatPct(top.probability)} ${top.category}`, category: top.category };
+  }
+  return out;
+}
+
+export function Workspace({ patientId, scans, assessments, initialScanId, canUpload, pacsSources = [] }: Props) {
   const router = useRouter();
   const [selectedId, setSelectedId] = useState<string | null>(initialScanId ?? scans[0]?.id ?? null);
   const [saliencyVisible, setSaliencyVisible] = useState(false);
@@ -55,6 +77,7 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
   }, [pending, router]);
 
   const toggle = useCallback(() => setSaliencyVisible((v) => !v), []);
+  const scores = useMemo(() => scoresByScan(assessments), [assessments]);
   const map = saliency && assessment && saliency.id === assessment.id ? saliency : null;
 
   return (
@@ -68,9 +91,11 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
           saliencyVisible={saliencyVisible}
           saliencyOpacity={opacity}
           onToggleSaliency={assessment?.hasSaliency ? toggle : undefined}
+          scores={scores}
         />
         {/* the lead's upload panel (drag-drop, progress, live status); a finished scan is selected */}
         {canUpload && <UploadPanel patientId={patientId} onAssessed={(scanId) => setSelectedId(scanId)} />}
+        {canUpload && <PacsPanel patientId={patientId} sources={pacsSources} onImported={(scanId) => setSelectedId(scanId)} />}
       </div>
       <aside className="workspace-side" aria-label="Risk">
         <RiskPanel
@@ -83,6 +108,7 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
           onSaliencyOpacity={setOpacity}
           saliencyState={!saliencyVisible ? "none" : map?.state ?? "loading"}
         />
+        {assessment?.status === "done" && assessment.scanId && scan?.contentType === "application/dicom" && <ReportActions assessmentId={assessment.id} sources={pacsSources} hasSaliency={assessment.hasSaliency} />}
       </aside>
     </div>
   );

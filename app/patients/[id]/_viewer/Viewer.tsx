@@ -1,7 +1,7 @@
 "use client";
 // Client-only entry point: Cornerstone touches window, WebGL and workers at import time, so the
 // shell is imported in the browser only. Until the shell has drawn the scan, a placeholder shows
-// the same layout with what needs no Cornerstone: the thumbnail strip, the tag panel and a
+// the same layout with what needs no Cornerstone: the series browser, the tag panel and a
 // server-made preview PNG of the selected scan in the viewport's box (the same picture in the
 // viewer's default window; it starts loading with the HTML). The shell starts underneath it,
 // invisible but laid out in the same place, and replaces it once its image is drawn and its tools
@@ -10,7 +10,7 @@ import { useCallback, useEffect, useState, type ComponentType } from "react";
 import type { ViewerShellProps } from "./ViewerShell";
 import { previewUrl, scanFileUrl } from "./imageIds";
 import { prefetchScanFile } from "./scanBytes";
-import { ThumbnailStrip } from "./ThumbnailStrip";
+import { SeriesBrowser } from "./SeriesBrowser";
 import { DicomTagPanel } from "./DicomTagPanel";
 
 export type ViewerProps = Omit<ViewerShellProps, "preview" | "onSettled">;
@@ -35,9 +35,11 @@ export function Viewer(props: ViewerProps) {
   }, []);
   // the scan's bytes travel while Cornerstone loads (page.tsx has the browser preload them)
   const scanId = props.selectedId;
+  // (not for DICOMweb scans: the viewer reads those frame by frame through WADO-RS)
+  const viaWadors = !!props.scans.find((s) => s.id === scanId)?.dicomweb;
   useEffect(() => {
-    if (!Shell && scanId) prefetchScanFile(scanFileUrl(scanId));
-  }, [Shell, scanId]);
+    if (!Shell && scanId && !viaWadors) prefetchScanFile(scanFileUrl(scanId));
+  }, [Shell, scanId, viaWadors]);
   const onSettled = useCallback(() => {
     if (settled) return;
     performance.mark("fcds:viewer-shown");
@@ -66,14 +68,14 @@ export function Viewer(props: ViewerProps) {
   );
 }
 
-function Placeholder({ scans, selectedId, onSelect, failed }: ViewerProps & { failed: string | null }) {
+function Placeholder({ scans, selectedId, onSelect, scores, failed }: ViewerProps & { failed: string | null }) {
   const scan = scans.find((s) => s.id === selectedId) ?? null;
   const [previewFailed, setPreviewFailed] = useState<string | null>(null);
   return (
     <div className="viewer" data-testid="viewer-loading">
       <div className="viewer-toolbar" aria-hidden="true" />
       <div className="viewer-main">
-        <ThumbnailStrip scans={scans} selectedId={selectedId} onSelect={onSelect} pictures={false} />
+        <SeriesBrowser scans={scans} selectedId={selectedId} onSelect={onSelect} scores={scores} pictures={false} />
         <div className="viewport-frame">
           {scan && previewFailed !== scan.id && (
             // eslint-disable-next-line @next/next/no-img-element -- an authenticated, uncached API image, not a static asset

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useViewport, MOUSE_TOOLS } from "./useViewport";
 import { Toolbar } from "./Toolbar";
-import { ThumbnailStrip } from "./ThumbnailStrip";
+import { SeriesBrowser, type ScanScore } from "./SeriesBrowser";
 import { DicomTagPanel } from "./DicomTagPanel";
 import { SaliencyOverlay } from "./overlays/SaliencyOverlay";
 import { ViewportInfo } from "./overlays/ViewportInfo";
@@ -32,13 +32,15 @@ export type ViewerShellProps = {
   saliencyVisible: boolean;
   saliencyOpacity: number;
   onToggleSaliency?: () => void;
+  /** the newest finished assessment's headline score per scan (series browser) */
+  scores?: Record<string, ScanScore>;
   /** Show the server preview while a scan loads (off while the placeholder still covers the shell). */
   preview: boolean;
   /** Called once the first scan is drawn with its tools bound, or failed (the placeholder then steps aside). */
   onSettled: () => void;
 };
 
-export default function ViewerShell({ scans, selectedId, onSelect, saliency, saliencyVisible, saliencyOpacity, onToggleSaliency, preview, onSettled }: ViewerShellProps) {
+export default function ViewerShell({ scans, selectedId, onSelect, saliency, saliencyVisible, saliencyOpacity, onToggleSaliency, scores, preview, onSettled }: ViewerShellProps) {
   const elementRef = useRef<HTMLDivElement>(null);
   // The overlay needs the element during render: a callback ref mirrors it into state (reading
   // elementRef.current while rendering would not re-render when it is attached).
@@ -105,7 +107,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
         disabled={disabled}
       />
       <div className="viewer-main">
-        <ThumbnailStrip scans={scans} selectedId={selectedId} onSelect={onSelect} />
+        <SeriesBrowser scans={scans} selectedId={selectedId} onSelect={onSelect} scores={scores} />
         <div
           className="viewport-frame"
           tabIndex={0}

@@ -5,8 +5,18 @@ export const scanFileUrl = (scanId: string) => `/api/scans/${scanId}/file`;
 /** Display-ready PNG of the first frame in the viewer's default window (longest side `size` px, server default 512). */
 export const previewUrl = (scanId: string, size?: number) => `/api/scans/${scanId}/preview${size ? `?size=${size}` : ""}`;
 
-/** Cornerstone image ids for every frame of a scan (DICOM through wadouri, PNG/JPEG through ours). */
+/** The scan's WADO-RS instance URL on this server (DICOMweb scans). */
+export const wadorsInstanceUrl = (d: NonNullable<ViewerScan["dicomweb"]>) => `/dicomweb/studies/${d.study}/series/${d.series}/instances/${d.sop}`;
+
+/**
+ * Cornerstone image ids for every frame of a scan: DICOMweb scans through WADO-RS frames
+ * (`wadors:`, as OHIF reads a PACS), uploaded DICOM through its file (wadouri), PNG/JPEG through ours.
+ */
 export function imageIdsFor(scan: ViewerScan): string[] {
+  if (scan.dicomweb && scan.contentType === "application/dicom") {
+    const base = wadorsInstanceUrl(scan.dicomweb);
+    return Array.from({ length: Math.max(1, scan.frames || 1) }, (_, i) => `wadors:${base}/frames/${i + 1}`);
+  }
   const url = scanFileUrl(scan.id);
   if (scan.contentType !== "application/dicom") return [`${WEB_SCHEME}:${url}`];
   const frames = Math.max(1, scan.frames || 1);

@@ -10,6 +10,18 @@ export type ViewerScan = {
   bodyPart: string | null;
   transferSyntaxUid: string | null;
   photometricInterpretation: string | null;
+  /** its place in the study / series hierarchy (series browser); absent for PNG / JPEG */
+  place?: {
+    study: string | null;
+    series: string | null;
+    studyDate: string | null;
+    studyDescription: string | null;
+    seriesNumber: number | null;
+    seriesDescription: string | null;
+    instanceNumber: number | null;
+  };
+  /** came through DICOMweb: the viewer reads it through WADO-RS (`wadors:` image ids) */
+  dicomweb?: { study: string; series: string; sop: string };
 };
 
 /** A saliency map at image resolution: base64 of width × height bytes (0 = none, 255 = most). */

@@ -4,9 +4,9 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { Enums, RenderingEngine, eventTarget, getShouldUseCPURendering, type Types } from "@cornerstonejs/core";
 import { Enums as ToolEnums, ToolGroupManager, type Types as ToolTypes } from "@cornerstonejs/tools";
-import { prefetchPart10Instance } from "@cornerstonejs/dicom-image-loader";
+import { prefetchPart10Instance, wadors } from "@cornerstonejs/dicom-image-loader";
 import { initCornerstone } from "./cornerstone";
-import { imageIdsFor, scanFileUrl } from "./imageIds";
+import { imageIdsFor, scanFileUrl, wadorsInstanceUrl } from "./imageIds";
 import { takePrefetchedScanFile } from "./scanBytes";
 import { readWindow } from "./tools/windowLevel";
 import { stackScrollToolName } from "./tools/stackScroll";
@@ -136,10 +136,12 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
     // bytes the placeholder prefetched (scanBytes.ts) are handed to the DICOM loader as this
     // instance's Part 10 data, so setStack decodes them instead of requesting the file again
     const url = scanFileUrl(scan.id);
-    const prefetched = scan.contentType === "application/dicom" ? takePrefetchedScanFile(url) : null;
-    const handOver = prefetched
-      ? prefetched.then((bytes) => prefetchPart10Instance(`wadouri:${url}`, bytes)).catch(() => undefined) // the loader fetches it itself and reports why
-      : Promise.resolve();
+    const prefetched = scan.contentType === "application/dicom" && !scan.dicomweb ? takePrefetchedScanFile(url) : null;
+    const handOver = scan.dicomweb
+      ? registerWadorsMetadata(scan.dicomweb, imageIds)
+      : prefetched
+        ? prefetched.then((bytes) => prefetchPart10Instance(`wadouri:${url}`, bytes)).catch(() => undefined) // the loader fetches it itself and reports why
+        : Promise.resolve();
     handOver
       .then(() => (stale ? undefined : h.viewport.setStack(imageIds, 0)))
       .then(() => {
@@ -186,6 +188,19 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
 
   const viewport = useCallback(() => handles.current?.viewport ?? null, []);
   return { state: initError ? { ...state, status: "error" as const, error: initError } : state, primary, choosePrimary, viewport, ready, sync };
+}
+
+/**
+ * WADO-RS image ids need the instance's header first (Cornerstone's wadors loader reads the pixel
+ * module from it): the DICOM JSON from /metadata, registered for every frame's image id.
+ */
+async function registerWadorsMetadata(d: NonNullable<ViewerScan["dicomweb"]>, imageIds: string[]): Promise<void> {
+  if (wadors.metaDataManager.get(imageIds[0])) return;
+  const r = await fetch(`${wadorsInstanceUrl(d)}/metadata`, { credentials: "same-origin", headers: { accept: "application/dicom+json" } });
+  if (!r.ok) throw new Error(`The instance's header could not be fetched (HTTP ${r.status}).`);
+  const [instance] = (await r.json()) as Record<string, unknown>[];
+  if (!instance) throw new Error("The server returned no header for this instance.");
+  for (const id of imageIds) wadors.metaDataManager.add(id, { ...instance } as never);
 }
 
 function describeLoadError(e: unknown, scan: ViewerScan): string {

@@ -1,0 +1,14 @@
+import { route } from "@/lib/http/route";
+import { requestInfo } from "@/lib/auth/actor";
+import { prisma } from "@/lib/db/client";
+import { retrieveMetadata } from "@/lib/dicomweb/wado";
+import { dicomJsonResponse, studyParams } from "@/lib/dicomweb/http";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+/** WADO-RS: the study's instance headers in the DICOM JSON model. */
+export const GET = route<{ study: string }>("patient:read", async ({ req, params, actor }) => {
+  const { study } = studyParams(params);
+  return dicomJsonResponse(await retrieveMetadata(await prisma(), req, { study }, { actor, request: requestInfo(req, "dicomweb") }));
+});
