@@ -123,15 +123,10 @@ export function resampleToModelGrid(
   const k = Math.max(1, Math.min(P.maxSubsamples, Math.ceil(g / Math.min(spacing[0], spacing[1]) - 1e-9)));
   const out = new Float32Array(size * size);
   const [cxp, cyp] = centre;
-  const sample = (fx: number, fy: number): number => {
-    // continuous pixel coordinates: pixel (i, j) covers [i, i + 1) × [j, j + 1), centre at +0.5
-    const x = fx - 0.5, y = fy - 0.5;
-    const x0 = Math.floor(x), y0 = Math.floor(y);
-    const ax = x - x0, ay = y - y0;
-    const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= columns || yy >= rows ? air : data[yy * columns + xx]);
-    return (at(x0, y0) * (1 - ax) + at(x0 + 1, y0) * ax) * (1 - ay) + (at(x0, y0 + 1) * (1 - ax) + at(x0 + 1, y0 + 1) * ax) * ay;
-  };
   const half = size / 2;
+  const inv0 = inv[0] / spacing[1], inv1 = inv[1] / spacing[1], inv2 = inv[2] / spacing[0], inv3 = inv[3] / spacing[0];
+  // bilinear sample at continuous pixel coordinates (pixel (i, j) covers [i, i + 1) × [j, j + 1)); air outside
+  const pix = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= columns || yy >= rows ? air : data[yy * columns + xx]);
   for (let oy = 0; oy < size; oy++)
     for (let ox = 0; ox < size; ox++) {
       let acc = 0;
@@ -139,9 +134,24 @@ export function resampleToModelGrid(
         const py = (oy + (sy + 0.5) / k - half) * g;
         for (let sx = 0; sx < k; sx++) {
           const px = (ox + (sx + 0.5) / k - half) * g;
-          const du = inv[0] * px + inv[1] * py; // frame column direction, mm
-          const dv = inv[2] * px + inv[3] * py; // frame row direction, mm
-          acc += sample(cxp + du / spacing[1], cyp + dv / spacing[0]);
+          const x = cxp + inv0 * px + inv1 * py - 0.5;
+          const y = cyp + inv2 * px + inv3 * py - 0.5;
+          const x0 = Math.floor(x), y0 = Math.floor(y);
+          const ax = x - x0, ay = y - y0;
+          let a: number, b: number, c: number, d: number;
+          if (x0 >= 0 && y0 >= 0 && x0 + 1 < columns && y0 + 1 < rows) {
+            const i = y0 * columns + x0;
+            a = data[i];
+            b = data[i + 1];
+            c = data[i + columns];
+            d = data[i + columns + 1];
+          } else {
+            a = pix(x0, y0);
+            b = pix(x0 + 1, y0);
+            c = pix(x0, y0 + 1);
+            d = pix(x0 + 1, y0 + 1);
+          }
+          acc += (a * (1 - ax) + b * ax) * (1 - ay) + (c * (1 - ax) + d * ax) * ay;
         }
       }
       out[oy * size + ox] = acc / (k * k);
