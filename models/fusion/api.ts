@@ -36,7 +36,7 @@ export type TrainRequest = {
 export type TrainResult = { bundleDir: string; weightsSha256: string; metrics: Record<string, unknown>; card: Record<string, unknown> };
 
 /** Extra knobs for the CLI and tests (the product passes only TrainRequest). */
-export type TrainRequestOptions = Pick<CandidateOptions, "name" | "version" | "batchSize" | "lr" | "patience" | "modalityDropout" | "split" | "arch" | "components" | "imageBackbone" | "bootstrapB" | "snapshot" | "backend">;
+export type TrainRequestOptions = Pick<CandidateOptions, "name" | "version" | "batchSize" | "lr" | "patience" | "modalityDropout" | "split" | "arch" | "components" | "imageBackbone" | "bootstrapB" | "snapshot" | "backend" | "rows">;
 
 async function writeOutputs(dir: string, files: { evaluation: unknown; card: unknown; markdown: string; plots: Record<string, string> }) {
   await mkdir(path.join(dir, "plots"), { recursive: true });

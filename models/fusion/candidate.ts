@@ -74,6 +74,8 @@ export type CandidateOptions = {
    */
   imageBackbone?: string;
   bootstrapB?: number;
+  /** explicit partitions (snapshot row indices) instead of the hash split — cross-validation folds */
+  rows?: Record<"train" | "val" | "test", number[]>;
   /** an already loaded snapshot (the CLI trains several strategies from one read) */
   snapshot?: Snapshot;
   /** training backend order (default: tfjs-node, then wasm for networks without convolutions, then cpu) */
@@ -254,7 +256,7 @@ export async function trainCandidateBundle(o: CandidateOptions): Promise<Trained
   const snap = o.snapshot ?? (await loadSnapshot(o.snapshotPath, { withImages: needsImage(strategy) }));
   if (needsImage(strategy) && (!snap.images || !snap.imageSize)) throw new Error(`strategy ${strategy} needs images, but the snapshot has no ${"image_input"} values`);
   const H = snap.heads.length, D = snap.features.length;
-  const split = splitRows(snap.patient, o.seed, fractions);
+  const split = o.rows ?? splitRows(snap.patient, o.seed, fractions);
   for (const k of ["train", "val", "test"] as const) if (!split[k].length) throw new Error(`the patient-level split left no ${k} rows (snapshot of ${snap.n} rows)`);
 
   // generic (non-encoder) record features: standardised on the training rows
@@ -444,7 +446,7 @@ export async function trainCandidateBundle(o: CandidateOptions): Promise<Trained
       snapshot: { sha256: snap.sha256, rows: snap.n, file: path.basename(o.snapshotPath), provenance: snap.provenance },
       seed: o.seed,
       split: {
-        method: SPLIT_METHOD,
+        method: o.rows ? "explicit rows given by the caller (e.g. a cross-validation fold)" : SPLIT_METHOD,
         fractions,
         rows: { train: split.train.length, val: split.val.length, test: split.test.length },
         patients: { train: new Set(split.train.map((i) => snap.patient[i])).size, val: new Set(split.val.map((i) => snap.patient[i])).size, test: new Set(split.test.map((i) => snap.patient[i])).size },

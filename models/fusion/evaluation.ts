@@ -47,7 +47,7 @@ const logit = (p: number) => Math.log(clip(p) / (1 - clip(p)));
 export function calibrationSlopeIntercept(y: ArrayLike<number>, p: ArrayLike<number>): { slope: number; intercept: number } {
   const n = y.length;
   const z = Float64Array.from({ length: n }, (_, i) => logit(p[i]));
-  let a = 0, b = 1;
+  let a = 0, b = 1, converged = false;
   for (let it = 0; it < 50; it++) {
     let g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0;
     for (let i = 0; i < n; i++) {
@@ -64,21 +64,29 @@ export function calibrationSlopeIntercept(y: ArrayLike<number>, p: ArrayLike<num
     const da = (h11 * g0 - h01 * g1) / det, db = (h00 * g1 - h01 * g0) / det;
     a -= da;
     b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-10) break;
+    if (Math.abs(da) + Math.abs(db) < 1e-10) {
+      converged = true;
+      break;
+    }
   }
-  let c = 0;
-  for (let it = 0; it < 50; it++) {
+  // predictions that separate the outcomes perfectly (small resamples) have no finite slope
+  if (!converged || !Number.isFinite(b) || Math.abs(b) > 50) b = NaN;
+  let c = 0, cConverged = false;
+  for (let it = 0; it < 100; it++) {
     let g = 0, h = 0;
     for (let i = 0; i < n; i++) {
       const q = 1 / (1 + Math.exp(-(c + z[i])));
       g += q - y[i];
       h += Math.max(q * (1 - q), 1e-12);
     }
-    const d = g / h;
+    const d = Math.max(-2, Math.min(2, g / h));
     c -= d;
-    if (Math.abs(d) < 1e-12) break;
+    if (Math.abs(d) < 1e-10) {
+      cConverged = true;
+      break;
+    }
   }
-  return { slope: b, intercept: c };
+  return { slope: b, intercept: cConverged ? c : NaN };
 }
 
 export function observedExpected(y: ArrayLike<number>, p: ArrayLike<number>): number {
@@ -252,7 +260,7 @@ export const DEFINITIONS: Record<string, string> = {
   auprc: "area under the precision–recall curve (average precision)",
   brier: "mean squared error of the probability",
   ece: "expected calibration error, 10 equal-width bins",
-  calibrationSlope: "b in logit P(y=1) = a + b·logit(p); ideal 1 (< 1: predictions too extreme)",
+  calibrationSlope: "b in logit P(y=1) = a + b·logit(p); ideal 1 (< 1: predictions too extreme); undefined (left out of the bootstrap) when the predictions separate the outcomes",
   calibrationIntercept: "a in logit P(y=1) = a + logit(p) (calibration-in-the-large); ideal 0 (< 0: risks overestimated)",
   oe: "observed / expected events (Σy / Σp); ideal 1",
   "nb@t": "net benefit at threshold t: TP/n − FP/n · t/(1−t), positive = p ≥ t (decision curve analysis)",
