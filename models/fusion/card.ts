@@ -29,6 +29,8 @@ export type CardExtras = {
   ood?: { threshold: number; evaluation: Record<string, unknown> } | null;
   geometry?: { model: string; rows: GeometryRow[] }[] | null;
   notes?: string[];
+  /** the record-only path on real data (npm run wisconsin): summary for card.json, section for report.md */
+  realData?: { summary: Record<string, unknown>; markdown: string } | null;
 };
 
 function headSummary(h: HeadReport, model: string) {
@@ -87,8 +89,10 @@ export function buildCard(man: CandidateManifest, ev: CandidateEvaluation, x: Ca
     riskCategories: Object.fromEntries(
       ev.heads.map((h) => [h.head, { cutoffs: h.categories, rationale: CATEGORY_RATIONALE[h.head] ?? "No clinical cut-offs are configured for this head; report probabilities only.", observedByCategory: h.categoryTable, netBenefitAtCutoffs: h.categories ? Object.fromEntries(h.categories.map((t) => [String(t), { model: h.metrics[ev.primary][`nb@${t}`], treatAll: h.treatAll[`nb@${t}`] }])) : null }]),
     ),
+    additionalNotes: x.notes ?? [],
     outOfDistributionCheck: x.ood ?? null,
     imageGeometry: x.geometry ?? null,
+    realDataCheck: x.realData ?? null,
     limitations: [
       ...(synthetic ? ["Trained and evaluated on synthetic data from a known generative model; performance on real patients is unknown."] : []),
       "One held-out split of one snapshot (internal validation); no external or temporal validation.",
@@ -159,7 +163,7 @@ export function geometryMarkdown(geometry: NonNullable<CardExtras["geometry"]>):
   for (const g of geometry) {
     const aurocKeys = [...new Set(g.rows.flatMap((r) => Object.keys(r.auroc ?? {})))];
     lines.push(`**${g.model}**`, "", `| images | header | n | flagged | median distance${aurocKeys.map((k) => ` | AUROC ${k}`).join("")} |`, `|---|---|---|---|---${aurocKeys.map(() => "|---").join("")}|`);
-    for (const r of g.rows) lines.push(`| ${r.transform} | ${r.header} | ${r.n} | ${pct(r.flagged)} | ${r.medianDistance.toFixed(1)}${aurocKeys.map((k) => ` | ${r.auroc?.[k] !== undefined ? r.auroc[k].toFixed(3) : "—"}`).join("")} |`);
+    for (const r of g.rows) lines.push(`| ${r.transform} | ${r.header} | ${r.n} | ${Number.isFinite(r.flagged) ? pct(r.flagged) : "—"} | ${Number.isFinite(r.medianDistance) ? r.medianDistance.toFixed(1) : "—"}${aurocKeys.map((k) => ` | ${r.auroc?.[k] !== undefined ? r.auroc[k].toFixed(3) : "—"}`).join("")} |`);
     lines.push("");
   }
   return lines;
@@ -228,6 +232,7 @@ export function cardMarkdown(man: CandidateManifest, ev: CandidateEvaluation, x:
     L.push("");
   }
   if (x.geometry?.length) L.push("## Image geometry: flag rates for mirrored, shifted, rotated and rescaled images", "", ...geometryMarkdown(x.geometry));
+  if (x.realData) L.push(x.realData.markdown.trim(), "");
   L.push("## Limitations", "", ...card.limitations.map((l) => `- ${l}`), "", "## Reproduce", "", `\`${card.openScience.reproduce}\``, "");
   return L.join("\n");
 }

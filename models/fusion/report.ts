@@ -100,10 +100,11 @@ export async function writeReport(dir: string, x: { meta: InferenceMeta; evaluat
 
 /**
  * Sections of report.md that other tools own and a rewrite of the evaluation must keep, in this
- * order: the image out-of-distribution check (`npm run ood:fit`, ood-artifacts.ts) and the runtime
+ * order: the image out-of-distribution check (`npm run ood:fit`, ood-artifacts.ts), its flag rates
+ * for mirrored / shifted / rotated / rescaled images (`npm run ood:geometry`) and the runtime
  * benchmarks (`npm run bench:fusion -- --write-report`). Each runs to the next "## " heading.
  */
-export const KEPT_SECTIONS = ["## Image out-of-distribution check", "## Runtime benchmarks"] as const;
+export const KEPT_SECTIONS = ["## Image out-of-distribution check", "## Image geometry: out-of-distribution flag rates", "## Runtime benchmarks"] as const;
 
 export function keptSections(md: string): string[] {
   const out: string[] = [];
