@@ -136,6 +136,17 @@ describe("trainCandidate", () => {
   });
 });
 
+describe("a split fixed by the snapshot (its split column)", () => {
+  it("is used for training and for the comparison instead of the patient hash", async () => {
+    const fixed = path.join(tmp, "fixed-split.parquet");
+    await writeSyntheticSnapshot({ out: fixed, n: 150, seed: 31, images: false, splitByIndex: { train: 90, val: 30 } });
+    const r = await trainCandidate({ snapshotPath: fixed, strategy: "tabular_only", seed: 1, outDir: path.join(tmp, "fixed-tab"), ...quick });
+    expect((r.metrics as { split: { rows: Record<string, number>; method: string } }).split).toMatchObject({ rows: { train: 90, val: 30, test: 30 }, method: expect.stringMatching(/split column/) });
+    const { report } = await evaluateCandidate({ bundleDir: r.bundleDir, snapshotPath: fixed, compareWith: [], seed: 1, B: 10 });
+    expect((report as { testRows: number }).testRows).toBe(30);
+  });
+});
+
 describe("evaluateCandidate", () => {
   it("scores the candidate, the served version and a baseline on the same test patients, paired", async () => {
     const { report, plots } = await evaluateCandidate({ bundleDir: path.join(tmp, "es-a"), snapshotPath, compareWith: [SERVED, path.join(tmp, "tab-a")], seed: 3, B: 30 });

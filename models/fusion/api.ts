@@ -22,7 +22,7 @@ import { evaluateModels, type EvaluationReport } from "./evaluation";
 import { plotsFor } from "./plots";
 import { loadScorer } from "./scorer";
 import { loadSnapshot, snapshotInfo } from "./snapshot";
-import { splitRows, DEFAULT_SPLIT } from "./split";
+import { COLUMN_SPLIT_METHOD, splitFromColumn, splitRows, DEFAULT_SPLIT } from "./split";
 
 export type TrainRequest = {
   snapshotPath: string;
@@ -96,7 +96,9 @@ async function readOod(dir: string): Promise<CardExtras["ood"]> {
 export async function evaluateCandidate(args: { bundleDir: string; snapshotPath: string; compareWith: string[]; seed: number; B?: number; write?: boolean }): Promise<{ report: Record<string, unknown>; plots: Record<string, string> }> {
   const snap = await loadSnapshot(args.snapshotPath);
   const man = await readFile(path.join(args.bundleDir, "candidate.json"), "utf8").then((t) => JSON.parse(t) as CandidateManifest).catch(() => null);
-  const split = splitRows(snap.patient, man?.seed ?? args.seed, man?.split.fractions ?? DEFAULT_SPLIT);
+  // the candidate's held-out patients: the snapshot's own split column if it has one, else the hash split of the candidate's seed
+  const split = snap.partition ? splitFromColumn(snap.patient, snap.partition) : splitRows(snap.patient, man?.seed ?? args.seed, man?.split.fractions ?? DEFAULT_SPLIT);
+  if (man?.split.method === COLUMN_SPLIT_METHOD && !snap.partition) throw new Error("the candidate was trained with the snapshot's split column; this snapshot has none, so its held-out patients are unknown");
   const rows = split.test;
   const scorers = [await loadScorer(args.bundleDir), ...(await Promise.all(args.compareWith.map((c) => loadScorer(c))))];
   const preds: Record<string, Float64Array> = {};
@@ -120,7 +122,7 @@ export async function evaluateCandidate(args: { bundleDir: string; snapshotPath:
   const report: EvaluationReport & { snapshot: unknown; imageUse: unknown; caveats: string[]; split: unknown } = {
     ...evaluateModels({ heads: snap.heads, labels: snap.labels, patients: snap.patient, sex: snap.sex, age: snap.age, smoking: snap.smoking, rows, preds, primary, B: args.B ?? 400, seed: args.seed, subgroupModels: Object.keys(preds).slice(0, 2) }),
     snapshot: { sha256: snap.sha256, rows: snap.n, file: path.basename(args.snapshotPath) },
-    split: { seed: man?.seed ?? args.seed, fractions: man?.split.fractions ?? DEFAULT_SPLIT, testRows: rows.length },
+    split: snap.partition ? { method: COLUMN_SPLIT_METHOD, testRows: rows.length } : { seed: man?.seed ?? args.seed, fractions: man?.split.fractions ?? DEFAULT_SPLIT, testRows: rows.length },
     imageUse,
     caveats,
   };

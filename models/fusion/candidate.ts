@@ -36,7 +36,7 @@ import { fitLogisticRegression, logisticLogits, standardizer, standardize, type 
 import { fitTemperature, fitLogistic } from "./metrics";
 import { fitMahalanobis, quantile } from "./ood-fit";
 import { loadSnapshot, type Snapshot } from "./snapshot";
-import { DEFAULT_SPLIT, SPLIT_METHOD, splitRows, type SplitFractions } from "./split";
+import { COLUMN_SPLIT_METHOD, DEFAULT_SPLIT, SPLIT_METHOD, splitFromColumn, splitRows, type SplitFractions } from "./split";
 import { fitIntervalWidening, mcDropoutQuantiles } from "./train";
 import { loadScorer } from "./scorer";
 import { pooledImageFeatures, predictRows, trainNetwork, type NetData, type NetTrainResult } from "./trainer";
@@ -256,7 +256,7 @@ export async function trainCandidateBundle(o: CandidateOptions): Promise<Trained
   const snap = o.snapshot ?? (await loadSnapshot(o.snapshotPath, { withImages: needsImage(strategy) }));
   if (needsImage(strategy) && (!snap.images || !snap.imageSize)) throw new Error(`strategy ${strategy} needs images, but the snapshot has no ${"image_input"} values`);
   const H = snap.heads.length, D = snap.features.length;
-  const split = o.rows ?? splitRows(snap.patient, o.seed, fractions);
+  const split = o.rows ?? (snap.partition ? splitFromColumn(snap.patient, snap.partition) : splitRows(snap.patient, o.seed, fractions));
   for (const k of ["train", "val", "test"] as const) if (!split[k].length) throw new Error(`the patient-level split left no ${k} rows (snapshot of ${snap.n} rows)`);
 
   // generic (non-encoder) record features: standardised on the training rows
@@ -446,7 +446,7 @@ export async function trainCandidateBundle(o: CandidateOptions): Promise<Trained
       snapshot: { sha256: snap.sha256, rows: snap.n, file: path.basename(o.snapshotPath), provenance: snap.provenance },
       seed: o.seed,
       split: {
-        method: o.rows ? "explicit rows given by the caller (e.g. a cross-validation fold)" : SPLIT_METHOD,
+        method: o.rows ? "explicit rows given by the caller (e.g. a cross-validation fold)" : snap.partition ? COLUMN_SPLIT_METHOD : SPLIT_METHOD,
         fractions,
         rows: { train: split.train.length, val: split.val.length, test: split.test.length },
         patients: { train: new Set(split.train.map((i) => snap.patient[i])).size, val: new Set(split.val.map((i) => snap.patient[i])).size, test: new Set(split.test.map((i) => snap.patient[i])).size },

@@ -1,6 +1,7 @@
 /**
  * npm run snapshot:synthetic -- --out <file.parquet> [--n 2000] [--seed 20261202] [--offset 0]
  *        [--image-size 64] [--resize physical|area] [--no-images] [--missing-image 0.05] [--repeat 0]
+ *        [--split-by-index <nTrain>,<nVal>]   (a fixed split column: first nTrain train, next nVal val, rest test)
  *
  * A training snapshot from the synthetic cohort (models/fusion/snapshot-fixture.ts), for training
  * without the database. Prints rows and SHA-256.
@@ -30,6 +31,7 @@ writeSyntheticSnapshot({
   images: !argv.includes("--no-images"),
   missingImage: Number(get("missing-image", "0.05")),
   repeat: Number(get("repeat", "0")),
+  splitByIndex: get("split-by-index", "") ? { train: Number(get("split-by-index", "").split(",")[0]), val: Number(get("split-by-index", "").split(",")[1]) } : undefined,
   onProgress: (d) => bar.update(d),
 })
   .then((r) => {

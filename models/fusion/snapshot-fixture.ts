@@ -7,7 +7,7 @@
  *
  *   npm run snapshot:synthetic -- --out /tmp/cohort.parquet [--n 2000] [--seed 20261202]
  *        [--offset 0] [--image-size 64] [--resize physical|area] [--no-images] [--missing-image 0.05]
- *        [--repeat 0.1]
+ *        [--repeat 0.1] [--split-by-index <nTrain>,<nVal>]
  */
 import { createHash } from "node:crypto";
 import { mkdir, rename } from "node:fs/promises";
@@ -35,6 +35,8 @@ export type SyntheticSnapshotOptions = {
   /** fraction of patients with a second assessment row (same record and scan) */
   repeat?: number;
   rowGroupSize?: number;
+  /** write a `split` column: the first `train` patients train, the next `val` validation, the rest test */
+  splitByIndex?: { train: number; val: number };
   onProgress?: (done: number, total: number) => void;
 };
 
@@ -54,7 +56,7 @@ export async function writeSyntheticSnapshot(o: SyntheticSnapshotOptions): Promi
   const tabCols = FEATURES.map((f) => tabColumn(f.name));
   const auxCols = ["aux_nodule_size_score", "aux_coronary_calcium_score"];
   const schema = [
-    { name: "root", num_children: 6 + tabCols.length + 2 * HEADS.length + auxCols.length + (withImages ? 1 : 0) },
+    { name: "root", num_children: 6 + tabCols.length + 2 * HEADS.length + auxCols.length + (withImages ? 1 : 0) + (o.splitByIndex ? 1 : 0) },
     { name: "row_key", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
     { name: PSEUDONYM_COLUMN, type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
     { name: "sex", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
@@ -65,6 +67,7 @@ export async function writeSyntheticSnapshot(o: SyntheticSnapshotOptions): Promi
     ...HEADS.map((h) => ({ name: `label_${h}`, type: "INT32", repetition_type: "OPTIONAL" })),
     ...auxCols.map((name) => ({ name, type: "DOUBLE", repetition_type: "OPTIONAL" })),
     ...HEADS.map((h) => ({ name: `true_risk_${h}`, type: "DOUBLE", repetition_type: "OPTIONAL" })),
+    ...(o.splitByIndex ? [{ name: "split", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" }] : []),
     ...(withImages
       ? [
           { name: IMAGE_COLUMN, repetition_type: "OPTIONAL", converted_type: "LIST", num_children: 1 },
@@ -115,6 +118,7 @@ export async function writeSyntheticSnapshot(o: SyntheticSnapshotOptions): Promi
         Math.max(0, p.latent.maxNoduleMm - 6) / 8,
         Math.log1p(p.latent.cacScore) / 2,
         ...HEADS.map((h) => p.trueRisk[h]),
+        ...(o.splitByIndex ? [i < o.splitByIndex.train ? "train" : i < o.splitByIndex.train + o.splitByIndex.val ? "val" : "test"] : []),
         ...(withImages ? [image] : []),
       ]);
     }

@@ -17,6 +17,8 @@
  *   aux_<name>            optional, double — auxiliary image targets (e.g. what a radiology
  *                         report states); a training signal for the image branch only
  *   true_risk_<head>      optional, synthetic cohorts only — the generator's true probability
+ *   split                 optional, train / val / test — a partition fixed by whoever made the
+ *                         snapshot (e.g. a temporal split); used instead of the patient hash
  * Smoking status for subgroups comes from tab_hist_smoking_current / tab_hist_smoking_former.
  */
 import { createHash } from "node:crypto";
@@ -71,6 +73,8 @@ export type Snapshot = {
   provenance: Record<string, unknown> | null;
   aux: { names: string[]; values: Float32Array } | null;
   trueRisk: Float32Array | null;
+  /** the snapshot's own `split` column, when it has one */
+  partition: ("train" | "val" | "test")[] | null;
 };
 
 export async function sha256File(file: string): Promise<string> {
@@ -167,8 +171,9 @@ export async function loadSnapshot(file: string, opts: { withImages?: boolean } 
     provenance,
     aux: A ? { names: auxNames.map((a) => a.slice(4)), values: new Float32Array(n * A) } : null,
     trueRisk: hasTrueRisk ? new Float32Array(n * H) : null,
+    partition: columns.includes("split") ? new Array(n) : null,
   };
-  const wanted = [PSEUDONYM_COLUMN, ...["sex", "age_years"].filter((c) => columns.includes(c)), ...features, ...heads.map((h) => `label_${h}`), ...auxNames, ...(hasTrueRisk ? heads.map((h) => `true_risk_${h}`) : []), ...(readImages ? [IMAGE_COLUMN] : [])];
+  const wanted = [PSEUDONYM_COLUMN, ...["sex", "age_years"].filter((c) => columns.includes(c)), ...features, ...heads.map((h) => `label_${h}`), ...auxNames, ...(hasTrueRisk ? heads.map((h) => `true_risk_${h}`) : []), ...(s.partition ? ["split"] : []), ...(readImages ? [IMAGE_COLUMN] : [])];
   const iCur = features.indexOf("tab_hist_smoking_current"), iFor = features.indexOf("tab_hist_smoking_former");
 
   let start = 0;
@@ -196,6 +201,11 @@ export async function loadSnapshot(file: string, opts: { withImages?: boolean } 
         if (!(Number.isNaN(y) || y === 0 || y === 1)) throw new SnapshotError("snapshot_bad_value", `${file}: row ${i}, label_${heads[h]} is ${String(v)} (0, 1 or empty).`);
         s.labels[i * H + h] = y;
         if (s.trueRisk) s.trueRisk[i * H + h] = num(r[`true_risk_${heads[h]}`]);
+      }
+      if (s.partition) {
+        const v = r.split;
+        if (v !== "train" && v !== "val" && v !== "test") throw new SnapshotError("snapshot_bad_value", `${file}: row ${i}, split is ${String(v)} (train, val or test).`);
+        s.partition[i] = v;
       }
       if (s.aux) for (let a = 0; a < A; a++) s.aux.values[i * A + a] = num(r[auxNames[a]]);
       if (readImages) {

@@ -45,3 +45,18 @@ export function foldsOf(patients: readonly string[], seed: number, k: number): I
   });
   return out;
 }
+
+export const COLUMN_SPLIT_METHOD = "the snapshot's split column (a partition fixed by whoever made the snapshot)";
+
+/** Row indices per partition from a snapshot's own split column; refuses a patient in two partitions. */
+export function splitFromColumn(patients: readonly string[], partition: readonly Partition[]): Record<Partition, number[]> {
+  const out: Record<Partition, number[]> = { train: [], val: [], test: [] };
+  const seen = new Map<string, Partition>();
+  partition.forEach((p, i) => {
+    const prev = seen.get(patients[i]);
+    if (prev && prev !== p) throw new Error(`patient ${patients[i]} is in both ${prev} and ${p} of the snapshot's split column: the split must be by patient`);
+    seen.set(patients[i], p);
+    out[p].push(i);
+  });
+  return out;
+}
