@@ -6,35 +6,51 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 
 type Series = { name: string; points: [number, number][]; dash?: string; color?: string; markers?: boolean };
 
-function ticks(lo: number, hi: number, n = 5): number[] {
-  const step = (hi - lo) / (n - 1);
-  return Array.from({ length: n }, (_, i) => lo + i * step);
+/** "Nice" axis: bounds widened to multiples of a 1 / 2 / 2.5 / 5 × 10^k step, about 5 ticks. */
+export function niceAxis(lo: number, hi: number, target = 5): { lo: number; hi: number; ticks: number[] } {
+  if (!(hi > lo)) hi = lo + 1;
+  const raw = (hi - lo) / target;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const a = Math.floor(lo / step + 1e-9) * step, b = Math.ceil(hi / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let t = a; t <= b + step * 1e-6; t += step) ticks.push(Math.round(t / step) * step);
+  return { lo: a, hi: b, ticks };
 }
-const fmt = (v: number) => (Math.abs(v) < 1e-9 ? "0" : Math.abs(v) >= 0.1 || v === 0 ? v.toFixed(2).replace(/0+$/, "").replace(/\.$/, "") : v.toFixed(3).replace(/0+$/, ""));
+const fmt = (v: number) => {
+  if (Math.abs(v) < 1e-12) return "0";
+  const s = v.toPrecision(3);
+  return String(Number(s));
+};
 
 export function lineChart(o: { title: string; xLabel: string; yLabel: string; x: [number, number]; y: [number, number]; series: Series[]; diagonal?: boolean }): string {
-  const W = 460, Hh = 400, L = 60, T = 34, PW = 300, PH = 300;
-  const sx = (v: number) => L + ((v - o.x[0]) / (o.x[1] - o.x[0])) * PW;
-  const sy = (v: number) => T + PH - ((Math.min(o.y[1], Math.max(o.y[0], v)) - o.y[0]) / (o.y[1] - o.y[0])) * PH;
+  const xa = niceAxis(o.x[0], o.x[1]), ya = niceAxis(o.y[0], o.y[1]);
+  const L = 62, T = 34, PW = 300, PH = 300;
+  const W = L + PW + 30, Hh = T + PH + 58 + 14 * o.series.length;
+  const sx = (v: number) => L + ((v - xa.lo) / (xa.hi - xa.lo)) * PW;
+  const sy = (v: number) => T + PH - ((Math.min(ya.hi, Math.max(ya.lo, v)) - ya.lo) / (ya.hi - ya.lo)) * PH;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${Hh}" viewBox="0 0 ${W} ${Hh}" font-family="sans-serif" role="img" aria-label="${esc(o.title)}">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="${L + PW / 2}" y="18" font-size="12" text-anchor="middle">${esc(o.title)}</text>`,
     `<rect x="${L}" y="${T}" width="${PW}" height="${PH}" fill="none" stroke="#000"/>`,
   ];
-  for (const t of ticks(o.x[0], o.x[1])) parts.push(`<line x1="${sx(t)}" y1="${T + PH}" x2="${sx(t)}" y2="${T + PH + 5}" stroke="#000"/><text x="${sx(t)}" y="${T + PH + 17}" font-size="10" text-anchor="middle">${fmt(t)}</text>`);
-  for (const t of ticks(o.y[0], o.y[1])) parts.push(`<line x1="${L - 5}" y1="${sy(t)}" x2="${L}" y2="${sy(t)}" stroke="#000"/><text x="${L - 8}" y="${sy(t) + 3}" font-size="10" text-anchor="end">${fmt(t)}</text>`);
-  if (o.y[0] < 0 && o.y[1] > 0) parts.push(`<line x1="${L}" y1="${sy(0)}" x2="${L + PW}" y2="${sy(0)}" stroke="#bbb"/>`);
-  if (o.diagonal) parts.push(`<line x1="${sx(Math.max(o.x[0], o.y[0]))}" y1="${sy(Math.max(o.x[0], o.y[0]))}" x2="${sx(Math.min(o.x[1], o.y[1]))}" y2="${sy(Math.min(o.x[1], o.y[1]))}" stroke="#bbb" stroke-dasharray="3 3"/>`);
+  for (const t of xa.ticks) parts.push(`<line x1="${sx(t)}" y1="${T + PH}" x2="${sx(t)}" y2="${T + PH + 5}" stroke="#000"/><text x="${sx(t)}" y="${T + PH + 17}" font-size="10" text-anchor="middle">${fmt(t)}</text>`);
+  for (const t of ya.ticks) parts.push(`<line x1="${L - 5}" y1="${sy(t)}" x2="${L}" y2="${sy(t)}" stroke="#000"/><text x="${L - 8}" y="${sy(t) + 3}" font-size="10" text-anchor="end">${fmt(t)}</text>`);
+  if (ya.lo < 0 && ya.hi > 0) parts.push(`<line x1="${L}" y1="${sy(0)}" x2="${L + PW}" y2="${sy(0)}" stroke="#bbb"/>`);
+  if (o.diagonal) {
+    const a = Math.max(xa.lo, ya.lo), b = Math.min(xa.hi, ya.hi);
+    parts.push(`<line x1="${sx(a)}" y1="${sy(a)}" x2="${sx(b)}" y2="${sy(b)}" stroke="#bbb" stroke-dasharray="3 3"/>`);
+  }
   o.series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
     const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.6"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""} points="${pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(" ")}"/>`);
     if (s.markers) for (const [x, y] of pts) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${color}"/>`);
-    const ly = T + 8 + i * 14;
-    parts.push(`<line x1="${L + PW + 8}" y1="${ly}" x2="${L + PW + 26}" y2="${ly}" stroke="${color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/><text x="${L + PW + 30}" y="${ly + 3}" font-size="10">${esc(s.name)}</text>`);
+    const ly = T + PH + 52 + i * 14;
+    parts.push(`<line x1="${L}" y1="${ly}" x2="${L + 20}" y2="${ly}" stroke="${color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/><text x="${L + 25}" y="${ly + 3}" font-size="10">${esc(s.name)}</text>`);
   });
-  parts.push(`<text x="${L + PW / 2}" y="${T + PH + 34}" font-size="11" text-anchor="middle">${esc(o.xLabel)}</text>`);
+  parts.push(`<text x="${L + PW / 2}" y="${T + PH + 33}" font-size="11" text-anchor="middle">${esc(o.xLabel)}</text>`);
   parts.push(`<text x="16" y="${T + PH / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 16 ${T + PH / 2})">${esc(o.yLabel)}</text>`);
   parts.push(`</svg>`);
   return parts.join("");
@@ -55,7 +71,7 @@ export function rocPlot(h: HeadReport, label = h.head): string {
 export function calibrationPlot(h: HeadReport, label = h.head): string {
   let mx = 0;
   for (const c of Object.values(h.curves.calibration)) for (const r of c) mx = Math.max(mx, r.meanPred, r.observed);
-  const top = Math.min(1, Math.ceil(mx * 20 + 0.5) / 20);
+  const top = Math.min(1, mx * 1.05);
   return lineChart({
     title: `Calibration — ${label} (tenths of predicted risk)`,
     xLabel: "mean predicted probability",
