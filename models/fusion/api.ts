@@ -24,6 +24,10 @@ import { loadScorer } from "./scorer";
 import { loadSnapshot, snapshotInfo } from "./snapshot";
 import { COLUMN_SPLIT_METHOD, splitFromColumn, splitRows, DEFAULT_SPLIT } from "./split";
 
+export { TrainingCancelled } from "./trainer";
+export { SnapshotError } from "./snapshot";
+export { STRATEGIES } from "./candidate";
+
 export type TrainRequest = {
   snapshotPath: string;
   strategy: "joint" | "early" | "late" | "image_only" | "tabular_only" | "early_strong";
