@@ -20,6 +20,7 @@
  * networks with a record-only fallback); the others are baselines for the comparison.
  */
 import * as tf from "@tensorflow/tfjs";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -103,7 +104,7 @@ export type CandidateManifest = {
   snapshot: { sha256: string; rows: number; file: string; provenance: Record<string, unknown> | null };
   seed: number;
   split: { method: string; fractions: SplitFractions; rows: Record<"train" | "val" | "test", number>; patients: Record<"train" | "val" | "test", number> };
-  training: { backend: string; machine: string; node: string; tfjs: string; options: Record<string, unknown>; seconds: number };
+  training: { backend: string; machine: string; node: string; tfjs: string; codeCommit: string | null; options: Record<string, unknown>; seconds: number };
   networks: Partial<Record<NetName, NetEntry>>;
   late?: { stacker: number[][]; form: string };
   earlyStrong?: { file: string; tabularDim: number; imageFeatureDim: number; imageFeatures: string; l2: number[]; temperature: number[]; form: string };
@@ -456,6 +457,7 @@ export async function trainCandidateBundle(o: CandidateOptions): Promise<Trained
         machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}`,
         node: process.version,
         tfjs: tf.version.tfjs,
+        codeCommit: codeCommit(),
         options: { epochs, batchSize, lr, patience, modalityDropout: strategy === "joint" ? md : undefined, optimizer: "adam", loss: "binary cross-entropy over known labels (+ MSE on aux_* image targets, weight 1)", earlyStopping: "validation loss, best weights restored" },
         seconds: (performance.now() - t0) / 1000,
       },
@@ -495,6 +497,17 @@ export async function trainCandidateBundle(o: CandidateOptions): Promise<Trained
     return { manifest, snapshot: snap, split, testPreds, extraTestPreds, missingImage };
   } finally {
     for (const t of Object.values(trained)) t?.model.dispose();
+  }
+}
+
+/** The git commit of the code that trained (with "+dirty" for uncommitted changes), when run from a checkout. */
+function codeCommit(): string | null {
+  try {
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).toString().trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "--", "models", "lib"], { stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).toString().trim();
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return null;
   }
 }
 
