@@ -21,6 +21,7 @@ import { evaluateTrained, trainCandidateBundle, type CandidateManifest, type Pro
 import { evaluateModels, type EvaluationReport } from "./evaluation";
 import { plotsFor } from "./plots";
 import { loadScorer } from "./scorer";
+import { initBackend } from "@/lib/fusion/runtime";
 import { loadSnapshot, snapshotInfo } from "./snapshot";
 import { COLUMN_SPLIT_METHOD, splitFromColumn, splitRows, DEFAULT_SPLIT } from "./split";
 
@@ -42,10 +43,13 @@ export type TrainResult = { bundleDir: string; weightsSha256: string; metrics: R
 /** Extra knobs for the CLI and tests (the product passes only TrainRequest). */
 export type TrainRequestOptions = Pick<CandidateOptions, "name" | "version" | "batchSize" | "lr" | "patience" | "modalityDropout" | "split" | "arch" | "components" | "imageBackbone" | "bootstrapB" | "snapshot" | "backend" | "rows">;
 
+/** JSON with non-integers to 6 significant digits (evaluations and cards stay readable and small). */
+export const compactJson = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isInteger(x) && Number.isFinite(x) ? Number(x.toPrecision(6)) : x), 2);
+
 async function writeOutputs(dir: string, files: { evaluation: unknown; card: unknown; markdown: string; plots: Record<string, string> }) {
   await mkdir(path.join(dir, "plots"), { recursive: true });
-  await writeFile(path.join(dir, "evaluation.json"), JSON.stringify(files.evaluation, null, 2));
-  await writeFile(path.join(dir, "card.json"), JSON.stringify(files.card, null, 2));
+  await writeFile(path.join(dir, "evaluation.json"), compactJson(files.evaluation));
+  await writeFile(path.join(dir, "card.json"), compactJson(files.card));
   await writeFile(path.join(dir, "report.md"), files.markdown);
   for (const [name, svg] of Object.entries(files.plots)) await writeFile(path.join(dir, "plots", name), svg);
 }
@@ -98,6 +102,7 @@ async function readOod(dir: string): Promise<CardExtras["ood"]> {
  * seen in its training; `seed` seeds the bootstrap (and the split for a bundle without candidate.json).
  */
 export async function evaluateCandidate(args: { bundleDir: string; snapshotPath: string; compareWith: string[]; seed: number; B?: number; write?: boolean }): Promise<{ report: Record<string, unknown>; plots: Record<string, string> }> {
+  await initBackend();
   const snap = await loadSnapshot(args.snapshotPath);
   const man = await readFile(path.join(args.bundleDir, "candidate.json"), "utf8").then((t) => JSON.parse(t) as CandidateManifest).catch(() => null);
   // the candidate's held-out patients: the snapshot's own split column if it has one, else the hash split of the candidate's seed
@@ -133,7 +138,7 @@ export async function evaluateCandidate(args: { bundleDir: string; snapshotPath:
   const plots = plotsFor(report, man?.headLabels ?? {});
   if (args.write) {
     await mkdir(path.join(args.bundleDir, "comparison", "plots"), { recursive: true });
-    await writeFile(path.join(args.bundleDir, "comparison", "evaluation.json"), JSON.stringify(report, null, 2));
+    await writeFile(path.join(args.bundleDir, "comparison", "evaluation.json"), compactJson(report));
     for (const [n, svg] of Object.entries(plots)) await writeFile(path.join(args.bundleDir, "comparison", "plots", n), svg);
   }
   return { report: report as unknown as Record<string, unknown>, plots };

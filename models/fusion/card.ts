@@ -184,7 +184,7 @@ export function cardMarkdown(man: CandidateManifest, ev: CandidateEvaluation, x:
     "",
     "## Data",
     "",
-    `${card.data.kind}. ${card.data.unitOfAnalysis}: ${(["train", "val", "test"] as const).map((k) => `${k} ${man.split.rows[k]} rows / ${man.split.patients[k]} patients`).join(", ")} (${man.split.method}).`,
+    `Source: ${card.data.kind}. Unit of analysis: ${card.data.unitOfAnalysis}: ${(["train", "val", "test"] as const).map((k) => `${k} ${man.split.rows[k]} rows / ${man.split.patients[k]} patients`).join(", ")} (${man.split.method}).`,
     "",
     `Outcomes: ${card.data.outcomes.map((o) => `\`${o.head}\` (${o.label})`).join(", ")}. ${card.data.outcomeDefinition}.`,
     "",
@@ -217,7 +217,8 @@ export function cardMarkdown(man: CandidateManifest, ev: CandidateEvaluation, x:
   }
   if (x.comparison) {
     L.push(`## Comparison on the same test patients (${x.comparison.testRows} rows)`, "", `Primary: **${x.comparison.primary}**. Every model scores every test row; rows without an image use each model's record-only fallback.`, "");
-    for (const h of x.comparison.heads) L.push(`### ${h.head}`, "", ...metricsTable(h, Object.keys(h.metrics)), "", ...diffTable(h, x.comparison.primary), "", ...netBenefitTable(h, Object.keys(h.metrics)), "");
+    for (const h of x.comparison.heads)
+      L.push(`### ${h.head}`, "", ...metricsTable(h, Object.keys(h.metrics)), "", ...diffTable(h, x.comparison.primary), "", ...netBenefitTable(h, Object.keys(h.metrics)), "", `![ROC](comparison/plots/roc-${h.head}.svg) ![Calibration](comparison/plots/calibration-${h.head}.svg) ![Decision curve](comparison/plots/decision-${h.head}.svg)`, "");
   }
   if (ev.missingImage) {
     L.push(`## A missing image: the joint network itself vs switching to the record-only network`, "", `The test rows that have an image (${ev.missingImage.testRows}), scored with the image withheld: the joint network with a zeroed image embedding (it was trained with modality dropout ${man.training.options.modalityDropout}) against the record-only network, with the joint network given the image as reference.`, "");

@@ -1,6 +1,6 @@
 /**
  * npm run ood:geometry -- --dir <bundle> [--dir <bundle> …] [--n 600] [--seed 20261128]
- *                         [--offset 12500] [--write-to <bundle>]
+ *                         [--offset 12500] [--write-to <bundle> …]
  *
  * Flag rates of the image out-of-distribution check (and AUROC as deployed) for mirrored, shifted
  * (28–40 mm), rotated (10–20°) and rescaled synthetic test slices, with the header describing the
@@ -34,8 +34,10 @@ async function main() {
   }
   const md = geometryMarkdown(tables).join("\n");
   console.log(md);
-  const target = argv.includes("--write-to") ? get("write-to", "") : "";
-  if (!target) return;
+  for (const target of argv.flatMap((a, i) => (a === "--write-to" && argv[i + 1] ? [argv[i + 1]] : []))) await writeTo(target, tables, md);
+}
+
+async function writeTo(target: string, tables: NonNullable<CardExtras["geometry"]>, md: string) {
   if (existsSync(path.join(target, "candidate.json"))) await rewriteCard(target, { geometry: tables });
   else {
     // a served bundle of the earlier format: card.json entry + a report.md section (kept by later rewrites)

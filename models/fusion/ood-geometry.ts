@@ -1,7 +1,7 @@
 /**
  * How the image out-of-distribution check and the model respond to geometry: synthetic test slices
- * mirrored left–right, shifted by 28–40 mm, rotated by 10–20° and rescaled (field of view ×0.85 or
- * ×1.25), each with the DICOM header either describing the new geometry (what a scanner writes:
+ * mirrored left–right, shifted by 28–40 mm (within the 300 mm field, which cuts off part of the
+ * body, or within a 375 mm field), rotated by 10–20° and rescaled (field of view 375 or 255 mm), each with the DICOM header either describing the new geometry (what a scanner writes:
  * Pixel Spacing, Image Orientation (Patient)) or left as for the original slice (pixels altered
  * behind the header's back). Per model and case: how many images the check flags (those are scored
  * on the record alone), the median Mahalanobis distance and the AUROC of the scores as deployed.
@@ -25,16 +25,20 @@ type Warp = { A: [number, number, number, number]; shiftMm: [number, number]; sc
 /** new(u') = old(A·(u' − t)), u' in mm on a field of view scale × 300 mm. */
 export const GEOMETRY_CASES: Record<string, (r: Rng) => Warp> = {
   "mirrored left–right": () => ({ A: [-1, 0, 0, 1], shiftMm: [0, 0], scale: 1 }),
-  "shifted 28–40 mm": (r) => {
-    const a = r.uniform(0, 2 * Math.PI), d = r.uniform(28, 40);
-    return { A: [1, 0, 0, 1], shiftMm: [d * Math.cos(a), d * Math.sin(a)], scale: 1 };
-  },
+  "shifted 28–40 mm (body partly outside the 300 mm field)": (r) => ({ A: [1, 0, 0, 1], shiftMm: shift(r), scale: 1 }),
+  "shifted 28–40 mm in a 375 mm field (whole body in view)": (r) => ({ A: [1, 0, 0, 1], shiftMm: shift(r), scale: 1.25 }),
   "rotated 10–20°": (r) => {
     const t = ((r.bernoulli(0.5) ? 1 : -1) * r.uniform(10, 20) * Math.PI) / 180;
     return { A: [Math.cos(t), -Math.sin(t), Math.sin(t), Math.cos(t)], shiftMm: [0, 0], scale: 1 };
   },
-  "rescaled (field of view ×0.85 or ×1.25)": (r) => ({ A: [1, 0, 0, 1], shiftMm: [0, 0], scale: r.bernoulli(0.5) ? 0.85 : 1.25 }),
+  "field of view 375 mm (×1.25)": () => ({ A: [1, 0, 0, 1], shiftMm: [0, 0], scale: 1.25 }),
+  "field of view 255 mm (×0.85, body edges cut off)": () => ({ A: [1, 0, 0, 1], shiftMm: [0, 0], scale: 0.85 }),
 };
+
+function shift(r: Rng): [number, number] {
+  const a = r.uniform(0, 2 * Math.PI), d = r.uniform(28, 40);
+  return [d * Math.cos(a), d * Math.sin(a)];
+}
 
 export function warpSlice(hu: ArrayLike<number>, N: number, w: Warp): Float32Array {
   const d = SCAN_FOV_MM / N, d2 = d * w.scale;

@@ -88,7 +88,7 @@ async function candidateScorer(dir: string): Promise<Scorer> {
   const tabEntry = man.networks.tabular_only!;
   const mainName = man.strategy === "late" || man.strategy === "early_strong" ? "image_only" : man.strategy;
   return {
-    label: `${man.name}@${man.version} (${man.strategy})`,
+    label: man.name === "fusion-candidate" ? `${man.strategy} (candidate ${man.weightsSha256.slice(0, 8)})` : `${man.name} ${man.version} (${man.strategy})`,
     dir,
     strategy: man.strategy,
     heads: man.heads,
@@ -146,7 +146,7 @@ async function legacyScorer(dir: string, variant: string): Promise<Scorer> {
   if (!["joint", "tabular_only", "image_only", "early", "late"].includes(variant) || (variant !== "joint" && variant !== "tabular_only" && !strategies[variant])) throw new Error(`${dir} has no ${variant} network`);
   const tabArch = b.meta.tabularArch!, tabT = b.meta.calibration.tabular!.temperature;
   return {
-    label: `${b.meta.name}@${b.meta.version}${variant === "joint" ? "" : ` ${variant}`}`,
+    label: `${b.meta.name} ${b.meta.version}${variant === "joint" ? "" : ` ${variant}`}`,
     dir,
     strategy: variant,
     heads: b.meta.heads,

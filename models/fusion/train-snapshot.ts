@@ -17,7 +17,7 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { evaluateCandidate, trainCandidate, type TrainResult } from "./api";
+import { compactJson, evaluateCandidate, trainCandidate, type TrainResult } from "./api";
 import { cardMarkdown, buildCard, type CardExtras } from "./card";
 import type { CandidateEvaluation, CandidateManifest, Strategy } from "./candidate";
 import { STRATEGIES } from "./candidate";
@@ -88,6 +88,6 @@ export async function rewriteCard(dir: string, extras: CardExtras): Promise<void
     notes: extras.notes ?? old.additionalNotes,
     realData: extras.realData ?? old.realDataCheck ?? null,
   };
-  await writeFile(path.join(dir, "card.json"), JSON.stringify(buildCard(man, ev, merged), null, 2));
+  await writeFile(path.join(dir, "card.json"), compactJson(buildCard(man, ev, merged)));
   await writeFile(path.join(dir, "report.md"), cardMarkdown(man, ev, merged));
 }
