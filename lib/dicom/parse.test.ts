@@ -42,6 +42,7 @@ describe("parseDicom on real files", () => {
     });
     expect(m.sopInstanceUid).toBe("1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322");
     expect(m.pixelSpacing).toEqual([0.661468, 0.661468]);
+    expect(m.imageOrientationPatient).toEqual([1, 0, 0, 0, 1, 0]);
     // Tag panel: JSON-safe, contains the patient name, never the pixel data.
     const json = JSON.parse(JSON.stringify(tags));
     expect(json.find((t: { tag: string }) => t.tag === "(0010,0010)")).toMatchObject({ keyword: "PatientName", vr: "PN", value: "CompressedSamples^CT1" });

@@ -42,6 +42,8 @@ export interface DicomMetadata {
   windowWidth: number | null;
   /** [row spacing, column spacing] in mm. */
   pixelSpacing: [number, number] | null;
+  /** Image Orientation (Patient) (0020,0037): row then column direction cosines; read by the model's physical-space preprocessing */
+  imageOrientationPatient: [number, number, number, number, number, number] | null;
   transferSyntaxUid: string;
   transferSyntaxName: string;
   hasPixelData: boolean;
@@ -248,6 +250,7 @@ function extractMetadata(ds: DataSet, ts: TransferSyntaxInfo, decoder: TextDecod
   const spacingR = ds0("x00280030", 0);
   const spacingC = ds0("x00280030", 1);
   const slope = ds0("x00281053");
+  const iop = [0, 1, 2, 3, 4, 5].map((i) => ds0("x00200037", i));
   return {
     patientId: text("x00100020"),
     patientName: formatPersonName(text("x00100010") ?? undefined) ?? null,
@@ -276,6 +279,7 @@ function extractMetadata(ds: DataSet, ts: TransferSyntaxInfo, decoder: TextDecod
     windowCenter: numberOr(ds0("x00281050"), null),
     windowWidth: numberOr(ds0("x00281051"), null),
     pixelSpacing: spacingR !== undefined && spacingC !== undefined ? [spacingR, spacingC] : null,
+    imageOrientationPatient: iop.every((v) => v !== undefined) ? (iop as [number, number, number, number, number, number]) : null,
     transferSyntaxUid: ts.uid,
     transferSyntaxName: ts.name,
     hasPixelData: Boolean(ds.elements.x7fe00010 ?? ds.elements.x7fe00008 ?? ds.elements.x7fe00009),

@@ -101,8 +101,13 @@ function makeLayers(cfg: ArchConfig): Layers {
 export function stages<T extends AnyT = tf.Tensor>(cfg: ArchConfig, L: Layers) {
   const imagePooled = (fmap: T): T => ap<T>(L.img_pool, [ap<T>(L.img_gmp, fmap), ap<T>(L.img_gap, fmap)]);
   return {
-    /** image (+ tabular for early) → last conv feature map */
-    featureMap(image: T, tab?: T): T {
+    /**
+     * image (+ tabular for early) → last conv feature map. `training` (eager training loops,
+     * models/fusion/trainer.ts): batch normalisation uses batch statistics and updates its moving
+     * averages; otherwise it uses the moving averages (inference).
+     */
+    featureMap(image: T, tab?: T, training = false): T {
+      const bnArgs = training ? { training: true } : undefined;
       let x = image;
       if (cfg.strategy === "early") {
         if (!tab) throw new Error("early fusion needs the tabular input");
@@ -111,7 +116,7 @@ export function stages<T extends AnyT = tf.Tensor>(cfg: ArchConfig, L: Layers) {
       }
       for (let i = 0; i < cfg.convFilters.length; i++) {
         x = ap<T>(L[`img_conv${i + 1}`], x);
-        if (cfg.batchNorm) x = ap<T>(L[`img_relu${i + 1}`], ap<T>(L[`img_bn${i + 1}`], x));
+        if (cfg.batchNorm) x = ap<T>(L[`img_relu${i + 1}`], ap<T>(L[`img_bn${i + 1}`], x, bnArgs));
       }
       return x;
     },

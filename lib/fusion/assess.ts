@@ -90,7 +90,7 @@ export async function assessWithModel(model: FusionModel, input: AssessInput, op
   let imageData: Float32Array | null = null;
   if (input.image) {
     t = now();
-    const pre = preprocessImage(input.image, meta.arch.imageSize);
+    const pre = preprocessImage(input.image, meta.arch.imageSize, model.spec.image.resize);
     imageData = pre.data;
     flags.push(...pre.flags);
     timings.preprocess = now() - t;

@@ -11,6 +11,9 @@ import type { FusionRecordInput } from "@/lib/domain/record";
 import { firstDegree, type Relationship } from "@/lib/domain/family-history";
 import { ageOn } from "@/lib/domain/patient";
 import { MAX_IMAGE_SIDE } from "@/lib/dicom/limits";
+import { PHYSICAL_PREPROCESSING, resampleToModelGrid, type ImageGeometry } from "./physical";
+
+export type { ImageGeometry } from "./physical";
 
 export const ENCODER_VERSION = "fusion-encoders/1.0.0";
 
@@ -197,7 +200,18 @@ export type ImageInput = {
   modality: string;
   samplesPerPixel?: number;
   photometricInterpretation?: string;
+  /** Pixel Spacing and Image Orientation (Patient), read by the "physical" preprocessing (physical.ts) */
+  geometry?: ImageGeometry | null;
 };
+
+/**
+ * How a frame becomes the model's input grid:
+ *   area      the whole frame, area-resized to size × size (models up to 1.1.0; ignores geometry)
+ *   physical  resampled onto the model's millimetre grid using Pixel Spacing, Image Orientation
+ *             (Patient) and the body centroid (physical.ts; models from 1.2.0)
+ * A bundle's encoders.json says which one it was trained with, and the runtime applies that one.
+ */
+export type ImageResize = "area" | "physical";
 
 export const IMAGE_PREPROCESSING = {
   /** CT window applied to modality values before resizing (HU): clip to [lo, hi] */
@@ -226,7 +240,7 @@ export class ImagePreprocessError extends Error {
  * images are rejected; non-CT greyscale images are accepted but flagged (the model was trained on
  * CT). Non-square frames are resized anisotropically (flagged).
  */
-export function preprocessImage(img: ImageInput, size: number): { data: Float32Array; flags: string[] } {
+export function preprocessImage(img: ImageInput, size: number, resize: ImageResize = "area"): { data: Float32Array; flags: string[] } {
   const flags: string[] = [];
   const { rows, columns } = img;
   const spp = img.samplesPerPixel ?? 1;
@@ -238,8 +252,18 @@ export function preprocessImage(img: ImageInput, size: number): { data: Float32A
     throw new ImagePreprocessError("image_not_greyscale", `Colour images (${img.photometricInterpretation ?? `${spp} samples per pixel`}) are not supported; the model reads a single greyscale CT slice.`);
   if (img.data.length !== rows * columns) throw new ImagePreprocessError("image_size_mismatch", `Image data has ${img.data.length} values but ${rows}×${columns} = ${rows * columns} were expected.`);
   if (img.modality !== "CT") flags.push("image_not_ct");
-  if (rows !== columns) flags.push("image_not_square_resized");
   const { windowLo, windowHi, centre, halfWidth } = IMAGE_PREPROCESSING;
+  if (resize === "physical") {
+    const windowed = new Float32Array(rows * columns);
+    for (let i = 0; i < windowed.length; i++) {
+      const hv = Number(img.data[i]);
+      windowed[i] = !Number.isFinite(hv) || hv < windowLo ? windowLo : hv > windowHi ? windowHi : hv;
+    }
+    const r = resampleToModelGrid({ rows, columns, data: windowed }, img.geometry, size, windowLo);
+    for (let i = 0; i < r.data.length; i++) r.data[i] = (r.data[i] - centre) / halfWidth;
+    return { data: r.data, flags: [...flags, ...r.flags] };
+  }
+  if (rows !== columns) flags.push("image_not_square_resized");
   const out = new Float32Array(size * size);
   // separable area resize with fractional pixel coverage
   const sy = rows / size, sx = columns / size;
@@ -268,17 +292,20 @@ export function preprocessImage(img: ImageInput, size: number): { data: Float32A
   return { data: out, flags };
 }
 
+type PhysicalSpec = Omit<typeof PHYSICAL_PREPROCESSING, "resize">;
+export type ImageSpec = Omit<typeof IMAGE_PREPROCESSING, "resize"> & { resize: ImageResize; size: number; channels: 1 } & Partial<PhysicalSpec>;
+
 export type EncoderSpec = {
   version: string;
   tabular: { dim: number; features: FeatureDef[]; dietReference: typeof DIET_REF };
-  image: typeof IMAGE_PREPROCESSING & { size: number; channels: 1 };
+  image: ImageSpec;
 };
 
-export function encoderSpec(imageSize: number): EncoderSpec {
+export function encoderSpec(imageSize: number, resize: ImageResize = "area"): EncoderSpec {
   return {
     version: ENCODER_VERSION,
     tabular: { dim: TABULAR_DIM, features: FEATURES, dietReference: DIET_REF },
-    image: { ...IMAGE_PREPROCESSING, size: imageSize, channels: 1 },
+    image: resize === "physical" ? { ...IMAGE_PREPROCESSING, ...PHYSICAL_PREPROCESSING, size: imageSize, channels: 1 } : { ...IMAGE_PREPROCESSING, size: imageSize, channels: 1 },
   };
 }
 
@@ -288,8 +315,13 @@ export function checkEncoderSpec(saved: EncoderSpec): void {
   if (saved.version !== ENCODER_VERSION) problems.push(`encoder version ${saved.version} ≠ ${ENCODER_VERSION}`);
   const names = saved.tabular?.features?.map((f) => f.name).join(",");
   if (names !== FEATURES.map((f) => f.name).join(",")) problems.push("tabular feature list differs");
-  for (const k of ["windowLo", "windowHi", "centre", "halfWidth", "resize"] as const)
+  for (const k of ["windowLo", "windowHi", "centre", "halfWidth"] as const)
     if (saved.image?.[k] !== IMAGE_PREPROCESSING[k]) problems.push(`image preprocessing ${k} differs`);
+  const resize = saved.image?.resize as string | undefined;
+  if (resize === "physical") {
+    for (const k of ["fovMm", "gridCentre", "bodyThresholdHu", "maxSubsamples", "minAxialCosine"] as const)
+      if (saved.image?.[k] !== PHYSICAL_PREPROCESSING[k]) problems.push(`physical image preprocessing ${k} differs`);
+  } else if (resize !== "area") problems.push(`image preprocessing resize ${resize} is unknown (area or physical)`);
   if (problems.length) {
     const err = new Error(`Model refused: it was trained with different feature encoders (${problems.join("; ")}). Retrain the model or deploy the matching code version.`);
     (err as Error & { code?: string }).code = "ENCODER_VERSION_MISMATCH";

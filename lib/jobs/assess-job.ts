@@ -51,7 +51,7 @@ export async function runAssessment(db: PrismaClient, assessor: Assessor, assess
     const frame = takeDecoded(scan.id) ?? (await decodeStored({ ...scan, bytes: await readScanBytes(db, scanStoreFor(db), scan) }));
     decodeMs = performance.now() - tDec;
     if (frame.samplesPerPixel !== 1) flags.push("image_not_used:colour_image");
-    else image = { rows: frame.rows, columns: frame.columns, data: frame.data, modality: scan.modality };
+    else image = { rows: frame.rows, columns: frame.columns, data: frame.data, modality: scan.modality, geometry: geometryOf(scan.metadata) };
   }
 
   const outcome = await assessor.assess({ record, image });
@@ -132,6 +132,13 @@ export async function failAssessment(db: PrismaClient, assessmentId: string, mes
 /** Puts a running assessment back to queued between retries, keeping the last error visible. */
 export async function requeueAssessment(db: PrismaClient, assessmentId: string, message: string): Promise<void> {
   await db.assessment.updateMany({ where: { id: assessmentId, status: "running" }, data: { status: "queued", error: `retrying after: ${message}`.slice(0, 2000) } });
+}
+
+/** Pixel Spacing and Image Orientation (Patient) as the upload stored them (scans from before orientation was read have spacing only). */
+export function geometryOf(metadata: unknown): NonNullable<ModelImage["geometry"]> {
+  const d = (metadata as { dicom?: { pixelSpacing?: unknown; imageOrientationPatient?: unknown } } | null)?.dicom;
+  const nums = (v: unknown, n: number) => (Array.isArray(v) && v.length === n && v.every((x) => typeof x === "number" && Number.isFinite(x)) ? (v as number[]) : null);
+  return { pixelSpacingMm: nums(d?.pixelSpacing, 2) as [number, number] | null, orientation: nums(d?.imageOrientationPatient, 6) };
 }
 
 async function decodeStored(scan: { bytes: Uint8Array; contentType: string; metadata: unknown }): Promise<DecodedFrame> {

@@ -3,8 +3,18 @@ import type { FusionStrategy } from "@/lib/generated/prisma/enums";
 import type { ModelRegistryEntry } from "@/lib/db/model-registry";
 import type { StoredAssessment } from "@/lib/domain/assessment";
 
-/** The image the model receives: modality values (HU for CT) of the assessed frame. */
-export type ModelImage = { rows: number; columns: number; data: Float32Array; modality: string };
+/**
+ * The image the model receives: modality values (HU for CT) of the assessed frame, with the
+ * header's Pixel Spacing and Image Orientation (Patient) when the scan has them (a model with
+ * physical-space preprocessing resamples with them; lib/fusion/physical.ts).
+ */
+export type ModelImage = {
+  rows: number;
+  columns: number;
+  data: Float32Array;
+  modality: string;
+  geometry?: { pixelSpacingMm: [number, number] | null; orientation: number[] | null } | null;
+};
 
 /**
  * What the worker stores for one assessment (lib/domain/assessment.ts StoredAssessment); the

@@ -29,7 +29,7 @@ export async function loadFusionAssessor(opts: { dir?: string } = {}): Promise<A
     model: { name: model.meta.name, version: model.meta.version, strategy, backend: currentBackend() },
     imageModalities: ["CT"],
     async assess({ record, image }) {
-      const r = await assess({ record, image: image ? { rows: image.rows, columns: image.columns, data: image.data, modality: image.modality } : null }, { model });
+      const r = await assess({ record, image: image ? { rows: image.rows, columns: image.columns, data: image.data, modality: image.modality, geometry: image.geometry ?? null } : null }, { model });
       return toStoredAssessment(r);
     },
   };

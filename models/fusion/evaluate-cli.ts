@@ -18,6 +18,9 @@ import { applyLateStacker, applyTemperature, predictLogits } from "./train";
 import { calibrationSvg, evaluateStrategies, evaluationMarkdown, rocSvg, STRATEGIES, type StrategyName } from "./evaluate";
 import { progressBar } from "./progress";
 import { writeReport } from "./report";
+import { evaluateCandidate } from "./api";
+import { rewriteCard } from "./train-snapshot";
+import type { EvaluationReport } from "./evaluation";
 
 const argv = process.argv.slice(2);
 const get = (k: string) => {
@@ -62,7 +65,20 @@ async function main() {
   bundle.dispose();
 }
 
-main().catch((e) => {
+/**
+ * npm run evaluate -- --dir <candidate> --data <snapshot.parquet> [--compare <bundle> …] [--seed S] [--bootstrap 400]
+ * compares a candidate with other versions on its held-out test patients of the snapshot
+ * (api.evaluateCandidate) and writes <dir>/comparison/ and the card.
+ */
+async function snapshotMain() {
+  const dir = path.resolve(get("dir")!);
+  const compare = argv.flatMap((a, i) => (a === "--compare" && argv[i + 1] ? [argv[i + 1]] : []));
+  const { report } = await evaluateCandidate({ bundleDir: dir, snapshotPath: get("data")!, compareWith: compare, seed: Number(get("seed") ?? 20261202), B: Number(get("bootstrap") ?? 400), write: true });
+  await rewriteCard(dir, { comparison: report as unknown as EvaluationReport });
+  console.error(`compared ${(report.models as string[]).join(", ")}; wrote ${path.join(dir, "comparison")}, card.json and report.md`);
+}
+
+(argv.includes("--data") ? snapshotMain() : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });

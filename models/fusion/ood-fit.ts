@@ -83,6 +83,27 @@ export const SYNTHETIC_OOD: Record<string, (im: ImageInput, i: number) => ImageI
   "display values mistaken for HU ((HU + 1024) / 8)": (im) => ({ ...im, data: Float32Array.from(im.data as Float32Array, (v) => (Number(v) + 1024) / 8) }),
 };
 
+/**
+ * Mean and shrunk inverse covariance of feature rows: Σ' = (1 − λ) Σ + λ · tr(Σ)/d · I, inverted;
+ * the precision rounded to float32 as ood.json stores it (distances computed here equal the runtime's).
+ */
+export function fitMahalanobis(X: Float32Array[], lambda: number) {
+  const d = X[0].length;
+  const m = new Matrix(X.map((r) => Array.from(r)));
+  const mean = m.mean("column");
+  const centred = m.clone().subRowVector(mean);
+  const cov = centred.transpose().mmul(centred).div(X.length - 1);
+  const tr = cov.trace() / d;
+  const shrunk = cov.mul(1 - lambda).add(Matrix.eye(d, d).mul(lambda * tr));
+  const precision = inverse(shrunk);
+  const prec = Float64Array.from(new Float32Array(precision.to1DArray()));
+  return { d, mean, prec, rt: { mean: Float64Array.from(mean), precision: prec }, precisionBase64: Buffer.from(new Float32Array(prec).buffer).toString("base64") };
+}
+
+export function quantile(xs: number[], q: number): number {
+  return quantileOf(xs, q);
+}
+
 export async function fitOodReference(
   model: FusionModel,
   opts: {
@@ -105,17 +126,7 @@ export async function fitOodReference(
 
   say(`fit: ${opts.fit.n} training-split images`);
   const X = pooledFeatures(model, splitImages(opts.fit, S), opts.fit.n);
-  const d = X[0].length;
-  const m = new Matrix(X.map((r) => Array.from(r)));
-  const mean = m.mean("column");
-  const centred = m.clone().subRowVector(mean);
-  const cov = centred.transpose().mmul(centred).div(X.length - 1);
-  const tr = cov.trace() / d;
-  const shrunk = cov.mul(1 - lambda).add(Matrix.eye(d, d).mul(lambda * tr));
-  const precision = inverse(shrunk);
-  // stored as float32: compute every distance here with the same rounded precision the runtime uses
-  const prec = Float64Array.from(new Float32Array(precision.to1DArray()));
-  const rt = { mean: Float64Array.from(mean), precision: prec };
+  const { d, mean, prec, rt } = fitMahalanobis(X, lambda);
   const dist = (rows: Float32Array[]) => rows.map((r) => mahalanobis(rt, r));
 
   say(`threshold: ${opts.threshold.n} validation-split images`);

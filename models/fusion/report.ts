@@ -95,8 +95,25 @@ export async function writeReport(dir: string, x: { meta: InferenceMeta; evaluat
     ...rows,
     "",
   ].join("\n");
-  // keep the benchmark section written by `npm run bench:fusion -- --write-report`
   const old = await readFile(path.join(dir, "report.md"), "utf8").catch(() => "");
-  const i = old.indexOf("## Runtime benchmarks");
-  await writeFile(path.join(dir, "report.md"), i >= 0 ? `${md.trimEnd()}\n\n${old.slice(i)}` : md);
+  await writeFile(path.join(dir, "report.md"), [md.trimEnd(), ...keptSections(old)].join("\n\n") + "\n");
+}
+
+/**
+ * Sections of report.md that other tools own and a rewrite of the evaluation must keep, in this
+ * order: the image out-of-distribution check (`npm run ood:fit`, ood-artifacts.ts), its flag rates
+ * for mirrored / shifted / rotated / rescaled images (`npm run ood:geometry`) and the runtime
+ * benchmarks (`npm run bench:fusion -- --write-report`). Each runs to the next "## " heading.
+ */
+export const KEPT_SECTIONS = ["## Image out-of-distribution check", "## Image geometry: out-of-distribution flag rates", "## Runtime benchmarks"] as const;
+
+export function keptSections(md: string): string[] {
+  const out: string[] = [];
+  for (const heading of KEPT_SECTIONS) {
+    const start = md.indexOf(heading);
+    if (start < 0) continue;
+    const next = md.indexOf("\n## ", start + heading.length);
+    out.push(md.slice(start, next >= 0 ? next : undefined).trimEnd());
+  }
+  return out;
 }
