@@ -1,7 +1,10 @@
+import type { Metadata } from "next";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { prisma } from "@/lib/db/client";
 import { listModels } from "@/lib/db/models";
+
+export const metadata: Metadata = { title: "Models" };
 
 export const dynamic = "force-dynamic";
 

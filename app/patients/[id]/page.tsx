@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { headers } from "next/headers";
 import { preload } from "react-dom";
@@ -19,6 +20,8 @@ import { scanPlaces } from "@/lib/dicomweb/browse";
 import { listSources } from "@/lib/dicomweb/sources";
 
 export const dynamic = "force-dynamic";
+// no name in the title: browser history and tab lists are not the place for identifiers
+export const metadata: Metadata = { title: "Patient record" };
 
 export default async function PatientRecordPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("patient:read");
@@ -59,6 +62,11 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
 
   return (
     <>
+      {/* skip links: the first Tab stops, before the navigation (WCAG 2.4.1) */}
+      <nav className="skip-links" aria-label="Skip links">
+        <a href="#viewer">Skip to image viewer</a>
+        <a href="#risk-panel">Skip to risk scores</a>
+      </nav>
       <TopBar actor={actor} />
       <main className="record">
         <nav aria-label="Breadcrumb" className="crumbs">

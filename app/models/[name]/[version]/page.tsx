@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TopBar } from "@/app/_components/TopBar";
@@ -8,6 +9,11 @@ import { NotFoundError } from "@/lib/domain/errors";
 import { Markdown } from "./Markdown";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ name: string; version: string }> }): Promise<Metadata> {
+  const { name, version } = await params;
+  return { title: `${decodeURIComponent(name)} ${decodeURIComponent(version)}` };
+}
 
 type Estimate = { value: number; lo: number; hi: number };
 const isEst = (v: unknown): v is Estimate => !!v && typeof v === "object" && typeof (v as Estimate).value === "number";

@@ -82,7 +82,7 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
 
   return (
     <div className="workspace">
-      <div className="workspace-viewer">
+      <div className="workspace-viewer skip-target" id="viewer" tabIndex={-1} aria-label="Image viewer" role="region">
         <Viewer
           scans={scans}
           selectedId={selectedId}
@@ -97,7 +97,7 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
         {canUpload && <UploadPanel patientId={patientId} onAssessed={(scanId) => setSelectedId(scanId)} />}
         {canUpload && <PacsPanel patientId={patientId} sources={pacsSources} onImported={(scanId) => setSelectedId(scanId)} />}
       </div>
-      <aside className="workspace-side" aria-label="Risk">
+      <aside className="workspace-side skip-target" id="risk-panel" tabIndex={-1} aria-label="Risk">
         <RiskPanel
           assessment={assessment}
           history={assessments}
