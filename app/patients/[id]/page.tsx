@@ -10,6 +10,7 @@ import { recordPageView } from "@/lib/auth/page-view";
 import { prisma } from "@/lib/db/client";
 import { getPatientRecord } from "@/lib/db/patients";
 import { listAssessments } from "@/lib/db/assessments";
+import { activeOutcomes } from "@/lib/db/model-registry";
 import { NotFoundError, ageOn, todayIso, uuid } from "@/lib/domain";
 import { Workspace } from "./_components/Workspace";
 import { RecordPanels } from "./_components/RecordPanels";
@@ -28,14 +29,17 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
   const { id } = await params;
   if (!uuid.safeParse(id).success) notFound();
   const db = await prisma();
-  const [record, assessments, places] = await Promise.all([
+  const [record, assessments, places, outcomes] = await Promise.all([
     getPatientRecord(db, id).catch((e) => {
       if (e instanceof NotFoundError) notFound();
       throw e;
     }),
     listAssessments(db, id),
     scanPlaces(db, id),
+    activeOutcomes(db),
   ]);
+  // the risk trend's category bands: the active model's thresholds per outcome
+  const categoryBands = Object.fromEntries([...outcomes].map(([head, o]) => [head, o.categories]));
   const canUpload = roleMay(actor.role, "scan:upload");
   // the PACS the clinician may query (names only; addresses and secrets stay on the server)
   const pacsSources = canUpload ? (await listSources(db, { enabledOnly: true })).map((s) => ({ id: s.id, name: s.name })) : [];
@@ -92,6 +96,7 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
           patientId={record.id}
           canUpload={canUpload}
           pacsSources={pacsSources}
+          categoryBands={categoryBands}
         />
         <RecordPanels patientId={record.id} rerunScanId={assessments.find((a) => a.status === "done")?.scanId ?? null} conditions={record.conditions} familyHistory={record.familyHistory} dietRecords={record.dietRecords} />
       </main>
