@@ -136,3 +136,11 @@ describe("buildNarrative", () => {
     expect(nums).toEqual(["12%", "8.0%", "17%", "3.0%", "10%", "50%", "4.0%", "3.0%", "6.0%", "7.5%", "50%", "96%"]);
   });
 });
+
+describe("why the narrative is not a research-export column (lib/export/README.md)", () => {
+  it("it says what the clinician needs, which the Safe Harbor rules keep out of the export: an exact age over 89, and a flag's own text", () => {
+    const n = words({ featureAttributions: [attribution("hist.age", "Age", 0.05, "93 y")], flags: ["pipeline_saw_2026-11-30_for_DEMO-000123"] });
+    expect(n.text).toContain("Age, 93 y (raises it)");
+    expect(n.text).toContain("Pipeline note: pipeline saw 2026-11-30 for DEMO-000123.");
+  });
+});
