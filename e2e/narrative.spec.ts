@@ -124,7 +124,7 @@ test("joint fusion: the narrative states each outcome's risk, interval and categ
     await expect(para).toContainText(/The record factors that moved it most from an average record: .+ \((raises|lowers) it\)/);
     await expect(para).toContainText(/The image accounted for \d+% of what moved this estimate, (raising|lowering) it\./);
   }
-  await expect(text.locator('p[data-kind="image"]')).toContainText(/The saliency map \(Grad-CAM, for .+\) (concentrates in|is spread over the image without a clear focus; its strongest ninth is) the (centre|(upper|middle|lower) (left|middle|right)) part of the image as displayed \(frame \d+\)/);
+  await expect(text.locator('p[data-kind="image"]')).toContainText(/The saliency map \(Grad-CAM, for .+\) (concentrates in|is spread over the image without a clear focus; its strongest ninth is) the (centre of the image|(upper|middle|lower) (left|middle|right) part of the image) as displayed \(frame \d+\)/);
   await expect(text.locator('p[data-kind="model"]')).toHaveText(`Scored by the model ${a.modelName} ${a.modelVersion} with joint fusion of the image and the record.`);
   await expect(text.locator('p[data-kind="notice"]')).toContainText("Research use only — not for diagnosis.");
   // what the panel shows is what the API wrote, paragraph for paragraph
@@ -165,7 +165,7 @@ test("record only: the narrative says no image was used and why, and names no sa
   await stubSpeech(page, [{ name: "Stub Korean", lang: "ko-KR" }]);
   const { id } = await createPatient(page, 8);
   const req = await page.request.post(`/api/patients/${id}/assessments`, { data: { scanId: null }, headers: await csrf(page) });
-  expect(req.status(), await req.text()).toBe(201);
+  expect(req.status(), await req.text()).toBe(202);
   const a = await finished(page, id, (x) => x.scanId === null);
   expect(a.strategy).toBe("tabular_only");
 
@@ -196,7 +196,7 @@ test("a browser whose voices never load: after a short wait the button says ther
   await stubSpeech(page, []);
   const { id } = await createPatient(page, 9);
   const req = await page.request.post(`/api/patients/${id}/assessments`, { data: { scanId: null }, headers: await csrf(page) });
-  expect(req.status(), await req.text()).toBe(201);
+  expect(req.status(), await req.text()).toBe(202);
   await finished(page, id, (x) => x.scanId === null);
   await page.goto(`/patients/${id}`);
   await expect(page.getByTestId("read-aloud")).toHaveText("Read aloud is not available: this browser has no English voice");

@@ -119,6 +119,16 @@ describe("buildNarrative", () => {
     );
   });
 
+  it("a map strongest in the middle ninth: the centre of the image", () => {
+    const px = new Uint8Array(9);
+    px[4] = 200;
+    const map = { width: 3, height: 3, data: Buffer.from(px).toString("base64"), frame: 0, head: "mace_5y", method: "grad-cam" as const };
+    const n = buildNarrative({ assessment: storedAssessment({ saliency: map, contributions: { image: 0.01 } }), outcomes: OUTCOMES });
+    expect(n.sections.find((s) => s.kind === "image")!.text).toBe(
+      "The saliency map (Grad-CAM, for Major adverse cardiovascular event within 5 years) concentrates in the centre of the image as displayed (frame 1), which holds 100% of its weight.",
+    );
+  });
+
   it("the image used but its map: none stored → says it is not known; cut out by the reader → says nothing about it", () => {
     const none = buildNarrative({ assessment: storedAssessment({ saliency: null, contributions: { image: 0.01, history: 0.01 } }), outcomes: OUTCOMES });
     expect(none.sections.find((s) => s.kind === "image")!.text).toBe("No saliency map is stored for this assessment, so where the model looked in the image is not known.");

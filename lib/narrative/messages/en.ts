@@ -35,8 +35,9 @@ function outcome(o: OutcomeFacts): string {
   return parts.join(" ");
 }
 
+/** "the upper left part of the image", "the centre of the image" */
 function zoneName(row: string, column: string): string {
-  return row === "middle" && column === "middle" ? "centre" : `${row} ${column}`;
+  return row === "middle" && column === "middle" ? "the centre of the image" : `the ${row} ${column} part of the image`;
 }
 
 function image(f: ImageFacts): string | null {
@@ -46,7 +47,7 @@ function image(f: ImageFacts): string | null {
   const { zone, headLabel } = f.saliency;
   const of = `The saliency map (Grad-CAM, for ${headLabel})`;
   if (zone.kind === "empty") return `${of} is empty: no region of the image stood out.`;
-  const where = `the ${zoneName(zone.row, zone.column)} part of the image as displayed (frame ${zone.frame + 1})`;
+  const where = `${zoneName(zone.row, zone.column)} as displayed (frame ${zone.frame + 1})`;
   return zone.kind === "focused"
     ? `${of} concentrates in ${where}, which holds ${share(zone.share)} of its weight.`
     : `${of} is spread over the image without a clear focus; its strongest ninth is ${where}, with ${share(zone.share)} of its weight.`;

@@ -111,7 +111,7 @@ export function ReadAloud({ lang, paragraphs }: { lang: NarrativeLang; paragraph
     <div className={styles.controls} role="group" aria-label="Read aloud">
       {playback === "idle" ? (
         <button type="button" className="secondary small" onClick={speak} data-testid="read-aloud" data-support={support}>
-          <span aria-hidden="true">🔊 </span>Read aloud
+          Read aloud
         </button>
       ) : (
         <>
