@@ -4,6 +4,7 @@
 // boundary (window.speechSynthesis, SpeechSynthesisUtterance) — including a browser without an
 // English voice. Creates its own patients: no global counts are assumed.
 import { expect, test, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 import { mkdirSync } from "node:fs";
 import { loginAs } from "./support/login";
 import { generatePatient, renderScan, scanToDicom, type CohortPatient } from "../models/fusion/cohort";
@@ -95,6 +96,12 @@ async function stubSpeech(page: Page, voices: { name: string; lang: string; defa
   }, voices);
 }
 
+/** WCAG 2 A/AA violations inside the narrative section (axe-core). */
+async function axeNarrative(page: Page) {
+  const r = await new AxeBuilder({ page }).include('[data-testid="narrative"]').withTags(["wcag2a", "wcag2aa"]).analyze();
+  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
 const speech = (page: Page) => page.evaluate(() => (window as unknown as { __speech: { calls: string[]; spoken: { text: string; lang: string; voice: string | null }[] } }).__speech);
 
 test.beforeEach(async ({ page }) => loginAs(page, "clinician"));
@@ -130,6 +137,7 @@ test("joint fusion: the narrative states each outcome's risk, interval and categ
   // what the panel shows is what the API wrote, paragraph for paragraph
   expect(await text.locator("p").allInnerTexts()).toEqual(api.sections.map((s) => s.text));
   await n.screenshot({ path: `${SHOTS}/narrative-joint.png` });
+  expect(await axeNarrative(page)).toEqual([]);
 
   // read aloud: reachable and worked by the keyboard alone
   const read = n.getByTestId("read-aloud");
@@ -190,6 +198,7 @@ test("record only: the narrative says no image was used and why, and names no sa
   await page.keyboard.press("Enter");
   expect((await speech(page)).calls).toEqual([]);
   await n.screenshot({ path: `${SHOTS}/narrative-record-only-no-voice.png` });
+  expect(await axeNarrative(page)).toEqual([]);
 });
 
 test("a browser whose voices never load: after a short wait the button says there is no English voice", async ({ page }) => {
