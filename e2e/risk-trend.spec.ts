@@ -35,7 +35,7 @@ test("risk trend: one line per outcome, modality and joint/record-only markers, 
     // the three category bands
     for (const band of ["low", "moderate", "high"]) await expect(chart.locator(`.band-${band}`)).toHaveCount(1);
     // ISO dates on the axis and on every point
-    const ticks = await chart.locator(".recharts-xAxis .recharts-cartesian-axis-tick-value").allTextContents();
+    const ticks = (await chart.locator(".recharts-xAxis .recharts-cartesian-axis-ticks text").allTextContents()).map((t) => t.trim());
     expect(ticks.length).toBeGreaterThanOrEqual(1);
     for (const t of ticks) expect(t).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     for (const d of await points.evaluateAll((els) => els.map((e) => e.getAttribute("data-date")))) expect(d).toMatch(/^\d{4}-\d{2}-\d{2}$/);
