@@ -44,16 +44,20 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
     setPicked(true);
     setSelectedId(scanId);
   }, []);
-  const onUndisplayable = useCallback((scanId: string) => setUndisplayable((prev) => (prev.has(scanId) ? prev : new Set(prev).add(scanId))), []);
   const [skipped, setSkipped] = useState<string | null>(null);
-  useEffect(() => {
-    if (picked || !selectedId || !undisplayable.has(selectedId)) return;
-    const next = scans.find((s) => !undisplayable.has(s.id));
-    if (!next) return;
-    const was = scans.find((s) => s.id === selectedId);
-    setSkipped(was ? `${was.modality} scan${was.acquisitionDate ? ` of ${was.acquisitionDate}` : ""}` : "a scan");
-    setSelectedId(next.id);
-  }, [picked, selectedId, undisplayable, scans]);
+  const onUndisplayable = useCallback(
+    (scanId: string) => {
+      const failed = new Set(undisplayable).add(scanId);
+      if (!undisplayable.has(scanId)) setUndisplayable(failed);
+      if (picked || scanId !== selectedId) return;
+      const next = scans.find((s) => !failed.has(s.id));
+      if (!next) return;
+      const was = scans.find((s) => s.id === scanId);
+      setSkipped(was ? `${was.modality} scan${was.acquisitionDate ? ` of ${was.acquisitionDate}` : ""}` : "newest scan");
+      setSelectedId(next.id);
+    },
+    [undisplayable, picked, selectedId, scans],
+  );
   const [saliencyVisible, setSaliencyVisible] = useState(false);
   const [opacity, setOpacity] = useState(0.5);
   // the last fetched map; while a wanted map is not here yet, the panel shows "loading" (derived)
