@@ -256,3 +256,25 @@ test("the risk panel explains one outcome at a time in clinical words, shows thr
   await expect.poll(async () => (await factors.locator("li").allTextContents()).join("|")).not.toBe(lung.join("|"));
   await page.screenshot({ path: `${SHOTS}/record-risk-panel.png`, fullPage: true });
 });
+
+test("a learned direction against clinical knowledge is said to be an association from synthetic data, not a cause", async ({ page }) => {
+  test.setTimeout(120_000);
+  // a current smoker for 50 years with hypertension: this demo model learned that smoking duration
+  // "lowers" cardiac risk (its synthetic cohort's confounding), which clinical knowledge contradicts
+  const patientId = await createPatient(page, { sex: "male", birthDate: "1955-10-02" });
+  for (const c of [
+    { codeSystem: "ICD10", code: "F17.210", display: "Nicotine dependence, cigarettes", onsetDate: "1975-01-01", status: "active" },
+    { codeSystem: "ICD10", code: "I10", display: "Essential hypertension", onsetDate: "2015-01-01", status: "active" },
+  ]) {
+    const r = await page.request.post(`/api/patients/${patientId}/conditions`, { headers: await csrf(page), data: c });
+    expect(r.status(), await r.text()).toBe(201);
+  }
+  const s = await upload(page, patientId, "MR_small_bigendian_ww0.dcm", bigEndianWidthZero());
+  await page.goto(`/patients/${patientId}`);
+  await select(page, s.scanId);
+  const panel = page.getByTestId("risk-panel");
+  await panel.getByTestId("explain-mace_5y").check();
+  await expect(panel.getByTestId("factors").locator('li[data-against="1"]')).toContainText(/Smoking duration: \d+(\.\d)? years — lowers this risk/);
+  await expect(panel.getByTestId("against-clinical-knowledge")).toContainText(/Smoking duration: \d+(\.\d)? years \(clinically expected to raise this risk\).*association the model learned from synthetic training data, not a cause/);
+  await panel.getByTestId("outcome-explanation").screenshot({ path: `${SHOTS}/risk-panel-against-clinical-knowledge.png` });
+});
