@@ -279,7 +279,7 @@ test("risk panel shows the stored assessment and the saliency overlay toggles", 
   }
   await expect(page.getByTestId("risk-provenance")).toContainText(`${stored.modelName} ${stored.modelVersion}`);
   await expect(page.getByTestId("risk-provenance")).toContainText("joint fusion");
-  await expect(page.getByTestId("factors").locator("li").first()).toContainText(/raises risk|lowers risk/);
+  await expect(page.getByTestId("factors").locator("li").first()).toContainText(/raises this risk|lowers this risk/);
   await expect(page.getByTestId("history-chart").locator(".recharts-line").first()).toBeAttached();
 
   const before = await viewportStats(viewport(page));
