@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import type { FusionRecordInput } from "@/lib/domain/record";
-import { FEATURES, FEATURE_CLINICAL, encodeRecord } from "./encoders";
+import { FEATURES, FEATURE_CLINICAL, encodeRecord, expectedDirection } from "./encoders";
 import { clinicalFactors, factText, inputsOutsideTraining, readableValue, type TrainingInputs } from "./factors";
 
 const at = (name: string) => FEATURES.findIndex((f) => f.name === name);
@@ -79,8 +79,14 @@ describe("factor wording", () => {
     expect(asthma).toMatchObject({ text: "Asthma", clinicalDirection: null, againstClinicalKnowledge: false });
   });
 
-  it("every feature has a clinical declaration", () => {
+  it("every feature has a clinical declaration; expected directions apply per clinical outcome, whatever the horizon", () => {
     for (const f of FEATURES) expect(FEATURE_CLINICAL[f.name], f.name).toBeDefined();
+    expect(expectedDirection("hist.smoking_years", "mace_5y")).toBe("raises");
+    expect(expectedDirection("hist.smoking_years", "mace_10y")).toBe("raises");
+    expect(expectedDirection("diet.fibreG", "mace_5y")).toBe("lowers");
+    expect(expectedDirection("hist.asthma", "mace_5y")).toBeNull();
+    expect(expectedDirection("hist.age", "stroke_5y")).toBeNull();
+    expect(expectedDirection("hist.age", "macex_5y")).toBeNull();
   });
 });
 

@@ -13,7 +13,7 @@
  *                          patient had (sex other/unknown: its weights were never trained)
  */
 import type { ClinicalFactor, InputOutsideTraining } from "@/lib/domain/assessment";
-import { DIET_REF, FEATURES, FEATURE_CLINICAL, type ClinicalDirection, type EncodedRecord } from "./encoders";
+import { DIET_REF, FEATURES, FEATURE_CLINICAL, expectedDirection, type ClinicalDirection, type EncodedRecord } from "./encoders";
 
 /** What the bundle records about its training inputs (models/fusion/training-inputs.ts writes it). */
 export type TrainingInputs = {
@@ -92,7 +92,7 @@ export function clinicalFactors(head: string, contributions: ArrayLike<number>, 
     acc.features.push(f.name);
     acc.contribution += w;
     // clinical expectation for this patient's value: a higher value's expected direction × (value vs the average patient)
-    const expected = c.expected?.[head as keyof NonNullable<typeof c.expected>];
+    const expected = expectedDirection(f.name, head);
     if (expected && Math.abs(w) >= acc.expectedWeight) {
       const s = sign(x - baseline[j]) * (expected === "raises" ? 1 : -1);
       if (s !== 0) {
