@@ -278,3 +278,25 @@ test("a learned direction against clinical knowledge is said to be an associatio
   await expect(panel.getByTestId("against-clinical-knowledge")).toContainText(/Smoking duration: \d+(\.\d)? years \(clinically expected to raise this risk\).*association the model learned from synthetic training data, not a cause/);
   await panel.getByTestId("outcome-explanation").screenshot({ path: `${SHOTS}/risk-panel-against-clinical-knowledge.png` });
 });
+
+test("a scan that cannot be displayed: the record opens on the newest scan that can, and the message is for clinicians", async ({ page }) => {
+  test.setTimeout(120_000);
+  const patientId = await createPatient(page);
+  const ct = await upload(page, patientId, "CT_small.dcm", pydicom("CT_small.dcm"));
+  const mr = await upload(page, patientId, "MR_small_bigendian_ww0.dcm", bigEndianWidthZero()); // the newest
+  // the browser receives damaged bytes for the newest scan (as if its format could not be decoded)
+  await page.route(`**/api/scans/${mr.scanId}/file**`, (r) => r.fulfill({ status: 200, contentType: "application/dicom", body: Buffer.from("DICM? no: damaged bytes ".repeat(20)) }));
+  await page.goto(`/patients/${patientId}`);
+  await expect(page.getByTestId("viewer-skipped")).toContainText(/MR scan of 2004-08-26 cannot be shown in the viewer; showing the newest scan that can/);
+  await expect(viewport(page)).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
+  expect(await wl(page)).toEqual({ ww: 400, wc: 40 }); // the CT is on screen
+  await page.screenshot({ path: `${SHOTS}/fallback-newest-displayable.png` });
+  // chosen explicitly, the undisplayable scan says so in plain words: no URL, no code, no stack
+  await page.getByTestId(`thumb-${mr.scanId}`).click();
+  const error = page.getByTestId("viewer-error");
+  await expect(error).toContainText("This image cannot be shown in the viewer. The scan is kept in the record and its risk scores are not affected.");
+  const text = (await error.textContent()) ?? "";
+  expect(text).not.toMatch(/\/api\/|https?:|Error:|at \w+ \(|1\.2\.840|dicomParser|wadouri/);
+  await page.screenshot({ path: `${SHOTS}/undisplayable-message.png` });
+  expect(ct.scanId).not.toBe(mr.scanId);
+});
