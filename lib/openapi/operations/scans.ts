@@ -123,7 +123,7 @@ export const scanOperations: Operations = {
     operationId: "getScanPreview",
     tag: "Scans",
     summary: "A display-ready preview image",
-    description: "The first frame of a DICOM scan in its file window, at most 512 px, as PNG; PNG and JPEG scans are returned as stored.",
+    description: "The first frame of a DICOM scan in the viewer's default window (the header's Window Center/Width when sane, else CT soft tissue 400/40, else a robust range of the frame's values; headers X-Window-Center / X-Window-Width), MONOCHROME1 shown inverted, at most 512 px (`size`), as PNG; PNG and JPEG scans are returned as stored.",
     parameters: [scanId],
     responses: {
       "200": { description: "The preview.", content: { "image/png": { schema: binary }, "image/jpeg": { schema: binary } } },

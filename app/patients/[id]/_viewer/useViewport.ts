@@ -63,7 +63,8 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
         await initCornerstone();
         performance.mark("fcds:cornerstone-ready");
       } catch (e) {
-        setInitError(`The viewer could not start: ${(e as Error).message}`);
+        console.warn("viewer: Cornerstone could not start:", e); // for support; the clinician reads the sentence below
+        setInitError("The image viewer could not start in this browser. Reload the page to try again; the rest of the record is unaffected.");
         return;
       }
       if (cancelled) return;
