@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import { isoDay, riskTrend, trendBasis } from "./risk-trend";
 import type { AssessmentView } from "./assessment";
 
+// only the fields the trend reads; the rest of the view does not matter here
 const view = (over: Partial<AssessmentView>): AssessmentView => ({
   id: crypto.randomUUID(), patientId: crypto.randomUUID(), scanId: null, modelName: "fusion-demo", modelVersion: "1.1.0", strategy: "joint",
   status: "done", error: null, flags: [], createdAt: "2026-01-01T00:00:00.000Z", completedAt: null, scores: [], modalityContributions: [],
   explainedHead: null, featureAttributions: [], hasSaliency: false, imageCheck: null, notices: [], timings: {} as AssessmentView["timings"], resultError: null,
   ...over,
-});
-const score = (head: string, p: number, category: "low" | "moderate" | "high" = "low") => ({ head, label: head, shortLabel: head, probability: p, interval: [p, p] as [number, number], category });
+}) as unknown as AssessmentView;
+const score = (head: string, p: number, category: "low" | "moderate" | "high" = "low") => ({ head, label: head, shortLabel: head, probability: p, interval: [p, p] as [number, number], category, categories: null });
 
 describe("riskTrend", () => {
   const ct = crypto.randomUUID();

@@ -42,7 +42,7 @@ export function riskTrend(
   for (const { a, t } of done) {
     for (const s of a.scores) {
       let ser = series.get(s.head);
-      if (!ser) series.set(s.head, (ser = { head: s.head, label: s.label, shortLabel: s.shortLabel, points: [], bands: bands[s.head] ?? null }));
+      if (!ser) series.set(s.head, (ser = { head: s.head, label: s.label, shortLabel: s.shortLabel, points: [], bands: bands[s.head] ?? s.categories ?? null }));
       ser.points.push({
         t,
         date: isoDay(t),
