@@ -12,3 +12,4 @@ export * from "./fhir";
 export * from "./enums";
 export * from "./responses";
 export * from "./names";
+export * from "./outcome-record";
