@@ -11,6 +11,9 @@ export const permissions = {
   "scan:upload": ["clinician"],
   "assessment:run": ["clinician"],
   "export:deidentified": ["researcher"],
+  // observed outcomes (lib/outcomes): recorded by clinicians, and by admins for corrections and imports
+  "outcome:read": ["clinician", "admin"],
+  "outcome:write": ["clinician", "admin"],
   "model:read": ["clinician", "researcher", "admin"],
   "model:admin": ["admin"],
   "user:admin": ["admin"],

@@ -1,7 +1,7 @@
 import {
   Condition, ConditionCreate, ConditionUpdate, DietRecord, DietRecordCreate, DietRecordUpdate, FamilyHistory, FamilyHistoryCreate, FamilyHistoryUpdate,
   LoginCredentials, MfaConfirm, MfaSignIn, PasswordChange, PasswordReconfirm, Patient, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
-  TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
+  TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest, OutcomeCreate, OutcomeEnteredInError, FollowUpUpdate, Outcome, PatientOutcomes,
 } from "@/lib/domain";
 import * as out from "@/lib/domain/responses";
 import * as dicomweb from "@/lib/domain/dicomweb";
@@ -12,6 +12,7 @@ import { jsonSchema, type JsonSchema } from "./json-schema";
 export const requestSchemas = {
   PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput,
   LoginCredentials, PasswordChange, UserCreate, UserUpdate, MfaSignIn, MfaConfirm, PasswordReconfirm, TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
+  OutcomeCreate, OutcomeEnteredInError, FollowUpUpdate,
   DicomwebSourceCreate: dicomweb.DicomwebSourceCreate,
   DicomwebSourceUpdate: dicomweb.DicomwebSourceUpdate,
   PacsImportInput: dicomweb.PacsImportInput,
@@ -28,6 +29,9 @@ export const responseSchemas = {
   PatientListPage: out.PatientListPage,
   PatientRecord: out.FullPatientRecord,
   Condition,
+  Outcome,
+  PatientOutcomes,
+  FollowUp: FollowUpUpdate.extend({ id: Outcome.shape.patientId }),
   FamilyHistory,
   DietRecord,
   UploadResult: out.UploadResult,
