@@ -69,3 +69,19 @@ describe("dates", () => {
     expect(laterDate("2020-01-01", "2021-01-01")).toBe("2021-01-01");
   });
 });
+
+describe("the demo cohort's seeded outcomes", () => {
+  it("derive back to the generator's ground truth at the demo index date", async () => {
+    const { demoOutcomeEvents, DEMO_INDEX_DATE } = await import("./seed");
+    const { generateCohort } = await import("@/models/fusion/cohort");
+    const cohort = generateCohort({ n: 300, seed: 42 });
+    let positives = 0;
+    for (const p of cohort) {
+      const events = demoOutcomeEvents({ mrn: p.patient.mrn, labels: p.labels, followUpUntil: p.asOf });
+      for (const e of events) expect(e.occurredOn > DEMO_INDEX_DATE && e.occurredOn <= p.asOf).toBe(true);
+      expect(deriveLabels(Object.keys(p.labels), DEMO_INDEX_DATE, events, p.asOf)).toEqual(p.labels);
+      positives += events.length;
+    }
+    expect(positives).toBeGreaterThan(10);
+  });
+});
