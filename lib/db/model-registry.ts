@@ -56,9 +56,11 @@ export async function registerServedModel(db: PrismaClient, m: ModelRegistryEntr
       metrics: m.metrics as Prisma.InputJsonValue,
       outcomes: outcomes as Prisma.InputJsonValue,
       active: true,
+      status: "active" as const,
     };
+    // the previous active version first (one active version per name: a unique index)
+    const others = await tx.modelVersion.updateMany({ where: { name: m.name, version: { not: m.version }, active: true }, data: { active: false, status: "retired" } });
     const row = await tx.modelVersion.upsert({ where: { name_version: { name: m.name, version: m.version } }, create: { name: m.name, version: m.version, ...data }, update: data, select: { id: true } });
-    const others = await tx.modelVersion.updateMany({ where: { name: m.name, version: { not: m.version }, active: true }, data: { active: false } });
     if (activated)
       await audit(tx, {
         actor: null,

@@ -13,3 +13,4 @@ export * from "./enums";
 export * from "./responses";
 export * from "./names";
 export * from "./outcome-record";
+export * from "./training";
