@@ -16,6 +16,8 @@ export const permissions = {
   "outcome:write": ["clinician", "admin"],
   "model:read": ["clinician", "researcher", "admin"],
   "model:admin": ["admin"],
+  // training snapshots (de-identified) and training jobs
+  "model:train": ["researcher", "admin"],
   "user:admin": ["admin"],
   // DICOMweb sources (PACS): addresses, credentials, push tokens — no patient data
   "dicomweb:admin": ["admin"],

@@ -78,6 +78,11 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   // model cards: every role (no patient data)
   "/api/models": { GET: "model:read" },
   "/api/models/[name]/[version]": { GET: "model:read" },
+  "/api/models/[name]/[version]/status": { POST: "model:admin" },
+  "/api/training/snapshots": { GET: "model:train", POST: "model:train" },
+  "/api/training/jobs": { GET: "model:train", POST: "model:train" },
+  "/api/training/jobs/[id]": { GET: "model:train" },
+  "/api/training/jobs/[id]/cancel": { POST: "model:train" },
   "/api/models/[name]/[version]/plots/[file]": { GET: "model:read" },
 
   // de-identified research export: researchers only

@@ -57,6 +57,13 @@ export type OutcomeSource = z.infer<typeof OutcomeSource>;
 export const OutcomeStatus = z.enum(db.OutcomeStatus);
 export type OutcomeStatus = z.infer<typeof OutcomeStatus>;
 
+/** A model version's place in the registry (lib/training/registry.ts). */
+export const ModelStatus = z.enum(db.ModelStatus);
+export type ModelStatus = z.infer<typeof ModelStatus>;
+
+export const TrainingJobStatus = z.enum(db.TrainingJobStatus);
+export type TrainingJobStatus = z.infer<typeof TrainingJobStatus>;
+
 /** The domain enum of each Prisma enum, by its name in schema.prisma. */
 export const prismaEnums = {
   Sex,
@@ -71,4 +78,6 @@ export const prismaEnums = {
   DicomwebAuth,
   OutcomeSource,
   OutcomeStatus,
+  ModelStatus,
+  TrainingJobStatus,
 } as const;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isoDate, notInFuture, text, uuid } from "./common";
 import { id, timestamp } from "./scalars";
 import { HeadId } from "./outcomes";
+import { TrainingJobStatus } from "./enums";
 
 /**
  * The model lifecycle's inputs and answers (lib/training/README.md): training snapshots built from
@@ -59,7 +60,6 @@ export const TrainingProgress = z.strictObject({
 });
 export type TrainingProgress = z.infer<typeof TrainingProgress>;
 
-export const trainingJobStatusValues = ["queued", "running", "done", "failed", "cancelled"] as const;
 
 export const TrainingJobView = z.strictObject({
   id,
@@ -69,7 +69,7 @@ export const TrainingJobView = z.strictObject({
   seed: z.number().int(),
   epochs: z.number().int(),
   tiny: z.boolean(),
-  status: z.enum(trainingJobStatusValues),
+  status: TrainingJobStatus,
   progress: TrainingProgress.nullable(),
   error: z.string().nullable(),
   cancelRequested: z.boolean(),

@@ -16,7 +16,10 @@ type StartOptions = WorkerOptions & { source: "server" | "worker" | "seed"; asse
  * what it queued); `startAssessmentWorker` adds the heartbeat and the job loops.
  */
 export async function prepareAssessmentWorker(db: PrismaClient, queue: AssessmentQueue, opts: StartOptions): Promise<AssessmentWorker> {
-  const assessor = opts.assessor ?? (await loadFusionAssessor({ dir: opts.modelDir }));
+  // a version an admin promoted (a trained bundle under the data directory) is served instead of the
+  // shipped one; if it cannot be loaded the worker does not start (it never silently re-activates another)
+  const promoted = opts.assessor || opts.modelDir ? null : await db.modelVersion.findFirst({ where: { status: "active", bundleDir: { not: null } }, orderBy: { activatedAt: "desc" }, select: { bundleDir: true } });
+  const assessor = opts.assessor ?? (await loadFusionAssessor({ dir: opts.modelDir ?? promoted?.bundleDir ?? undefined }));
   if (assessor.registry) await registerServedModel(db, assessor.registry, opts.source);
   return new AssessmentWorker(db, queue, assessor, opts);
 }

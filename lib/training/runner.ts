@@ -11,12 +11,11 @@ import path from "node:path";
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import { audit } from "@/lib/auth/audit";
 import { activeModel } from "@/lib/db/model-registry";
-import { dataDirectory } from "@/lib/export/secret";
+import { trainedModelsDir } from "@/lib/db/models";
 import { ModelOutcomes } from "@/lib/domain/outcomes";
 import type { FusionStrategy } from "@/lib/generated/prisma/enums";
 import type { TrainingConfig } from "./jobs";
 
-export const modelsDir = (env: NodeJS.ProcessEnv = process.env) => path.join(dataDirectory(env), "models");
 
 /** The commit the code was built from: FUSION_CODE_COMMIT, else `git rev-parse HEAD`, else null. */
 export function codeCommit(env: NodeJS.ProcessEnv = process.env): string | null {
@@ -41,7 +40,7 @@ export async function runTrainingJob(db: PrismaClient, jobId: string, opts: { en
   const active = await activeModel(db);
   const name = active?.name ?? "fusion-cds";
   const version = `c${new Date().toISOString().slice(0, 10).replace(/-/g, "")}-${job.id.slice(0, 8)}`;
-  const outDir = path.join(modelsDir(opts.env), name, version);
+  const outDir = path.join(trainedModelsDir(opts.env), name, version);
   const ac = new AbortController();
   let lastWrite = 0;
   let pending: Promise<unknown> = Promise.resolve();
