@@ -6,7 +6,7 @@ import { createDb } from "@/lib/db/client";
 import { databaseConfig } from "@/lib/db/config";
 import { exitIfDataDirLocked } from "@/lib/db/data-dir-lock";
 import { seedPatients } from "@/lib/db/seed-cohort";
-import { seedDemoOutcomes } from "@/lib/outcomes/seed";
+import { DEMO_INDEX_DATE, seedDemoOutcomes } from "@/lib/outcomes/seed";
 import { generateCohort, renderScan, scanToDicom } from "@/models/fusion/cohort";
 import { seedScans } from "@/lib/ingest/seed-scans";
 import { AssessmentQueue } from "@/lib/jobs/queue";
@@ -61,7 +61,8 @@ try {
         (e) => (console.warn(`db:seed: no scans seeded — the fusion model did not load: ${(e as Error).message}`), null),
       );
       if (worker) {
-        const files = generateCohort({ n: k, seed }).map((p) => ({ mrn: p.patient.mrn, bytes: scanToDicom(p, renderScan(p)), filename: `${p.patient.mrn}.dcm` }));
+        // the baseline CT of the outcome follow-up (lib/outcomes/README.md "The demo cohort"): acquired on the index date
+        const files = generateCohort({ n: k, seed }).map((p) => ({ mrn: p.patient.mrn, bytes: scanToDicom({ ...p, asOf: DEMO_INDEX_DATE }, renderScan(p)), filename: `${p.patient.mrn}.dcm` }));
         scans = await seedScans(db.prisma, queue, files);
         await worker.drain();
       }

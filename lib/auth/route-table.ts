@@ -146,6 +146,7 @@ export const pageTable: Record<string, Rule> = {
   "/patients": "patient:read",
   "/patients/[id]": "patient:read",
   "/models": "model:read",
+  "/models/training": "model:train",
   "/models/[name]/[version]": "model:read",
   "/login": "public",
   "/access-denied": "public",
