@@ -8,6 +8,7 @@ import { NotFoundError } from "@/lib/domain/errors";
 import { Markdown } from "./Markdown";
 import { RegistryActions } from "./RegistryActions";
 import { roleMay } from "@/lib/auth/permissions";
+import { compareShadow } from "@/lib/training/shadow";
 
 export const dynamic = "force-dynamic";
 
@@ -26,6 +27,10 @@ export default async function ModelCardPage({ params }: { params: Promise<{ name
     if (e instanceof NotFoundError) notFound();
     throw e;
   });
+  const db = await prisma();
+  const row = m.registry ? await db.modelVersion.findUnique({ where: { name_version: { name: m.name, version: m.version } }, select: { id: true } }) : null;
+  const shadow = row && (await db.shadowScore.count({ where: { modelVersionId: row.id } })) > 0 ? await compareShadow(db, row.id) : null;
+  const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
   const card = m.card ?? {};
   const plotUrl = (file: string) => `/api/models/${encodeURIComponent(m.name)}/${encodeURIComponent(m.version)}/plots/${encodeURIComponent(file)}`;
   const heads = Array.isArray(card.heads) ? (card.heads as { name?: string; label?: string; categories?: Record<string, number> }[]) : [];
@@ -57,8 +62,27 @@ export default async function ModelCardPage({ params }: { params: Promise<{ name
               <div><dt>Last decision</dt><dd>{m.registry.statusReason ? `${m.registry.statusChangedAt?.slice(0, 16).replace("T", " ")}: ${m.registry.statusReason}` : "—"}</dd></div>
               {m.registry.previousActive && <div><dt>Replaced</dt><dd>{m.registry.previousActive}</dd></div>}
             </dl>
-            {m.status === "shadow" && <p className="small muted">In shadow: new assessments are not shown a score from this version; compare it with the active version before promoting.</p>}
             {m.status && roleMay(actor.role, "model:admin") && <RegistryActions name={m.name} version={m.version} status={m.status} />}
+          </section>
+        )}
+        {(m.status === "shadow" || shadow) && (
+          <section className="panel" aria-labelledby="h-shadow">
+            <h2 id="h-shadow">Shadow vs active on the same assessments</h2>
+            {shadow ? (
+              <>
+                <p className="small muted">{shadow.assessments} assessments scored silently by this version (never shown to clinicians as the score), compared with what {shadow.activeVersions.join(", ")} showed. AUROC only on patients whose outcome after the assessment is known.</p>
+                <table data-testid="shadow-comparison">
+                  <thead><tr><th>Outcome</th><th className="num">Assessments</th><th className="num">Same category</th><th className="num">Mean |Δ risk|</th><th className="num">With outcome (events)</th><th className="num">AUROC active</th><th className="num">AUROC shadow</th></tr></thead>
+                  <tbody>
+                    {shadow.heads.map((h) => (
+                      <tr key={h.head}><td>{h.head}</td><td className="num">{h.n}</td><td className="num">{pct(h.agreement)}</td><td className="num">{h.meanAbsDelta === null ? "—" : `${(h.meanAbsDelta * 100).toFixed(2)} pp`}</td><td className="num">{h.labelled} ({h.events})</td><td className="num">{h.aurocActive?.toFixed(3) ?? "—"}</td><td className="num">{h.aurocShadow?.toFixed(3) ?? "—"}</td></tr>
+                    ))}
+                  </tbody>
+                </table>
+              </>
+            ) : (
+              <p className="small muted" data-testid="shadow-comparison">No assessment has been scored by this version in shadow yet: new assessments are scored by it silently from now on.</p>
+            )}
           </section>
         )}
         {m.registry?.trainingJobId && obj(metrics.test) && (

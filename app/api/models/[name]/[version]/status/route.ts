@@ -13,7 +13,7 @@ type P = { name: string; version: string };
 export const POST = route<P>("model:admin", async ({ req, params, actor }) => {
   const change = parseOrThrow(ModelStatusChange, await readJson(req), "status change");
   const r = await changeModelStatus(await prisma(), params.name, params.version, change, { actor, request: requestInfo(req) });
-  // the in-process worker serves the (new) active version from now on
-  if (change.action === "activate" || change.action === "rollback") void reloadInProcessWorker();
+  // the in-process worker serves the (new) active version and scores with the (new) shadow from now on
+  void reloadInProcessWorker();
   return r;
 });
