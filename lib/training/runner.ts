@@ -5,7 +5,7 @@
  * a cancel is requested, and registers the result as a **candidate** ModelVersion — weights under
  * FUSION_DATA_DIR/models/<name>/<version>, never in the repository.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
@@ -25,6 +25,41 @@ export function codeCommit(env: NodeJS.ProcessEnv = process.env): string | null 
   } catch {
     return null;
   }
+}
+
+export class TrainingCancelledError extends Error {}
+
+type TrainResult = { bundleDir: string; weightsSha256: string; metrics: Record<string, unknown>; card: Record<string, unknown> };
+type ChildProgress = { epoch: number; epochs: number; loss: number; valLoss?: number; etaSeconds?: number; phase: string };
+
+/**
+ * Runs models/fusion trainCandidate in a child process (train-child.ts, through tsx), so a long
+ * training never stalls the process that hosts the worker (the web server). Abort → the child stops
+ * between batches; a child that dies is an error.
+ */
+export function trainInChild(request: Record<string, unknown>, opts: { signal: AbortSignal; onProgress: (p: ChildProgress) => void }): Promise<TrainResult> {
+  return new Promise((resolve, reject) => {
+    if (opts.signal.aborted) return reject(new TrainingCancelledError("cancelled"));
+    const child = fork(path.join(process.cwd(), "lib", "training", "train-child.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"], env: process.env });
+    let settled = false;
+    const finish = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      opts.signal.removeEventListener("abort", onAbort);
+      f();
+    };
+    const onAbort = () => child.connected && child.send({ type: "cancel" });
+    opts.signal.addEventListener("abort", onAbort);
+    child.on("message", (m: { type: string; progress?: ChildProgress; result?: TrainResult; message?: string }) => {
+      if (m.type === "progress" && m.progress) opts.onProgress({ ...m.progress, loss: m.progress.loss ?? NaN });
+      else if (m.type === "done") finish(() => resolve(m.result!));
+      else if (m.type === "cancelled") finish(() => reject(new TrainingCancelledError("cancelled")));
+      else if (m.type === "error") finish(() => reject(new Error(m.message)));
+    });
+    child.on("error", (e) => finish(() => reject(e)));
+    child.on("exit", (code) => finish(() => reject(new Error(`the training process ended unexpectedly (exit code ${code})`))));
+    child.send({ type: "start", request });
+  });
 }
 
 /** The tiny configuration (tests, demos): few epochs, small batches, few bootstrap draws. */
@@ -61,20 +96,11 @@ export async function runTrainingJob(db: PrismaClient, jobId: string, opts: { en
     await opts.afterClaim?.();
     // a cancel that arrived between the claim and the first poll
     if ((await db.trainingJob.findUnique({ where: { id: jobId }, select: { cancelRequested: true } }))?.cancelRequested) ac.abort();
-    const { trainCandidate, TrainingCancelled } = await import("@/models/fusion/api");
     try {
-      const r = await trainCandidate({
-        snapshotPath: job.snapshot.path,
-        strategy: job.strategy as never,
-        seed: job.seed,
-        epochs: cfg.epochs,
-        outDir,
-        signal: ac.signal,
-        onProgress: (p) => writeProgress(p, p.phase === "done"),
-        name,
-        version,
-        ...(cfg.tiny ? TINY : {}),
-      });
+      const r = await trainInChild(
+        { snapshotPath: job.snapshot.path, strategy: job.strategy, seed: job.seed, epochs: cfg.epochs, outDir, name, version, ...(cfg.tiny ? TINY : {}) },
+        { signal: ac.signal, onProgress: (p) => writeProgress(p, p.phase === "done") },
+      );
       clearInterval(poll);
       await pending;
       const bundleOutcomes = await readFile(path.join(outDir, "inference.json"), "utf8")
@@ -100,7 +126,7 @@ export async function runTrainingJob(db: PrismaClient, jobId: string, opts: { en
       clearInterval(poll);
       await pending;
       await rm(outDir, { recursive: true, force: true });
-      const cancelled = e instanceof TrainingCancelled || ac.signal.aborted;
+      const cancelled = e instanceof TrainingCancelledError || ac.signal.aborted;
       await db.trainingJob.update({ where: { id: jobId }, data: { status: cancelled ? "cancelled" : "failed", completedAt: new Date(), error: cancelled ? null : String((e as Error).message ?? e).slice(0, 2000) } });
       await audit(db, { actor: null, action: cancelled ? "training.cancelled" : "training.fail", entityType: "TrainingJob", entityId: jobId, outcome: cancelled ? "success" : "failure", request: SYSTEM, details: cancelled ? {} : { error: String((e as Error).message ?? e).slice(0, 500) } });
       opts.log?.(`training ${jobId}: ${cancelled ? "cancelled" : `failed: ${(e as Error).message}`}`);
