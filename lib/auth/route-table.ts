@@ -57,6 +57,7 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/scans/[id]/tags": { GET: "patient:read" },
   "/api/scans/[id]/preview": { GET: "patient:read" },
   "/api/assessments/[id]": { GET: "patient:read" },
+  "/api/assessments/[id]/narrative": { GET: "patient:read" }, // the assessment in words (lib/narrative)
   "/api/assessments/[id]/report": { GET: "patient:read", POST: "patient:write" }, // DICOM SR: download / send to a PACS
   // a PACS from the record: query by MRN, import series (lib/dicomweb/pacs.ts)
   "/api/patients/[id]/pacs/studies": { GET: "patient:read" },

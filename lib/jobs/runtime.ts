@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db/client";
 import { AssessmentQueue } from "./queue";
 import type { AssessmentWorker } from "./worker";
 import type { RunningWorker } from "./start-worker";
+import { processGlobals } from "@/lib/platform/process-globals";
 
 /*
  * Process-wide plumbing of the assessment pipeline. The web tier needs only the queue (the
@@ -11,7 +12,7 @@ import type { RunningWorker } from "./start-worker";
  */
 type InProcess = { starting: Promise<RunningWorker> | null; running: RunningWorker | null; failedAt: number };
 type Trainer = { start(): void; wake(): void; stop(): Promise<void> };
-const g = globalThis as unknown as { __fusionQueue?: Promise<AssessmentQueue>; __fusionInProcess?: InProcess; __fusionTrainer?: Promise<Trainer> };
+const g = processGlobals<{ __fusionQueue?: Promise<AssessmentQueue>; __fusionInProcess?: InProcess; __fusionTrainer?: Promise<Trainer> }>();
 const inProcess = (): InProcess => (g.__fusionInProcess ??= { starting: null, running: null, failedAt: 0 });
 
 /** After a failed model load, the in-process worker is tried again at most this often. */

@@ -8,6 +8,7 @@ import { z } from "zod";
 import * as out from "@/lib/domain/responses";
 import * as dicomweb from "@/lib/domain/dicomweb";
 import { AssessmentDetail } from "@/lib/domain/assessment";
+import { AssessmentNarrative } from "@/lib/domain/narrative";
 import { jsonSchema, type JsonSchema } from "./json-schema";
 
 /** Request bodies: the very schemas the handlers parse with, described as input. */
@@ -44,6 +45,7 @@ export const responseSchemas = {
   UploadResult: out.UploadResult,
   ReassessResult: out.ReassessResult,
   AssessmentDetail,
+  AssessmentNarrative,
   ScanTags: out.ScanTags,
   ModelList: out.ModelList,
   ModelDetail: out.ModelDetail,

@@ -2,6 +2,7 @@
 import type { AssessmentView } from "@/lib/db/assessments";
 import { ResearchLabel } from "./ResearchLabel";
 import { AssessmentHistoryChart } from "./AssessmentHistoryChart";
+import { AssessmentNarrative } from "./AssessmentNarrative";
 import { CategoryBadge, formatPct } from "./risk-format";
 
 type Props = {
@@ -116,6 +117,7 @@ export function RiskPanel({ assessment: a, history, scanLabel, saliencyVisible, 
           ) : (
             <p className="muted small">This assessment has no saliency map{a.scanId ? "" : " (no image was used)"}.</p>
           )}
+          <AssessmentNarrative assessment={a} />
         </>
       )}
       {history.some((h) => h.status === "done" && h.scores.length) && (
