@@ -14,3 +14,5 @@ export * from "./responses";
 export * from "./names";
 export * from "./search-fold";
 export * from "./risk-trend";
+export * from "./outcome-record";
+export * from "./training";

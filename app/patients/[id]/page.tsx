@@ -19,6 +19,8 @@ import { scanFileUrl } from "./_viewer/imageIds";
 import { preloadViewerChunks } from "./_viewer/preloadViewerChunks";
 import { scanPlaces } from "@/lib/dicomweb/browse";
 import { listSources } from "@/lib/dicomweb/sources";
+import { listOutcomes } from "@/lib/outcomes/service";
+import { OutcomesPanel } from "./_components/OutcomesPanel";
 
 export const dynamic = "force-dynamic";
 // no name in the title: browser history and tab lists are not the place for identifiers
@@ -29,17 +31,18 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
   const { id } = await params;
   if (!uuid.safeParse(id).success) notFound();
   const db = await prisma();
-  const [record, assessments, places, outcomes] = await Promise.all([
+  const [record, assessments, places, outcomes, modelOutcomes] = await Promise.all([
     getPatientRecord(db, id).catch((e) => {
       if (e instanceof NotFoundError) notFound();
       throw e;
     }),
     listAssessments(db, id),
     scanPlaces(db, id),
+    listOutcomes(db, id).catch(() => null),
     activeOutcomes(db),
   ]);
   // the risk trend's category bands: the active model's thresholds per outcome
-  const categoryBands = Object.fromEntries([...outcomes].map(([head, o]) => [head, o.categories]));
+  const categoryBands = Object.fromEntries([...modelOutcomes].map(([head, o]) => [head, o.categories]));
   const canUpload = roleMay(actor.role, "scan:upload");
   // the PACS the clinician may query (names only; addresses and secrets stay on the server)
   const pacsSources = canUpload ? (await listSources(db, { enabledOnly: true })).map((s) => ({ id: s.id, name: s.name })) : [];
@@ -99,6 +102,7 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
           categoryBands={categoryBands}
         />
         <RecordPanels patientId={record.id} rerunScanId={assessments.find((a) => a.status === "done")?.scanId ?? null} conditions={record.conditions} familyHistory={record.familyHistory} dietRecords={record.dietRecords} />
+        {outcomes && roleMay(actor.role, "outcome:read") && <OutcomesPanel patientId={record.id} data={outcomes} />}
       </main>
     </>
   );
