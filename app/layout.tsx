@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Fusion CDS",
+  // each page names itself: "Patients · Fusion CDS"
+  title: { template: "%s · Fusion CDS", default: "Fusion CDS" },
   description: "Multimodal clinical decision support — research use only, not for diagnosis",
 };
 

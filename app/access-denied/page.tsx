@@ -1,5 +1,8 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { getPageActor } from "@/lib/auth/page";
+
+export const metadata: Metadata = { title: "Access denied" };
 
 export const dynamic = "force-dynamic";
 

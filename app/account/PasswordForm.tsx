@@ -18,6 +18,8 @@ export function PasswordForm() {
     const f = new FormData(form);
     if (f.get("newPassword") !== f.get("repeat")) {
       setMsg({ ok: false, text: "The new passwords differ." });
+      // the field to fix gets the focus (a failed submit)
+      form.querySelector<HTMLInputElement>('input[name="repeat"]')?.focus();
       return;
     }
     setBusy(true);

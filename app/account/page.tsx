@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { TopBar } from "@/app/_components/TopBar";
 import { mfaStatus } from "@/lib/auth/mfa";
@@ -6,6 +7,8 @@ import { requirePageActor } from "@/lib/auth/page";
 import { listActiveSessions } from "@/lib/auth/sessions";
 import { prisma } from "@/lib/db/client";
 import { PasswordForm } from "./PasswordForm";
+
+export const metadata: Metadata = { title: "Account" };
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,10 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { roleMay } from "@/lib/auth/permissions";
+
+export const metadata: Metadata = { title: "Administration" };
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,12 @@
+import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getPageActor } from "@/lib/auth/page";
 import { prisma } from "@/lib/db/client";
 import { safeNextPath } from "@/lib/auth/http";
 import { demoAccountsForSignIn } from "@/lib/auth/demo";
 import { LoginForm } from "./LoginForm";
+
+export const metadata: Metadata = { title: "Sign in" };
 
 // Dynamic on purpose: the CSP nonce is per request, and a signed-in visitor is sent on.
 export const dynamic = "force-dynamic";

@@ -1,9 +1,12 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { prisma } from "@/lib/db/client";
 import { listModels } from "@/lib/db/models";
 import { roleMay } from "@/lib/auth/permissions";
+
+export const metadata: Metadata = { title: "Models" };
 
 export const dynamic = "force-dynamic";
 

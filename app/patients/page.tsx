@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { roleMay } from "@/lib/auth/permissions";
@@ -9,6 +10,8 @@ import { PatientSearch, ageOn, todayIso } from "@/lib/domain";
 import { CategoryBadge, formatPct } from "./[id]/_components/risk-format";
 import { ResearchLabel } from "./[id]/_components/ResearchLabel";
 import { FhirImportPanel } from "./_components/FhirImportPanel";
+
+export const metadata: Metadata = { title: "Patients" };
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
-import { type Patient, type PatientListPage, type PatientListRow, type PatientSearch } from "@/lib/domain";
+import { foldSearchText, type Patient, type PatientListPage, type PatientListRow, type PatientSearch } from "@/lib/domain";
 import { StoredScores, type HeadScoreView } from "@/lib/domain/assessment";
 import { scoreViews } from "./assessments";
 import { activeOutcomes } from "./model-registry";
@@ -60,23 +60,29 @@ const ORDER_SQL: Record<string, string> = {
 export const isMrnPrefix = (w: string) => /^[a-z]+-\d+$/i.test(w);
 
 /**
- * Search condition: every word of `q` (at most 5) is a case-insensitive substring of
- * lower(family || ' ' || given || ' ' || mrn) — served by the expression trigram index
- * "Patient_search_trgm_idx" (migration 20261128003000_workspace) — or, when MRN-shaped, a prefix of
- * the MRN. Same matches as patientWhere().
+ * Search condition: every word of `q` (at most 5), folded like the stored text (accents and
+ * apostrophes off, lower case: lib/domain/search-fold.ts), is a substring of "searchKey" — the
+ * folded family || ' ' || given || ' ' || mrn, served by the trigram index
+ * "Patient_searchKey_trgm_idx" (migration 20261203130000_search_fold) — or, when MRN-shaped, a
+ * prefix of the MRN. Same matches as patientWhere().
  */
 export function searchCondition(q: string): Prisma.Sql {
-  const words = q.split(/[\s,]+/).filter(Boolean).slice(0, 5);
+  const words = searchWords(q);
   if (!words.length) return Prisma.sql`TRUE`;
-  const escaped = (w: string) => w.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  const escaped = (w: string) => w.replace(/[\\%_]/g, (c) => `\\${c}`);
   return Prisma.join(
     words.map((w) =>
       isMrnPrefix(w)
-        ? Prisma.sql`lower("mrn") LIKE ${`${escaped(w)}%`}`
-        : Prisma.sql`lower("familyName" || ' ' || "givenName" || ' ' || "mrn") LIKE ${`%${escaped(w)}%`}`,
+        ? Prisma.sql`lower("mrn") LIKE ${`${escaped(w.toLowerCase())}%`}`
+        : Prisma.sql`"searchKey" LIKE ${`%${escaped(foldSearchText(w))}%`}`,
     ),
     " AND ",
   );
+}
+
+/** The words of a search (at most 5); a word that folds to nothing (a lone apostrophe) is dropped. */
+export function searchWords(q: string): string[] {
+  return q.split(/[\s,]+/).filter((w) => w && foldSearchText(w)).slice(0, 5);
 }
 
 type RawPatient = {

@@ -1,11 +1,11 @@
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import {
-  ConflictError, NotFoundError, ValidationError, fromIsoDate, toIsoDate,
+  ConflictError, NotFoundError, ValidationError, foldSearchText, fromIsoDate, toIsoDate,
   type AssessmentSummary, type FullPatientRecord, type Page, type Patient, type PatientCreate, type PatientSearch, type PatientUpdate, type ScanSummary,
 } from "@/lib/domain";
 import { StoredScores, describeIssues } from "@/lib/domain/assessment";
 import { toCondition, toDietRecord, toFamilyHistory, toPatient } from "./mappers";
-import { isMrnPrefix, listOrder } from "./patient-list";
+import { isMrnPrefix, listOrder, searchWords } from "./patient-list";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -71,20 +71,17 @@ export async function updatePatient(db: PrismaClient, id: string, patch: Patient
 }
 
 /**
- * Case-insensitive search: every word of `q` must match the family name, given name or MRN
- * (substring; served by the trigram indexes) — or, for an MRN-shaped word, the start of the MRN.
+ * Case-, accent- and apostrophe-insensitive search: every word of `q`, folded
+ * (lib/domain/search-fold.ts), must be a substring of the folded family name, given name and MRN
+ * ("searchKey", trigram-indexed) — or, for an MRN-shaped word, the start of the MRN. Same matches
+ * as searchCondition() in patient-list.ts.
  */
 export function patientWhere(q: string): Prisma.PatientWhereInput {
-  const words = q.split(/[\s,]+/).filter(Boolean).slice(0, 5);
+  const words = searchWords(q);
   if (!words.length) return {};
-  const anyField = (w: string): Prisma.PatientWhereInput => ({
-    OR: [
-      { familyName: { contains: w, mode: "insensitive" } },
-      { givenName: { contains: w, mode: "insensitive" } },
-      { mrn: { contains: w, mode: "insensitive" } },
-    ],
-  });
-  return { AND: words.map((w) => (isMrnPrefix(w) ? { mrn: { startsWith: w, mode: "insensitive" } } : anyField(w))) };
+  return {
+    AND: words.map((w): Prisma.PatientWhereInput => (isMrnPrefix(w) ? { mrn: { startsWith: w, mode: "insensitive" } } : { searchKey: { contains: foldSearchText(w) } })),
+  };
 }
 
 export async function searchPatients(db: PrismaClient, s: PatientSearch): Promise<Page<Patient>> {

@@ -10,14 +10,19 @@
  * are retired).
  */
 
-export const MODALITY_TERMS: ReadonlySet<string> = new Set([
-  // current
+/** The current modality terms: the only list of them (lib/domain/scan.ts DicomModality is built on it). */
+export const CURRENT_MODALITY_TERMS = [
   "ANN", "AR", "ASMT", "AU", "BDUS", "BI", "BMD", "CFM", "CR", "CT", "CTPROTOCOL", "DG", "DMS", "DOC", "DX",
   "ECG", "EEG", "EMG", "EOG", "EPS", "ES", "FID", "GM", "HC", "HD", "IO", "IOL", "IVOCT", "IVUS", "KER", "KO",
   "LEN", "LS", "M3D", "MG", "MR", "NM", "OAM", "OCT", "OP", "OPM", "OPT", "OPTBSV", "OPTENF", "OPV", "OSS", "OT",
   "PA", "PLAN", "POS", "PR", "PT", "PX", "REG", "RESP", "RF", "RG", "RTDOSE", "RTIMAGE", "RTINTENT", "RTPLAN",
   "RTRAD", "RTRECORD", "RTSEGANN", "RTSTRUCT", "RWV", "SEG", "SM", "SMR", "SR", "SRF", "STAIN", "TEXTUREMAP",
   "TG", "US", "VA", "XA", "XAPROTOCOL", "XC",
+] as const;
+
+/** Current and retired: what a file's header may carry. */
+export const MODALITY_TERMS: ReadonlySet<string> = new Set([
+  ...CURRENT_MODALITY_TERMS,
   // retired
   "AS", "CD", "CF", "CP", "CS", "DD", "DF", "DM", "DS", "EC", "FA", "FS", "LP", "MA", "MS", "OPR", "ST", "VF",
 ]);

@@ -12,5 +12,7 @@ export * from "./fhir";
 export * from "./enums";
 export * from "./responses";
 export * from "./names";
+export * from "./search-fold";
+export * from "./risk-trend";
 export * from "./outcome-record";
 export * from "./training";

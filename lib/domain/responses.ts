@@ -321,6 +321,8 @@ export const AuditPage = z.strictObject({
   /** pass as `cursor` for the next page (keyset: stable while events are added); null at the end */
   nextCursor: z.string().nullable(),
   items: z.array(AuditEventOut),
+  /** true when the `patientMrn` filter names no patient (then there are no events) */
+  unknownMrn: z.literal(true).optional(),
 });
 export type AuditPage = z.infer<typeof AuditPage>;
 

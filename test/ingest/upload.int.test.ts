@@ -246,6 +246,22 @@ describe("bad input: a clear 4xx, nothing stored, nothing queued, the server kee
     expect((await ok.json()).scan).toMatchObject({ contentType: "image/png", modality: "OT", rows: 80 });
   });
 
+  it("a PNG or JPEG modality must be a known DICOM modality code: ZZ is refused (400 naming modality), nothing stored", async () => {
+    const png = scanToPng(renderScan(cohort[0], { size: 72 }));
+    const before = await counts();
+    for (const modality of ["ZZ", "CTX", "XX"]) {
+      const res = await upload(png, "unknown-modality.png", { modality }, patientId, "image/png");
+      expect(res.status, modality).toBe(400);
+      const err = (await res.json()).error;
+      expect(err.details.issues[0].path).toBe("modality");
+      expect(err.details.issues[0].message).toMatch(/DICOM modality/);
+    }
+    expect(await counts()).toEqual(before);
+    const ok = await upload(png, "unknown-modality.png", { modality: "dx" }, patientId, "image/png");
+    expect(ok.status).toBe(201);
+    expect((await ok.json()).scan.modality).toBe("DX");
+  });
+
   it("a PNG labelled CT is assessed on the record alone: its pixels are display values, not Hounsfield units", async () => {
     const png = scanToPng(renderScan(cohort[0], { size: 96 }));
     const res = await upload(png, "ct-screenshot.png", { modality: "CT" }, patientId, "image/png");

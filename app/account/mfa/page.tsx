@@ -1,9 +1,12 @@
+import type { Metadata } from "next";
 import { TopBar } from "@/app/_components/TopBar";
 import { SignOutButton } from "@/app/login/SignOutButton";
 import { requirePageActor } from "@/lib/auth/page";
 import { mfaStatus } from "@/lib/auth/mfa";
 import { prisma } from "@/lib/db/client";
 import { MfaManager } from "./MfaManager";
+
+export const metadata: Metadata = { title: "Two-factor authentication" };
 
 export const dynamic = "force-dynamic";
 

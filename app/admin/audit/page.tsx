@@ -1,14 +1,17 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { recordPageView } from "@/lib/auth/page-view";
-import { AuditQuery, scrubFilters, searchAudit } from "@/lib/auth/audit-search";
+import { AuditQuery, auditQueryIssues, scrubFilters, searchAudit } from "@/lib/auth/audit-search";
 import { prisma } from "@/lib/db/client";
+
+export const metadata: Metadata = { title: "Audit log" };
 
 export const dynamic = "force-dynamic";
 
 type SP = Promise<Record<string, string | string[] | undefined>>;
-const FIELDS = ["from", "to", "username", "patientId", "action", "outcome", "entityType", "clientAddress"] as const;
+const FIELDS = ["from", "to", "username", "patientId", "patientMrn", "action", "outcome", "entityType", "clientAddress"] as const;
 
 export default async function AuditLogPage({ searchParams }: { searchParams: SP }) {
   const actor = await requirePageActor("audit:read");
@@ -16,40 +19,55 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
   const raw: Record<string, string> = {};
   for (const k of [...FIELDS, "page", "pageSize"]) if (typeof sp[k] === "string" && sp[k]) raw[k] = sp[k] as string;
   const parsed = AuditQuery.safeParse(raw);
-  const q = parsed.success ? parsed.data : AuditQuery.parse({});
-  const result = await searchAudit(await prisma(), q);
-  await recordPageView(actor, { action: "audit.search", entityType: "AuditEvent", details: { filters: scrubFilters(q), total: result.total } });
+  // invalid filters show what is wrong and no events (never the unfiltered trail in their place)
+  const issues = parsed.success ? [] : auditQueryIssues(parsed.error);
+  const q = parsed.success ? parsed.data : null;
+  const result = q ? await searchAudit(await prisma(), q) : { total: 0, page: 1, pageSize: 50, items: [], nextCursor: null };
+  if (q) await recordPageView(actor, { action: "audit.search", entityType: "AuditEvent", details: { filters: scrubFilters(q), total: result.total } });
+  const pageNo = q?.page ?? 1;
+  const fieldError = (k: string) => issues.find((i) => i.path === k)?.message;
+  // the first invalid filter takes the focus when the page arrives (autofocus)
+  const invalid = (k: string) => (fieldError(k) ? { "aria-invalid": true, "aria-describedby": "audit-filter-errors", autoFocus: issues[0]?.path === k } : {});
   const qs = (over: Record<string, string>) => new URLSearchParams({ ...raw, ...over }).toString();
-  const pages = Math.max(1, Math.ceil(result.total / q.pageSize));
+  const pages = Math.max(1, Math.ceil(result.total / (q?.pageSize ?? 50)));
   return (
     <>
       <TopBar actor={actor} />
       <main>
         <h1>Audit log</h1>
-        {!parsed.success && (
-          <p className="error-box" role="alert">
-            Some filters were not valid and were ignored: {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}
-          </p>
+        {issues.length > 0 && (
+          <div className="error-box" role="alert" id="audit-filter-errors" data-testid="audit-filter-errors">
+            The search was not run: these filters are not valid.
+            <ul>
+              {issues.map((i) => <li key={i.path + i.message}>{`${LABELS[i.path] ?? i.path}: ${i.message}`}</li>)}
+            </ul>
+          </div>
+        )}
+        {"unknownMrn" in result && result.unknownMrn && (
+          <p className="notice" role="status">No patient has the MRN {raw.patientMrn}: no events.</p>
         )}
         <form method="get" className="panel search" aria-label="Filter the audit log">
           <label>
-            From <input type="datetime-local" name="from" defaultValue={raw.from ?? ""} />
+            From <input type="datetime-local" name="from" defaultValue={raw.from ?? ""} {...invalid("from")} />
           </label>
           <label>
-            To <input type="datetime-local" name="to" defaultValue={raw.to ?? ""} />
+            To <input type="datetime-local" name="to" defaultValue={raw.to ?? ""} {...invalid("to")} />
           </label>
           <label>
             User <input name="username" defaultValue={raw.username ?? ""} size={14} />
           </label>
           <label>
-            Patient id <input name="patientId" defaultValue={raw.patientId ?? ""} size={36} />
+            Patient id <input name="patientId" defaultValue={raw.patientId ?? ""} size={36} {...invalid("patientId")} />
+          </label>
+          <label>
+            Patient MRN <input name="patientMrn" defaultValue={raw.patientMrn ?? ""} size={14} autoComplete="off" {...invalid("patientMrn")} />
           </label>
           <label>
             Action <input name="action" defaultValue={raw.action ?? ""} placeholder="auth.login or patient." size={18} />
           </label>
           <label>
             Outcome{" "}
-            <select name="outcome" defaultValue={raw.outcome ?? ""}>
+            <select name="outcome" defaultValue={raw.outcome ?? ""} {...invalid("outcome")}>
               <option value="">any</option>
               <option value="success">success</option>
               <option value="failure">failure</option>
@@ -65,7 +83,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
           </a>
         </form>
         <p className="muted" role="status">
-          {result.total} event{result.total === 1 ? "" : "s"} · page {q.page} of {pages}
+          {result.total} event{result.total === 1 ? "" : "s"} · page {pageNo} of {pages}
         </p>
         <div className="panel" style={{ overflowX: "auto" }}>
           <table>
@@ -109,13 +127,15 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
           is not kept in the audit trail.
         </p>
         <nav className="pager" aria-label="Pages">
-          {q.page > 1 ? <Link href={`/admin/audit?${qs({ page: String(q.page - 1) })}`}>Previous</Link> : <span>Previous</span>}
-          {q.page < pages ? <Link href={`/admin/audit?${qs({ page: String(q.page + 1) })}`}>Next</Link> : <span>Next</span>}
+          {pageNo > 1 ? <Link href={`/admin/audit?${qs({ page: String(pageNo - 1) })}`}>Previous</Link> : <span>Previous</span>}
+          {pageNo < pages ? <Link href={`/admin/audit?${qs({ page: String(pageNo + 1) })}`}>Next</Link> : <span>Next</span>}
         </nav>
       </main>
     </>
   );
 }
+
+const LABELS: Record<string, string> = { from: "From", to: "To", username: "User", patientId: "Patient id", patientMrn: "Patient MRN", action: "Action", outcome: "Outcome", clientAddress: "Client address", page: "Page", pageSize: "Page size" };
 
 /** Details as one short line; a patient search's redacted text as "name, 9 characters, #9d72…". */
 function detailsText(action: string, details: unknown): string {

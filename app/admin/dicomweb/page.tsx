@@ -1,8 +1,11 @@
+import type { Metadata } from "next";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { prisma } from "@/lib/db/client";
 import { listSources } from "@/lib/dicomweb/sources";
 import { SourceAdmin } from "./SourceAdmin";
+
+export const metadata: Metadata = { title: "DICOMweb sources" };
 
 export const dynamic = "force-dynamic";
 

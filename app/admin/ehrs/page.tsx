@@ -1,8 +1,11 @@
+import type { Metadata } from "next";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { prisma } from "@/lib/db/client";
 import { listTrustedEhrs } from "@/lib/fhir/cds/ehrs";
 import { EhrAdmin } from "./EhrAdmin";
+
+export const metadata: Metadata = { title: "Trusted EHRs" };
 
 export const dynamic = "force-dynamic";
 

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { publicUserSelect } from "@/lib/auth/users";
@@ -5,6 +6,8 @@ import { prisma } from "@/lib/db/client";
 import { securityConfig } from "@/lib/auth/config";
 import { throttledUsernames } from "@/lib/auth/throttle";
 import { UserAdmin } from "./UserAdmin";
+
+export const metadata: Metadata = { title: "Users" };
 
 export const dynamic = "force-dynamic";
 

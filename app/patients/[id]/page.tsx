@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { headers } from "next/headers";
 import { preload } from "react-dom";
@@ -9,6 +10,7 @@ import { recordPageView } from "@/lib/auth/page-view";
 import { prisma } from "@/lib/db/client";
 import { getPatientRecord } from "@/lib/db/patients";
 import { listAssessments } from "@/lib/db/assessments";
+import { activeOutcomes } from "@/lib/db/model-registry";
 import { NotFoundError, ageOn, todayIso, uuid } from "@/lib/domain";
 import { Workspace } from "./_components/Workspace";
 import { RecordPanels } from "./_components/RecordPanels";
@@ -21,13 +23,15 @@ import { listOutcomes } from "@/lib/outcomes/service";
 import { OutcomesPanel } from "./_components/OutcomesPanel";
 
 export const dynamic = "force-dynamic";
+// no name in the title: browser history and tab lists are not the place for identifiers
+export const metadata: Metadata = { title: "Patient record" };
 
 export default async function PatientRecordPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("patient:read");
   const { id } = await params;
   if (!uuid.safeParse(id).success) notFound();
   const db = await prisma();
-  const [record, assessments, places, outcomes] = await Promise.all([
+  const [record, assessments, places, outcomes, modelOutcomes] = await Promise.all([
     getPatientRecord(db, id).catch((e) => {
       if (e instanceof NotFoundError) notFound();
       throw e;
@@ -35,7 +39,10 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
     listAssessments(db, id),
     scanPlaces(db, id),
     listOutcomes(db, id).catch(() => null),
+    activeOutcomes(db),
   ]);
+  // the risk trend's category bands: the active model's thresholds per outcome
+  const categoryBands = Object.fromEntries([...modelOutcomes].map(([head, o]) => [head, o.categories]));
   const canUpload = roleMay(actor.role, "scan:upload");
   // the PACS the clinician may query (names only; addresses and secrets stay on the server)
   const pacsSources = canUpload ? (await listSources(db, { enabledOnly: true })).map((s) => ({ id: s.id, name: s.name })) : [];
@@ -62,6 +69,11 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
 
   return (
     <>
+      {/* skip links: the first Tab stops, before the navigation (WCAG 2.4.1) */}
+      <nav className="skip-links" aria-label="Skip links">
+        <a href="#viewer">Skip to image viewer</a>
+        <a href="#risk-panel">Skip to risk scores</a>
+      </nav>
       <TopBar actor={actor} />
       <main className="record">
         <nav aria-label="Breadcrumb" className="crumbs">
@@ -87,6 +99,7 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
           patientId={record.id}
           canUpload={canUpload}
           pacsSources={pacsSources}
+          categoryBands={categoryBands}
         />
         <RecordPanels patientId={record.id} rerunScanId={assessments.find((a) => a.status === "done")?.scanId ?? null} conditions={record.conditions} familyHistory={record.familyHistory} dietRecords={record.dietRecords} />
         {outcomes && roleMay(actor.role, "outcome:read") && <OutcomesPanel patientId={record.id} data={outcomes} />}

@@ -1,6 +1,9 @@
+import type { Metadata } from "next";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { CohortBuilder } from "./CohortBuilder";
+
+export const metadata: Metadata = { title: "Research export" };
 
 export const dynamic = "force-dynamic";
 

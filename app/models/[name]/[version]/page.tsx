@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TopBar } from "@/app/_components/TopBar";
@@ -11,6 +12,11 @@ import { roleMay } from "@/lib/auth/permissions";
 import { compareShadow } from "@/lib/training/shadow";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ name: string; version: string }> }): Promise<Metadata> {
+  const { name, version } = await params;
+  return { title: `${decodeURIComponent(name)} ${decodeURIComponent(version)}` };
+}
 
 type Estimate = { value: number; lo: number; hi: number };
 const isEst = (v: unknown): v is Estimate => !!v && typeof v === "object" && typeof (v as Estimate).value === "number";

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/auth/constants";
+import { PICTURE_MODALITIES } from "@/lib/domain/scan";
 
 type Stage = "uploading" | "stored" | "queued" | "running" | "done" | "failed" | "rejected" | "mismatch";
 type Item = {
@@ -156,8 +157,8 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
       <label style={{ display: "flex", gap: "0.5rem", alignItems: "center", marginTop: "0.6rem", fontSize: "0.9rem" }}>
         Modality for PNG/JPEG images
         <select value={modality} onChange={(e) => setModality(e.target.value)}>
-          {["OT", "CT", "MR", "XR", "US", "DX", "CR"].map((m) => (
-            <option key={m}>{m}</option>
+          {Object.entries(PICTURE_MODALITIES).map(([code, label]) => (
+            <option key={code} value={code}>{`${code} — ${label}`}</option>
           ))}
         </select>
       </label>

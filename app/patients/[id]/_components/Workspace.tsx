@@ -11,6 +11,8 @@ import { UploadPanel } from "./UploadPanel";
 import { PacsPanel, ReportActions } from "./PacsPanel";
 import type { ScanScore } from "../_viewer/SeriesBrowser";
 import { formatPct } from "./risk-format";
+import { TrendContext } from "./AssessmentHistoryChart";
+import type { CategoryThresholds } from "@/lib/domain/outcomes";
 
 type Props = {
   patientId: string;
@@ -20,6 +22,8 @@ type Props = {
   canUpload: boolean;
   /** DICOMweb sources (PACS) the clinician may query, import from and send reports to */
   pacsSources?: { id: string; name: string }[];
+  /** the active model's category thresholds per outcome: the bands behind the risk trend */
+  categoryBands?: Record<string, CategoryThresholds>;
 };
 
 /** The newest finished assessment's highest score per scan, for the series browser. */
@@ -33,7 +37,7 @@ function scoresByScan(assessments: AssessmentView[]): Record<string, ScanScore> 
   return out;
 }
 
-export function Workspace({ patientId, scans, assessments, initialScanId, canUpload, pacsSources = [] }: Props) {
+export function Workspace({ patientId, scans, assessments, initialScanId, canUpload, pacsSources = [], categoryBands }: Props) {
   const router = useRouter();
   const [selectedId, setSelectedId] = useState<string | null>(initialScanId ?? scans[0]?.id ?? null);
   // Scans the viewer could not display. Until the clinician picks a scan, the record shows the
@@ -101,10 +105,11 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
   const toggle = useCallback(() => setSaliencyVisible((v) => !v), []);
   const scores = useMemo(() => scoresByScan(assessments), [assessments]);
   const map = saliency && assessment && saliency.id === assessment.id ? saliency : null;
+  const trend = useMemo(() => ({ modalityOf: Object.fromEntries(scans.map((s) => [s.id, s.modality])), bands: categoryBands ?? {} }), [scans, categoryBands]);
 
   return (
     <div className="workspace">
-      <div className="workspace-viewer">
+      <div className="workspace-viewer skip-target" id="viewer" tabIndex={-1} aria-label="Image viewer" role="region">
         <Viewer
           scans={scans}
           selectedId={selectedId}
@@ -125,17 +130,19 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
         {canUpload && <UploadPanel patientId={patientId} onAssessed={(scanId) => setSelectedId(scanId)} />}
         {canUpload && <PacsPanel patientId={patientId} sources={pacsSources} onImported={(scanId) => setSelectedId(scanId)} />}
       </div>
-      <aside className="workspace-side" aria-label="Risk">
-        <RiskPanel
-          assessment={assessment}
-          history={assessments}
-          scanLabel={scanLabel}
-          saliencyVisible={saliencyVisible}
-          onSaliencyVisible={setSaliencyVisible}
-          saliencyOpacity={opacity}
-          onSaliencyOpacity={setOpacity}
-          saliencyState={!saliencyVisible ? "none" : map?.state ?? "loading"}
-        />
+      <aside className="workspace-side skip-target" id="risk-panel" tabIndex={-1} aria-label="Risk">
+        <TrendContext.Provider value={trend}>
+          <RiskPanel
+            assessment={assessment}
+            history={assessments}
+            scanLabel={scanLabel}
+            saliencyVisible={saliencyVisible}
+            onSaliencyVisible={setSaliencyVisible}
+            saliencyOpacity={opacity}
+            onSaliencyOpacity={setOpacity}
+            saliencyState={!saliencyVisible ? "none" : map?.state ?? "loading"}
+          />
+        </TrendContext.Provider>
         {assessment?.status === "done" && assessment.scanId && scan?.contentType === "application/dicom" && <ReportActions assessmentId={assessment.id} sources={pacsSources} hasSaliency={assessment.hasSaliency} />}
       </aside>
     </div>

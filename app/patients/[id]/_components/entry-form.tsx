@@ -7,6 +7,7 @@ import { useRouter } from "next/navigation";
 import type { z } from "zod";
 import { api } from "./api";
 import { issuesToErrors, useSchemaForm } from "./form-utils";
+import { useFocusFirstInvalid } from "@/app/_components/useFocusFirstInvalid";
 
 type Entry = { id: string };
 
@@ -69,11 +70,15 @@ export function EntryForm({ form, label, testId, children }: { form: EntryFormSt
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>("input, select, textarea")?.focus();
   }, []);
+  const focusInvalid = useFocusFirstInvalid(ref, form.errors);
   return (
     <form
       ref={ref}
       className={`entry-form${form.editing ? " editing" : ""}`}
-      onSubmit={form.submit}
+      onSubmit={(e) => {
+        focusInvalid();
+        void form.submit(e);
+      }}
       onKeyDown={(e) => {
         if (e.key === "Escape") {
           e.preventDefault();

@@ -84,7 +84,6 @@ export function SeriesBrowser({ scans, selectedId, onSelect, scores = {}, pictur
                         type="button"
                         className={`thumb${s.id === selectedId ? " selected" : ""}`}
                         aria-pressed={s.id === selectedId}
-                        aria-label={`${s.modality} image${s.place?.instanceNumber != null ? ` ${s.place.instanceNumber}` : ""}${s.acquisitionDate ? ` of ${s.acquisitionDate}` : ""}, ${s.columns}×${s.rows}${s.frames > 1 ? `, ${s.frames} frames` : ""}`}
                         onClick={() => onSelect(s.id)}
                         data-testid={pictures ? `thumb-${s.id}` : undefined}
                       >
@@ -98,6 +97,8 @@ export function SeriesBrowser({ scans, selectedId, onSelect, scores = {}, pictur
                               <span className="muted">{s.acquisitionDate ?? "no date"}</span>
                             </>
                           )}
+                          {/* the accessible name is the visible label plus this (WCAG 2.5.3 label in name) */}
+                          <span className="sr-only">{`, ${s.modality} image${s.place?.instanceNumber != null ? ` ${s.place.instanceNumber}` : ""}${s.acquisitionDate ? ` of ${s.acquisitionDate}` : ""}, ${s.columns}×${s.rows}${s.frames > 1 ? `, ${s.frames} frames` : ""}`}</span>
                         </span>
                       </button>
                     </li>
@@ -117,7 +118,7 @@ const THUMB_PX = 128;
 
 function Thumb({ scan }: { scan: ViewerScan }) {
   const [failed, setFailed] = useState(false);
-  if (failed) return <span className="thumb-img thumb-failed" title="No preview: this scan could not be decoded. Select it to see why." data-testid="thumb-failed">!</span>;
+  if (failed) return <span className="thumb-img thumb-failed" title="No preview: this scan could not be decoded. Select it to see why." data-testid="thumb-failed" aria-hidden="true">!</span>;
   return (
     <span className="thumb-img">
       {/* eslint-disable-next-line @next/next/no-img-element -- an authenticated, uncached API image, not a static asset */}

@@ -120,7 +120,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
           role="application"
           aria-roledescription="image viewer"
           aria-label={scan ? `${scan.modality} image. Drag to adjust window/level; mouse wheel or arrow keys change frame; press ? for shortcuts.` : "image viewer"}
-          onKeyDown={(e) => (e.key === "?" ? setHelp((h) => !h) : onKey(e))}
+          onKeyDown={(e) => (e.key === "?" ? setHelp((h) => !h) : e.key === "Escape" && help ? setHelp(false) : onKey(e))}
           onContextMenu={(e) => e.preventDefault()}
         >
           {/* fixed aspect box: no layout jump when the image arrives */}
@@ -160,6 +160,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
                     <tr key={s.keys}><td className="mono">{s.keys}</td><td>{s.label}</td></tr>
                   ))}
                   <tr><td className="mono">Right / middle drag, wheel</td><td>Zoom / pan / frames</td></tr>
+                  <tr><td className="mono">Esc</td><td>Close this list</td></tr>
                 </tbody>
               </table>
             </div>
