@@ -1,6 +1,6 @@
 import {
   Condition, ConditionCreate, ConditionUpdate, DietRecord, DietRecordCreate, DietRecordUpdate, FamilyHistory, FamilyHistoryCreate, FamilyHistoryUpdate,
-  LoginCredentials, MfaConfirm, MfaSignIn, PasswordChange, PasswordReconfirm, Patient, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
+  LoginCredentials, MfaConfirm, MfaSignIn, PasswordChange, PasswordReconfirm, Patient, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate, EnteredInErrorInput,
   TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
 } from "@/lib/domain";
 import * as out from "@/lib/domain/responses";
@@ -10,7 +10,7 @@ import { jsonSchema, type JsonSchema } from "./json-schema";
 
 /** Request bodies: the very schemas the handlers parse with, described as input. */
 export const requestSchemas = {
-  PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput,
+  PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput, EnteredInErrorInput,
   LoginCredentials, PasswordChange, UserCreate, UserUpdate, MfaSignIn, MfaConfirm, PasswordReconfirm, TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
   DicomwebSourceCreate: dicomweb.DicomwebSourceCreate,
   DicomwebSourceUpdate: dicomweb.DicomwebSourceUpdate,
@@ -32,6 +32,8 @@ export const responseSchemas = {
   DietRecord,
   UploadResult: out.UploadResult,
   ReassessResult: out.ReassessResult,
+  ScanEnteredInErrorResult: out.ScanEnteredInErrorResult,
+  AssessmentEnteredInErrorResult: out.AssessmentEnteredInErrorResult,
   AssessmentDetail,
   ScanTags: out.ScanTags,
   ModelList: out.ModelList,
