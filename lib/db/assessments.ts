@@ -55,7 +55,7 @@ export function contributionViews(c: Record<ModalityGroup, number>): ModalityCon
 type Row = {
   id: string; patientId: string; scanId: string | null; modelName: string; modelVersion: string; strategy: FusionStrategy; status: AssessmentStatus;
   error: string | null; flags: string[]; createdAt: Date; completedAt: Date | null; scores: unknown; explanation: unknown; timings: unknown;
-  recordVersion: number | null; scanIdentityFlag: string | null;
+  recordVersion: number | null; scanIdentityFlag: string | null; notBefore: Date | null;
 };
 
 const identityFlag = (v: string | null): ScanIdentityFlag | null => (v === "other_patient" || v === "unidentified" ? v : null);
@@ -94,6 +94,7 @@ function toView(r: Row, stored: Parsed<StoredAssessmentSummary> | null, outcomes
     recordVersion: r.recordVersion,
     recordChanged: r.status === "done" && history ? changedSince(history, r.recordVersion) : null,
     scanIdentityFlag: identityFlag(r.scanIdentityFlag),
+    scheduledFor: r.status === "queued" && r.notBefore ? r.notBefore.toISOString() : null,
   };
   if (!stored?.ok) return base;
   const s = stored.value;
@@ -116,7 +117,7 @@ function toView(r: Row, stored: Parsed<StoredAssessmentSummary> | null, outcomes
 
 const viewSelect = {
   id: true, patientId: true, scanId: true, modelName: true, modelVersion: true, strategy: true, status: true, error: true,
-  flags: true, createdAt: true, completedAt: true, scores: true, explanation: true, timings: true, recordVersion: true,
+  flags: true, createdAt: true, completedAt: true, scores: true, explanation: true, timings: true, recordVersion: true, notBefore: true,
   scan: { select: { identityFlag: true } },
 } as const;
 
@@ -146,7 +147,7 @@ export async function listAssessments(db: Db, patientId: string, opts: { take?: 
   const take = Math.min(Math.max(opts.take ?? 100, 1), 500);
   const rows = await db.$queryRaw<(Row & { hasSaliency: boolean })[]>`
     SELECT a."id", a."patientId", a."scanId", a."modelName", a."modelVersion", a."strategy"::text AS "strategy", a."status"::text AS "status",
-           a."error", a."flags", a."createdAt", a."completedAt", a."scores", a."timings", a."recordVersion",
+           a."error", a."flags", a."createdAt", a."completedAt", a."scores", a."timings", a."recordVersion", a."notBefore",
            (a."explanation" - 'saliency' - 'saliencyByHead') AS "explanation",
            COALESCE(jsonb_typeof(a."explanation" -> 'saliency') = 'object', false) AS "hasSaliency",
            s."identityFlag" AS "scanIdentityFlag"

@@ -299,6 +299,8 @@ export const AssessmentView = z.strictObject({
   recordVersion: z.number().int().nullable(),
   /** set when the record changed after this score was made (null: current, or not finished) */
   recordChanged: RecordChangedSince.nullable(),
+  /** a queued automatic re-assessment after a record change runs no earlier than this (debounce); null otherwise */
+  scheduledFor: timestamp.nullable(),
   /** the scan's header names another patient or nobody (attached with a reason); null: it matched, or no scan */
   scanIdentityFlag: ScanIdentityFlag.nullable(),
 });

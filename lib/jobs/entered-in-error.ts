@@ -114,7 +114,7 @@ export async function listEnteredInError(db: PrismaClient, opts: { take?: number
       take,
       select: {
         id: true, patientId: true, modality: true, createdAt: true, identityFlag: true, identityReason: true, enteredInErrorAt: true, enteredInErrorReason: true, enteredInErrorById: true,
-        patient: { select: { mrn: true, familyName: true, givenName: true } },
+        patient: { select: { mrn: true } },
       },
     }),
     db.assessment.findMany({

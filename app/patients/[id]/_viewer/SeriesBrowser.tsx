@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { IDENTITY_FLAG_TEXT } from "@/lib/domain/scan";
 import { previewUrl } from "./imageIds";
 import type { ViewerScan } from "./types";
 
@@ -84,11 +85,16 @@ export function SeriesBrowser({ scans, selectedId, onSelect, scores = {}, pictur
                         type="button"
                         className={`thumb${s.id === selectedId ? " selected" : ""}`}
                         aria-pressed={s.id === selectedId}
-                        aria-label={`${s.modality} image${s.place?.instanceNumber != null ? ` ${s.place.instanceNumber}` : ""}${s.acquisitionDate ? ` of ${s.acquisitionDate}` : ""}, ${s.columns}×${s.rows}${s.frames > 1 ? `, ${s.frames} frames` : ""}`}
+                        aria-label={`${s.identityFlag ? `${IDENTITY_FLAG_TEXT[s.identityFlag]}. ` : ""}${s.modality} image${s.place?.instanceNumber != null ? ` ${s.place.instanceNumber}` : ""}${s.acquisitionDate ? ` of ${s.acquisitionDate}` : ""}, ${s.columns}×${s.rows}${s.frames > 1 ? `, ${s.frames} frames` : ""}`}
                         onClick={() => onSelect(s.id)}
                         data-testid={pictures ? `thumb-${s.id}` : undefined}
                       >
                         {pictures ? <Thumb scan={s} /> : <span className="thumb-img thumb-pending" aria-hidden="true" />}
+                        {s.identityFlag && (
+                          <span className="thumb-identity-flag" title={IDENTITY_FLAG_TEXT[s.identityFlag]} data-testid={`thumb-identity-flag-${s.id}`}>
+                            ⚠ {s.identityFlag === "other_patient" ? "other patient" : "no patient ID"}
+                          </span>
+                        )}
                         <span className="thumb-label">
                           {s.place?.instanceNumber != null ? `#${s.place.instanceNumber}` : s.modality}
                           {s.frames > 1 ? ` ·${s.frames}f` : ""}
