@@ -91,7 +91,7 @@ export function SeriesBrowser({ scans, selectedId, onSelect, scores = {}, pictur
                       >
                         {pictures ? <Thumb scan={s} /> : <span className="thumb-img thumb-pending" aria-hidden="true" />}
                         {s.identityFlag && (
-                          <span className="thumb-identity-flag" title={IDENTITY_FLAG_TEXT[s.identityFlag]} data-testid={`thumb-identity-flag-${s.id}`}>
+                          <span className="thumb-identity-flag" title={IDENTITY_FLAG_TEXT[s.identityFlag]} data-testid={pictures ? `thumb-identity-flag-${s.id}` : undefined}>
                             ⚠ {s.identityFlag === "other_patient" ? "other patient" : "no patient ID"}
                           </span>
                         )}
