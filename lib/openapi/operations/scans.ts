@@ -111,7 +111,7 @@ export const scanOperations: Operations = {
       "200": {
         description:
           "The event stream; it stays open until the client leaves. `event: assessments` carries, whenever it changes, a JSON array of the 20 most recent assessments: " +
-          "`[{ id, scanId, status, error, completedAt }]`; `event: error` carries `{ message }`; a comment line every 15 s keeps the connection alive; `retry: 2000`.",
+          "`[{ id, scanId, status, error, completedAt }]` (assessments in force: not entered in error or superseded); `event: record` carries `{ recordVersion }` whenever the record changes (any tab, any user, a FHIR import); `event: error` carries `{ message }`; a comment line every 15 s keeps the connection alive; `retry: 2000`.",
         content: { "text/event-stream": { schema: { type: "string" } } },
       },
     },

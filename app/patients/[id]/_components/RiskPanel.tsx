@@ -40,6 +40,11 @@ export function RiskPanel({ assessment: a, next = null, patientId, canAct = fals
         </p>
       )}
       {a?.status === "done" && a.recordChanged && <RecordChangedNotice a={a} next={next} patientId={patientId} canAct={canAct} />}
+      {a?.status === "done" && !a.recordChanged && next && (
+        <p role="status" className="notice" data-testid="risk-next">
+          A new assessment is {next.status === "running" ? "running" : "queued"}; the scores below are the previous ones until it finishes.
+        </p>
+      )}
       {!a ? (
         <>
           <p className="muted">{scanLabel ? `No assessment has been run for ${scanLabel}.` : "No assessment yet."}</p>
