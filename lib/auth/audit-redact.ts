@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { processGlobals } from "@/lib/platform/process-globals";
 
 /**
  * Patient search text never goes into the audit trail (issue 10, Low 16): admins read the trail
@@ -21,7 +22,7 @@ import { join, resolve } from "node:path";
 export type RedactedSearch = { kind: "name" | "identifier" | "other" | "empty"; length: number; hmac?: string };
 
 const KEY_FILE = "audit-hmac.key";
-const g = globalThis as unknown as { __fcdsAuditKey?: { source: string; key: Buffer } };
+const g = processGlobals<{ __fcdsAuditKey?: { source: string; key: Buffer } }>();
 
 function dataDir(env: NodeJS.ProcessEnv): string {
   return env.FUSION_DATA_DIR?.trim() || resolve(process.cwd(), "data");

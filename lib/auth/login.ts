@@ -9,6 +9,7 @@ import { createSession, type NewSession } from "./sessions";
 import { isDemoUsername, normalizeUsername } from "./users";
 import { acceptTotp, consumeChallenge, consumeRecoveryCode, createChallenge, failChallenge, findChallenge, recoveryCodesLeft } from "./mfa";
 import { mfaRequiredFor } from "./mfa-policy";
+import { processGlobals } from "@/lib/platform/process-globals";
 
 type Db = Pick<PrismaClient, "user" | "session" | "auditEvent" | "loginThrottle" | "mfaRecoveryCode" | "mfaChallenge" | "$queryRaw" | "$executeRaw">;
 
@@ -26,7 +27,7 @@ const mfaKey = (username: string) => `${username}#mfa`;
 
 // Stale throttle rows are swept at most this often per process, after a sign-in attempt.
 const PURGE_EVERY_MS = 10 * 60_000;
-const g = globalThis as unknown as { __fcdsThrottlePurgedAt?: number };
+const g = processGlobals<{ __fcdsThrottlePurgedAt?: number }>();
 
 /**
  * Username + password → a new session, or a reason. Every attempt is audited (auth.login success /

@@ -57,6 +57,7 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   // entered in error (issue 12): kept, out of the working views, audited
   "/api/scans/[id]/entered-in-error": { POST: "patient:write" },
   "/api/assessments/[id]/entered-in-error": { POST: "patient:write" },
+  "/api/assessments/[id]/narrative": { GET: "patient:read" }, // the assessment in words (lib/narrative)
   "/api/assessments/[id]/report": { GET: "patient:read", POST: "patient:write" }, // DICOM SR: download / send to a PACS
   // a PACS from the record: query by MRN, import series (lib/dicomweb/pacs.ts)
   "/api/patients/[id]/pacs/studies": { GET: "patient:read" },

@@ -10,6 +10,7 @@ import { checkPasswordPolicy, hashPassword, verifyPassword } from "./password";
 import { SlidingWindowLimiter } from "./rate-limit";
 import { enableMfaWithSecret } from "./mfa";
 import { DEMO_ADMIN_TOTP_SECRET } from "./constants";
+import { processGlobals } from "@/lib/platform/process-globals";
 
 type Db = Pick<PrismaClient, "user">;
 type DemoDb = Pick<PrismaClient, "user" | "mfaRecoveryCode" | "mfaChallenge" | "$executeRaw">;
@@ -90,7 +91,7 @@ export async function setPassword(db: Db, userId: string, password: string, fiel
 }
 
 // Guesses at the current password through a stolen session: 5 per user per 15 minutes.
-const g = globalThis as unknown as { __fcdsPasswordChangeLimiter?: SlidingWindowLimiter };
+const g = processGlobals<{ __fcdsPasswordChangeLimiter?: SlidingWindowLimiter }>();
 const changeLimiter = () => (g.__fcdsPasswordChangeLimiter ??= new SlidingWindowLimiter(5, 15 * 60_000));
 
 /**

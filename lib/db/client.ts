@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { PGlite } from "@electric-sql/pglite";
 import { databaseConfig, type DatabaseConfig, type DatabaseKind } from "./config";
 import { openPglite } from "./sql";
+import { processGlobals } from "@/lib/platform/process-globals";
 
 export type Db = PrismaClient;
 export type DbHandle = { prisma: PrismaClient; kind: DatabaseKind; pglite?: PGlite; close(): Promise<void> };
@@ -30,7 +31,7 @@ export async function createDb(cfg: DatabaseConfig = databaseConfig()): Promise<
 // One handle per process: Next.js loads route modules separately, and the embedded database allows
 // one opener (lib/db/data-dir-lock.ts). A failed open is not kept: when another process held the
 // embedded folder, the next request tries again once it is free.
-const g = globalThis as unknown as { __fusionDb?: Promise<DbHandle> };
+const g = processGlobals<{ __fusionDb?: Promise<DbHandle> }>();
 
 export function getDb(): Promise<DbHandle> {
   g.__fusionDb ??= createDb().catch((e) => {

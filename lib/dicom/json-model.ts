@@ -8,11 +8,9 @@
  * given inline (InlineBinary, base64) up to 4 KiB and otherwise left out. The stored transfer
  * syntax is given as Available Transfer Syntax UID (0008,3002), as OHIF reads it.
  */
-import * as dcmjsModule from "dcmjs";
+import { dcmjs } from "@/lib/dicom/dcmjs-module";
 import type { DicomJsonDataset } from "dcmjs";
 
-type Dcmjs = typeof import("dcmjs").default;
-const dcmjs = ((dcmjsModule as unknown as { default?: unknown }).default ?? dcmjsModule) as Dcmjs;
 
 export type DicomJson = Record<string, { vr: string; Value?: unknown[]; InlineBinary?: string; BulkDataURI?: string }>;
 

@@ -7,6 +7,7 @@ import type { ScanContentType } from "./image";
 import type { DecodedScan, DicomJsonOutput, RenderedPreview, TaskResult } from "./worker/tasks";
 import type { RetrievedFrames } from "./frames";
 import type { DicomTag } from "./tags";
+import { processGlobals } from "@/lib/platform/process-globals";
 
 export type { DecodedScan, RenderedPreview } from "./worker/tasks";
 
@@ -20,7 +21,7 @@ export type { DecodedScan, RenderedPreview } from "./worker/tasks";
  * (waiting tasks, default 16 per thread), FUSION_DECODE_TIMEOUT_MS (default 30 000).
  */
 
-const g = globalThis as unknown as { __fusionDecodePool?: Piscina };
+const g = processGlobals<{ __fusionDecodePool?: Piscina }>();
 
 function settings(env = process.env) {
   const n = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v)) && Number(v) > 0 ? Math.floor(Number(v)) : d);

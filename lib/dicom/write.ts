@@ -10,15 +10,9 @@
  * does not create "new" studies.
  */
 import { createHash } from "node:crypto";
-// dcmjs ships no type declarations (lib/dicom/dcmjs.d.ts declares a few); we type the slice we use.
-import * as dcmjsModule from "dcmjs";
+import { dcmjs } from "@/lib/dicom/dcmjs-module";
 
 type NaturalDataset = Record<string, unknown> & { _meta?: Record<string, unknown>; _vrMap?: Record<string, string> };
-type DcmjsData = {
-  DicomMetaDictionary: { denaturalizeDataset(d: NaturalDataset): unknown };
-  DicomDict: new (meta: unknown) => { dict: unknown; write(opts?: unknown): ArrayBuffer };
-};
-const dcmjs = ((dcmjsModule as unknown as { default?: unknown }).default ?? dcmjsModule) as unknown as { data: DcmjsData };
 
 export const CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
 export const EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";

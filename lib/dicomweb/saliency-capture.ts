@@ -7,7 +7,7 @@
  *
  * UIDs: the SR's series, an instance UID derived from the assessment (sending twice sends the same).
  */
-import * as dcmjsModule from "dcmjs";
+import { dcmjs } from "@/lib/dicom/dcmjs-module";
 import { AppError } from "@/lib/domain/errors";
 import { applyWindow, minMaxWindow } from "@/lib/dicom/window";
 import { decodeScanOffThread } from "@/lib/dicom/off-thread";
@@ -15,8 +15,6 @@ import { deterministicUid, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION } fr
 import type { ReportableAssessment } from "./report-source";
 import { RESEARCH_USE_NOTICE, reportUids } from "./sr";
 
-type Dcmjs = typeof import("dcmjs").default;
-const dcmjs = ((dcmjsModule as unknown as { default?: unknown }).default ?? dcmjsModule) as Dcmjs;
 
 export const SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7";
 

@@ -21,12 +21,10 @@
  * SOP Instance UIDs derive from the assessment id (2.25 UUID-derived UIDs): sending the same
  * assessment twice sends the same instance, which a PACS stores once.
  */
-import * as dcmjsModule from "dcmjs";
+import { dcmjs } from "@/lib/dicom/dcmjs-module";
 import { deterministicUid, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION } from "@/lib/dicom/write";
 import type { ReportableAssessment } from "./report-source";
 
-type Dcmjs = typeof import("dcmjs").default;
-const dcmjs = ((dcmjsModule as unknown as { default?: unknown }).default ?? dcmjsModule) as Dcmjs;
 
 export const COMPREHENSIVE_SR = "1.2.840.10008.5.1.4.1.1.88.33";
 const EXPLICIT_LE = "1.2.840.10008.1.2.1";

@@ -10,8 +10,9 @@ import type { PGlite } from "@electric-sql/pglite";
 import type { DbHandle } from "@/lib/db/client";
 import { databaseConfig } from "@/lib/db/config";
 import type { Queryable } from "./sql";
+import { processGlobals } from "@/lib/platform/process-globals";
 
-const g = globalThis as unknown as { __fusionExportPools?: Map<string, pg.Pool> };
+const g = processGlobals<{ __fusionExportPools?: Map<string, pg.Pool> }>();
 
 export function pgQueryable(url: string): Queryable {
   g.__fusionExportPools ??= new Map();

@@ -39,6 +39,7 @@ describe("every resource the app produces validates against the FHIR R4 base spe
           id: family.id, patientId: patient.id, scanId: null, modelName: "fusion-demo", modelVersion: "1.1.0", strategy: "tabular_only", createdAt: stamp, completedAt: stamp,
           scores: { lung_cancer_2y: { probability: 0.042, interval: [0.02, 0.07], category: "moderate" }, mace_5y: { probability: 0.31, interval: [0.2, 0.4], category: "high" } },
           headLabels: { lung_cancer_2y: "Lung cancer diagnosis within 2 years" }, flags: [],
+          narrative: "Lung cancer diagnosis within 2 years: estimated risk 4.2% (uncertainty interval 2.0% to 7.0%).\n\nResearch use only — not for diagnosis.",
         },
         [{ reference: `Condition/${condition.id}` }],
       ),

@@ -1,14 +1,16 @@
 /**
  * Assessments as FHIR RiskAssessment. `readAssessments` is the ONE place lib/fhir reads stored
  * assessments: each finished row is parsed with the schema the worker validated it with before it
- * wrote it (lib/domain/assessment.ts, `StoredAssessmentSummary`: StoredAssessment without the
- * embeddings and the image-sized saliency maps, which are cut out in SQL as lib/db/assessments.ts
- * does); the outcomes are named in the model's words from the model registry
- * (ModelVersion.outcomes, lib/db/model-registry.ts `modelOutcomes`) — a model version that is not
- * registered shows its head ids.
+ * wrote it (lib/domain/assessment.ts, `StoredAssessmentDetail`: StoredAssessment without the
+ * embeddings and the per-head saliency maps, which are cut out in SQL; the headline map stays, a
+ * small model-resolution map the narrative reads to say where the saliency concentrates); the
+ * outcomes are named in the model's words from the model registry (ModelVersion.outcomes,
+ * lib/db/model-registry.ts `modelOutcomes`) — a model version that is not registered shows its
+ * head ids. The assessment in words (lib/narrative) is the RiskAssessment's second note.
  */
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
-import { StoredAssessmentSummary, describeIssues, type StoredScores } from "@/lib/domain/assessment";
+import { StoredAssessmentDetail, describeIssues, type StoredScores } from "@/lib/domain/assessment";
+import { buildNarrative } from "@/lib/narrative";
 import type { FusionStrategy } from "@/lib/domain/enums";
 import { modelKey, modelOutcomes } from "@/lib/db/model-registry";
 import { SYSTEM } from "./codes";
@@ -33,6 +35,8 @@ export type FhirAssessment = {
   /** head → the model's label (registry); heads of an unregistered model version are absent */
   headLabels: Record<string, string>;
   flags: string[];
+  /** the assessment in words (lib/narrative), the same text the risk panel shows */
+  narrative: string;
 };
 
 type Row = {
@@ -48,7 +52,7 @@ type Row = {
 export async function readAssessments(db: Db, patientId: string): Promise<FhirAssessment[]> {
   const rows = await db.$queryRaw<Row[]>`
     SELECT "id", "patientId", "scanId", "modelName", "modelVersion", "strategy"::text AS "strategy", "createdAt", "completedAt",
-           "scores", "timings", "flags", ("explanation" - 'saliency' - 'saliencyByHead') AS "explanation"
+           "scores", "timings", "flags", ("explanation" - 'saliencyByHead') AS "explanation"
       FROM "Assessment" a
      WHERE "patientId" = ${patientId}::uuid AND "status" = 'done'
        -- entered in error, superseded, or of a scan entered in error: not a risk statement (lib/db/in-force.ts)
@@ -59,7 +63,7 @@ export async function readAssessments(db: Db, patientId: string): Promise<FhirAs
   const outcomes = await modelOutcomes(db, rows);
   const out: FhirAssessment[] = [];
   for (const r of rows) {
-    const p = StoredAssessmentSummary.safeParse({ modelName: r.modelName, modelVersion: r.modelVersion, strategy: r.strategy, scores: r.scores, explanation: r.explanation, timings: r.timings, flags: r.flags });
+    const p = StoredAssessmentDetail.safeParse({ modelName: r.modelName, modelVersion: r.modelVersion, strategy: r.strategy, scores: r.scores, explanation: r.explanation, timings: r.timings, flags: r.flags });
     if (!p.success) {
       console.warn(`[fhir] assessment ${r.id}: the stored result does not match the assessment schema (${describeIssues(p.error)}); left out of RiskAssessment`);
       continue;
@@ -77,6 +81,7 @@ export async function readAssessments(db: Db, patientId: string): Promise<FhirAs
       scores: p.data.scores,
       headLabels: Object.fromEntries([...(labels?.values() ?? [])].map((o) => [o.head, o.label])),
       flags: p.data.flags,
+      narrative: buildNarrative({ assessment: p.data, outcomes: labels }).text,
     });
   }
   return out;
@@ -93,7 +98,8 @@ const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
 /**
  * One RiskAssessment: a prediction per outcome head (calibrated probability, horizon, category,
  * the uncertainty interval in the rationale), `basis` = the record entries and scan the assessment
- * read, `method` = the model version, the research-use notice as a note.
+ * read, `method` = the model version, the research-use notice as the first note and the assessment
+ * in words (lib/narrative) as the second.
  */
 export function toRiskAssessment(a: FhirAssessment, basis: { reference: string }[]): FhirResource {
   return {
@@ -119,7 +125,7 @@ export function toRiskAssessment(a: FhirAssessment, basis: { reference: string }
         rationale: `Calibrated probability ${pct(s.probability)} (uncertainty interval ${pct(s.interval[0])}–${pct(s.interval[1])}), ${s.category} risk by the model's category thresholds${a.scanId ? "" : "; scored on the record alone (no scan)"}.`,
       };
     }),
-    note: [{ text: RESEARCH_NOTICE }],
+    note: [{ text: RESEARCH_NOTICE }, { text: a.narrative }],
   };
 }
 

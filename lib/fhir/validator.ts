@@ -5,11 +5,12 @@
  * resource, and by the tests for every resource the app produces.
  */
 import { createRequire } from "node:module";
+import { processGlobals } from "@/lib/platform/process-globals";
 
 type Medplum = typeof import("@medplum/core");
 export type ValidationIssue = { severity: string; code: string; diagnostics: string; expression: string[] };
 
-const g = globalThis as unknown as { __fhirValidator?: Promise<Medplum> };
+const g = processGlobals<{ __fhirValidator?: Promise<Medplum> }>();
 
 async function load(): Promise<Medplum> {
   const core = await import("@medplum/core");

@@ -12,6 +12,7 @@ import type { AssessmentResult } from "@/lib/domain/assessment";
 import { assessWithModel, predictBatch, shapleyFromCoalitions, type AssessInput, type AssessOptions } from "./assess";
 import { loadFusionBundle, FusionModelError, type FusionModel, type InferenceMeta } from "./bundle";
 import { initBackend, availableBackends, currentBackend, type BackendName } from "./runtime";
+import { processGlobals } from "@/lib/platform/process-globals";
 
 export type { AssessInput, AssessOptions, FusionModel, InferenceMeta, BackendName };
 export type { ImageInput } from "./encoders";
@@ -35,7 +36,7 @@ export async function loadFusionModel(dir: string): Promise<FusionModel> {
   return loadFusionBundle(dir);
 }
 
-const g = globalThis as unknown as { __fusionDefaultModel?: Promise<FusionModel> };
+const g = processGlobals<{ __fusionDefaultModel?: Promise<FusionModel> }>();
 
 /** The committed served model, loaded once per process. */
 export function getDefaultModel(): Promise<FusionModel> {

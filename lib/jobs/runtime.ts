@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db/client";
 import { AssessmentQueue } from "./queue";
 import type { AssessmentWorker } from "./worker";
 import type { RunningWorker } from "./start-worker";
+import { processGlobals } from "@/lib/platform/process-globals";
 
 /*
  * Process-wide plumbing of the assessment pipeline. The web tier needs only the queue (the
@@ -10,7 +11,7 @@ import type { RunningWorker } from "./start-worker";
  * (Held on globalThis because Next.js may load this module once per route bundle.)
  */
 type InProcess = { starting: Promise<RunningWorker> | null; running: RunningWorker | null; failedAt: number };
-const g = globalThis as unknown as { __fusionQueue?: Promise<AssessmentQueue>; __fusionInProcess?: InProcess };
+const g = processGlobals<{ __fusionQueue?: Promise<AssessmentQueue>; __fusionInProcess?: InProcess }>();
 const inProcess = (): InProcess => (g.__fusionInProcess ??= { starting: null, running: null, failedAt: 0 });
 
 /** After a failed model load, the in-process worker is tried again at most this often. */

@@ -6,6 +6,7 @@ import {
 import * as out from "@/lib/domain/responses";
 import * as dicomweb from "@/lib/domain/dicomweb";
 import { AssessmentDetail } from "@/lib/domain/assessment";
+import { AssessmentNarrative } from "@/lib/domain/narrative";
 import { jsonSchema, type JsonSchema } from "./json-schema";
 
 /** Request bodies: the very schemas the handlers parse with, described as input. */
@@ -35,6 +36,7 @@ export const responseSchemas = {
   ScanEnteredInErrorResult: out.ScanEnteredInErrorResult,
   AssessmentEnteredInErrorResult: out.AssessmentEnteredInErrorResult,
   AssessmentDetail,
+  AssessmentNarrative,
   ScanTags: out.ScanTags,
   ModelList: out.ModelList,
   ModelDetail: out.ModelDetail,

@@ -115,6 +115,14 @@ describe("read API", () => {
     expect(ra.method.text).toContain("fusion-demo 1.1.0");
     expect(ra.basis.length).toBeGreaterThan(4);
     expect(ra.note[0].text).toMatch(/^Research use only/);
+    // the assessment in words (lib/narrative), as the risk panel shows it: no name, MRN or date of the patient
+    const label = outcomes.find((o) => o.head === "lung_cancer_2y")!.label;
+    expect(ra.note[1].text).toContain(`${label}: estimated risk 3.1% (uncertainty interval 1.2% to 6.0%). That is moderate risk: from 3.0% up to 10%, this model's moderate band.`);
+    expect(ra.note[1].text).toContain("Read with care: No scan was used: the scores rest on the medical history, family history and diet alone.");
+    expect(ra.note[1].text).toContain("Scored by the model fusion-demo 1.1.0 on the record alone");
+    expect(ra.note[1].text).toMatch(/Research use only — not for diagnosis\.[^\n]*$/);
+    const pat = await db.patient.findUniqueOrThrow({ where: { id: patientId } });
+    for (const ident of [pat.mrn, pat.givenName, pat.familyName, pat.birthDate.toISOString().slice(0, 10)]) expect(ra.note[1].text).not.toContain(ident);
     const smokingOnly = await call("GET", "/fhir/R4/Observation", { query: `patient=Patient/${patientId}&category=social-history` });
     expect(smokingOnly.body.entry.map((x: { resource: { valueCodeableConcept: { coding: { code: string }[] } } }) => x.resource.valueCodeableConcept.coding[0].code)).toEqual(["8517006"]);
     expect(await db.auditEvent.count({ where: { userId: clinicianId, patientId } })).toBeGreaterThanOrEqual(8);

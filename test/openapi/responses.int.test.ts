@@ -153,6 +153,9 @@ describe("patient record operations answer as documented", () => {
   it("an assessment, the wrapper's refusals", async () => {
     expect((await call("GET", "/api/assessments/[id]", { params: { id: fx.assessments[0].id } })).status).toBe(200);
     expect((await call("GET", "/api/assessments/[id]", { params: { id: missing } })).status).toBe(404);
+    // the fixture's rows hold no explanation the schema reads: the narrative says so (409), as documented
+    expect((await call("GET", "/api/assessments/[id]/narrative", { params: { id: fx.assessments[0].id } })).status).toBe(409);
+    expect((await call("GET", "/api/assessments/[id]/narrative", { params: { id: missing } })).status).toBe(404);
     expect((await call("GET", "/api/patients", { who: null })).status).toBe(401);
     expect((await call("GET", "/api/patients", { who: "researcher" })).status).toBe(403);
     // a mutation whose CSRF token is not the session's

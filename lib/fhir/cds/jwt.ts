@@ -9,6 +9,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/domain/errors";
+import { processGlobals } from "@/lib/platform/process-globals";
 
 export const CDS_ALGORITHMS = ["ES384", "RS384"];
 /** clock skew tolerated between the EHR and this server */
@@ -20,7 +21,7 @@ export type VerifiedCall = { ehr: TrustedEhrRow; claims: JWTPayload & { iss: str
 
 const unauthorized = (message: string) => new AppError(401, "unauthenticated", message);
 
-const g = globalThis as unknown as { __cdsJwks?: Map<string, ReturnType<typeof createRemoteJWKSet>> };
+const g = processGlobals<{ __cdsJwks?: Map<string, ReturnType<typeof createRemoteJWKSet>> }>();
 function remoteJwks(url: string) {
   g.__cdsJwks ??= new Map();
   let set = g.__cdsJwks.get(url);

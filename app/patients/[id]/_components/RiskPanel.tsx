@@ -2,6 +2,7 @@
 import type { AssessmentView } from "@/lib/db/assessments";
 import { ResearchLabel } from "./ResearchLabel";
 import { AssessmentHistoryChart } from "./AssessmentHistoryChart";
+import { AssessmentNarrative } from "./AssessmentNarrative";
 import { CategoryBadge, formatPct } from "./risk-format";
 import { IDENTITY_FLAG_TEXT, RECORD_PART_LABEL } from "@/lib/domain/scan";
 import { EnteredInErrorAction } from "./EnteredInErrorAction";
@@ -146,6 +147,7 @@ export function RiskPanel({ assessment: a, next = null, patientId, canAct = fals
           ) : (
             <p className="muted small">This assessment has no saliency map{a.scanId ? "" : " (no image was used)"}.</p>
           )}
+          <AssessmentNarrative assessment={a} />
         </>
       )}
       {a && a.status !== "queued" && a.status !== "running" && canAct && <EnteredInErrorAction key={a.id} kind="assessment" id={a.id} label="this assessment" />}
