@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { PGlite } from "@electric-sql/pglite";
 import { databaseConfig, type DatabaseConfig, type DatabaseKind } from "./config";
 import { openPglite } from "./sql";
+import { keepStatistics } from "./embedded-statistics";
 import { processGlobals } from "@/lib/platform/process-globals";
 
 export type Db = PrismaClient;
@@ -17,11 +18,14 @@ export async function createDb(cfg: DatabaseConfig = databaseConfig()): Promise<
   const pglite = await openPglite(cfg.dataDir);
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // no autovacuum inside PGlite: gather planner statistics ourselves (embedded-statistics.ts)
+  const stopStatistics = keepStatistics(pglite);
   return {
     prisma,
     kind: "embedded",
     pglite,
     async close() {
+      stopStatistics();
       await prisma.$disconnect();
       await pglite.close();
     },
