@@ -197,3 +197,35 @@ test("a patient without scans is scored on the record alone, flagged as such", a
   await expect(page.getByTestId("risk-notices")).toContainText("No scan was used");
   await page.screenshot({ path: `${SHOTS}/09-record-only-score.png`, fullPage: true });
 });
+
+test("the admin view keeps what was entered in error: who, when, why", async ({ page, browser }) => {
+  const me = await makePatient(page, 7);
+  const stranger = generatePatient(1212, 8);
+  const csrf = await csrfOf(page.context());
+  const up = await page.request.post(`/api/patients/${me.id}/scans`, {
+    headers: { "x-csrf-token": csrf },
+    multipart: {
+      file: { name: "stranger.dcm", mimeType: "application/dicom", buffer: Buffer.from(scanToDicom(stranger, renderScan(stranger, { size: 64 }))) },
+      confirmPatientMismatch: "true",
+      identityReason: "Filed under the referring hospital's number",
+    },
+  });
+  expect(up.status(), await up.text()).toBe(201);
+  const scanId = ((await up.json()) as { scan: { id: string } }).scan.id;
+  const reason = `Wrong patient (admin view check ${me.mrn})`;
+  await postJson(page.request, page.context(), `/api/scans/${scanId}/entered-in-error`, { reason }, 200);
+
+  const admin = await browser.newContext();
+  try {
+    const a = await admin.newPage();
+    await loginAs(a, "admin");
+    await a.goto("/admin/entered-in-error");
+    const row = a.getByTestId("eie-scans").getByRole("row", { name: new RegExp(me.mrn) });
+    await expect(row).toContainText(reason);
+    await expect(row).toContainText("This image's header names another patient");
+    await expect(row).toContainText("dr.demo");
+    await a.screenshot({ path: `${SHOTS}/10-admin-entered-in-error.png`, fullPage: true });
+  } finally {
+    await admin.close();
+  }
+});
