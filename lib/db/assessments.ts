@@ -4,7 +4,7 @@ import { NotFoundError } from "@/lib/domain/errors";
 import { describeAssessmentFlags } from "@/lib/domain/assessment-flags";
 import {
   StoredAssessmentDetail, StoredAssessmentSummary, StoredScores, describeIssues,
-  type AssessmentDetail, type AssessmentView, type HeadScoreView, type ModalityContributionView, type ModalityGroup, type SaliencyView,
+  type AssessmentDetail, type AssessmentView, type FactorView, type HeadScoreView, type ModalityContributionView, type ModalityGroup, type OutcomeExplanationView, type SaliencyView,
 } from "@/lib/domain/assessment";
 import type { AssessmentStatus, FusionStrategy } from "@/lib/domain/enums";
 import type { ModelOutcome } from "@/lib/domain/outcomes";
@@ -36,7 +36,7 @@ export function scoreViews(scores: StoredScores, outcomes: HeadOutcomes): HeadSc
   return Object.entries(scores)
     .map(([head, s]) => {
       const o = outcomes?.get(head);
-      return { head, label: o?.label ?? head, shortLabel: o?.shortLabel ?? head, probability: s.probability, interval: s.interval, category: s.category };
+      return { head, categories: o?.categories ?? null, label: o?.label ?? head, shortLabel: o?.shortLabel ?? head, probability: s.probability, interval: s.interval, category: s.category };
     })
     .sort((a, b) => a.head.localeCompare(b.head)); // jsonb does not keep key order
 }
@@ -50,6 +50,31 @@ export function contributionViews(c: Record<ModalityGroup, number>): ModalityCon
   const total = entries.reduce((s, [, w]) => s + Math.abs(w), 0);
   if (!total) return [];
   return entries.map(([m, w]) => ({ modality: m, label: MODALITY_LABELS[m], share: Math.abs(w) / total, direction: w < 0 ? "lowers" : "raises" }));
+}
+
+/** How many factors the panel lists per outcome. */
+const FACTORS_SHOWN = 8;
+
+/**
+ * Per outcome, in the order of the scores: its modality contributions and top factors. Rows
+ * written since 2026-12 carry the factors as clinical facts (`factorsByHead`); older rows show
+ * their stored per-head feature attributions as they were worded then.
+ */
+export function outcomeExplanations(s: StoredAssessmentSummary, scores: HeadScoreView[]): OutcomeExplanationView[] {
+  const e = s.explanation;
+  return scores.map((sc) => {
+    const factors: FactorView[] = e.factorsByHead?.[sc.head]
+      ? e.factorsByHead[sc.head].map((f) => ({ text: f.text, contribution: f.contribution, direction: f.direction, clinicalDirection: f.clinicalDirection, againstClinicalKnowledge: f.againstClinicalKnowledge }))
+      : (e.featureAttributionsByHead[sc.head] ?? []).map((f) => ({ text: f.value !== null ? `${f.label} (${f.value})` : f.label, contribution: f.contribution, direction: f.direction, clinicalDirection: null, againstClinicalKnowledge: false }));
+    const contributions = e.modalityContributionsByHead[sc.head] ?? (sc.head === e.modalityContributionsHead ? e.modalityContributions : null);
+    return {
+      head: sc.head,
+      label: sc.label,
+      // a record-only assessment did not use the image: no "Image 0%" slice in its explanation
+      modalityContributions: contributions ? contributionViews(contributions).filter((m) => !(s.strategy === "tabular_only" && m.modality === "image")) : [],
+      factors: [...factors].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, FACTORS_SHOWN),
+    };
+  });
 }
 
 type Row = {
@@ -88,6 +113,9 @@ function toView(r: Row, stored: Parsed<StoredAssessmentSummary> | null, outcomes
     featureAttributions: [],
     hasSaliency: false,
     imageCheck: null,
+    explanations: [],
+    inputsOutsideTraining: [],
+    intervalMethod: null,
     notices: [],
     timings: {},
     resultError: stored && !stored.ok ? stored.error : null,
@@ -100,9 +128,11 @@ function toView(r: Row, stored: Parsed<StoredAssessmentSummary> | null, outcomes
   const s = stored.value;
   const e = s.explanation;
   const imageCheck = e.imageCheck ? { distance: e.imageCheck.distance, threshold: e.imageCheck.threshold, inDistribution: e.imageCheck.inDistribution } : null;
+  const scores = scoreViews(s.scores, outcomes);
+  const outside = e.inputsOutsideTraining ?? [];
   return {
     ...base,
-    scores: scoreViews(s.scores, outcomes),
+    scores,
     // a record-only assessment did not use the image: no "Image 0%" slice in its explanation
     modalityContributions: contributionViews(e.modalityContributions).filter((m) => !(s.strategy === "tabular_only" && m.modality === "image")),
     explainedHead: e.modalityContributionsHead,
@@ -110,7 +140,10 @@ function toView(r: Row, stored: Parsed<StoredAssessmentSummary> | null, outcomes
     featureAttributions: [...e.featureAttributions].sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, 8),
     hasSaliency,
     imageCheck,
-    notices: describeAssessmentFlags(s.flags, imageCheck),
+    explanations: outcomeExplanations(s, scores),
+    inputsOutsideTraining: outside,
+    intervalMethod: e.intervalMethod,
+    notices: describeAssessmentFlags(s.flags, imageCheck, outside),
     timings: s.timings,
   };
 }

@@ -14,9 +14,11 @@ export type ScanFileInfo = {
   sha256: string;
   /** Key in the scan-file store; null only for a row written before the store whose bytes were not moved yet. */
   storageKey: string | null;
+  /** DICOM only (null for PNG / JPEG) */
+  transferSyntaxUid: string | null;
 };
 
-const fileSelect = { id: true, patientId: true, contentType: true, byteSize: true, sha256: true, storageKey: true } as const;
+const fileSelect = { id: true, patientId: true, contentType: true, byteSize: true, sha256: true, storageKey: true, transferSyntaxUid: true } as const;
 
 async function scanFileRow(db: Db, id: string) {
   const row = await db.scan.findUnique({ where: { id }, select: fileSelect });

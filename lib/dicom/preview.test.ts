@@ -92,13 +92,13 @@ describe("renderPreview shows what the viewer opens with", () => {
     const frame = await decodeFrame(parsed);
     const img = await renderPreview(parsed, { maxSize: 512 });
     expect([img.width, img.height, img.channels]).toEqual([64, 64, 1]);
-    expect(img.window).toEqual({ center: 600, width: 1600, source: "dicom" });
+    expect(img.window).toEqual({ center: 600, width: 1600, source: "header" });
     expect(img.data).toEqual(new Uint8Array(applyWindow(frame.data, 600, 1600).buffer));
   });
 
-  it("without a window in the file: the frame's min–max, as Cornerstone does (CT_small W 2064 L 136, JPGExtended 12-bit)", async () => {
+  it("without a window in the file: CT soft tissue (CT_small), else the frame's robust range (JPGExtended 12-bit)", async () => {
     const ct = await renderPreview(parseTestFile("CT_small.dcm"));
-    expect(ct.window).toEqual({ center: 136, width: 2064, source: "minmax" });
+    expect(ct.window).toEqual({ center: 40, width: 400, source: "modality" });
     const parsed = parseTestFile("JPGExtended.dcm");
     const frame = await decodeFrame(parsed);
     const nm = await renderPreview(parsed, { maxSize: 1024 });

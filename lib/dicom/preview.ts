@@ -1,13 +1,13 @@
 import { PNG } from "pngjs";
 import { decodeFrame, type DecodedFrame } from "./decode";
-import { applyWindow, defaultWindow, type Window } from "./window";
+import { applyWindow, defaultWindow } from "./window";
+import type { Voi } from "./voi";
 import type { ParsedDicom } from "./parse";
 import type { ImageLimits } from "./limits";
 
 /**
  * A display-ready picture of a scan's first frame, as the interactive viewer opens it: the same
- * default window (the file's Window Center/Width, else the frame's min–max — what Cornerstone
- * uses), MONOCHROME1 shown inverted, colour as RGB. Used for the record page's preview (shown
+ * default window (voi.ts `defaultVoi`, which the viewer uses too), MONOCHROME1 shown inverted, colour as RGB. Used for the record page's preview (shown
  * until the viewer has drawn the scan) and for the thumbnail strip.
  */
 export interface PreviewImage {
@@ -18,7 +18,7 @@ export interface PreviewImage {
   /** width × height × channels display values, 0–255, row-major */
   data: Uint8Array;
   /** The window applied (grey images only). */
-  window: (Window & { source: "dicom" | "minmax" }) | null;
+  window: Voi | null;
 }
 
 export async function renderPreview(parsed: ParsedDicom, opts: { maxSize?: number; limits?: ImageLimits } = {}): Promise<PreviewImage> {

@@ -37,16 +37,17 @@ describe("defaultWindow", () => {
   it("uses the file's Window Center/Width when present (MR_small 600/1600)", async () => {
     const parsed = parseTestFile("MR_small.dcm");
     const frame = await decodeFrame(parsed);
-    expect(defaultWindow(parsed, frame)).toEqual({ center: 600, width: 1600, source: "dicom" });
+    expect(defaultWindow(parsed, frame)).toEqual({ center: 600, width: 1600, source: "header" });
   });
 
-  it("falls back to the frame's min/max (CT_small has no window)", async () => {
+  it("a CT without a window opens in soft tissue (CT_small has none), not its washed-out min–max", async () => {
     const parsed = parseTestFile("CT_small.dcm");
     const frame = await decodeFrame(parsed);
-    const w = defaultWindow(parsed, frame);
-    expect(w.source).toBe("minmax");
-    const px = applyWindow([frame.min, frame.max], w.center, w.width);
-    expect(Array.from(px)).toEqual([0, 255]);
+    expect(defaultWindow(parsed, frame)).toEqual({ center: 40, width: 400, source: "modality" });
+  });
+
+  it("minMaxWindow spans [min, max] exactly", () => {
+    expect(Array.from(applyWindow([-896, 1167], minMaxWindow({ min: -896, max: 1167 }).center, minMaxWindow({ min: -896, max: 1167 }).width))).toEqual([0, 255]);
     expect(minMaxWindow({ min: 5, max: 5 }).width).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import type { DecodedFrame } from "./decode";
 import type { ParsedDicom } from "./parse";
+import { defaultVoi, type Voi } from "./voi";
 
 /** VOI windowing (PS3.3 C.11.2.1.2) of modality values to display grey levels 0–255. */
 
@@ -47,15 +48,12 @@ export function applyWindow(data: ArrayLike<number>, center: number, width: numb
 }
 
 /**
- * The window to open an image with: the file's first Window Center/Width when present and sane,
- * otherwise the frame's full range of modality values.
+ * The window to open an image with (voi.ts `defaultVoi`): the header's Window Center/Width when
+ * sane, else the modality default (CT soft tissue), else a robust range of the frame's values.
  */
-export function defaultWindow(parsed: ParsedDicom, frame: Pick<DecodedFrame, "min" | "max">): Window & { source: "dicom" | "minmax" } {
-  const { windowCenter, windowWidth } = parsed.metadata;
-  if (windowCenter !== null && windowWidth !== null && Number.isFinite(windowCenter) && Number.isFinite(windowWidth) && windowWidth >= 1) {
-    return { center: windowCenter, width: windowWidth, source: "dicom" };
-  }
-  return minMaxWindow(frame);
+export function defaultWindow(parsed: ParsedDicom, frame: Pick<DecodedFrame, "data">): Voi {
+  const { windowCenter, windowWidth, modality } = parsed.metadata;
+  return defaultVoi({ modality, header: { center: windowCenter, width: windowWidth }, pixels: frame.data });
 }
 
 /** Window spanning [min, max] exactly: min maps to 0 and max to 255. */

@@ -4,7 +4,7 @@
  * the sentence that explains why the image was not used. Unknown flags are shown as they are,
  * never hidden.
  */
-import type { AssessmentNotice, ImageCheckView } from "./assessment";
+import type { AssessmentNotice, ImageCheckView, InputOutsideTraining } from "./assessment";
 export type { AssessmentNotice, ImageCheckView };
 
 const RECORD_ALONE = "the scores rest on the medical history, family history and diet alone";
@@ -29,10 +29,15 @@ const SILENT = new Set(["no_image_tabular_path", "image_not_used_tabular_path", 
 
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1));
 
-export function describeAssessmentFlags(flags: readonly string[], imageCheck: ImageCheckView | null = null): AssessmentNotice[] {
+export function describeAssessmentFlags(flags: readonly string[], imageCheck: ImageCheckView | null = null, outsideTraining: readonly Pick<InputOutsideTraining, "text">[] = []): AssessmentNotice[] {
   const out: AssessmentNotice[] = [];
   for (const flag of new Set(flags)) {
     if (SILENT.has(flag)) continue;
+    if (flag === "input_outside_training_range") {
+      const which = outsideTraining.length ? ` ${outsideTraining.map((i) => i.text).join(" ")}` : "";
+      out.push({ flag, severity: "caution", text: `Part of this record lies outside what the model saw in training, so these scores are not reliable for this patient.${which}` });
+      continue;
+    }
     if (flag === "image_out_of_distribution") {
       const how = imageCheck ? ` (distance ${fmt(imageCheck.distance)} from the training images; the limit is ${fmt(imageCheck.threshold)})` : "";
       out.push({

@@ -57,6 +57,48 @@ export const FeatureAttribution = z.strictObject({
 });
 export type FeatureAttribution = z.infer<typeof FeatureAttribution>;
 
+/**
+ * One factor of an outcome's explanation as a clinical fact ("Sex: female", "Hypertension",
+ * "Smoking duration: 30 years"): the encoder features behind it summed (lib/fusion/factors.ts).
+ * Counts of records are never factors; an absent condition is one only where the model says it
+ * matters.
+ */
+export const ClinicalFactor = z.strictObject({
+  /** the fact's name, e.g. "Sex" */
+  fact: z.string().min(1),
+  /** the fact with this patient's value, e.g. "Sex: female" */
+  text: z.string().min(1),
+  /** the encoder features behind it, e.g. ["hist.male", "hist.sex_other_unknown"] */
+  features: z.array(z.string().min(1)).min(1),
+  /** summed integrated-gradients contribution to the calibrated probability */
+  contribution: z.number(),
+  direction: z.enum(["raises", "lowers"]),
+  /** the direction clinical knowledge expects for this patient's value (null: none is declared) */
+  clinicalDirection: z.enum(["raises", "lowers"]).nullable(),
+  /** the learned direction runs against clinical knowledge: an association learned from synthetic data, not a cause */
+  againstClinicalKnowledge: z.boolean(),
+});
+export type ClinicalFactor = z.infer<typeof ClinicalFactor>;
+
+/**
+ * An input the model never saw in training (lib/fusion/factors.ts `inputsOutsideTraining`, from
+ * the bundle's `trainingInputs`): a category no training patient had, or a value outside the
+ * training range. The score is still made, flagged `input_outside_training_range`.
+ */
+export const InputOutsideTraining = z.strictObject({
+  feature: z.string().min(1),
+  /** the input in the clinic's words, e.g. "Sex", "Age" */
+  input: z.string().min(1),
+  /** this patient's value, readable, e.g. "other", "97 years" */
+  value: z.string(),
+  reason: z.enum(["unseen_in_training", "below_training_range", "above_training_range"]),
+  /** what training covered, readable, e.g. "male or female" or "30–89 years" */
+  trainingRange: z.string(),
+  /** one sentence for the risk panel */
+  text: z.string().min(1),
+});
+export type InputOutsideTraining = z.infer<typeof InputOutsideTraining>;
+
 export const SaliencyMap = z.strictObject({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
@@ -99,6 +141,10 @@ const explanationShape = {
   saliencyByHead: z.record(HeadId, SaliencyMap).optional(),
   /** null when no image was checked */
   imageCheck: ImageCheck.nullable(),
+  /** per head: the factors as clinical facts, largest |contribution| first (absent on rows written before 2026-12) */
+  factorsByHead: z.record(HeadId, z.array(ClinicalFactor)).optional(),
+  /** inputs outside what the model saw in training (absent on rows written before 2026-12 or by a bundle without training ranges) */
+  inputsOutsideTraining: z.array(InputOutsideTraining).optional(),
 };
 
 /** What lib/fusion explains about one assessment. */
@@ -185,7 +231,7 @@ function checkConsistent(v: Checked, ctx: z.RefinementCtx) {
     if (!(s.interval[0] <= s.probability && s.probability <= s.interval[1])) issue(["scores", h, "interval"], "the interval does not contain the probability");
   const e = v.explanation;
   if (heads.length && !heads.includes(e.modalityContributionsHead)) issue(["explanation", "modalityContributionsHead"], `${e.modalityContributionsHead} is not a scored head`);
-  for (const key of ["modalityContributionsByHead", "baselineProbability", "featureAttributionsByHead", "saliencyByHead"] as const)
+  for (const key of ["modalityContributionsByHead", "baselineProbability", "featureAttributionsByHead", "saliencyByHead", "factorsByHead"] as const)
     for (const h of Object.keys(e[key] ?? {})) if (!heads.includes(h)) issue(["explanation", key, h], `${h} is not a scored head`);
   const maps = [...(e.saliency ? [["saliency", e.saliency] as const] : []), ...Object.entries(e.saliencyByHead ?? {}).map(([h, m]) => [`saliencyByHead.${h}`, m] as const)];
   for (const [where, m] of maps)
@@ -228,6 +274,8 @@ export function toStoredAssessment(r: AssessmentResult): StoredAssessment {
 
 export const HeadScoreView = z.strictObject({
   head: HeadId,
+  /** where this head's "moderate" and "high" begin (ModelVersion.outcomes); null when the model version is not registered */
+  categories: z.strictObject({ moderateFrom: probability, highFrom: probability }).nullable(),
   /** the model's words for the head (ModelVersion.outcomes); the head id when the model version is not registered */
   label: z.string(),
   shortLabel: z.string(),
@@ -270,6 +318,20 @@ export const RecordChangedSince = z.strictObject({
 });
 export type RecordChangedSince = z.infer<typeof RecordChangedSince>;
 
+/** A factor as the risk panel shows it (a ClinicalFactor; rows written before 2026-12 show their stored feature label). */
+export const FactorView = ClinicalFactor.pick({ text: true, contribution: true, direction: true, clinicalDirection: true, againstClinicalKnowledge: true });
+export type FactorView = z.infer<typeof FactorView>;
+
+/** One outcome's explanation: what its score rests on and its top factors (the clinician picks the outcome). */
+export const OutcomeExplanationView = z.strictObject({
+  head: HeadId,
+  /** the model's words for the outcome, as in `scores` */
+  label: z.string(),
+  modalityContributions: z.array(ModalityContributionView),
+  factors: z.array(FactorView),
+});
+export type OutcomeExplanationView = z.infer<typeof OutcomeExplanationView>;
+
 export const AssessmentView = z.strictObject({
   id,
   patientId: id,
@@ -290,6 +352,12 @@ export const AssessmentView = z.strictObject({
   hasSaliency: z.boolean(),
   /** the image out-of-distribution check (distance of the image's features to the training images), when the image was checked */
   imageCheck: ImageCheckView.nullable(),
+  /** per outcome, in the order of `scores`: contributions and top factors */
+  explanations: z.array(OutcomeExplanationView),
+  /** inputs the model never saw in training (flag `input_outside_training_range`) */
+  inputsOutsideTraining: z.array(InputOutsideTraining),
+  /** how the uncertainty interval was made, as the model reported it (null until done) */
+  intervalMethod: z.string().nullable(),
   /** the pipeline's flags in words, cautions first (empty until done) */
   notices: z.array(AssessmentNotice),
   timings: StageTimings,

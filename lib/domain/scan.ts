@@ -75,3 +75,13 @@ export const ScanPreviewQuery = z.strictObject({
   size: z.coerce.number({ message: "must be a number of pixels" }).int("must be a whole number of pixels").min(16, "must be at least 16").max(1024, "must be at most 1024").default(512),
 });
 export type ScanPreviewQuery = z.infer<typeof ScanPreviewQuery>;
+
+/**
+ * GET /api/scans/{id}/file: `for=stored` (default) is exactly the uploaded bytes; `for=display` is
+ * what the browser viewer can decode — a Deflated Explicit VR Little Endian file inflated and
+ * served as Explicit VR Little Endian (same header, same pixels), any other file as stored.
+ */
+export const ScanFileQuery = z.strictObject({
+  for: z.enum(["stored", "display"], { message: "must be stored or display" }).default("stored"),
+});
+export type ScanFileQuery = z.infer<typeof ScanFileQuery>;

@@ -14,13 +14,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { FusionRecordInput } from "@/lib/domain/record";
-import type { AssessmentResult, FeatureAttribution, HeadScore, ModalityGroup, SaliencyMap } from "@/lib/domain/assessment";
+import type { AssessmentResult, ClinicalFactor, FeatureAttribution, HeadScore, ModalityGroup, SaliencyMap } from "@/lib/domain/assessment";
 import { categoryFor } from "@/lib/domain/outcomes";
 import { stages, layersOf, type ArchConfig } from "./architecture";
 import { BLOCK_INDICES, FEATURES, encodeRecord, preprocessImage, type ImageInput } from "./encoders";
 import type { FusionModel } from "./bundle";
 import { currentBackend } from "./runtime";
 import { OOD_FLAG, checkImage, type OodCheck } from "./ood";
+import { clinicalFactors, inputsOutsideTraining } from "./factors";
 
 export type AssessInput = {
   record: FusionRecordInput;
@@ -40,6 +41,8 @@ export type AssessOptions = {
 };
 
 const GROUPS: ModalityGroup[] = ["image", "history", "family", "diet"];
+/** An input lies outside what the model saw in training (explanation.inputsOutsideTraining says which). */
+export const INPUT_OUTSIDE_TRAINING_FLAG = "input_outside_training_range";
 const now = () => performance.now();
 
 function quantile(sorted: number[], q: number): number {
@@ -86,6 +89,9 @@ export async function assessWithModel(model: FusionModel, input: AssessInput, op
   const enc = encodeRecord(input.record);
   timings.encode = now() - t;
   const flags = [...enc.flags];
+  // inputs the model never saw in training are flagged on the score, never silently scored
+  const outsideTraining = inputsOutsideTraining(enc, input.record.sex, meta.trainingInputs);
+  if (outsideTraining.length) flags.push(INPUT_OUTSIDE_TRAINING_FLAG);
 
   let imageData: Float32Array | null = null;
   if (input.image) {
@@ -140,6 +146,7 @@ export async function assessWithModel(model: FusionModel, input: AssessInput, op
   const modalityContributions: Record<string, Record<ModalityGroup, number>> = {};
   const baselineProbability: Record<string, number> = {};
   const attributionsByHead: Record<string, FeatureAttribution[]> = {};
+  const factorsByHead: Record<string, ClinicalFactor[]> = {};
   const saliencyByHead: Record<string, SaliencyMap> = {};
   let embeddings: AssessmentResult["embeddings"] = { image: null, tabular: [], fused: null };
 
@@ -233,6 +240,7 @@ export async function assessWithModel(model: FusionModel, input: AssessInput, op
         .filter((a) => Math.abs(a.contribution) > 1e-6)
         .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
       attributionsByHead[heads[h]] = list;
+      factorsByHead[heads[h]] = clinicalFactors(heads[h], ig[h], enc, model.baselineTabular, { sex: input.record.sex });
     }
     timings.integratedGradients = now() - t;
 
@@ -277,6 +285,8 @@ export async function assessWithModel(model: FusionModel, input: AssessInput, op
       saliency: saliencyByHead[topHead] ?? null,
       saliencyByHead: Object.keys(saliencyByHead).length ? saliencyByHead : undefined,
       imageCheck,
+      ...(explain ? { factorsByHead } : {}),
+      inputsOutsideTraining: outsideTraining,
     },
     timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 100) / 100])),
     flags,

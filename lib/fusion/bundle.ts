@@ -16,6 +16,7 @@ import { checkEncoderSpec, type EncoderSpec } from "./encoders";
 import { loadLayersModelFromDir, saveLayersModel } from "./artifacts";
 import { loadOodReference, type OodRuntime } from "./ood";
 import { bundleOutcomes } from "./outcomes";
+import type { TrainingInputs } from "./factors";
 import type { ModelOutcomes } from "@/lib/domain/outcomes";
 
 export type HeadCalibration = { temperature: number[] };
@@ -36,6 +37,8 @@ export type InferenceMeta = {
   /** training-set means: the reference "average patient" for Shapley and IG */
   baseline: { tabular: number[]; imageBase64: string };
   interval: { method: string; samples: number; rate: number; lowerQuantile: number; upperQuantile: number; widen: number };
+  /** what the training records covered (factors.ts checks each record against it); absent: not checked */
+  trainingInputs?: TrainingInputs;
 };
 
 export type FusionModel = {

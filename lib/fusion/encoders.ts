@@ -74,6 +74,73 @@ export const FEATURES: FeatureDef[] = [
   { name: "diet.records", block: "diet", label: "Diet records", unit: "count / 3" },
 ];
 
+/**
+ * What each feature means clinically, declared once beside its definition (read by factors.ts,
+ * which words the risk panel's factors and checks inputs against the training range):
+ *
+ *   fact        how the feature reads as a clinical fact; features with the same `fact` are one
+ *               fact ("Sex") whose contributions add up
+ *   kind        `condition`: present / absent (an absent condition is shown only where the model
+ *               says it matters); `measure`: a value; `record_count`: how much was recorded, not a
+ *               risk factor (never shown as one)
+ *   expected    the direction clinical knowledge gives a HIGHER value, per clinical outcome —
+ *               `lung_cancer`, `mace` (major adverse cardiovascular events) — whatever the
+ *               horizon: a head applies the outcome its id starts with (`mace_5y` → `mace`). A
+ *               learned direction against it is shown as an association learned from synthetic
+ *               data, not a cause. Absent: no established direction (nothing is claimed).
+ */
+export type ClinicalDirection = "raises" | "lowers";
+export type ClinicalOutcome = "lung_cancer" | "mace";
+export type FeatureClinical = {
+  fact: string;
+  kind: "condition" | "measure" | "record_count" | "category";
+  expected?: Partial<Record<ClinicalOutcome, ClinicalDirection>>;
+};
+const BOTH_RAISE = { lung_cancer: "raises", mace: "raises" } as const;
+
+/** The clinically expected direction of a higher value of `feature` for a head (null: none declared). */
+export function expectedDirection(feature: string, head: string): ClinicalDirection | null {
+  const expected = FEATURE_CLINICAL[feature]?.expected ?? {};
+  const outcome = (Object.keys(expected) as ClinicalOutcome[]).find((o) => head === o || head.startsWith(`${o}_`));
+  return outcome ? (expected[outcome] ?? null) : null;
+}
+export const FEATURE_CLINICAL: Record<string, FeatureClinical> = {
+  "hist.age": { fact: "Age", kind: "measure", expected: BOTH_RAISE },
+  "hist.male": { fact: "Sex", kind: "category", expected: { mace: "raises" } },
+  "hist.sex_other_unknown": { fact: "Sex", kind: "category" },
+  "hist.smoking_current": { fact: "Current smoker", kind: "condition", expected: BOTH_RAISE },
+  "hist.smoking_former": { fact: "Former smoker", kind: "condition", expected: { lung_cancer: "raises" } },
+  "hist.smoking_years": { fact: "Smoking duration", kind: "measure", expected: BOTH_RAISE },
+  "hist.years_since_quit": { fact: "Years since quitting smoking", kind: "measure", expected: { lung_cancer: "lowers", mace: "lowers" } },
+  "hist.copd": { fact: "COPD / emphysema", kind: "condition", expected: BOTH_RAISE },
+  "hist.hypertension": { fact: "Hypertension", kind: "condition", expected: { mace: "raises" } },
+  "hist.hypertension_years": { fact: "Hypertension duration", kind: "measure", expected: { mace: "raises" } },
+  "hist.diabetes": { fact: "Diabetes", kind: "condition", expected: { mace: "raises" } },
+  "hist.diabetes_years": { fact: "Diabetes duration", kind: "measure", expected: { mace: "raises" } },
+  "hist.hyperlipidaemia": { fact: "Hyperlipidaemia", kind: "condition", expected: { mace: "raises" } },
+  "hist.obesity": { fact: "Obesity", kind: "condition", expected: { mace: "raises" } },
+  "hist.asthma": { fact: "Asthma", kind: "condition" },
+  "hist.other_active": { fact: "Other active conditions", kind: "measure" },
+  "fam.lung_first_degree": { fact: "First-degree relatives with lung cancer", kind: "measure", expected: { lung_cancer: "raises" } },
+  "fam.lung_early_onset": { fact: "Earliest lung cancer in a first-degree relative", kind: "measure", expected: { lung_cancer: "raises" } },
+  "fam.lung_other": { fact: "Other relatives with lung cancer", kind: "measure", expected: { lung_cancer: "raises" } },
+  "fam.cad_premature_first_degree": { fact: "First-degree relatives with premature coronary disease", kind: "measure", expected: { mace: "raises" } },
+  "fam.cad_first_degree": { fact: "First-degree relatives with coronary disease", kind: "measure", expected: { mace: "raises" } },
+  "fam.cad_early_onset": { fact: "Earliest coronary disease in a first-degree relative", kind: "measure", expected: { mace: "raises" } },
+  "fam.other_cancer": { fact: "Relatives with other cancers", kind: "measure" },
+  "fam.diabetes_first_degree": { fact: "First-degree relatives with diabetes", kind: "measure" },
+  "fam.recorded": { fact: "Family history recorded", kind: "record_count" },
+  "diet.energyKcal": { fact: "Energy intake", kind: "measure" },
+  "diet.sodiumMg": { fact: "Sodium intake", kind: "measure", expected: { mace: "raises" } },
+  "diet.sugarsG": { fact: "Sugars intake", kind: "measure" },
+  "diet.saturatedFatG": { fact: "Saturated fat intake", kind: "measure", expected: { mace: "raises" } },
+  "diet.fibreG": { fact: "Fibre intake", kind: "measure", expected: { mace: "lowers" } },
+  "diet.fruitVegServings": { fact: "Fruit & vegetable servings", kind: "measure", expected: { mace: "lowers" } },
+  "diet.redMeatServings": { fact: "Red/processed meat servings", kind: "measure", expected: { mace: "raises" } },
+  "diet.alcoholUnits": { fact: "Alcohol", kind: "measure" },
+  "diet.records": { fact: "Diet records", kind: "record_count" },
+};
+
 export const TABULAR_DIM = FEATURES.length;
 export const BLOCK_INDICES: Record<TabularBlock, number[]> = {
   history: FEATURES.flatMap((f, i) => (f.block === "history" ? [i] : [])),

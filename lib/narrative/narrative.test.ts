@@ -154,3 +154,15 @@ describe("why the narrative is not a research-export column (lib/export/README.m
     expect(n.text).toContain("Pipeline note: pipeline saw 2026-11-30 for DEMO-000123.");
   });
 });
+
+describe("clinical facts and inputs outside training (issue 12)", () => {
+  it("speaks the stored clinical facts, and says which input the model never saw in training", () => {
+    const base = recordOnly({});
+    const fact = { fact: "Sex", text: "Sex: female", features: ["hist.male", "hist.sex_other_unknown"], contribution: -0.02, direction: "lowers" as const, clinicalDirection: "lowers" as const, againstClinicalKnowledge: false };
+    const outside = { feature: "hist.age", input: "Age", value: "101 years", reason: "above_training_range" as const, trainingRange: "40–85 years", text: "Age 101 years is outside the range of the training patients (40–85 years): the score extrapolates beyond what the model learned from." };
+    const a = { ...base, flags: [...base.flags, "input_outside_training_range"], explanation: { ...base.explanation, factorsByHead: { lung_cancer_2y: [fact], mace_5y: [fact] }, inputsOutsideTraining: [outside] } };
+    const f = narrativeFacts({ assessment: a, outcomes: OUTCOMES });
+    expect(f.outcomes[0].factors).toEqual([{ label: "Sex: female", value: null, direction: "lowers" }]);
+    expect(f.notes.join(" ")).toContain("Age 101 years is outside the range of the training patients (40–85 years)");
+  });
+});

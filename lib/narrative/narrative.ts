@@ -54,10 +54,13 @@ export function narrativeFacts(input: NarrativeInput): NarrativeFacts {
       interval: s.interval,
       category: s.category,
       thresholds: outcomes.get(head)?.categories ?? null,
-      factors: [...(e.featureAttributionsByHead[head] ?? [])]
-        .sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution))
-        .slice(0, FACTORS_PER_OUTCOME)
-        .map((f) => ({ label: f.label, value: f.value, direction: f.direction })),
+      // the factors as clinical facts (lib/fusion/factors.ts, as the risk panel shows them); older rows: the stored attributions
+      factors: e.factorsByHead?.[head]
+        ? e.factorsByHead[head].slice(0, FACTORS_PER_OUTCOME).map((f) => ({ label: f.text, value: null, direction: f.direction }))
+        : [...(e.featureAttributionsByHead[head] ?? [])]
+            .sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution))
+            .slice(0, FACTORS_PER_OUTCOME)
+            .map((f) => ({ label: f.label, value: f.value, direction: f.direction })),
       image: usedImage ? imageShare(e.modalityContributionsByHead[head]) : null,
     }));
 
@@ -71,7 +74,7 @@ export function narrativeFacts(input: NarrativeInput): NarrativeFacts {
   }
 
   const imageCheck = e.imageCheck ? { distance: e.imageCheck.distance, threshold: e.imageCheck.threshold, inDistribution: e.imageCheck.inDistribution } : null;
-  const notices = [...describeAssessmentFlags(a.flags, imageCheck), ...(input.extraNotices ?? [])];
+  const notices = [...describeAssessmentFlags(a.flags, imageCheck, e.inputsOutsideTraining ?? []), ...(input.extraNotices ?? [])];
   // cautions first, as the risk panel lists them
   const notes = [...notices.filter((n) => n.severity === "caution"), ...notices.filter((n) => n.severity !== "caution")].map((n) => n.text);
 

@@ -31,6 +31,7 @@ import { encodeFloat32, type InferenceMeta } from "@/lib/fusion/bundle";
 import { encoderSpec, type ImageResize } from "@/lib/fusion/encoders";
 import { mahalanobis, type OodReference } from "@/lib/fusion/ood";
 import { initBackend, type BackendName } from "@/lib/fusion/runtime";
+import { trainingInputsFromRows } from "./training-inputs";
 import { HEAD_LABELS } from "./cohort";
 import { evaluateModels, decisionFor, type EvaluationReport } from "./evaluation";
 import { fitLogisticRegression, logisticLogits, standardizer, standardize, type LogisticModel } from "./logistic";
@@ -418,6 +419,14 @@ export async function trainCandidateBundle(o: CandidateOptions): Promise<Trained
         categories: Object.fromEntries(snap.heads.map((h) => [h, decisionFor(h).categories ?? [0.05, 0.2]])),
         baseline: { tabular: meanRows(tab, D, split.train), imageBase64: encodeFloat32(fill!) },
         interval: extra.interval,
+        // the training rows' range: records outside it are flagged when scored (lib/fusion/factors.ts)
+        trainingInputs: trainingInputsFromRows(tab, split.train, {
+          generator: String(snap.provenance?.generator ?? "snapshot"),
+          seed: Number(snap.provenance?.seed ?? 0),
+          offset: Number(snap.provenance?.offset ?? 0),
+          n: split.train.length,
+          note: `the train split of snapshot ${snap.sha256}`,
+        }),
         missingImage: "tabular network (record-only fallback); the joint network with a zeroed image embedding is evaluated beside it",
         modalityDropout: md,
       };

@@ -26,6 +26,7 @@ import { applyLateStacker, applyTemperature, fitIntervalWidening, fitLateStacker
 import { calibrationSvg, evaluateStrategies, evaluationMarkdown, rocSvg, STRATEGIES, type StrategyName } from "./evaluate";
 import { auroc } from "./metrics";
 import { progressBar } from "./progress";
+import { trainingInputRanges } from "./training-inputs";
 import { writeCard, writeReport } from "./report";
 
 export type TrainingOptions = ReturnType<typeof defaultOptions> & { arch?: Partial<ArchConfig>; quiet?: boolean };
@@ -166,6 +167,8 @@ export async function runTraining(o: TrainingOptions): Promise<{ dir: string; ev
     categories: { ...HEAD_CATEGORIES },
     baseline: { tabular: meanTab, imageBase64: encodeFloat32(meanImage) },
     interval: { method: "mc-dropout", samples: 32, rate: joint.cfg.dropout, lowerQuantile: 0.05, upperQuantile: 0.95, widen: interval.widen },
+    // what the training records covered: records outside it are flagged when scored (lib/fusion/factors.ts)
+    trainingInputs: trainingInputRanges({ generator: "models/fusion/cohort.ts", ...splits.train }),
   };
   await saveFusionBundle(dir, { meta, spec: encoderSpec(o.imageSize), main: joint.model, tabular: results.tabular_only?.model ?? null });
   const strategyFiles: Record<string, unknown> = {};

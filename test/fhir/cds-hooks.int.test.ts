@@ -122,6 +122,8 @@ describe.each(engines)("patient-view on %s", (_name, open) => {
     expect(lung.indicator).toBe({ low: "info", moderate: "warning", high: "critical" }[/\((\w+) risk\)/.exec(lung.summary)![1] as "low"]);
     expect(lung.detail).toContain("uncertainty interval");
     expect(lung.detail).toContain("Top factors:");
+    // clinical facts, not encoder features ("Sex: male", not "Male sex"; no counts of records)
+    expect(lung.detail).not.toMatch(/Male sex|Diet records|Family history recorded/);
     expect(lung.detail).toContain("Research use only");
     expect(lung.source.url).toBe(`${BASE}/models/fusion-demo/1.1.0`);
     expect(lung.links).toBeUndefined(); // not a patient of this service

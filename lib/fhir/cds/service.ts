@@ -156,18 +156,22 @@ const INDICATOR = { low: "info", moderate: "warning", high: "critical" } as cons
 
 export function toCards(r: AssessmentResult, o: { base: string; knownPatientId: string | null; headLabels: Record<string, string>; flags: string[]; skippedNotes: number }): CdsCard[] {
   const modelUrl = `${o.base}/models/${encodeURIComponent(r.modelName)}/${encodeURIComponent(r.modelVersion)}`;
-  const notices = describeAssessmentFlags(o.flags, r.explanation.imageCheck ?? null).map((n) => `- ${n.text}`);
+  const notices = describeAssessmentFlags(o.flags, r.explanation.imageCheck ?? null, r.explanation.inputsOutsideTraining ?? []).map((n) => `- ${n.text}`);
   return Object.entries(r.scores).map(([head, s]) => {
     const label = o.headLabels[head] ?? head;
     const years = horizonYears(head);
-    const factors = (r.explanation.featureAttributionsByHead[head] ?? r.explanation.featureAttributions).slice(0, 5);
+    // the factors as clinical facts (lib/fusion/factors.ts); results without them: the raw attributions
+    const facts = r.explanation.factorsByHead?.[head];
+    const factors = facts
+      ? facts.slice(0, 5).map((f) => `- ${f.text}: ${f.direction} the risk by ${(Math.abs(f.contribution) * 100).toFixed(2)} points${f.againstClinicalKnowledge ? " (against clinical knowledge: an association this model learned from synthetic data, not a cause)" : ""}`)
+      : (r.explanation.featureAttributionsByHead[head] ?? r.explanation.featureAttributions).slice(0, 5).map((f) => `- ${f.label}${f.value ? ` (${f.value})` : ""}: ${f.direction} the risk by ${(Math.abs(f.contribution) * 100).toFixed(2)} points`);
     const detail = [
       `**${label}**${years ? ` (within ${years} years)` : ""}: calibrated probability **${pct(s.probability)}**, uncertainty interval ${pct(s.interval[0])}–${pct(s.interval[1])}, **${s.category}** risk.`,
       "",
       `Scored ${r.path === "joint" ? "on the latest scan together with the record" : "on the record alone (history, family history, smoking, diet)"} by ${r.modelName} ${r.modelVersion}.`,
       "",
       "Top factors:",
-      ...factors.map((f) => `- ${f.label}${f.value ? ` (${f.value})` : ""}: ${f.direction} the risk by ${(Math.abs(f.contribution) * 100).toFixed(2)} points`),
+      ...factors,
       ...(notices.length ? ["", "Notes:", ...notices] : []),
       ...(o.skippedNotes ? ["", `${o.skippedNotes} item(s) of the EHR record are not read by this model and were left out.`] : []),
       "",

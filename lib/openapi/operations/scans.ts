@@ -121,8 +121,11 @@ export const scanOperations: Operations = {
     operationId: "getScanFile",
     tag: "Scans",
     summary: "The stored scan bytes",
-    description: "Exactly the bytes uploaded (DICOM Part 10, PNG or JPEG), streamed from the scan-file store, for the viewer. Never cached by shared caches; every read is audited. A file missing from the store (a misconfigured FUSION_SCAN_STORE_DIR, a lost disk) is a 500 with error.code `scan_file_missing`.",
-    parameters: [scanId],
+    description: "Exactly the bytes uploaded (DICOM Part 10, PNG or JPEG), streamed from the scan-file store. With `for=display` (the viewer), a Deflated Explicit VR Little Endian file is served inflated as Explicit VR Little Endian (same header, same pixels), which browser DICOM decoders read; any other file as stored. Never cached by shared caches; every read is audited. A file missing from the store (a misconfigured FUSION_SCAN_STORE_DIR, a lost disk) is a 500 with error.code `scan_file_missing`.",
+    parameters: [
+      scanId,
+      { name: "for", in: "query", required: false, description: "`stored` (default): the uploaded bytes; `display`: bytes the browser viewer can decode.", schema: { type: "string", enum: ["stored", "display"], default: "stored" } },
+    ],
     responses: {
       "200": {
         description: "The file.",
@@ -130,7 +133,7 @@ export const scanOperations: Operations = {
         content: { "application/dicom": { schema: binary }, "image/png": { schema: binary }, "image/jpeg": { schema: binary } },
       },
     },
-    errors: [uuidPathErrors, { 404: ["not_found"] }],
+    errors: [uuidPathErrors, { 400: ["validation_failed"], 404: ["not_found"], 422: ["dicom_unreadable"] }],
   },
   "GET /api/scans/[id]/tags": {
     operationId: "getScanTags",
@@ -145,7 +148,7 @@ export const scanOperations: Operations = {
     operationId: "getScanPreview",
     tag: "Scans",
     summary: "A display-ready preview image",
-    description: "The first frame of a DICOM scan in its file window, at most 512 px, as PNG; PNG and JPEG scans are returned as stored.",
+    description: "The first frame of a DICOM scan in the viewer's default window (the header's Window Center/Width when sane, else CT soft tissue 400/40, else a robust range of the frame's values; headers X-Window-Center / X-Window-Width), MONOCHROME1 shown inverted, at most 512 px (`size`), as PNG; PNG and JPEG scans are returned as stored.",
     parameters: [scanId],
     responses: {
       "200": { description: "The preview.", content: { "image/png": { schema: binary }, "image/jpeg": { schema: binary } } },

@@ -1,4 +1,5 @@
 "use client";
+import { useState } from "react";
 import type { AssessmentView } from "@/lib/db/assessments";
 import { ResearchLabel } from "./ResearchLabel";
 import { AssessmentHistoryChart } from "./AssessmentHistoryChart";
@@ -8,7 +9,6 @@ import { IDENTITY_FLAG_TEXT, RECORD_PART_LABEL } from "@/lib/domain/scan";
 import { EnteredInErrorAction } from "./EnteredInErrorAction";
 import { api } from "./api";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 
 type Props = {
   assessment: AssessmentView | null;
@@ -86,7 +86,7 @@ export function RiskPanel({ assessment: a, next = null, patientId, canAct = fals
                 <div className="head-value">
                   <strong className="prob">{formatPct(s.probability)}</strong>
                   {s.interval && (
-                    <span className="muted" title="Model uncertainty: Monte-Carlo dropout over the fusion layer, widened so that about 90% of intervals held the true risk on synthetic validation data. Not a coverage guarantee for real patients.">
+                    <span className="muted">
                       {" "}(uncertainty {formatPct(s.interval[0])}–{formatPct(s.interval[1])}, ~90%)
                     </span>
                   )}{" "}
@@ -96,40 +96,20 @@ export function RiskPanel({ assessment: a, next = null, patientId, canAct = fals
                   {s.interval && <span className="prob-ci" style={{ left: `${s.interval[0] * 100}%`, width: `${Math.max(0.5, (s.interval[1] - s.interval[0]) * 100)}%` }} />}
                   <span className="prob-dot" style={{ left: `${s.probability * 100}%` }} />
                 </div>
+                {s.categories && (
+                  <div className="muted small" data-testid={`thresholds-${s.head}`}>
+                    Categories: low below {formatPct(s.categories.moderateFrom)}, moderate {formatPct(s.categories.moderateFrom)}–{formatPct(s.categories.highFrom)}, high from {formatPct(s.categories.highFrom)}
+                  </div>
+                )}
               </li>
             ))}
           </ul>
-          {a.modalityContributions.length > 0 && (
-            <>
-              <h3>What the score rests on{a.explainedHead ? <span className="muted small"> · {a.scores.find((x) => x.head === a.explainedHead)?.label ?? a.explainedHead}</span> : null}</h3>
-              <div className="contrib-bar" role="img" aria-label={a.modalityContributions.map((m) => `${m.label} ${Math.round(m.share * 100)}%`).join(", ")}>
-                {a.modalityContributions.map((m, i) => (
-                  <span key={m.modality} className={`contrib c${i % 5}`} style={{ width: `${m.share * 100}%` }} title={`${m.label}: ${Math.round(m.share * 100)}%`} />
-                ))}
-              </div>
-              <ul className="contrib-legend">
-                {a.modalityContributions.map((m, i) => (
-                  <li key={m.modality}><span className={`swatch c${i % 5}`} aria-hidden="true" />{m.label} {Math.round(m.share * 100)}%{m.direction === "lowers" ? " (lowers)" : ""}</li>
-                ))}
-              </ul>
-            </>
-          )}
-          {a.featureAttributions.length > 0 && (
-            <>
-              <h3>Top factors</h3>
-              <ul className="factors" data-testid="factors">
-                {a.featureAttributions.map((f) => (
-                  <li key={f.feature}>
-                    <span className={`dir ${f.direction}`} aria-hidden="true">{f.direction === "raises" ? "▲" : "▼"}</span>
-                    <span>
-                      {f.label}
-                      {f.value !== null && <span className="muted"> ({f.value})</span>} — <em>{f.direction} risk</em>
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
+          <p className="muted small" data-testid="uncertainty-method">
+            <strong>Uncertainty range:</strong> how unsure the model is about this input — Monte-Carlo dropout over the fusion layer, widened so that about 90% of ranges
+            held the true risk on synthetic validation data. It is not a guarantee of coverage for real patients.
+            {a.intervalMethod ? <> Method: {a.intervalMethod}.</> : null}
+          </p>
+          <OutcomeExplanation a={a} />
           <h3>Saliency over the image</h3>
           {a.hasSaliency ? (
             <div className="saliency-controls">
@@ -219,5 +199,68 @@ function ScoreRecordOnly({ patientId }: { patientId: string }) {
       <br />
       <span className="muted small">The scores will rest on the medical history, family history and diet, without an image, and say so.</span>
     </p>
+  );
+}
+
+/** One outcome's explanation at a time: the clinician picks the outcome; contributions and factors are that outcome's. */
+function OutcomeExplanation({ a }: { a: AssessmentView }) {
+  const [picked, setPicked] = useState<{ id: string; head: string } | null>(null);
+  if (!a.explanations.length) return null;
+  const fallback = a.explanations.find((e) => e.head === a.explainedHead) ?? a.explanations[0];
+  const head = picked?.id === a.id ? picked.head : fallback.head;
+  const e = a.explanations.find((x) => x.head === head) ?? fallback;
+  const against = e.factors.filter((f) => f.againstClinicalKnowledge);
+  return (
+    <section className="outcome-explanation" aria-labelledby="h-explain" data-testid="outcome-explanation" data-head={e.head}>
+      <h3 id="h-explain">Why this score</h3>
+      {a.explanations.length > 1 && (
+        <fieldset className="outcome-switch" data-testid="explain-switch">
+          <legend className="small">Explain the outcome</legend>
+          {a.explanations.map((x) => (
+            <label key={x.head} className="switch">
+              <input type="radio" name={`explain-${a.id}`} value={x.head} checked={x.head === e.head} onChange={() => setPicked({ id: a.id, head: x.head })} data-testid={`explain-${x.head}`} />
+              {x.label}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {e.modalityContributions.length > 0 && (
+        <>
+          <h4>What the score rests on <span className="muted small">· {e.label}</span></h4>
+          <div className="contrib-bar" role="img" aria-label={e.modalityContributions.map((m) => `${m.label} ${Math.round(m.share * 100)}%`).join(", ")} data-testid="contrib-bar">
+            {e.modalityContributions.map((m, i) => (
+              <span key={m.modality} className={`contrib c${i % 5}`} style={{ width: `${m.share * 100}%` }} />
+            ))}
+          </div>
+          <ul className="contrib-legend" data-testid="contrib-legend">
+            {e.modalityContributions.map((m, i) => (
+              <li key={m.modality}><span className={`swatch c${i % 5}`} aria-hidden="true" />{m.label} {Math.round(m.share * 100)}%{m.direction === "lowers" ? " (lowers)" : ""}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {e.factors.length > 0 && (
+        <>
+          <h4>Top factors <span className="muted small">· {e.label}</span></h4>
+          <ul className="factors" data-testid="factors">
+            {e.factors.map((f) => (
+              <li key={f.text} data-against={f.againstClinicalKnowledge ? "1" : undefined}>
+                <span className={`dir ${f.direction}`} aria-hidden="true">{f.direction === "raises" ? "▲" : "▼"}</span>
+                <span>
+                  {f.text} — <em>{f.direction} this risk</em>
+                  {f.againstClinicalKnowledge && <span className="muted"> *</span>}
+                </span>
+              </li>
+            ))}
+          </ul>
+          {against.length > 0 && (
+            <p className="notice small" data-testid="against-clinical-knowledge">
+              * {against.map((f) => `${f.text} (clinically expected to ${f.clinicalDirection === "lowers" ? "lower" : "raise"} this risk)`).join("; ")}: the direction this model gives
+              runs against clinical knowledge. It is an association the model learned from synthetic training data, not a cause.
+            </p>
+          )}
+        </>
+      )}
+    </section>
   );
 }

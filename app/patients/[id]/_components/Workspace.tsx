@@ -42,6 +42,28 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
   const [chosenId, setSelectedId] = useState<string | null>(initialScanId ?? scans[0]?.id ?? null);
   // a scan entered in error (here or elsewhere) leaves the list: fall back to the newest one left
   const selectedId = chosenId && scans.some((s) => s.id === chosenId) ? chosenId : scans[0]?.id ?? null;
+  // Scans the viewer could not display. Until the clinician picks a scan, the record shows the
+  // newest one that displays instead of an error (a scan they pick themselves stays selected).
+  const [undisplayable, setUndisplayable] = useState<ReadonlySet<string>>(() => new Set());
+  const [picked, setPicked] = useState(false);
+  const choose = useCallback((scanId: string) => {
+    setPicked(true);
+    setSelectedId(scanId);
+  }, []);
+  const [skipped, setSkipped] = useState<string | null>(null);
+  const onUndisplayable = useCallback(
+    (scanId: string) => {
+      const failed = new Set(undisplayable).add(scanId);
+      if (!undisplayable.has(scanId)) setUndisplayable(failed);
+      if (picked || scanId !== selectedId) return;
+      const next = scans.find((s) => !failed.has(s.id));
+      if (!next) return;
+      const was = scans.find((s) => s.id === scanId);
+      setSkipped(was ? `${was.modality} scan${was.acquisitionDate ? ` of ${was.acquisitionDate}` : ""}` : "newest scan");
+      setSelectedId(next.id);
+    },
+    [undisplayable, picked, selectedId, scans],
+  );
   const [saliencyVisible, setSaliencyVisible] = useState(false);
   const [opacity, setOpacity] = useState(0.5);
   // the last fetched map; while a wanted map is not here yet, the panel shows "loading" (derived)
@@ -99,13 +121,19 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
         <Viewer
           scans={scans}
           selectedId={selectedId}
-          onSelect={setSelectedId}
+          onSelect={choose}
+          onUndisplayable={onUndisplayable}
           saliency={map?.map ?? null}
           saliencyVisible={saliencyVisible}
           saliencyOpacity={opacity}
           onToggleSaliency={assessment?.hasSaliency ? toggle : undefined}
           scores={scores}
         />
+        {skipped && !picked && (
+          <p className="muted" role="status" data-testid="viewer-skipped">
+            The {skipped} cannot be shown in the viewer; showing the newest scan that can. Select it in the series list to see why.
+          </p>
+        )}
         {/* the lead's upload panel (drag-drop, progress, live status); a finished scan is selected */}
         {canUpload && <UploadPanel patientId={patientId} onAssessed={(scanId) => setSelectedId(scanId)} />}
         {canUpload && scan && <EnteredInErrorAction key={scan.id} kind="scan" id={scan.id} label={scanLabel ?? "this scan"} />}

@@ -28,7 +28,10 @@ export function Viewer(props: ViewerProps) {
     let off = false;
     load()
       .then((m) => !off && setShell(() => m.default))
-      .catch((e: Error) => !off && setFailed(`The viewer could not be loaded: ${e.message}. Reload the page to try again.`));
+      .catch((e: Error) => {
+        console.warn("viewer: the viewer's code could not be loaded:", e); // for support; the clinician reads the sentence below
+        if (!off) setFailed("The image viewer could not be loaded. Reload the page to try again; the rest of the record is unaffected.");
+      });
     return () => {
       off = true;
     };

@@ -39,9 +39,11 @@ export type ViewerShellProps = {
   preview: boolean;
   /** Called once the first scan is drawn with its tools bound, or failed (the placeholder then steps aside). */
   onSettled: () => void;
+  /** Called when a scan cannot be displayed (the record then opens on the newest scan that can). */
+  onUndisplayable?: (scanId: string) => void;
 };
 
-export default function ViewerShell({ scans, selectedId, onSelect, saliency, saliencyVisible, saliencyOpacity, onToggleSaliency, scores, preview, onSettled }: ViewerShellProps) {
+export default function ViewerShell({ scans, selectedId, onSelect, saliency, saliencyVisible, saliencyOpacity, onToggleSaliency, scores, preview, onSettled, onUndisplayable }: ViewerShellProps) {
   const elementRef = useRef<HTMLDivElement>(null);
   // The overlay needs the element during render: a callback ref mirrors it into state (reading
   // elementRef.current while rendering would not re-render when it is attached).
@@ -59,6 +61,10 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
   useEffect(() => {
     if (settled) onSettled();
   }, [settled, onSettled]);
+  const failedId = state.status === "error" ? scan?.id ?? null : null;
+  useEffect(() => {
+    if (failedId) onUndisplayable?.(failedId);
+  }, [failedId, onUndisplayable]);
 
   const withViewport = useCallback(<T,>(fn: (ctx: { viewport: NonNullable<ReturnType<typeof viewport>> }) => T) => {
     const vp = viewport();

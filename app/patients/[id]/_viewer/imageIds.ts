@@ -1,7 +1,8 @@
 const WEB_SCHEME = "fcdsweb"; // see webImageLoader.ts (kept import-free: Viewer.tsx loads this before Cornerstone)
 import type { ViewerScan } from "./types";
 
-export const scanFileUrl = (scanId: string) => `/api/scans/${scanId}/file`;
+/** The scan's file as the viewer decodes it (a deflated DICOM file arrives inflated: see the route). */
+export const scanFileUrl = (scanId: string) => `/api/scans/${scanId}/file?for=display`;
 /** Display-ready PNG of the first frame in the viewer's default window (longest side `size` px, server default 512). */
 export const previewUrl = (scanId: string, size?: number) => `/api/scans/${scanId}/preview${size ? `?size=${size}` : ""}`;
 
@@ -21,6 +22,6 @@ export function imageIdsFor(scan: ViewerScan): string[] {
   if (scan.contentType !== "application/dicom") return [`${WEB_SCHEME}:${url}`];
   const frames = Math.max(1, scan.frames || 1);
   if (frames === 1) return [`wadouri:${url}`];
-  // wadouri frames are 1-based
-  return Array.from({ length: frames }, (_, i) => `wadouri:${url}?frame=${i + 1}`);
+  // wadouri frames are 1-based (the loader cuts "&frame=n" off the URL it fetches)
+  return Array.from({ length: frames }, (_, i) => `wadouri:${url}&frame=${i + 1}`);
 }

@@ -9,6 +9,7 @@ import { initCornerstone } from "./cornerstone";
 import { imageIdsFor, scanFileUrl, wadorsInstanceUrl } from "./imageIds";
 import { takePrefetchedScanFile } from "./scanBytes";
 import { readWindow } from "./tools/windowLevel";
+import { applyDefaultView, defaultViewOf } from "./tools/defaultView";
 import { stackScrollToolName } from "./tools/stackScroll";
 import { panTool, recordFittedZoom, relativeZoom, zoomTool } from "./tools/zoomPan";
 import { windowLevelTool } from "./tools/windowLevel";
@@ -43,7 +44,8 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
       zoom: Math.round(relativeZoom(vp) * 100) / 100,
       frame: vp.getCurrentImageIdIndex(),
       frames: vp.getImageIds().length,
-      invert: !!vp.getProperties().invert,
+      // inverted against the scan's default polarity (MONOCHROME1 opens with Cornerstone's invert on)
+      invert: !!vp.getProperties().invert !== (defaultViewOf(vp)?.invert ?? false),
       color: !!image?.color,
     }));
   }, []);
@@ -61,7 +63,8 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
         await initCornerstone();
         performance.mark("fcds:cornerstone-ready");
       } catch (e) {
-        setInitError(`The viewer could not start: ${(e as Error).message}`);
+        console.warn("viewer: Cornerstone could not start:", e); // for support; the clinician reads the sentence below
+        setInitError("The image viewer could not start in this browser. Reload the page to try again; the rest of the record is unaffected.");
         return;
       }
       if (cancelled) return;
@@ -155,6 +158,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
           setState((s) => ({ ...s, status: "error", error: describeLoadError(new Error("the decoder returned no usable pixels (damaged or unsupported compressed data)"), scan) }));
           return;
         }
+        applyDefaultView({ viewport: h.viewport, modality: scan.modality });
         h.viewport.resetCamera();
         recordFittedZoom(h.viewport);
         if (!firstPaintMarked) {
@@ -203,9 +207,14 @@ async function registerWadorsMetadata(d: NonNullable<ViewerScan["dicomweb"]>, im
   for (const id of imageIds) wadors.metaDataManager.add(id, { ...instance } as never);
 }
 
+/**
+ * What the clinician reads when a scan cannot be shown: what happened and what to do, in the
+ * clinic's words. The technical cause (decoder message, transfer syntax, URL) goes to the browser
+ * console for support, never onto the screen.
+ */
 function describeLoadError(e: unknown, scan: ViewerScan): string {
   const raw = e instanceof Error ? e.message : typeof e === "string" ? e : (e as { message?: string; error?: { message?: string } })?.message ?? (e as { error?: { message?: string } })?.error?.message ?? "";
-  const ts = scan.transferSyntaxUid ? ` (transfer syntax ${scan.transferSyntaxUid})` : "";
-  if (/status|http|40\d|50\d/i.test(raw)) return `The scan file could not be fetched from the server: ${raw}`;
-  return `This scan could not be decoded for display${ts}${raw ? `: ${raw}` : ""}. The rest of the record is unaffected.`;
+  console.warn(`viewer: scan ${scan.id} (transfer syntax ${scan.transferSyntaxUid ?? "none"}) could not be displayed:`, raw || e);
+  if (/status|http|fetch|network|40\d|50\d/i.test(raw)) return "This image could not be loaded from the server. Check the connection and select the scan again.";
+  return "This image cannot be shown in the viewer. The scan is kept in the record and its risk scores are not affected. Choose another scan, or ask IT support to check the file's format.";
 }
