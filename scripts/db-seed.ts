@@ -6,6 +6,7 @@ import { createDb } from "@/lib/db/client";
 import { databaseConfig } from "@/lib/db/config";
 import { exitIfDataDirLocked } from "@/lib/db/data-dir-lock";
 import { seedPatients } from "@/lib/db/seed-cohort";
+import { DEMO_INDEX_DATE, seedDemoOutcomes } from "@/lib/outcomes/seed";
 import { generateCohort, renderScan, scanToDicom } from "@/models/fusion/cohort";
 import { seedScans } from "@/lib/ingest/seed-scans";
 import { AssessmentQueue } from "@/lib/jobs/queue";
@@ -38,9 +39,12 @@ try {
   const chunk = 2000;
   let created = 0;
   let existing = 0;
+  let outcomes = 0;
   for (let off = 0; off < n; off += chunk) {
     const cohort = generateCohort({ n: Math.min(chunk, n - off), seed, offset: off });
     const r = await seedPatients(db.prisma, cohort);
+    // observed outcomes from the generator's ground truth, followed up to the record's date (lib/outcomes/README.md)
+    outcomes += (await seedDemoOutcomes(db.prisma, cohort.map((p) => ({ mrn: p.patient.mrn, labels: p.labels, followUpUntil: p.asOf })))).outcomes;
     created += r.created;
     existing += r.existing;
     if (n > chunk) process.stdout.write(`\r  seeded ${Math.min(off + chunk, n)}/${n}`);
@@ -57,7 +61,8 @@ try {
         (e) => (console.warn(`db:seed: no scans seeded — the fusion model did not load: ${(e as Error).message}`), null),
       );
       if (worker) {
-        const files = generateCohort({ n: k, seed }).map((p) => ({ mrn: p.patient.mrn, bytes: scanToDicom(p, renderScan(p)), filename: `${p.patient.mrn}.dcm` }));
+        // the baseline CT of the outcome follow-up (lib/outcomes/README.md "The demo cohort"): acquired on the index date
+        const files = generateCohort({ n: k, seed }).map((p) => ({ mrn: p.patient.mrn, bytes: scanToDicom({ ...p, asOf: DEMO_INDEX_DATE }, renderScan(p)), filename: `${p.patient.mrn}.dcm` }));
         scans = await seedScans(db.prisma, queue, files);
         await worker.drain();
       }
@@ -79,7 +84,7 @@ try {
     );
   console.log(
     `db:seed (${cfg.kind}): ${created} patients created, ${existing} already present (seed ${seed}), ` +
-      `${scans.created} scans assessed (${scans.existing} present), ${users.length} demo accounts ensured, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `${outcomes} outcomes recorded, ${scans.created} scans assessed (${scans.existing} present), ${users.length} demo accounts ensured, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
 } finally {
   await db.close();

@@ -9,6 +9,7 @@ import { createDb } from "@/lib/db/client";
 import { databaseConfig } from "@/lib/db/config";
 import { AssessmentQueue } from "@/lib/jobs/queue";
 import { startAssessmentWorker } from "@/lib/jobs/start-worker";
+import { TrainingWorker } from "@/lib/training/runner";
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +35,9 @@ const rw = await startAssessmentWorker(handle.prisma, queue, {
   pollMs: Number(values["poll-ms"]),
   log: (m) => console.log(`[worker ${process.pid}] ${m}`),
 });
+// training jobs too (one at a time), from the same queue
+const trainer = new TrainingWorker(handle.prisma, queue, { log: (m) => console.log(`[worker ${process.pid}] ${m}`) });
+trainer.start();
 // Wake at once when an upload commits (NOTIFY is delivered on commit).
 const listener = new pg.Client({ connectionString: cfg.url });
 await listener.connect();
@@ -49,6 +53,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const)
     stopping = true;
     console.log(`worker ${process.pid}: stopping after the current job…`);
     await rw.stop();
+    await trainer.stop();
     await queue.stop();
     await listener.end();
     await handle.close();

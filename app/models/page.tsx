@@ -1,7 +1,9 @@
+import Link from "next/link";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { prisma } from "@/lib/db/client";
 import { listModels } from "@/lib/db/models";
+import { roleMay } from "@/lib/auth/permissions";
 
 export const dynamic = "force-dynamic";
 
@@ -14,9 +16,10 @@ export default async function ModelsPage() {
       <main>
         <h1>Models</h1>
         <p className="research-label">Synthetic demo models — research use only, not for diagnosis.</p>
+        {roleMay(actor.role, "model:train") && <p><Link href="/models/training">Training: snapshots and candidates →</Link></p>}
         <div className="panel" style={{ padding: 0 }}>
           <table aria-label="Model versions">
-            <thead><tr><th>Model</th><th>Version</th><th>Strategy</th><th>Outcomes</th><th>Active</th><th className="num">Assessments</th><th>Card</th></tr></thead>
+            <thead><tr><th>Model</th><th>Version</th><th>Strategy</th><th>Outcomes</th><th>Status</th><th className="num">Assessments</th><th>Card</th></tr></thead>
             <tbody>
               {models.map((m) => (
                 <tr key={`${m.name}@${m.version}`}>
@@ -24,7 +27,7 @@ export default async function ModelsPage() {
                   <td>{m.version}</td>
                   <td>{m.strategy ?? "—"}</td>
                   <td>{m.heads.join(", ") || "—"}</td>
-                  <td>{m.active ? "yes" : ""}</td>
+                  <td>{m.status ? <span className={`badge status-${m.status}`}>{m.status}</span> : m.active ? "active" : ""}</td>
                   <td className="num">{m.assessments}</td>
                   <td>{m.hasCard ? "published" : <span className="muted">none yet</span>}</td>
                 </tr>

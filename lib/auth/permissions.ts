@@ -11,8 +11,13 @@ export const permissions = {
   "scan:upload": ["clinician"],
   "assessment:run": ["clinician"],
   "export:deidentified": ["researcher"],
+  // observed outcomes (lib/outcomes): recorded by clinicians, and by admins for corrections and imports
+  "outcome:read": ["clinician", "admin"],
+  "outcome:write": ["clinician", "admin"],
   "model:read": ["clinician", "researcher", "admin"],
   "model:admin": ["admin"],
+  // training snapshots (de-identified) and training jobs
+  "model:train": ["researcher", "admin"],
   "user:admin": ["admin"],
   // DICOMweb sources (PACS): addresses, credentials, push tokens — no patient data
   "dicomweb:admin": ["admin"],

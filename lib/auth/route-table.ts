@@ -42,6 +42,9 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/patients": { GET: "patient:read", POST: "patient:write" },
   "/api/patients/[id]": { GET: "patient:read", PATCH: "patient:write" },
   "/api/patients/[id]/conditions": { POST: "patient:write" },
+  "/api/patients/[id]/outcomes": { GET: "outcome:read", POST: "outcome:write" },
+  "/api/patients/[id]/outcomes/[entryId]/entered-in-error": { POST: "outcome:write" },
+  "/api/patients/[id]/follow-up": { PUT: "outcome:write" },
   "/api/patients/[id]/conditions/[entryId]": { PATCH: "patient:write", DELETE: "patient:write" },
   "/api/patients/[id]/family-history": { POST: "patient:write" },
   "/api/patients/[id]/family-history/[entryId]": { PATCH: "patient:write", DELETE: "patient:write" },
@@ -79,6 +82,11 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   // model cards: every role (no patient data)
   "/api/models": { GET: "model:read" },
   "/api/models/[name]/[version]": { GET: "model:read" },
+  "/api/models/[name]/[version]/status": { POST: "model:admin" },
+  "/api/training/snapshots": { GET: "model:train", POST: "model:train" },
+  "/api/training/jobs": { GET: "model:train", POST: "model:train" },
+  "/api/training/jobs/[id]": { GET: "model:train" },
+  "/api/training/jobs/[id]/cancel": { POST: "model:train" },
   "/api/models/[name]/[version]/plots/[file]": { GET: "model:read" },
 
   // de-identified research export: researchers only
@@ -142,6 +150,7 @@ export const pageTable: Record<string, Rule> = {
   "/patients": "patient:read",
   "/patients/[id]": "patient:read",
   "/models": "model:read",
+  "/models/training": "model:train",
   "/models/[name]/[version]": "model:read",
   "/login": "public",
   "/access-denied": "public",

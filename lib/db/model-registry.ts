@@ -45,7 +45,7 @@ export async function activeModel(db: Pick<PrismaClient, "modelVersion">): Promi
 export async function registerServedModel(db: PrismaClient, m: ModelRegistryEntry, source: string): Promise<{ activated: boolean }> {
   const outcomes = ModelOutcomes.parse(m.outcomes);
   return db.$transaction(async (tx) => {
-    const before = await tx.modelVersion.findUnique({ where: { name_version: { name: m.name, version: m.version } }, select: { active: true } });
+    const before = await tx.modelVersion.findUnique({ where: { name_version: { name: m.name, version: m.version } }, select: { active: true, bundleDir: true } });
     const activated = !before?.active;
     const data = {
       ...(activated ? { activatedAt: new Date() } : {}),
@@ -56,9 +56,13 @@ export async function registerServedModel(db: PrismaClient, m: ModelRegistryEntr
       metrics: m.metrics as Prisma.InputJsonValue,
       outcomes: outcomes as Prisma.InputJsonValue,
       active: true,
+      status: "active" as const,
     };
-    const row = await tx.modelVersion.upsert({ where: { name_version: { name: m.name, version: m.version } }, create: { name: m.name, version: m.version, ...data }, update: data, select: { id: true } });
-    const others = await tx.modelVersion.updateMany({ where: { name: m.name, version: { not: m.version }, active: true }, data: { active: false } });
+    // the previous active version first (one active version per name: a unique index)
+    const others = await tx.modelVersion.updateMany({ where: { name: m.name, version: { not: m.version }, active: true }, data: { active: false, status: "retired" } });
+    // a trained version keeps the card and metrics its training job registered (the evaluation)
+    const update = before?.bundleDir ? { ...data, card: undefined, metrics: undefined } : data;
+    const row = await tx.modelVersion.upsert({ where: { name_version: { name: m.name, version: m.version } }, create: { name: m.name, version: m.version, ...data }, update, select: { id: true } });
     if (activated)
       await audit(tx, {
         actor: null,

@@ -19,10 +19,18 @@ export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.FUSION_MODELS_DIR?.trim() || path.join(process.cwd(), "models"));
 }
 
+/** Where training jobs write candidate bundles: FUSION_DATA_DIR/models (never the repository's models/). */
+export function trainedModelsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.FUSION_DATA_DIR?.trim() || path.resolve(process.cwd(), "data"), "models");
+}
+
 function bundleDir(name: string, version: string): string | null {
   if (!isSafeSegment(name) || !isSafeSegment(version)) return null;
-  const dir = path.join(modelsDir(), name, version);
-  return existsSync(path.join(dir, "card.json")) ? dir : null;
+  for (const root of [modelsDir(), trainedModelsDir()]) {
+    const dir = path.join(root, name, version);
+    if (existsSync(path.join(dir, "card.json"))) return dir;
+  }
+  return null;
 }
 
 function readJson(file: string): Record<string, unknown> | null {
@@ -63,7 +71,7 @@ export async function listModels(db: PrismaClient): Promise<ModelSummary[]> {
   const key = (n: string, v: string) => `${n}@${v}`;
   for (const r of rows)
     byKey.set(key(r.name, r.version), {
-      name: r.name, version: r.version, strategy: r.strategy, heads: r.heads, active: r.active, createdAt: r.createdAt.toISOString(),
+      name: r.name, version: r.version, strategy: r.strategy, heads: r.heads, active: r.active, status: r.status, createdAt: r.createdAt.toISOString(),
       hasCard: !!r.card && Object.keys(r.card as object).length > 0, assessments: 0, sources: ["database"],
     });
   for (const b of diskBundles()) {
@@ -74,7 +82,7 @@ export async function listModels(db: PrismaClient): Promise<ModelSummary[]> {
       cur.sources.push("files");
     } else
       byKey.set(k, {
-        name: b.name, version: b.version, strategy: str(b.card?.fusionStrategy), heads: headsOf(b.card), active: false,
+        name: b.name, version: b.version, strategy: str(b.card?.fusionStrategy), heads: headsOf(b.card), active: false, status: null,
         createdAt: str(b.card?.createdAt), hasCard: true, assessments: 0, sources: ["files"],
       });
   }
@@ -85,7 +93,7 @@ export async function listModels(db: PrismaClient): Promise<ModelSummary[]> {
       cur.assessments = u._count._all;
       cur.sources.push("assessments");
     } else
-      byKey.set(k, { name: u.modelName, version: u.modelVersion, strategy: null, heads: [], active: false, createdAt: null, hasCard: false, assessments: u._count._all, sources: ["assessments"] });
+      byKey.set(k, { name: u.modelName, version: u.modelVersion, strategy: null, heads: [], active: false, status: null, createdAt: null, hasCard: false, assessments: u._count._all, sources: ["assessments"] });
   }
   return [...byKey.values()].sort((a, b) => a.name.localeCompare(b.name) || b.version.localeCompare(a.version, undefined, { numeric: true }));
 }
@@ -103,7 +111,15 @@ export async function getModel(db: PrismaClient, name: string, version: string):
   const reportMd = dir && existsSync(path.join(dir, "report.md")) ? readFileSync(path.join(dir, "report.md"), "utf8") : null;
   const plotsDir = dir ? path.join(dir, "plots") : null;
   const plots = plotsDir && existsSync(plotsDir) ? readdirSync(plotsDir).filter((f) => /^[A-Za-z0-9._-]+\.(svg|png)$/.test(f)).sort() : [];
-  return { ...summary, card, metrics, reportMd, plots };
+  const prev = row?.previousActiveId ? await db.modelVersion.findUnique({ where: { id: row.previousActiveId }, select: { name: true, version: true } }) : null;
+  const registry = row
+    ? {
+        weightsSha256: row.weightsSha256, snapshotSha256: row.snapshotSha256, codeCommit: row.codeCommit, seed: row.seed, trainingJobId: row.trainingJobId,
+        statusReason: row.statusReason, statusChangedAt: row.statusChangedAt?.toISOString() ?? null, activatedAt: row.activatedAt?.toISOString() ?? null,
+        previousActive: prev ? `${prev.name}@${prev.version}` : null,
+      }
+    : null;
+  return { ...summary, card, metrics, reportMd, plots, registry };
 }
 
 /** One plot file of a bundle (SVG or PNG), or null. */

@@ -50,6 +50,20 @@ export const DicomwebAuth = z.enum(db.DicomwebAuth, { message: "must be none, ba
 export type DicomwebAuth = z.infer<typeof DicomwebAuth>;
 export const dicomwebAuthValues = DicomwebAuth.options;
 
+/** Where an observed outcome came from (lib/outcomes). */
+export const OutcomeSource = z.enum(db.OutcomeSource, oneOf(Object.values(db.OutcomeSource)));
+export type OutcomeSource = z.infer<typeof OutcomeSource>;
+
+export const OutcomeStatus = z.enum(db.OutcomeStatus);
+export type OutcomeStatus = z.infer<typeof OutcomeStatus>;
+
+/** A model version's place in the registry (lib/training/registry.ts). */
+export const ModelStatus = z.enum(db.ModelStatus);
+export type ModelStatus = z.infer<typeof ModelStatus>;
+
+export const TrainingJobStatus = z.enum(db.TrainingJobStatus);
+export type TrainingJobStatus = z.infer<typeof TrainingJobStatus>;
+
 /** The domain enum of each Prisma enum, by its name in schema.prisma. */
 export const prismaEnums = {
   Sex,
@@ -62,4 +76,8 @@ export const prismaEnums = {
   Role: UserRole,
   AuditOutcome,
   DicomwebAuth,
+  OutcomeSource,
+  OutcomeStatus,
+  ModelStatus,
+  TrainingJobStatus,
 } as const;

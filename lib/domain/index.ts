@@ -12,3 +12,5 @@ export * from "./fhir";
 export * from "./enums";
 export * from "./responses";
 export * from "./names";
+export * from "./outcome-record";
+export * from "./training";

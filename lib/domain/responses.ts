@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isoDate } from "./common";
 import type { FieldIssue as FieldIssueType } from "./errors";
-import { AssessmentStatus, AuditOutcome, FusionStrategy, UserRole } from "./enums";
+import { AssessmentStatus, AuditOutcome, FusionStrategy, ModelStatus, UserRole } from "./enums";
 import { HeadScoreView, StoredScores } from "./assessment";
 import { Patient } from "./patient";
 import { Condition } from "./condition";
@@ -188,6 +188,8 @@ export const ModelSummary = z.strictObject({
   strategy: z.string().nullable(),
   heads: z.array(z.string()),
   active: z.boolean(),
+  /** registry status (candidate → shadow → active → retired); null for a bundle only on disk */
+  status: ModelStatus.nullable(),
   createdAt: timestamp.nullable(),
   hasCard: z.boolean(),
   assessments: z.number().int(),
@@ -204,6 +206,20 @@ export const ModelDetail = ModelSummary.extend({
   reportMd: z.string().nullable(),
   /** file names, served by GET /api/models/{name}/{version}/plots/{file} */
   plots: z.array(z.string()),
+  /** provenance of a registered version (null fields: not recorded, e.g. a bundle shipped in models/) */
+  registry: z
+    .strictObject({
+      weightsSha256: z.string().nullable(),
+      snapshotSha256: z.string().nullable(),
+      codeCommit: z.string().nullable(),
+      seed: z.number().int().nullable(),
+      trainingJobId: z.string().nullable(),
+      statusReason: z.string().nullable(),
+      statusChangedAt: timestamp.nullable(),
+      activatedAt: timestamp.nullable(),
+      previousActive: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type ModelDetail = z.infer<typeof ModelDetail>;
 

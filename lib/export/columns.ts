@@ -12,8 +12,9 @@ import { HeadScore, StoredEmbeddings } from "@/lib/domain/assessment";
 import type { ExportCohort } from "@/lib/domain/responses";
 import { bodyPartOf, finiteNumber, knownTransferSyntaxName, modalityTerm, oneOf, photometricTerm, plainToken, SEXES, STRATEGIES } from "./allow-list";
 
-export type ColumnType = "string" | "int32" | "double";
-export type Cell = string | number | null;
+/** `float_list`: LIST<FLOAT> (Parquet only) — the training snapshot's preprocessed image input (lib/training) */
+export type ColumnType = "string" | "int32" | "double" | "float_list";
+export type Cell = string | number | null | ArrayLike<number>;
 /**
  * CSV fast path: a run of embedding cells already written as CSV text (the stored JSON array's
  * numbers, comma-separated, exactly as the database holds them — no parse, no re-format).

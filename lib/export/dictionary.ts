@@ -12,7 +12,7 @@ import { publicCohort, type PublicCohort } from "./small-cells";
 
 export const EXPORT_SPEC_VERSION = "fusion-cds-export/1";
 
-const PARQUET: Record<ColumnSpec["type"], string> = { string: "BYTE_ARRAY (UTF8), optional", int32: "INT32, optional", double: "DOUBLE, optional" };
+const PARQUET: Record<ColumnSpec["type"], string> = { string: "BYTE_ARRAY (UTF8), optional", int32: "INT32, optional", double: "DOUBLE, optional", float_list: "LIST<FLOAT>, optional" };
 
 export const DEID_RULES = [
   "HIPAA Safe Harbor (45 CFR 164.514(b)(2)): none of the 18 identifiers is exported.",

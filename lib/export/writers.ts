@@ -50,6 +50,7 @@ class LineBuffer {
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 function csvField(v: OutCell): string {
   if (v === null) return "";
+  if (isNumberList(v)) throw new Error("a list cell (float_list column) has no CSV form: training snapshots are Parquet only");
   if (typeof v === "number") return "" + v;
   if (typeof v === "object") return "csv" in v ? v.csv : rawListCsv(v);
   return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -73,7 +74,8 @@ export function csvWriter(columns: ColumnSpec[], opts: { header: boolean }): Exp
   };
 }
 
-const jsonValue = (v: Cell) => (v === null ? "null" : typeof v === "number" ? (Number.isFinite(v) ? String(v) : "null") : JSON.stringify(v));
+const jsonValue = (v: Cell) => (v === null ? "null" : typeof v === "number" ? (Number.isFinite(v) ? String(v) : "null") : typeof v === "string" ? JSON.stringify(v) : JSON.stringify(Array.from(v)));
+const isNumberList = (v: unknown): v is ArrayLike<number> => Array.isArray(v) || ArrayBuffer.isView(v);
 
 export function ndjsonWriter(columns: ColumnSpec[]): ExportWriter {
   const keys = columns.map((c, i) => (i ? "," : "{") + JSON.stringify(c.name) + ":");
@@ -110,7 +112,7 @@ export function ndjsonWriter(columns: ColumnSpec[]): ExportWriter {
   };
 }
 
-const PARQUET_TYPE = { string: "STRING", int32: "INT32", double: "DOUBLE" } as const;
+const PARQUET_TYPE = { string: "STRING", int32: "INT32", double: "DOUBLE", float_list: "FLOAT" } as const;
 
 /**
  * A ByteWriter whose bytes are handed out after every row group: the filled buffer itself goes
@@ -139,10 +141,17 @@ export function parquetWriter(columns: ColumnSpec[], opts: { rowGroupSize?: numb
   const out = new ChunkWriter(1 << 16);
   const schema = [
     { name: "root", num_children: columns.length },
-    ...columns.map((c) =>
+    ...columns.flatMap((c): Record<string, unknown>[] =>
       c.type === "string"
-        ? { name: c.name, type: "BYTE_ARRAY" as const, converted_type: "UTF8" as const, repetition_type: "OPTIONAL" as const }
-        : { name: c.name, type: PARQUET_TYPE[c.type], repetition_type: "OPTIONAL" as const },
+        ? [{ name: c.name, type: "BYTE_ARRAY" as const, converted_type: "UTF8" as const, repetition_type: "OPTIONAL" as const }]
+        : c.type === "float_list"
+          ? // 3-level LIST (optional list of required FLOAT elements)
+            [
+              { name: c.name, repetition_type: "OPTIONAL" as const, converted_type: "LIST" as const, num_children: 1 },
+              { name: "list", repetition_type: "REPEATED" as const, num_children: 1 },
+              { name: "element", type: "FLOAT" as const, repetition_type: "REQUIRED" as const },
+            ]
+          : [{ name: c.name, type: PARQUET_TYPE[c.type], repetition_type: "OPTIONAL" as const }],
     ),
   ];
   const pw = new ParquetWriter({ writer: out, schema: schema as never, codec: "SNAPPY", kvMetadata: opts.kvMetadata, createdBy: "fusion-cds research export (hyparquet-writer 0.17)" });
@@ -205,6 +214,7 @@ export function parquetWriter(columns: ColumnSpec[], opts: { rowGroupSize?: numb
             for (let d = 0; d < v.dims; d++) setDouble(j + d, xs[d]);
             j += v.dims;
           } else if (isDouble[j]) setDouble(j++, v);
+          else if (columns[j].type === "float_list") buf[j++].push(v === null ? null : Array.from(v as ArrayLike<number>));
           else buf[j++].push(v as Cell);
         }
         if (++n >= rowGroupSize) {

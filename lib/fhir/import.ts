@@ -12,6 +12,7 @@
  * (a fresh database), the record is imported all the same and no re-assessment is queued; each
  * changed patient's entry says so (`reassessmentNotQueued`).
  */
+import { randomUUID } from "node:crypto";
 import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import type { Actor, RequestInfo } from "@/lib/auth/actor";
 import { audit } from "@/lib/auth/audit";
@@ -261,6 +262,8 @@ type Kind = "condition" | "familyHistory" | "dietRecord";
 const sameDate = (a: Date | null, b: string | null | undefined) => toIsoDate(a) === (b ?? null);
 
 /** Creates, updates or leaves one entry found by its source; returns what happened. */
+const SMOKING_ALREADY_STATED = "the record already states this patient's smoking as a condition; the smoking status adds nothing";
+
 async function upsertEntry(tx: Tx, kind: Kind, patientId: string, fhirSource: string, input: ConditionCreate | FamilyHistoryCreate | DietRecordCreate): Promise<{ id: string; what: "created" | "updated" | "unchanged" }> {
   const where = { patientId_fhirSource: { patientId, fhirSource } };
   const delegate = { condition: tx.condition, familyHistory: tx.familyHistory, dietRecord: tx.dietRecord }[kind] as unknown as {
@@ -284,6 +287,65 @@ async function upsertEntry(tx: Tx, kind: Kind, patientId: string, fhirSource: st
   if (!changed) return { id: current.id as string, what: "unchanged" };
   await delegate.update({ where: { id: current.id as string }, data });
   return { id: current.id as string, what: "updated" };
+}
+
+/**
+ * The entries of a patient created by this bundle, inserted with one `createMany` per kind (ids made
+ * here, so each entry's answer can name its row). False, and nothing written, when two entries share
+ * a source (the per-entry path then applies its update semantics).
+ */
+async function insertNewPatientEntries(
+  tx: Tx,
+  patientId: string,
+  p: BundlePlan["patients"][number],
+  plan: BundlePlan,
+  entries: (EntryResult | null)[],
+  mark: (i: number, type: string, id: string, what: "created") => void,
+  changes: string[],
+): Promise<boolean> {
+  const family = p.family.flatMap((f) => f.input.map((input, k) => ({ entryIndex: f.entryIndex, source: f.input.length > 1 ? `${f.source}#${k}` : f.source, input })));
+  const bundleSaysSmoking = p.conditions.some((c) => c.input.codeSystem === "ICD10" && isSmokingIcd10(c.input.code));
+  const smoking = bundleSaysSmoking ? [] : p.smoking;
+  const conditionSources = [...p.conditions.map((c) => c.source), ...smoking.map((s) => s.source)];
+  if (new Set(conditionSources).size !== conditionSources.length) return false;
+  if (new Set(family.map((f) => f.source)).size !== family.length) return false;
+  if (new Set(p.diet.map((d) => d.source)).size !== p.diet.length) return false;
+  const dated = (input: Record<string, unknown>) => {
+    const data: Record<string, unknown> = { ...input };
+    if ("onsetDate" in input) data.onsetDate = input.onsetDate ? fromIsoDate(input.onsetDate as string) : null;
+    if ("recordedOn" in input) data.recordedOn = fromIsoDate(input.recordedOn as string);
+    return data;
+  };
+  const conditions = [
+    ...p.conditions.map((c) => ({ entryIndex: c.entryIndex, source: c.source, input: c.input as Record<string, unknown>, kind: "condition" })),
+    ...smoking.map((s) => ({ entryIndex: s.entryIndex, source: s.source, input: smokingCondition(s.input) as Record<string, unknown>, kind: "smoking" })),
+  ].map((e) => ({ ...e, id: randomUUID() }));
+  const fam = family.map((e) => ({ ...e, id: randomUUID() }));
+  const diet = p.diet.map((e) => ({ ...e, id: randomUUID() }));
+  const rows = <T extends { id: string; source: string; input: unknown }>(list: T[]) => list.map((e) => ({ ...dated(e.input as Record<string, unknown>), id: e.id, patientId, fhirSource: e.source }));
+  if (conditions.length) await tx.condition.createMany({ data: rows(conditions) as never });
+  if (fam.length) await tx.familyHistory.createMany({ data: rows(fam) as never });
+  if (diet.length) await tx.dietRecord.createMany({ data: rows(diet) as never });
+  for (const c of conditions) {
+    mark(c.entryIndex, "Condition", c.id, "created");
+    changes.push(c.kind);
+  }
+  for (const f of fam) {
+    mark(f.entryIndex, "FamilyMemberHistory", f.id, "created");
+    changes.push("familyHistory");
+  }
+  for (const d of diet) {
+    mark(d.entryIndex, "Observation", d.id, "created");
+    changes.push("diet");
+  }
+  if (bundleSaysSmoking)
+    for (const s of p.smoking)
+      entries[s.entryIndex] = {
+        status: "200 OK",
+        changed: false,
+        outcome: [{ severity: "information", code: "informational", diagnostics: SMOKING_ALREADY_STATED, expression: [plan.resourceLabel[s.entryIndex]] }],
+      };
+  return true;
 }
 
 /** Writes a checked plan in one transaction (one audit row and, on change, one recordChanged per patient). */
@@ -321,47 +383,52 @@ export async function applyPlan(db: PrismaClient, plan: BundlePlan, ctx: ImportC
         }
         const patientId = row.id;
         const count = (kind: string, what: string) => what !== "unchanged" && changes.push(kind);
-        for (const c of p.conditions) {
-          const r = await upsertEntry(tx, "condition", patientId, c.source, c.input);
-          mark(c.entryIndex, "Condition", r.id, r.what);
-          count("condition", r.what);
-        }
-        for (const f of p.family)
-          for (const [k, input] of f.input.entries()) {
-            const r = await upsertEntry(tx, "familyHistory", patientId, f.input.length > 1 ? `${f.source}#${k}` : f.source, input);
-            mark(f.entryIndex, "FamilyMemberHistory", r.id, r.what);
-            count("familyHistory", r.what);
+        // a new patient has no entries yet: insert them in one statement per kind (the bulk case of
+        // an initial load), instead of a look-up and an insert per entry
+        const bulk = created && (await insertNewPatientEntries(tx, patientId, p, plan, entries, mark, changes));
+        if (!bulk) {
+          for (const c of p.conditions) {
+            const r = await upsertEntry(tx, "condition", patientId, c.source, c.input);
+            mark(c.entryIndex, "Condition", r.id, r.what);
+            count("condition", r.what);
           }
-        for (const d of p.diet) {
-          const r = await upsertEntry(tx, "dietRecord", patientId, d.source, d.input);
-          mark(d.entryIndex, "Observation", r.id, r.what);
-          count("diet", r.what);
-        }
-        // a smoking status adds a smoking condition unless the record already says how the patient smokes
-        const bundleSaysSmoking = p.conditions.some((c) => c.input.codeSystem === "ICD10" && isSmokingIcd10(c.input.code));
-        for (const s of p.smoking) {
-          const existing = bundleSaysSmoking
-            ? true
-            : !!(await tx.condition.findFirst({
-                where: {
-                  patientId,
-                  codeSystem: "ICD10",
-                  OR: [{ code: { startsWith: "F17" } }, { code: { startsWith: "Z87.891" } }, { code: { startsWith: "Z72.0" } }],
-                  AND: [{ OR: [{ fhirSource: null }, { fhirSource: { not: s.source } }] }],
-                },
-                select: { id: true },
-              }));
-          if (existing) {
-            entries[s.entryIndex] = {
-              status: "200 OK",
-              changed: false,
-              outcome: [{ severity: "information", code: "informational", diagnostics: "the record already states this patient's smoking as a condition; the smoking status adds nothing", expression: [plan.resourceLabel[s.entryIndex]] }],
-            };
-            continue;
+          for (const f of p.family)
+            for (const [k, input] of f.input.entries()) {
+              const r = await upsertEntry(tx, "familyHistory", patientId, f.input.length > 1 ? `${f.source}#${k}` : f.source, input);
+              mark(f.entryIndex, "FamilyMemberHistory", r.id, r.what);
+              count("familyHistory", r.what);
+            }
+          for (const d of p.diet) {
+            const r = await upsertEntry(tx, "dietRecord", patientId, d.source, d.input);
+            mark(d.entryIndex, "Observation", r.id, r.what);
+            count("diet", r.what);
           }
-          const r = await upsertEntry(tx, "condition", patientId, s.source, smokingCondition(s.input));
-          mark(s.entryIndex, "Condition", r.id, r.what);
-          count("smoking", r.what);
+          // a smoking status adds a smoking condition unless the record already says how the patient smokes
+          const bundleSaysSmoking = p.conditions.some((c) => c.input.codeSystem === "ICD10" && isSmokingIcd10(c.input.code));
+          for (const s of p.smoking) {
+            const existing = bundleSaysSmoking
+              ? true
+              : !!(await tx.condition.findFirst({
+                  where: {
+                    patientId,
+                    codeSystem: "ICD10",
+                    OR: [{ code: { startsWith: "F17" } }, { code: { startsWith: "Z87.891" } }, { code: { startsWith: "Z72.0" } }],
+                    AND: [{ OR: [{ fhirSource: null }, { fhirSource: { not: s.source } }] }],
+                  },
+                  select: { id: true },
+                }));
+            if (existing) {
+              entries[s.entryIndex] = {
+                status: "200 OK",
+                changed: false,
+                outcome: [{ severity: "information", code: "informational", diagnostics: SMOKING_ALREADY_STATED, expression: [plan.resourceLabel[s.entryIndex]] }],
+              };
+              continue;
+            }
+            const r = await upsertEntry(tx, "condition", patientId, s.source, smokingCondition(s.input));
+            mark(s.entryIndex, "Condition", r.id, r.what);
+            count("smoking", r.what);
+          }
         }
         if (!created && changes.some((c) => c === "patient.birthDate")) await checkDatesAfterBirth(tx, patientId, p.input.birthDate);
         if (changes.length && !created) await tx.patient.update({ where: { id: patientId }, data: { updatedAt: new Date() } });

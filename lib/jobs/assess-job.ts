@@ -2,7 +2,7 @@ import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import { audit } from "@/lib/auth/audit";
 import { toIsoDate, todayIso } from "@/lib/domain/common";
 import { toFusionDiet, type FusionRecordInput } from "@/lib/domain/record";
-import { StoredAssessment, describeIssues } from "@/lib/domain/assessment";
+import { StoredAssessment, StoredScores, describeIssues } from "@/lib/domain/assessment";
 import { isDicomError, type DecodedFrame, type ScanContentType } from "@/lib/dicom";
 import { decodeScanOffThread } from "@/lib/dicom/off-thread";
 import type { Assessor, ModelImage } from "./assessor";
@@ -23,7 +23,10 @@ export type JobRunResult = "done" | "skipped" | { deferredUntil: Date };
  * it ran is skipped; a debounced re-assessment (`notBefore`) pushed back by a later record change
  * is deferred. The record version the worker read is stored with the result.
  */
-export async function runAssessment(db: PrismaClient, assessor: Assessor, assessmentId: string): Promise<JobRunResult> {
+/** A version in shadow (lib/training/README.md): scores every assessment silently, stored in ShadowScore. */
+export type ShadowAssessor = { modelVersionId: string; assessor: Assessor };
+
+export async function runAssessment(db: PrismaClient, assessor: Assessor, assessmentId: string, shadow?: ShadowAssessor | null): Promise<JobRunResult> {
   const t0 = performance.now();
   const now = new Date();
   const claimed = await db.assessment.updateMany({
@@ -68,6 +71,13 @@ export async function runAssessment(db: PrismaClient, assessor: Assessor, assess
     timings: { load: loadMs, decode: decodeMs, ...outcome.timings, total: performance.now() - t0 },
     flags: [...new Set([...flags, ...outcome.flags])],
   });
+  // the shadow version on the same input; its failure never fails the assessment
+  const shadowScores = shadow
+    ? await shadow.assessor.assess({ record, image }).then(
+        (o) => (StoredScores.safeParse(o.scores).success ? o.scores : null),
+        () => null,
+      )
+    : null;
   const stored = await db.$transaction(async (tx) => {
     const r = await tx.assessment.updateMany({
       where: { id: assessmentId, status: "running" },
@@ -87,6 +97,12 @@ export async function runAssessment(db: PrismaClient, assessor: Assessor, assess
         recordVersion: version,
       },
     });
+    if (r.count === 1 && shadow && shadowScores)
+      await tx.shadowScore.upsert({
+        where: { assessmentId_modelVersionId: { assessmentId, modelVersionId: shadow.modelVersionId } },
+        create: { assessmentId, modelVersionId: shadow.modelVersionId, scores: shadowScores as Prisma.InputJsonValue },
+        update: { scores: shadowScores as Prisma.InputJsonValue },
+      });
     if (r.count === 1)
       await audit(tx, {
         actor: null,

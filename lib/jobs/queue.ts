@@ -9,6 +9,10 @@ export const ASSESSMENT_DEAD_LETTER = "assessment-dead";
 
 export type AssessmentJobData = { assessmentId: string };
 
+/** Model training jobs (lib/training): the same pg-boss, its own queue; never retried by itself (a failed training is started again by a person). */
+export const TRAINING_QUEUE = "training";
+export type TrainingJobData = { trainingJobId: string };
+
 export type QueueOptions = {
   /** attempts after the first one (default 3) */
   retryLimit?: number;
@@ -53,6 +57,9 @@ export class AssessmentQueue {
     if (!(await boss.getQueue(ASSESSMENT_QUEUE)))
       await boss.createQueue(ASSESSMENT_QUEUE, { name: ASSESSMENT_QUEUE, ...queue, deadLetter: ASSESSMENT_DEAD_LETTER });
     else await boss.updateQueue(ASSESSMENT_QUEUE, { name: ASSESSMENT_QUEUE, ...queue, deadLetter: ASSESSMENT_DEAD_LETTER });
+    // training may take hours: a job is presumed dead only after 12 h, and is not retried
+    const training = { name: TRAINING_QUEUE, retryLimit: 0, expireInSeconds: 12 * 3600 };
+    if (!(await boss.getQueue(TRAINING_QUEUE))) await boss.createQueue(TRAINING_QUEUE, training);
     return new AssessmentQueue(boss, handle.kind);
   }
 
@@ -73,6 +80,19 @@ export class AssessmentQueue {
   /** Another job for an assessment whose debounce was pushed back while its job waited (worker side). */
   async sendLater(data: AssessmentJobData, startAfter: Date): Promise<void> {
     await this.boss.send(ASSESSMENT_QUEUE, data, { startAfter });
+  }
+
+  /** Enqueue a training job inside a Prisma transaction (job id = TrainingJob id). */
+  async enqueueTrainingInTx(tx: Prisma.TransactionClient, data: TrainingJobData): Promise<void> {
+    await this.boss.send(TRAINING_QUEUE, data, { id: data.trainingJobId, db: prismaTxExecutor(tx) });
+  }
+
+  async fetchTraining() {
+    return this.boss.fetch<TrainingJobData>(TRAINING_QUEUE, { batchSize: 1 });
+  }
+
+  async completeTraining(id: string) {
+    await this.boss.complete(TRAINING_QUEUE, id);
   }
 
   async fetch(batchSize = 1) {

@@ -11,7 +11,8 @@ import { processGlobals } from "@/lib/platform/process-globals";
  * (Held on globalThis because Next.js may load this module once per route bundle.)
  */
 type InProcess = { starting: Promise<RunningWorker> | null; running: RunningWorker | null; failedAt: number };
-const g = processGlobals<{ __fusionQueue?: Promise<AssessmentQueue>; __fusionInProcess?: InProcess }>();
+type Trainer = { start(): void; wake(): void; stop(): Promise<void> };
+const g = processGlobals<{ __fusionQueue?: Promise<AssessmentQueue>; __fusionInProcess?: InProcess; __fusionTrainer?: Promise<Trainer> }>();
 const inProcess = (): InProcess => (g.__fusionInProcess ??= { starting: null, running: null, failedAt: 0 });
 
 /** After a failed model load, the in-process worker is tried again at most this often. */
@@ -79,8 +80,45 @@ export function assessmentQueued(): void {
   startInProcessWorker().catch((e) => console.error(`[worker] the in-process worker did not start: ${(e as Error).message}`));
 }
 
+/**
+ * The in-process training worker (lib/training/runner.ts TrainingWorker): takes training jobs
+ * from the queue, one at a time, unless FUSION_INPROCESS_WORKER=0 (then `npm run worker` does).
+ */
+export function startInProcessTrainingWorker(): Promise<Trainer> | null {
+  if (!inProcessWorkerEnabled()) return null;
+  g.__fusionTrainer ??= Promise.all([getDb(), assessmentQueue(), import("@/lib/training/runner")]).then(([handle, queue, { TrainingWorker }]) => {
+    const w = new TrainingWorker(handle.prisma, queue, { log: (m) => console.log(`[training] ${m}`) });
+    w.start();
+    return w;
+  });
+  g.__fusionTrainer.catch(() => (g.__fusionTrainer = undefined));
+  return g.__fusionTrainer;
+}
+
+/** Call after a training job committed: starts or wakes the in-process training worker. */
+export function trainingQueued(): void {
+  startInProcessTrainingWorker()?.then((w) => w.wake(), (e) => console.error(`[training] the in-process training worker did not start: ${(e as Error).message}`));
+}
+
+/**
+ * Restarts the in-process assessment worker so it loads the registry's (new) active version —
+ * after an admin promoted or rolled back a model. Other worker processes pick it up when restarted.
+ */
+export async function reloadInProcessWorker(): Promise<void> {
+  const s = g.__fusionInProcess;
+  if (!s) return;
+  const rw = s.running ?? (await s.starting?.catch(() => null)) ?? null;
+  s.running = null;
+  s.starting = null;
+  await rw?.stop();
+  await startInProcessWorker().catch((e) => console.error(`[worker] reload failed: ${(e as Error).message}`));
+}
+
 /** Stops the in-process worker and closes the queue (tests, shutdown). */
 export async function stopJobRuntime(): Promise<void> {
+  const t = await g.__fusionTrainer?.catch(() => null);
+  g.__fusionTrainer = undefined;
+  await t?.stop();
   const s = g.__fusionInProcess;
   g.__fusionInProcess = undefined;
   const rw = s?.running ?? (await s?.starting?.catch(() => null)) ?? null;

@@ -16,9 +16,23 @@ type StartOptions = WorkerOptions & { source: "server" | "worker" | "seed"; asse
  * what it queued); `startAssessmentWorker` adds the heartbeat and the job loops.
  */
 export async function prepareAssessmentWorker(db: PrismaClient, queue: AssessmentQueue, opts: StartOptions): Promise<AssessmentWorker> {
-  const assessor = opts.assessor ?? (await loadFusionAssessor({ dir: opts.modelDir }));
+  // a version an admin promoted (a trained bundle under the data directory) is served instead of the
+  // shipped one; if it cannot be loaded the worker does not start (it never silently re-activates another)
+  const promoted = opts.assessor || opts.modelDir ? null : await db.modelVersion.findFirst({ where: { status: "active", bundleDir: { not: null } }, orderBy: { activatedAt: "desc" }, select: { bundleDir: true } });
+  const assessor = opts.assessor ?? (await loadFusionAssessor({ dir: opts.modelDir ?? promoted?.bundleDir ?? undefined }));
   if (assessor.registry) await registerServedModel(db, assessor.registry, opts.source);
-  return new AssessmentWorker(db, queue, assessor, opts);
+  // a version in shadow scores every assessment silently (stored apart; a bundle that fails to load is skipped, logged)
+  let shadow = opts.shadow;
+  if (shadow === undefined && !opts.assessor) {
+    const row = await db.modelVersion.findFirst({ where: { status: "shadow", bundleDir: { not: null } }, orderBy: { statusChangedAt: "desc" }, select: { id: true, bundleDir: true, name: true, version: true } });
+    shadow = row
+      ? await loadFusionAssessor({ dir: row.bundleDir! }).then(
+          (a) => ({ modelVersionId: row.id, assessor: a }),
+          (e) => (opts.log?.(`shadow ${row.name}@${row.version} not loaded: ${(e as Error).message}`), null),
+        )
+      : null;
+  }
+  return new AssessmentWorker(db, queue, assessor, { ...opts, shadow });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { AssessmentQueue } from "./queue";
 import type { Assessor } from "./assessor";
-import { PermanentJobError, failAssessment, requeueAssessment, runAssessment } from "./assess-job";
+import { PermanentJobError, failAssessment, requeueAssessment, runAssessment, type ShadowAssessor } from "./assess-job";
 
 export type WorkerOptions = {
   /** jobs run at once in this process (default 1: inference is CPU-bound) */
@@ -9,6 +9,8 @@ export type WorkerOptions = {
   /** how often to look for work when nobody wakes the worker (default 1000 ms) */
   pollMs?: number;
   log?: (msg: string) => void;
+  /** a version in shadow that scores each assessment silently (lib/training/README.md) */
+  shadow?: ShadowAssessor | null;
 };
 
 export type WorkerEvent = { assessmentId: string; status: "running" | "done" | "failed" | "queued" };
@@ -110,7 +112,7 @@ export class AssessmentWorker {
     this.active++;
     this.emit({ assessmentId: id, status: "running" });
     try {
-      const r = await runAssessment(this.db, this.assessor, id);
+      const r = await runAssessment(this.db, this.assessor, id, this.opts.shadow);
       if (typeof r === "object") {
         // a debounced re-assessment pushed back by a later record change: a new job for its new time
         await this.queue.sendLater({ assessmentId: id }, r.deferredUntil);

@@ -1,8 +1,10 @@
 import {
   Condition, ConditionCreate, ConditionUpdate, DietRecord, DietRecordCreate, DietRecordUpdate, FamilyHistory, FamilyHistoryCreate, FamilyHistoryUpdate,
   LoginCredentials, MfaConfirm, MfaSignIn, PasswordChange, PasswordReconfirm, Patient, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate, EnteredInErrorInput,
-  TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
+  TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest, OutcomeCreate, OutcomeEnteredInError, FollowUpUpdate, Outcome, PatientOutcomes,
+  SnapshotCreate, TrainingStart, ModelStatusChange, TrainingSnapshotView, TrainingJobView,
 } from "@/lib/domain";
+import { z } from "zod";
 import * as out from "@/lib/domain/responses";
 import * as dicomweb from "@/lib/domain/dicomweb";
 import { AssessmentDetail } from "@/lib/domain/assessment";
@@ -13,6 +15,7 @@ import { jsonSchema, type JsonSchema } from "./json-schema";
 export const requestSchemas = {
   PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput, EnteredInErrorInput,
   LoginCredentials, PasswordChange, UserCreate, UserUpdate, MfaSignIn, MfaConfirm, PasswordReconfirm, TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
+  OutcomeCreate, OutcomeEnteredInError, FollowUpUpdate, SnapshotCreate, TrainingStart, ModelStatusChange,
   DicomwebSourceCreate: dicomweb.DicomwebSourceCreate,
   DicomwebSourceUpdate: dicomweb.DicomwebSourceUpdate,
   PacsImportInput: dicomweb.PacsImportInput,
@@ -29,6 +32,14 @@ export const responseSchemas = {
   PatientListPage: out.PatientListPage,
   PatientRecord: out.FullPatientRecord,
   Condition,
+  Outcome,
+  PatientOutcomes,
+  TrainingSnapshot: TrainingSnapshotView.extend({ existing: z.boolean() }),
+  TrainingSnapshotList: z.strictObject({ items: z.array(TrainingSnapshotView) }),
+  TrainingJob: TrainingJobView,
+  TrainingJobList: z.strictObject({ items: z.array(TrainingJobView) }),
+  ModelStatusResult: z.strictObject({ name: z.string(), version: z.string(), status: z.string(), active: z.string().nullable() }),
+  FollowUp: FollowUpUpdate.extend({ id: Outcome.shape.patientId }),
   FamilyHistory,
   DietRecord,
   UploadResult: out.UploadResult,

@@ -46,6 +46,7 @@ const tags = [
   { name: "Sessions", description: "Sign-in, sign-out, the current session, one's own password." },
   { name: "Patients", description: "Identified patient records (clinicians)." },
   { name: "Medical history", description: "Conditions, ICD-10 or SNOMED CT coded (clinicians)." },
+  { name: "Outcomes", description: "Observed outcomes (the events model labels derive from) and follow-up (clinicians, admins)." },
   { name: "Family history", description: "Relatives' conditions (clinicians)." },
   { name: "Diet", description: "Diet records with daily intakes (clinicians)." },
   { name: "Scans", description: "Upload and read scans: DICOM, PNG, JPEG (clinicians)." },

@@ -431,7 +431,7 @@ export async function trainCandidateBundle(o: CandidateOptions): Promise<Trained
         modalityDropout: md,
       };
       await writeFile(path.join(o.outDir, "encoders.json"), JSON.stringify(encoderSpec(S, snap.imageSpec!.resize as ImageResize), null, 2));
-      await writeFile(path.join(o.outDir, "ood.json"), JSON.stringify(extra.ood, null, 2) + "\n");
+      if (extra.ood) await writeFile(path.join(o.outDir, "ood.json"), JSON.stringify(extra.ood, null, 2) + "\n");
       const digest = await weightsDigest(o.outDir);
       version ||= `0.0.0-${digest.sha256.slice(0, 12)}`;
       meta.version = version;
@@ -547,7 +547,12 @@ async function servableExtras(model: tf.LayersModel, cfg: ArchConfig, data: NetD
     return Array.from({ length: rows.length }, (_, k) => f.values.slice(k * f.dim, (k + 1) * f.dim));
   };
   const fitRows = split.train.filter((i) => snap.hasImage[i]).slice(0, 4000);
-  const thrRows = split.val.filter((i) => snap.hasImage[i]).slice(0, 2500);
+  // a small snapshot (an institution's first cohort) may have no validation patient with an image:
+  // the threshold then comes from the training patients' own distances (optimistic; said in fittedOn),
+  // and with fewer than 2 training images there is no check at all (every image is used)
+  if (fitRows.length < 2) return { interval, ood: null };
+  const valThr = split.val.filter((i) => snap.hasImage[i]).slice(0, 2500);
+  const thrRows = valThr.length >= 2 ? valThr : fitRows;
   const testRows = split.test.filter((i) => snap.hasImage[i]).slice(0, 1000);
   const { mean, prec, rt, precisionBase64, d } = fitMahalanobis(feats(fitRows), 0.01);
   const dist = (X: Float32Array[]) => X.map((x) => mahalanobis(rt, x));
@@ -564,7 +569,7 @@ async function servableExtras(model: tf.LayersModel, cfg: ArchConfig, data: NetD
     thresholdQuantile: 0.995,
     shrinkage: 0.01,
     fittedOn: { generator: `snapshot ${snap.sha256} (training patients with an image)`, seed: 0, offset: 0, n: fitRows.length },
-    thresholdFrom: { seed: 0, offset: 0, n: thrRows.length },
+    thresholdFrom: { seed: 0, offset: 0, n: thrRows.length, ...(thrRows === fitRows ? { note: "training patients (no validation patient had an image)" } : {}) },
     evaluation: { "in distribution: test patients of the snapshot (false alarms)": { n: testD.length, flagged: testD.filter((x) => x > threshold).length / Math.max(1, testD.length), medianDistance: quantile(testD, 0.5) } },
   };
   return { interval, ood };

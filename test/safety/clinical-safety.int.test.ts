@@ -74,7 +74,7 @@ describe.each(engines)("clinical safety: right patient and current score (%s)", 
     e = await open();
     bindAppDb(e);
     // what a starting worker registers: the active model new assessments are queued for
-    await e.prisma.modelVersion.create({ data: { name: "fusion-demo", version: "1.1.0", strategy: "joint", heads: ["lung_cancer_2y", "mace_5y"], inputSpec: {}, card: {}, metrics: {}, active: true, activatedAt: new Date() } });
+    await e.prisma.modelVersion.create({ data: { name: "fusion-demo", version: "1.1.0", strategy: "joint", heads: ["lung_cancer_2y", "mace_5y"], inputSpec: {}, card: {}, metrics: {}, active: true, status: "active", activatedAt: new Date() } });
     await seedPatients(e.prisma, [p0, p1]);
     patientId = (await e.prisma.patient.findUniqueOrThrow({ where: { mrn: p0.patient.mrn } })).id;
     const u = await makeUser(e.prisma, "clinician");

@@ -17,6 +17,8 @@ import { scanFileUrl } from "./_viewer/imageIds";
 import { preloadViewerChunks } from "./_viewer/preloadViewerChunks";
 import { scanPlaces } from "@/lib/dicomweb/browse";
 import { listSources } from "@/lib/dicomweb/sources";
+import { listOutcomes } from "@/lib/outcomes/service";
+import { OutcomesPanel } from "./_components/OutcomesPanel";
 
 export const dynamic = "force-dynamic";
 
@@ -25,13 +27,14 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
   const { id } = await params;
   if (!uuid.safeParse(id).success) notFound();
   const db = await prisma();
-  const [record, assessments, places] = await Promise.all([
+  const [record, assessments, places, outcomes] = await Promise.all([
     getPatientRecord(db, id).catch((e) => {
       if (e instanceof NotFoundError) notFound();
       throw e;
     }),
     listAssessments(db, id),
     scanPlaces(db, id),
+    listOutcomes(db, id).catch(() => null),
   ]);
   const canUpload = roleMay(actor.role, "scan:upload");
   // the PACS the clinician may query (names only; addresses and secrets stay on the server)
@@ -88,6 +91,7 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
           recordVersion={record.recordVersion}
         />
         <RecordPanels patientId={record.id} rerunScanId={assessments.find((a) => a.status === "done")?.scanId ?? null} conditions={record.conditions} familyHistory={record.familyHistory} dietRecords={record.dietRecords} />
+        {outcomes && roleMay(actor.role, "outcome:read") && <OutcomesPanel patientId={record.id} data={outcomes} />}
       </main>
     </>
   );

@@ -6,6 +6,9 @@ import { prisma } from "@/lib/db/client";
 import { getModel, isSafeSegment } from "@/lib/db/models";
 import { NotFoundError } from "@/lib/domain/errors";
 import { Markdown } from "./Markdown";
+import { RegistryActions } from "./RegistryActions";
+import { roleMay } from "@/lib/auth/permissions";
+import { compareShadow } from "@/lib/training/shadow";
 
 export const dynamic = "force-dynamic";
 
@@ -24,6 +27,10 @@ export default async function ModelCardPage({ params }: { params: Promise<{ name
     if (e instanceof NotFoundError) notFound();
     throw e;
   });
+  const db = await prisma();
+  const row = m.registry ? await db.modelVersion.findUnique({ where: { name_version: { name: m.name, version: m.version } }, select: { id: true } }) : null;
+  const shadow = row && (await db.shadowScore.count({ where: { modelVersionId: row.id } })) > 0 ? await compareShadow(db, row.id) : null;
+  const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
   const card = m.card ?? {};
   const plotUrl = (file: string) => `/api/models/${encodeURIComponent(m.name)}/${encodeURIComponent(m.version)}/plots/${encodeURIComponent(file)}`;
   const heads = Array.isArray(card.heads) ? (card.heads as { name?: string; label?: string; categories?: Record<string, number> }[]) : [];
@@ -40,10 +47,58 @@ export default async function ModelCardPage({ params }: { params: Promise<{ name
         <dl className="demographics">
           <div><dt>Fusion strategy</dt><dd>{m.strategy ?? text(card.fusionStrategy) ?? "—"}</dd></div>
           <div><dt>Outcomes</dt><dd>{m.heads.join(", ") || "—"}</dd></div>
-          <div><dt>Active</dt><dd>{m.active ? "yes" : "no"}</dd></div>
+          <div><dt>Status</dt><dd>{m.status ? <span className={`badge status-${m.status}`} data-testid="model-status">{m.status}</span> : m.active ? "active" : "not registered"}</dd></div>
           <div><dt>Created</dt><dd>{m.createdAt?.slice(0, 10) ?? "—"}</dd></div>
           <div><dt>Assessments</dt><dd>{m.assessments}</dd></div>
         </dl>
+        {m.registry && (
+          <section className="panel" aria-labelledby="h-registry" style={{ marginTop: "1rem" }}>
+            <h2 id="h-registry">Registry</h2>
+            <dl className="kv" data-testid="registry-provenance">
+              <div><dt>Weights SHA-256</dt><dd><code>{m.registry.weightsSha256 ?? "— (shipped bundle)"}</code></dd></div>
+              <div><dt>Snapshot SHA-256</dt><dd><code>{m.registry.snapshotSha256 ?? "—"}</code></dd></div>
+              <div><dt>Code commit</dt><dd><code>{m.registry.codeCommit ?? "—"}</code></dd></div>
+              <div><dt>Seed</dt><dd>{m.registry.seed ?? "—"}</dd></div>
+              <div><dt>Last decision</dt><dd>{m.registry.statusReason ? `${m.registry.statusChangedAt?.slice(0, 16).replace("T", " ")}: ${m.registry.statusReason}` : "—"}</dd></div>
+              {m.registry.previousActive && <div><dt>Replaced</dt><dd>{m.registry.previousActive}</dd></div>}
+            </dl>
+            {m.status && roleMay(actor.role, "model:admin") && <RegistryActions name={m.name} version={m.version} status={m.status} />}
+          </section>
+        )}
+        {(m.status === "shadow" || shadow) && (
+          <section className="panel" aria-labelledby="h-shadow">
+            <h2 id="h-shadow">Shadow vs active on the same assessments</h2>
+            {shadow ? (
+              <>
+                <p className="small muted">{shadow.assessments} assessments scored silently by this version (never shown to clinicians as the score), compared with what {shadow.activeVersions.join(", ")} showed. AUROC only on patients whose outcome after the assessment is known.</p>
+                <table data-testid="shadow-comparison">
+                  <thead><tr><th>Outcome</th><th className="num">Assessments</th><th className="num">Same category</th><th className="num">Mean |Δ risk|</th><th className="num">With outcome (events)</th><th className="num">AUROC active</th><th className="num">AUROC shadow</th></tr></thead>
+                  <tbody>
+                    {shadow.heads.map((h) => (
+                      <tr key={h.head}><td>{h.head}</td><td className="num">{h.n}</td><td className="num">{pct(h.agreement)}</td><td className="num">{h.meanAbsDelta === null ? "—" : `${(h.meanAbsDelta * 100).toFixed(2)} pp`}</td><td className="num">{h.labelled} ({h.events})</td><td className="num">{h.aurocActive?.toFixed(3) ?? "—"}</td><td className="num">{h.aurocShadow?.toFixed(3) ?? "—"}</td></tr>
+                    ))}
+                  </tbody>
+                </table>
+              </>
+            ) : (
+              <p className="small muted" data-testid="shadow-comparison">No assessment has been scored by this version in shadow yet: new assessments are scored by it silently from now on.</p>
+            )}
+          </section>
+        )}
+        {m.registry?.trainingJobId && obj(metrics.test) && (
+          <section className="panel" aria-labelledby="h-candidate-metrics">
+            <h2 id="h-candidate-metrics">Held-out test patients (95% bootstrap CIs)</h2>
+            <table className="metrics" data-testid="candidate-metrics">
+              <thead><tr><th>Outcome</th><th className="num">Patients</th><th className="num">Events</th>{METRICS.map(([, l]) => <th key={l} className="num">{l}</th>)}</tr></thead>
+              <tbody>
+                {Object.entries(obj(metrics.test)!).map(([head, hv]) => (
+                  <tr key={head}><td>{head}</td><td className="num">{String(obj(hv)?.n ?? "—")}</td><td className="num">{String(obj(hv)?.events ?? "—")}</td>{METRICS.map(([k]) => <td key={k} className="num">{isEst(obj(hv)?.[k]) ? f3(obj(hv)![k] as Estimate) : "—"}</td>)}</tr>
+                ))}
+              </tbody>
+            </table>
+            <p className="small muted">Subgroups, calibration and decision curves: the evaluation report below.</p>
+          </section>
+        )}
         {!m.card && (
           <p className="notice" style={{ marginTop: "1rem" }}>
             No model card has been published for this version yet (no card in the model registry and no models/{m.name}/{m.version}/card.json).
@@ -106,7 +161,7 @@ export default async function ModelCardPage({ params }: { params: Promise<{ name
             </section>
           </div>
         )}
-        {Object.keys(metrics).length > 0 && (
+        {Object.keys(metrics).length > 0 && !m.registry?.trainingJobId && (
           <section className="panel" aria-labelledby="h-metrics">
             <h2 id="h-metrics">Test-set metrics (95% bootstrap CIs)</h2>
             {Object.entries(metrics).map(([head, hv]) => {
