@@ -72,7 +72,8 @@ test("a file naming another patient needs confirmation before it is attached", a
   await expect(item).toHaveAttribute("data-stage", "mismatch");
   await expect(item).toContainText(other.patient.mrn);
   await expect(item).toContainText(MRN);
-  await item.getByRole("button", { name: "Attach to this record anyway" }).click();
+  await item.getByRole("textbox").fill("Outside CT filed under another number");
+  await item.getByRole("button", { name: "Attach with this reason" }).click();
   await expect(item).toHaveAttribute("data-stage", "done", { timeout: 30_000 });
 });
 
@@ -82,6 +83,7 @@ test("a real MR file in JPEG 2000 is stored and assessed on the record alone (no
   await page.getByTestId("upload-input").setInputFiles([{ name: "MR_small_jp2klossless.dcm", mimeType: "application/dicom", buffer: mr }]);
   const item = page.getByTestId("upload-item").filter({ hasText: "MR_small_jp2klossless.dcm" });
   await expect(item).toHaveAttribute("data-stage", "mismatch");
-  await item.getByRole("button", { name: "Attach to this record anyway" }).click();
+  await item.getByRole("textbox").fill("pydicom test file attached on purpose");
+  await item.getByRole("button", { name: "Attach with this reason" }).click();
   await expect(item).toHaveAttribute("data-stage", "done", { timeout: 30_000 });
 });

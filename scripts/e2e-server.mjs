@@ -20,6 +20,10 @@ const env = {
   HOSTNAME: "127.0.0.1",
   // a throwaway pseudonym key for this run (production refuses to export without a configured one)
   FUSION_EXPORT_SECRET: process.env.FUSION_EXPORT_SECRET ?? randomBytes(32).toString("hex"),
+  // the automatic re-assessment after a record change waits this long: the specs see "the record
+  // changed since this score" for as long as they look, and bring the re-assessment forward
+  // themselves; the debounce itself is tested in test/safety/clinical-safety.int.test.ts
+  FUSION_REASSESS_DEBOUNCE_SECONDS: process.env.FUSION_REASSESS_DEBOUNCE_SECONDS ?? "120",
 };
 delete env.DATABASE_URL;
 const tsx = join(root, "node_modules", ".bin", "tsx");

@@ -20,6 +20,9 @@ export default async function AdminHome() {
             <Link href="/admin/audit">Audit log</Link> — search every sign-in and every access to patient data; export as
             FHIR AuditEvent.
           </li>
+          <li>
+            <Link href="/admin/entered-in-error">Entered in error</Link> — scans and assessments clinicians took out of records (kept, with who, when and why).
+          </li>
           {roleMay(actor.role, "user:admin") && (
             <li>
               <Link href="/admin/users">Users</Link> — create accounts, change roles, disable, clear failed sign-ins, end sessions.

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { TopBar } from "@/app/_components/TopBar";
+import { RECORD_PART_LABEL } from "@/lib/domain/scan";
 import { requirePageActor } from "@/lib/auth/page";
 import { roleMay } from "@/lib/auth/permissions";
 import { recordPageView } from "@/lib/auth/page-view";
@@ -99,7 +100,18 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
                       </td>
                     );
                   })}
-                  <td>{p.lastAssessmentAt ? p.lastAssessmentAt.slice(0, 10) : <span className="muted">never</span>}</td>
+                  <td>
+                    {p.lastAssessmentAt ? p.lastAssessmentAt.slice(0, 10) : <span className="muted">never</span>}
+                    {p.recordChangedSinceScore && (
+                      <span
+                        className="stale-flag"
+                        data-testid="list-record-changed"
+                        title={`The record changed since this score: ${p.recordChangedSinceScore.parts.map((x) => RECORD_PART_LABEL[x]).join(", ")}`}
+                      >
+                        record changed since this score: {p.recordChangedSinceScore.parts.map((x) => RECORD_PART_LABEL[x]).join(", ")}
+                      </span>
+                    )}
+                  </td>
                 </tr>
               ))}
               {page.items.length === 0 && (

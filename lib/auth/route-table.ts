@@ -57,6 +57,9 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/scans/[id]/tags": { GET: "patient:read" },
   "/api/scans/[id]/preview": { GET: "patient:read" },
   "/api/assessments/[id]": { GET: "patient:read" },
+  // entered in error (issue 12): kept, out of the working views, audited
+  "/api/scans/[id]/entered-in-error": { POST: "patient:write" },
+  "/api/assessments/[id]/entered-in-error": { POST: "patient:write" },
   "/api/assessments/[id]/narrative": { GET: "patient:read" }, // the assessment in words (lib/narrative)
   "/api/assessments/[id]/report": { GET: "patient:read", POST: "patient:write" }, // DICOM SR: download / send to a PACS
   // a PACS from the record: query by MRN, import series (lib/dicomweb/pacs.ts)
@@ -155,6 +158,7 @@ export const pageTable: Record<string, Rule> = {
   "/account/mfa": "session:self", // also while an admin still has to enrol MFA
   "/admin": "audit:read",
   "/admin/audit": "audit:read",
+  "/admin/entered-in-error": "audit:read",
   "/admin/users": "user:admin",
   "/admin/ehrs": "user:admin",
   "/admin/dicomweb": "dicomweb:admin",

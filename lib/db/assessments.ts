@@ -9,6 +9,8 @@ import {
 import type { AssessmentStatus, FusionStrategy } from "@/lib/domain/enums";
 import type { ModelOutcome } from "@/lib/domain/outcomes";
 import { modelKey, modelOutcomes } from "./model-registry";
+import type { ScanIdentityFlag } from "@/lib/domain/scan";
+import { changedSince, recordHistory, type RecordHistory } from "./record-version";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -78,7 +80,10 @@ export function outcomeExplanations(s: StoredAssessmentSummary, scores: HeadScor
 type Row = {
   id: string; patientId: string; scanId: string | null; modelName: string; modelVersion: string; strategy: FusionStrategy; status: AssessmentStatus;
   error: string | null; flags: string[]; createdAt: Date; completedAt: Date | null; scores: unknown; explanation: unknown; timings: unknown;
+  recordVersion: number | null; scanIdentityFlag: string | null; notBefore: Date | null;
 };
+
+const identityFlag = (v: string | null): ScanIdentityFlag | null => (v === "other_patient" || v === "unidentified" ? v : null);
 
 /** Stored result of a finished row: parsed, or what is wrong with it. */
 type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -89,7 +94,7 @@ function parseStored<T>(schema: z.ZodType<T>, r: Row): Parsed<T> | null {
   return p.success ? { ok: true, value: p.data } : { ok: false, error: `The stored result does not match the assessment schema: ${describeIssues(p.error)}` };
 }
 
-function toView(r: Row, stored: Parsed<StoredAssessmentSummary> | null, outcomes: HeadOutcomes, hasSaliency: boolean): AssessmentView {
+function toView(r: Row, stored: Parsed<StoredAssessmentSummary> | null, outcomes: HeadOutcomes, hasSaliency: boolean, history: RecordHistory | null): AssessmentView {
   const base: AssessmentView = {
     id: r.id,
     patientId: r.patientId,
@@ -114,6 +119,10 @@ function toView(r: Row, stored: Parsed<StoredAssessmentSummary> | null, outcomes
     notices: [],
     timings: {},
     resultError: stored && !stored.ok ? stored.error : null,
+    recordVersion: r.recordVersion,
+    recordChanged: r.status === "done" && history ? changedSince(history, r.recordVersion) : null,
+    scanIdentityFlag: identityFlag(r.scanIdentityFlag),
+    scheduledFor: r.status === "queued" && r.notBefore ? r.notBefore.toISOString() : null,
   };
   if (!stored?.ok) return base;
   const s = stored.value;
@@ -141,38 +150,47 @@ function toView(r: Row, stored: Parsed<StoredAssessmentSummary> | null, outcomes
 
 const viewSelect = {
   id: true, patientId: true, scanId: true, modelName: true, modelVersion: true, strategy: true, status: true, error: true,
-  flags: true, createdAt: true, completedAt: true, scores: true, explanation: true, timings: true,
+  flags: true, createdAt: true, completedAt: true, scores: true, explanation: true, timings: true, recordVersion: true, notBefore: true,
+  scan: { select: { identityFlag: true } },
 } as const;
 
 /** One assessment with its saliency map (GET /api/assessments/{id}). */
 export async function getAssessment(db: Db, id: string): Promise<AssessmentDetail> {
-  const row = await db.assessment.findUnique({ where: { id }, select: viewSelect });
-  if (!row) throw new NotFoundError("Assessment", id);
+  const found = await db.assessment.findUnique({ where: { id }, select: viewSelect });
+  if (!found) throw new NotFoundError("Assessment", id);
+  const { scan, ...rest } = found;
+  const row: Row = { ...rest, scanIdentityFlag: scan?.identityFlag ?? null };
   const stored = parseStored(StoredAssessmentDetail, row);
   const outcomes = (await modelOutcomes(db, [row])).get(modelKey(row.modelName, row.modelVersion));
   const sal = stored?.ok ? stored.value.explanation.saliency : null;
+  const history = row.status === "done" && row.recordVersion !== null ? await recordHistory(db, row.patientId, row.recordVersion) : null;
   return {
-    ...toView(row, stored, outcomes, sal !== null),
+    ...toView(row, stored, outcomes, sal !== null, history),
     saliency: sal ? { width: sal.width, height: sal.height, data: sal.data, frame: sal.frame } : null,
   };
 }
 
 /**
- * A patient's assessments, newest first, without saliency maps (history chart, risk panel). The
+ * A patient's assessments in force, newest first, without saliency maps (history chart, risk
+ * panel): entered in error, superseded, or of a scan entered in error are left out. The
  * saliency maps (image-sized, base64, one per head) are cut out in SQL so a long history stays a
  * small read; a record-only assessment stores `saliency: null`, which is not a map.
  */
 export async function listAssessments(db: Db, patientId: string, opts: { take?: number } = {}): Promise<AssessmentView[]> {
   const take = Math.min(Math.max(opts.take ?? 100, 1), 500);
   const rows = await db.$queryRaw<(Row & { hasSaliency: boolean })[]>`
-    SELECT "id", "patientId", "scanId", "modelName", "modelVersion", "strategy"::text AS "strategy", "status"::text AS "status",
-           "error", "flags", "createdAt", "completedAt", "scores", "timings",
-           ("explanation" - 'saliency' - 'saliencyByHead') AS "explanation",
-           COALESCE(jsonb_typeof("explanation" -> 'saliency') = 'object', false) AS "hasSaliency"
-      FROM "Assessment"
-     WHERE "patientId" = ${patientId}::uuid
-     ORDER BY "createdAt" DESC
+    SELECT a."id", a."patientId", a."scanId", a."modelName", a."modelVersion", a."strategy"::text AS "strategy", a."status"::text AS "status",
+           a."error", a."flags", a."createdAt", a."completedAt", a."scores", a."timings", a."recordVersion", a."notBefore",
+           (a."explanation" - 'saliency' - 'saliencyByHead') AS "explanation",
+           COALESCE(jsonb_typeof(a."explanation" -> 'saliency') = 'object', false) AS "hasSaliency",
+           s."identityFlag" AS "scanIdentityFlag"
+      FROM "Assessment" a LEFT JOIN "Scan" s ON s."id" = a."scanId"
+     WHERE a."patientId" = ${patientId}::uuid
+       AND a."enteredInErrorAt" IS NULL AND a."supersededAt" IS NULL AND s."enteredInErrorAt" IS NULL
+     ORDER BY a."createdAt" DESC
      LIMIT ${take}`;
   const outcomes = await modelOutcomes(db, rows);
-  return rows.map((r) => toView(r, parseStored(StoredAssessmentSummary, r), outcomes.get(modelKey(r.modelName, r.modelVersion)), r.hasSaliency));
+  const versions = rows.filter((r) => r.status === "done" && r.recordVersion !== null).map((r) => r.recordVersion!);
+  const history = versions.length ? await recordHistory(db, patientId, Math.min(...versions)) : null;
+  return rows.map((r) => toView(r, parseStored(StoredAssessmentSummary, r), outcomes.get(modelKey(r.modelName, r.modelVersion)), r.hasSaliency, history));
 }

@@ -4,6 +4,7 @@ import { StoredScores, type HeadScoreView } from "@/lib/domain/assessment";
 import { scoreViews } from "./assessments";
 import { activeOutcomes } from "./model-registry";
 import { toPatient } from "./mappers";
+import { recordPartValues } from "@/lib/domain/scan";
 
 /**
  * Exact totals are counted up to this many matches; beyond it the list says "more than 1,000"
@@ -88,6 +89,8 @@ export function searchWords(q: string): string[] {
 type RawPatient = {
   id: string; mrn: string; givenName: string; familyName: string; birthDate: Date; sex: Patient["sex"]; createdAt: Date; updatedAt: Date;
   lastAssessmentAt: Date | null; maxRisk: number | null; latestScores: unknown;
+  /** the parts changed since the latest score's record version (null: current, or no score) */
+  changedParts: string[] | null;
 };
 
 /** The clinician's patient list: search, sort (incl. last assessment / highest risk), paging. */
@@ -100,7 +103,11 @@ export async function listPatients(db: PrismaClient, s: PatientSearch): Promise<
     db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS "n" FROM (SELECT 1 FROM "Patient" WHERE ${where} LIMIT ${cap}) AS m`,
     db.$queryRaw<RawPatient[]>`
       SELECT "id", "mrn", "givenName", "familyName", "birthDate", "sex"::text AS "sex", "createdAt", "updatedAt",
-             "lastAssessmentAt", "maxRisk", "latestScores"
+             "lastAssessmentAt", "maxRisk", "latestScores",
+             CASE WHEN "latestScores" IS NOT NULL AND "latestScoresRecordVersion" < "recordVersion" THEN
+               ARRAY(SELECT DISTINCT unnest(rc."parts") FROM "RecordChange" rc
+                      WHERE rc."patientId" = "Patient"."id" AND rc."version" > "Patient"."latestScoresRecordVersion")
+             END AS "changedParts"
         FROM "Patient" WHERE ${where}
        ORDER BY ${order}
        LIMIT ${s.pageSize} OFFSET ${(s.page - 1) * s.pageSize}`,
@@ -112,6 +119,8 @@ export async function listPatients(db: PrismaClient, s: PatientSearch): Promise<
       lastAssessmentAt: r.lastAssessmentAt?.toISOString() ?? null,
       maxRisk: r.maxRisk,
       latestRisk: latestRisk(r.latestScores, outcomes),
+      // "the record changed since this score" (the newest score in force read an older record version)
+      recordChangedSinceScore: r.changedParts ? { parts: recordPartValues.filter((p) => r.changedParts!.includes(p)) } : null,
     })),
     total: Math.min(n, cap - 1),
     totalIsLowerBound: n >= cap,

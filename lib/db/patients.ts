@@ -6,6 +6,7 @@ import {
 import { StoredScores, describeIssues } from "@/lib/domain/assessment";
 import { toCondition, toDietRecord, toFamilyHistory, toPatient } from "./mappers";
 import { isMrnPrefix, listOrder, searchWords } from "./patient-list";
+import { assessmentInForce, scanInForce } from "./in-force";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -95,7 +96,11 @@ export async function searchPatients(db: PrismaClient, s: PatientSearch): Promis
 
 export type { AssessmentSummary, FullPatientRecord, ScanSummary };
 
-/** The whole record: history, family history, diet, scans (metadata only) and assessments. */
+/**
+ * The whole record: history, family history, diet, scans (metadata only) and assessments — the
+ * working view, so scans and assessments entered in error, and assessments superseded because of
+ * one, are left out (`inForce`; the admin view lists them).
+ */
 export async function getPatientRecord(db: Db, id: string): Promise<FullPatientRecord> {
   const row = await db.patient.findUnique({
     where: { id },
@@ -104,18 +109,21 @@ export async function getPatientRecord(db: Db, id: string): Promise<FullPatientR
       familyHistory: { orderBy: { createdAt: "asc" } },
       dietRecords: { orderBy: { recordedOn: "desc" } },
       scans: {
+        where: scanInForce,
         orderBy: { createdAt: "desc" },
         select: {
           id: true, modality: true, acquisitionDate: true, bodyPart: true, rows: true, columns: true, frames: true,
           contentType: true, byteSize: true, transferSyntaxUid: true, photometricInterpretation: true, createdAt: true,
+          identityFlag: true, identityReason: true,
         },
       },
       assessments: {
+        where: assessmentInForce,
         orderBy: { createdAt: "desc" },
         take: 50,
         select: {
           id: true, scanId: true, modelName: true, modelVersion: true, strategy: true, status: true, error: true,
-          scores: true, flags: true, createdAt: true, completedAt: true,
+          scores: true, flags: true, createdAt: true, completedAt: true, recordVersion: true,
         },
       },
     },
@@ -126,7 +134,13 @@ export async function getPatientRecord(db: Db, id: string): Promise<FullPatientR
     conditions: row.conditions.map(toCondition),
     familyHistory: row.familyHistory.map(toFamilyHistory),
     dietRecords: row.dietRecords.map(toDietRecord),
-    scans: row.scans.map((s) => ({ ...s, acquisitionDate: toIsoDate(s.acquisitionDate), createdAt: s.createdAt.toISOString() })),
+    recordVersion: row.recordVersion,
+    scans: row.scans.map((s) => ({
+      ...s,
+      identityFlag: s.identityFlag === "other_patient" || s.identityFlag === "unidentified" ? s.identityFlag : null,
+      acquisitionDate: toIsoDate(s.acquisitionDate),
+      createdAt: s.createdAt.toISOString(),
+    })),
     assessments: row.assessments.map((a): AssessmentSummary => {
       // a finished row's scores, read with the stored-assessment schema (never guessed at)
       const scores = a.status === "done" ? StoredScores.safeParse(a.scores) : null;

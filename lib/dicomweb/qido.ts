@@ -77,7 +77,8 @@ export async function searchDicomweb(db: PrismaClient, req: Request, q: QidoRequ
     return `$${args.length}`;
   };
   const inList = (col: string, values: string[]) => `${col} IN (${values.map((v) => p(v)).join(", ")})`;
-  const where: string[] = [`s."studyInstanceUid" IS NOT NULL`, `s."seriesInstanceUid" IS NOT NULL`, `s."sopInstanceUid" IS NOT NULL`];
+  // a scan entered in error is not offered (lib/db/in-force.ts)
+  const where: string[] = [`s."studyInstanceUid" IS NOT NULL`, `s."seriesInstanceUid" IS NOT NULL`, `s."sopInstanceUid" IS NOT NULL`, `s."enteredInErrorAt" IS NULL`];
   const having: string[] = [];
   if (q.study) where.push(`s."studyInstanceUid" = ${p(q.study)}`);
   if (q.series) where.push(`s."seriesInstanceUid" = ${p(q.series)}`);
@@ -100,7 +101,7 @@ export async function searchDicomweb(db: PrismaClient, req: Request, q: QidoRequ
     SELECT s."studyInstanceUid" AS study, s."patientId" AS pid, min(${studyDateExpr}) AS "studyDate",
       string_agg(DISTINCT upper(s.modality), '\\') AS modalities,
       count(DISTINCT s."seriesInstanceUid")::int AS "nSeries", count(DISTINCT s."sopInstanceUid")::int AS "nInstances"
-    FROM "Scan" s WHERE s."studyInstanceUid" IS NOT NULL AND s."seriesInstanceUid" IS NOT NULL AND s."sopInstanceUid" IS NOT NULL
+    FROM "Scan" s WHERE s."studyInstanceUid" IS NOT NULL AND s."seriesInstanceUid" IS NOT NULL AND s."sopInstanceUid" IS NOT NULL AND s."enteredInErrorAt" IS NULL
     GROUP BY s."studyInstanceUid", s."patientId"`;
   if (query.ModalitiesInStudy) having.push(`(${query.ModalitiesInStudy.map((m) => `st.modalities LIKE ${p(`%${m}%`)}`).join(" OR ")})`);
   if (query.StudyDate?.from) having.push(`st."studyDate" >= ${p(query.StudyDate.from)}`);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AssessmentStatus, FusionStrategy } from "./enums";
 import { HeadId, RiskCategory } from "./outcomes";
 import { id, probability, timestamp } from "./scalars";
+import { RecordPart, ScanIdentityFlag } from "./scan";
 
 export { FusionStrategy, fusionStrategyValues } from "./enums";
 export { RiskCategory, riskCategoryValues } from "./outcomes";
@@ -302,6 +303,21 @@ export type AssessmentNotice = z.infer<typeof AssessmentNotice>;
 export const SaliencyView = SaliencyMap.pick({ width: true, height: true, data: true, frame: true });
 export type SaliencyView = z.infer<typeof SaliencyView>;
 
+/**
+ * "The record changed since this score": the record parts changed after the version the
+ * assessment read (lib/jobs/record-changed.ts), and whether a re-assessment is already queued.
+ */
+export const RecordChangedSince = z.strictObject({
+  /** the record version the score used, and the record's version now */
+  scoreVersion: z.number().int(),
+  recordVersion: z.number().int(),
+  parts: z.array(RecordPart),
+  /** number of changes since the score */
+  changes: z.number().int().nonnegative(),
+  lastChangedAt: timestamp,
+});
+export type RecordChangedSince = z.infer<typeof RecordChangedSince>;
+
 /** A factor as the risk panel shows it (a ClinicalFactor; rows written before 2026-12 show their stored feature label). */
 export const FactorView = ClinicalFactor.pick({ text: true, contribution: true, direction: true, clinicalDirection: true, againstClinicalKnowledge: true });
 export type FactorView = z.infer<typeof FactorView>;
@@ -347,6 +363,14 @@ export const AssessmentView = z.strictObject({
   timings: StageTimings,
   /** a finished row whose stored result does not match StoredAssessment: what is wrong (then nothing else of it is shown) */
   resultError: z.string().nullable(),
+  /** the patient's record version the worker read (null while queued, and for rows from before record versions) */
+  recordVersion: z.number().int().nullable(),
+  /** set when the record changed after this score was made (null: current, or not finished) */
+  recordChanged: RecordChangedSince.nullable(),
+  /** a queued automatic re-assessment after a record change runs no earlier than this (debounce); null otherwise */
+  scheduledFor: timestamp.nullable(),
+  /** the scan's header names another patient or nobody (attached with a reason); null: it matched, or no scan */
+  scanIdentityFlag: ScanIdentityFlag.nullable(),
 });
 export type AssessmentView = z.infer<typeof AssessmentView>;
 

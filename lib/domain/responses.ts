@@ -8,6 +8,7 @@ import { Condition } from "./condition";
 import { FamilyHistory } from "./family-history";
 import { DietRecord } from "./diet";
 import { id, timestamp } from "./scalars";
+import { RecordPart, ScanIdentityFlag } from "./scan";
 
 /*
  * What the API answers, written once. The code that builds an answer returns (or is checked
@@ -43,6 +44,8 @@ export const PatientListRow = Patient.extend({
   maxRisk: z.number().nullable(),
   /** the latest finished assessment's scores, labelled with the active model's outcomes */
   latestRisk: z.array(HeadScoreView),
+  /** the record changed after the latest score: which parts (null: the score is current, or there is none) */
+  recordChangedSinceScore: z.strictObject({ parts: z.array(RecordPart) }).nullable(),
 });
 export type PatientListRow = z.infer<typeof PatientListRow>;
 
@@ -69,6 +72,9 @@ export const ScanSummary = z.strictObject({
   transferSyntaxUid: z.string().nullable(),
   photometricInterpretation: z.string().nullable(),
   createdAt: timestamp,
+  /** the header names another patient or nobody and a clinician attached it anyway (with `identityReason`) */
+  identityFlag: ScanIdentityFlag.nullable(),
+  identityReason: z.string().nullable(),
 });
 export type ScanSummary = z.infer<typeof ScanSummary>;
 
@@ -87,11 +93,19 @@ export const AssessmentSummary = z.strictObject({
   completedAt: timestamp.nullable(),
   /** a finished row whose stored scores do not match the schema: what is wrong */
   resultError: z.string().nullable(),
+  /** the record version it read (null while queued) */
+  recordVersion: z.number().int().nullable(),
 });
 export type AssessmentSummary = z.infer<typeof AssessmentSummary>;
 
-/** GET /api/patients/{id}: the whole record, its scans (metadata only) and its latest 50 assessments. */
+/**
+ * GET /api/patients/{id}: the whole record, its scans (metadata only) and its latest 50
+ * assessments — scans and assessments entered in error, and assessments superseded by one, are
+ * left out (the admin view /admin/entered-in-error keeps them).
+ */
 export const FullPatientRecord = Patient.extend({
+  /** bumped by every change of demographics, history, family history or diet */
+  recordVersion: z.number().int(),
   conditions: z.array(Condition),
   familyHistory: z.array(FamilyHistory),
   dietRecords: z.array(DietRecord),
@@ -131,6 +145,21 @@ export const RequestedAssessment = QueuedAssessment.extend({ scanId: id.nullable
 export type RequestedAssessment = z.infer<typeof RequestedAssessment>;
 
 export const ReassessResult = z.strictObject({ assessment: RequestedAssessment });
+
+/** POST /api/scans/{id}/entered-in-error: the scan, the assessments it superseded, the re-assessment queued. */
+export const ScanEnteredInErrorResult = z.strictObject({
+  scan: z.strictObject({ id, enteredInErrorAt: timestamp, enteredInErrorReason: z.string() }),
+  supersededAssessmentIds: z.array(id),
+  /** null when no model is registered yet (the record is re-assessed once one is) */
+  reassessment: RequestedAssessment.nullable(),
+});
+export type ScanEnteredInErrorResult = z.infer<typeof ScanEnteredInErrorResult>;
+
+/** POST /api/assessments/{id}/entered-in-error */
+export const AssessmentEnteredInErrorResult = z.strictObject({
+  assessment: z.strictObject({ id, enteredInErrorAt: timestamp, enteredInErrorReason: z.string() }),
+});
+export type AssessmentEnteredInErrorResult = z.infer<typeof AssessmentEnteredInErrorResult>;
 export type ReassessResult = z.infer<typeof ReassessResult>;
 
 /** One row of the viewer's tag panel (lib/dicom/tags.ts); binary and huge values are summarised. */

@@ -5,6 +5,7 @@
  * resume after any row; only finished assessments (status `done`) are exported.
  */
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { assessmentInForceSql } from "@/lib/db/in-force";
 import type { ExportFilters } from "./query";
 import { parseCodeTerm, termsSql } from "./codes";
 import type { CohortShape, SourceRow } from "./columns";
@@ -36,7 +37,8 @@ export function whereClause(f: ExportFilters): Where {
     params.push(v);
     return `$${params.length}`;
   };
-  const w: string[] = [`a.status = 'done'`];
+  // entered in error, superseded, or of a scan entered in error: never exported (lib/db/in-force.ts)
+  const w: string[] = [`a.status = 'done'`, assessmentInForceSql("a")];
   if (f.condition?.length) {
     const terms = f.condition.map((t) => parseCodeTerm(t, "condition"));
     w.push(`EXISTS (SELECT 1 FROM "Condition" c WHERE c."patientId" = a."patientId" AND ${termsSql(terms, "c", params)})`);

@@ -434,9 +434,11 @@ export async function applyPlan(db: PrismaClient, plan: BundlePlan, ctx: ImportC
         if (changes.length && !created) await tx.patient.update({ where: { id: patientId }, data: { updatedAt: new Date() } });
         let assessmentId: string | null = null;
         let skipped = false;
-        if (changes.length && ctx.queue) {
-          if (model) assessmentId = (await recordChanged(tx, patientId, { source: "fhir-import", what: [...new Set(changes)], requestedById: ctx.actor?.userId ?? null }, ctx.queue, model)).id;
-          else {
+        if (changes.length) {
+          // the record version always moves (scores made before show as stale); the re-assessment needs a queue and a model
+          const r = await recordChanged(tx, patientId, { source: "fhir-import", what: [...new Set(changes)], requestedById: ctx.actor?.userId ?? null }, ctx.queue ?? null, model);
+          assessmentId = r.assessment?.id ?? null;
+          if (ctx.queue && !model) {
             skipped = true;
             notQueued++;
             const e = entries[p.entryIndex];

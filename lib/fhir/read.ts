@@ -68,7 +68,7 @@ async function scansOf(db: Db, patientId: string): Promise<ScanForFhir[]> {
   const rows = await db.$queryRaw<(Omit<ScanForFhir, "acquisitionDate" | "createdAt"> & { acquisitionDate: Date | null; createdAt: Date })[]>`
     SELECT id, "patientId", modality, "studyInstanceUid", "seriesInstanceUid", "sopInstanceUid",
            metadata->'dicom'->>'sopClassUid' AS "sopClassUid", "acquisitionDate", "bodyPart", frames, "createdAt"
-    FROM "Scan" WHERE "patientId" = ${patientId}::uuid ORDER BY "createdAt" DESC`;
+    FROM "Scan" WHERE "patientId" = ${patientId}::uuid AND "enteredInErrorAt" IS NULL ORDER BY "createdAt" DESC`;
   return rows.map((r) => ({ ...r, acquisitionDate: toIsoDate(r.acquisitionDate), createdAt: r.createdAt.toISOString() }));
 }
 

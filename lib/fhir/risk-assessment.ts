@@ -45,16 +45,19 @@ type Row = {
 };
 
 /**
- * The patient's finished assessments, newest first (failed, queued and running ones are not risk
- * statements). A finished row whose stored result does not parse is left out and logged — never
+ * The patient's finished assessments in force, newest first (failed, queued and running ones,
+ * and ones entered in error or superseded, are not risk statements). A finished row whose stored result does not parse is left out and logged — never
  * guessed at (the dashboard shows it as unreadable).
  */
 export async function readAssessments(db: Db, patientId: string): Promise<FhirAssessment[]> {
   const rows = await db.$queryRaw<Row[]>`
     SELECT "id", "patientId", "scanId", "modelName", "modelVersion", "strategy"::text AS "strategy", "createdAt", "completedAt",
            "scores", "timings", "flags", ("explanation" - 'saliencyByHead') AS "explanation"
-      FROM "Assessment"
+      FROM "Assessment" a
      WHERE "patientId" = ${patientId}::uuid AND "status" = 'done'
+       -- entered in error, superseded, or of a scan entered in error: not a risk statement (lib/db/in-force.ts)
+       AND a."enteredInErrorAt" IS NULL AND a."supersededAt" IS NULL
+       AND (a."scanId" IS NULL OR NOT EXISTS (SELECT 1 FROM "Scan" s WHERE s."id" = a."scanId" AND s."enteredInErrorAt" IS NOT NULL))
      ORDER BY "completedAt" DESC NULLS LAST, "id" ASC
      LIMIT 100`;
   const outcomes = await modelOutcomes(db, rows);

@@ -135,7 +135,9 @@ export type PatientIdentity = { mrn: string; givenName: string; familyName: stri
 
 /**
  * Does the DICOM header name another patient? Compares PatientID with the MRN, else the name.
- * Returns the mismatch to show the user, or null when it matches or the file names nobody.
+ * Returns the mismatch to show the user, or null when it matches or the file names nobody. (The
+ * DICOMweb paths use this; uploads use the stricter `checkIdentity` of ./identity.ts, which also
+ * asks about a header that names nobody.)
  */
 export function patientMismatch(dicom: InspectedScan["dicom"], p: PatientIdentity) {
   if (!dicom) return null;

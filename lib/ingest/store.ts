@@ -6,6 +6,7 @@ import type { InspectedScan } from "./inspect";
 import { scanRowData } from "./scan-row";
 import { prismaSql } from "@/lib/db/scan-store";
 import type { StagedBlob } from "@/lib/storage";
+import type { ScanIdentityFlag } from "@/lib/domain/scan";
 
 /** The upload answer (lib/domain/responses.ts UploadResult) and whether the scan is new. */
 export type StoredUpload = Omit<UploadResult, "duplicate"> & { created: boolean };
@@ -27,11 +28,22 @@ const assessmentSelect = { id: true, status: true, modelName: true, modelVersion
 export async function storeScan(
   tx: Prisma.TransactionClient,
   queue: AssessmentQueue,
-  args: { patientId: string; file: StagedBlob; inspected: InspectedScan; requestedById: string | null; extraMetadata?: Record<string, unknown> },
+  args: {
+    patientId: string;
+    file: StagedBlob;
+    inspected: InspectedScan;
+    requestedById: string | null;
+    extraMetadata?: Record<string, unknown>;
+    /** the header does not name this patient and a clinician attached it anyway, saying why */
+    identity?: { flag: ScanIdentityFlag; reason: string } | null;
+  },
 ): Promise<StoredUpload & { created: true; assessment: NonNullable<StoredUpload["assessment"]> }> {
   const model = await requireActiveModel(tx); // before anything is written: 503 costs nothing
   const scan = await tx.scan.create({
-    data: scanRowData(args.patientId, args.inspected, args.file, args.extraMetadata),
+    data: {
+      ...scanRowData(args.patientId, args.inspected, args.file, args.extraMetadata),
+      ...(args.identity ? { identityFlag: args.identity.flag, identityReason: args.identity.reason } : {}),
+    },
     select: scanSelect,
   });
   const { id, status, modelName, modelVersion, strategy } = await queueAssessment(tx, queue, {

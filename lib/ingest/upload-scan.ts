@@ -6,7 +6,8 @@ import type { Actor, RequestInfo } from "@/lib/auth/actor";
 import type { AssessmentQueue } from "@/lib/jobs/queue";
 import { putDecoded } from "@/lib/jobs/decoded-cache";
 import { assessmentQueued } from "@/lib/jobs/runtime";
-import { inspectUpload, patientMismatch } from "./inspect";
+import { inspectUpload } from "./inspect";
+import { checkIdentity, identityMessage } from "./identity";
 import { findStoredScan, storeScan, type StoredUpload } from "./store";
 import type { StagedBlob } from "@/lib/storage";
 
@@ -23,8 +24,10 @@ export type UploadOutcome = StoredUpload & { timings: { inspect: number; store: 
  * (`storeScan`). The caller discards `file` afterwards, whatever happened.
  *
  * The same bytes for the same patient return the existing scan (`created: false`) instead of a
- * duplicate. A file whose DICOM header names another patient is refused (409 patient_mismatch)
- * unless `fields.confirmPatientMismatch`.
+ * duplicate. A file whose DICOM header names another patient (409 patient_mismatch) or nobody
+ * (409 patient_unidentified: empty, placeholder or anonymized identity) is refused unless
+ * `fields.confirmPatientMismatch` with a typed `fields.identityReason`; the scan then carries the
+ * flag and the reason, and the audit row both identities, the reason and the user.
  */
 export async function uploadScan(
   db: PrismaClient,
@@ -43,19 +46,17 @@ export async function uploadScan(
         if (!patient) throw new NotFoundError("Patient", args.patientId);
         const dup = await findStoredScan(tx, args.patientId, sha256);
         if (dup) return dup;
-        const mismatch = patientMismatch(inspected.dicom, patient);
-        if (mismatch && !args.fields.confirmPatientMismatch)
-          throw new ConflictError(
-            "patient_mismatch",
-            `This file belongs to ${mismatch.dicom.patientName ?? "another patient"} (ID ${mismatch.dicom.patientId ?? "none"}), not ${mismatch.record.name} (MRN ${mismatch.record.mrn}). Confirm to attach it anyway.`,
-            mismatch,
-          );
+        const identity = checkIdentity(inspected.dicom, patient);
+        if (identity && !(args.fields.confirmPatientMismatch && args.fields.identityReason))
+          throw new ConflictError(identity.flag === "other_patient" ? "patient_mismatch" : "patient_unidentified", identityMessage(identity), identity);
+        const reason = identity ? args.fields.identityReason! : null;
         const s = await storeScan(tx, queue, {
           patientId: args.patientId,
           file: args.file,
           inspected,
           requestedById: args.actor.userId,
-          extraMetadata: mismatch ? { patientMismatchConfirmed: mismatch } : {},
+          extraMetadata: identity ? { patientMismatchConfirmed: { dicom: identity.dicom, record: identity.record } } : {},
+          identity: identity ? { flag: identity.flag, reason: reason! } : null,
         });
         await audit(tx, {
           actor: args.actor,
@@ -65,7 +66,15 @@ export async function uploadScan(
           patientId: args.patientId,
           outcome: "success",
           request: args.request,
-          details: { sha256, modality: inspected.modality, bytes: args.file.size, assessmentId: s.assessment.id, patientMismatchConfirmed: !!mismatch },
+          details: {
+            sha256,
+            modality: inspected.modality,
+            bytes: args.file.size,
+            assessmentId: s.assessment.id,
+            patientMismatchConfirmed: !!identity,
+            // attached although the header does not name this patient: both identities and the typed reason
+            ...(identity ? { identity: { flag: identity.flag, reason, header: identity.dicom, record: identity.record } } : {}),
+          },
         });
         return s;
       },

@@ -13,29 +13,37 @@ import { scanStoreFor } from "@/lib/db/scan-store";
 /** A failure that retrying cannot fix (the file or record itself is the problem). */
 export class PermanentJobError extends Error {}
 
-export type JobRunResult = "done" | "skipped";
+/** "deferred": a debounced re-assessment whose record changed again meanwhile; run it at `until`. */
+export type JobRunResult = "done" | "skipped" | { deferredUntil: Date };
 
 /**
  * Runs one assessment. Idempotent: an assessment already done (or failed for good) is skipped, and
  * the final write only lands while the row is still `running` — so a job redelivered after a
- * worker crash produces one result, not two.
+ * worker crash produces one result, not two. An assessment superseded or entered in error before
+ * it ran is skipped; a debounced re-assessment (`notBefore`) pushed back by a later record change
+ * is deferred. The record version the worker read is stored with the result.
  */
 /** A version in shadow (lib/training/README.md): scores every assessment silently, stored in ShadowScore. */
 export type ShadowAssessor = { modelVersionId: string; assessor: Assessor };
 
 export async function runAssessment(db: PrismaClient, assessor: Assessor, assessmentId: string, shadow?: ShadowAssessor | null): Promise<JobRunResult> {
   const t0 = performance.now();
+  const now = new Date();
   const claimed = await db.assessment.updateMany({
-    where: { id: assessmentId, status: { in: ["queued", "running"] } },
-    data: { status: "running", startedAt: new Date(), attempts: { increment: 1 } },
+    where: { id: assessmentId, status: { in: ["queued", "running"] }, supersededAt: null, enteredInErrorAt: null, OR: [{ notBefore: null }, { notBefore: { lte: now } }] },
+    data: { status: "running", startedAt: now, attempts: { increment: 1 } },
   });
-  if (claimed.count === 0) return "skipped";
+  if (claimed.count === 0) {
+    const row = await db.assessment.findUnique({ where: { id: assessmentId }, select: { status: true, notBefore: true, supersededAt: true, enteredInErrorAt: true } });
+    if (row?.status === "queued" && !row.supersededAt && !row.enteredInErrorAt && row.notBefore && row.notBefore > now) return { deferredUntil: row.notBefore };
+    return "skipped";
+  }
   const a = await db.assessment.findUniqueOrThrow({
     where: { id: assessmentId },
     select: { id: true, patientId: true, scanId: true, createdAt: true },
   });
   const tLoad = performance.now();
-  const record = await loadRecordInput(db, a.patientId);
+  const { record, version } = await loadVersionedRecord(db, a.patientId);
   const scan = a.scanId
     ? await db.scan.findUnique({ where: { id: a.scanId }, select: { id: true, storageKey: true, modality: true, contentType: true, metadata: true } })
     : null;
@@ -86,6 +94,7 @@ export async function runAssessment(db: PrismaClient, assessor: Assessor, assess
         timings: result.timings as Prisma.InputJsonValue,
         flags: result.flags,
         completedAt: new Date(),
+        recordVersion: version,
       },
     });
     if (r.count === 1 && shadow && shadowScores)
@@ -171,17 +180,22 @@ async function decodeStored(scan: { bytes: Uint8Array; contentType: string; meta
 
 /** The record as the fusion encoders read it, as of today. */
 export async function loadRecordInput(db: PrismaClient, patientId: string, asOf = todayIso()): Promise<FusionRecordInput> {
+  return (await loadVersionedRecord(db, patientId, asOf)).record;
+}
+
+/** The record and its Patient.recordVersion, read together (one row: the version is the one the record is at). */
+export async function loadVersionedRecord(db: PrismaClient, patientId: string, asOf = todayIso()): Promise<{ record: FusionRecordInput; version: number }> {
   const p = await db.patient.findUnique({
     where: { id: patientId },
     include: { conditions: true, familyHistory: true, dietRecords: true },
   });
   if (!p) throw new PermanentJobError(`Patient ${patientId} no longer exists`);
-  return {
+  return { version: p.recordVersion, record: {
     birthDate: toIsoDate(p.birthDate),
     sex: p.sex,
     asOf,
     conditions: p.conditions.map((c) => ({ codeSystem: c.codeSystem, code: c.code, onsetDate: toIsoDate(c.onsetDate), status: c.status })),
     familyHistory: p.familyHistory.map((f) => ({ relationship: f.relationship, code: f.code, ageAtOnset: f.ageAtOnset, deceased: f.deceased })),
     dietRecords: p.dietRecords.map((d) => toFusionDiet({ ...d, recordedOn: toIsoDate(d.recordedOn) })),
-  };
+  } };
 }

@@ -28,7 +28,14 @@ export async function requireActiveModel(db: Pick<PrismaClient, "modelVersion">)
 export async function queueAssessment(
   tx: Prisma.TransactionClient,
   queue: AssessmentQueue,
-  a: { patientId: string; scanId: string | null; requestedById: string | null; model?: ActiveModel },
+  a: {
+    patientId: string;
+    scanId: string | null;
+    requestedById: string | null;
+    model?: ActiveModel;
+    /** a debounced re-assessment after a record change: the worker runs it no earlier than this */
+    notBefore?: Date;
+  },
 ): Promise<RequestedAssessment> {
   const model = a.model ?? (await requireActiveModel(tx));
   const row = await tx.assessment.create({
@@ -40,9 +47,10 @@ export async function queueAssessment(
       strategy: model.strategy,
       status: "queued",
       requestedById: a.requestedById,
+      notBefore: a.notBefore ?? null,
     },
     select: { id: true, status: true, scanId: true, modelName: true, modelVersion: true, strategy: true, createdAt: true },
   });
-  await queue.enqueueInTx(tx, { assessmentId: row.id });
+  await queue.enqueueInTx(tx, { assessmentId: row.id }, a.notBefore ? { startAfter: a.notBefore } : {});
   return { ...row, createdAt: row.createdAt.toISOString() };
 }

@@ -63,10 +63,23 @@ export class AssessmentQueue {
     return new AssessmentQueue(boss, handle.kind);
   }
 
-  /** Enqueue inside a Prisma transaction; the job id is the assessment id (one job per assessment). */
-  async enqueueInTx(tx: Prisma.TransactionClient, data: AssessmentJobData): Promise<void> {
-    await this.boss.send(ASSESSMENT_QUEUE, data, { id: data.assessmentId, db: prismaTxExecutor(tx) });
-    if (this.kind === "postgres") await tx.$executeRawUnsafe(`SELECT pg_notify('fcds_assessment', $1)`, data.assessmentId);
+  /**
+   * Enqueue inside a Prisma transaction. The first job of an assessment has the assessment's id
+   * (one job per assessment); `again: true` sends another job for an assessment that already had
+   * one (a debounced re-assessment brought forward). `startAfter`: not before this time.
+   */
+  async enqueueInTx(tx: Prisma.TransactionClient, data: AssessmentJobData, opts: { startAfter?: Date; again?: boolean } = {}): Promise<void> {
+    await this.boss.send(ASSESSMENT_QUEUE, data, {
+      ...(opts.again ? {} : { id: data.assessmentId }),
+      ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
+      db: prismaTxExecutor(tx),
+    });
+    if (this.kind === "postgres" && !opts.startAfter) await tx.$executeRawUnsafe(`SELECT pg_notify('fcds_assessment', $1)`, data.assessmentId);
+  }
+
+  /** Another job for an assessment whose debounce was pushed back while its job waited (worker side). */
+  async sendLater(data: AssessmentJobData, startAfter: Date): Promise<void> {
+    await this.boss.send(ASSESSMENT_QUEUE, data, { startAfter });
   }
 
   /** Enqueue a training job inside a Prisma transaction (job id = TrainingJob id). */

@@ -1,15 +1,22 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { AssessmentWorker } from "./worker";
+import { assessmentInForce } from "@/lib/db/in-force";
 
 export type AssessmentStatusEvent = { id: string; scanId: string | null; status: string; error: string | null; completedAt: string | null };
 
+/** The record's version now (bumped by every change, lib/jobs/record-changed.ts). */
+export type RecordVersionEvent = { recordVersion: number };
+
 /**
- * An SSE body: an `assessments` event with the current statuses whenever they change, plus a
+ * An SSE body: an `assessments` event with the current statuses whenever they change, a `record`
+ * event with the record version whenever it changes (an edit in another tab or by another user, a
+ * FHIR import: the record page refreshes and shows "the record changed since this score"), plus a
  * comment heartbeat every 15 s. Ends when the client goes away.
  */
 export function assessmentStatusStream(db: PrismaClient, patientId: string, signal: AbortSignal, worker: AssessmentWorker | null, pollMs = 1000): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   let last = "";
+  let lastVersion = -1;
   let timer: ReturnType<typeof setInterval> | null = null;
   let heartbeat: ReturnType<typeof setInterval> | null = null;
   let unsubscribe: (() => void) | null = null;
@@ -29,8 +36,13 @@ export function assessmentStatusStream(db: PrismaClient, patientId: string, sign
       const check = async () => {
         if (closed) return;
         try {
+          const p = await db.patient.findUnique({ where: { id: patientId }, select: { recordVersion: true } });
+          if (p && p.recordVersion !== lastVersion && !closed) {
+            lastVersion = p.recordVersion;
+            controller.enqueue(enc.encode(`event: record\ndata: ${JSON.stringify({ recordVersion: p.recordVersion } satisfies RecordVersionEvent)}\n\n`));
+          }
           const rows = await db.assessment.findMany({
-            where: { patientId },
+            where: { patientId, ...assessmentInForce },
             orderBy: { createdAt: "desc" },
             take: 20,
             select: { id: true, scanId: true, status: true, error: true, completedAt: true },

@@ -113,6 +113,13 @@ export class AssessmentWorker {
     this.emit({ assessmentId: id, status: "running" });
     try {
       const r = await runAssessment(this.db, this.assessor, id, this.opts.shadow);
+      if (typeof r === "object") {
+        // a debounced re-assessment pushed back by a later record change: a new job for its new time
+        await this.queue.sendLater({ assessmentId: id }, r.deferredUntil);
+        await this.queue.complete(job.id, { deferredUntil: r.deferredUntil.toISOString() });
+        this.processed.skipped++;
+        return;
+      }
       await this.queue.complete(job.id, { result: r });
       this.processed[r === "done" ? "done" : "skipped"]++;
       this.emit({ assessmentId: id, status: "done" });

@@ -1,6 +1,6 @@
 import {
   Condition, ConditionCreate, ConditionUpdate, DietRecord, DietRecordCreate, DietRecordUpdate, FamilyHistory, FamilyHistoryCreate, FamilyHistoryUpdate,
-  LoginCredentials, MfaConfirm, MfaSignIn, PasswordChange, PasswordReconfirm, Patient, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate,
+  LoginCredentials, MfaConfirm, MfaSignIn, PasswordChange, PasswordReconfirm, Patient, PatientCreate, PatientUpdate, ReassessInput, ScanUploadFields, UserCreate, UserUpdate, EnteredInErrorInput,
   TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest, OutcomeCreate, OutcomeEnteredInError, FollowUpUpdate, Outcome, PatientOutcomes,
   SnapshotCreate, TrainingStart, ModelStatusChange, TrainingSnapshotView, TrainingJobView,
 } from "@/lib/domain";
@@ -13,7 +13,7 @@ import { jsonSchema, type JsonSchema } from "./json-schema";
 
 /** Request bodies: the very schemas the handlers parse with, described as input. */
 export const requestSchemas = {
-  PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput,
+  PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput, EnteredInErrorInput,
   LoginCredentials, PasswordChange, UserCreate, UserUpdate, MfaSignIn, MfaConfirm, PasswordReconfirm, TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
   OutcomeCreate, OutcomeEnteredInError, FollowUpUpdate, SnapshotCreate, TrainingStart, ModelStatusChange,
   DicomwebSourceCreate: dicomweb.DicomwebSourceCreate,
@@ -44,6 +44,8 @@ export const responseSchemas = {
   DietRecord,
   UploadResult: out.UploadResult,
   ReassessResult: out.ReassessResult,
+  ScanEnteredInErrorResult: out.ScanEnteredInErrorResult,
+  AssessmentEnteredInErrorResult: out.AssessmentEnteredInErrorResult,
   AssessmentDetail,
   AssessmentNarrative,
   ScanTags: out.ScanTags,

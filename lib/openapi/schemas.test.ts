@@ -32,6 +32,7 @@ const good: Case[] = [
   { schema: "DietRecordUpdate", body: { sodiumMg: 1800, note: "after advice" }, label: "one intake and a note" },
   { schema: "ReassessInput", body: {}, label: "record only" },
   { schema: "ReassessInput", body: { scanId: uuid }, label: "a scan" },
+  { schema: "EnteredInErrorInput", body: { reason: "Wrong patient: belongs to another Smith" }, label: "a reason" },
   { schema: "LoginCredentials", body: { username: "dr.demo", password: "x" }, label: "credentials" },
   { schema: "PasswordChange", body: { currentPassword: "a", newPassword: "b" }, label: "password change" },
   { schema: "UserCreate", body: { username: "new.user", displayName: "New", role: "researcher", password: "p" }, label: "new user" },
@@ -82,6 +83,8 @@ const bad: Case[] = [
   { schema: "DietRecordUpdate", body: { id: uuid, sodiumMg: 1 }, label: "an id in the body" },
   { schema: "ReassessInput", body: { scanId: "not-a-uuid" }, label: "a scan id that is not a UUID" },
   { schema: "ReassessInput", body: { scan: uuid }, label: "a misspelt key" },
+  { schema: "EnteredInErrorInput", body: {}, label: "no reason" },
+  { schema: "EnteredInErrorInput", body: { reason: "x".repeat(501) }, label: "a reason too long" },
   { schema: "LoginCredentials", body: { username: "", password: "x" }, label: "an empty username" },
   { schema: "PasswordChange", body: { newPassword: "b" }, label: "no current password" },
   { schema: "UserCreate", body: { username: "u", displayName: "U", role: "root", password: "p" }, label: "an unknown role" },
@@ -159,7 +162,7 @@ describe("the multipart upload schema", () => {
   // multipart fields arrive as strings; the file's bytes are not JSON, so a placeholder stands in
   const file = "<bytes>";
   it("needs the file and takes the optional fields zod takes", () => {
-    const fields = { modality: "CT", bodyPart: "CHEST", acquisitionDate: "2024-01-02", confirmPatientMismatch: "true" };
+    const fields = { modality: "CT", bodyPart: "CHEST", acquisitionDate: "2024-01-02", confirmPatientMismatch: "true", identityReason: "outside CT, our patient" };
     expect(ScanUploadFields.safeParse(fields).success).toBe(true);
     expect(upload({ file, ...fields })).toBe(true);
     expect(upload(fields)).toBe(false);

@@ -101,15 +101,23 @@ describe.each(engines)("FHIR import on %s", (_name, open) => {
     expect(s.entries.every((x) => x?.status === "200 OK")).toBe(true);
   });
 
-  it("a changed resource updates its entry and queues one re-assessment (the score follows the record)", async () => {
+  it("a changed resource updates its entry; the re-assessment still waiting for its debounce is pushed back, not doubled (the score follows the record)", async () => {
     const before = await counts();
+    const waiting = await e.prisma.assessment.findFirstOrThrow({ where: { patient: { mrn: "FHIR-00001" }, status: "queued" } });
+    expect(waiting.notBefore).not.toBeNull(); // debounced (FUSION_REASSESS_DEBOUNCE_SECONDS)
     const changed = patientBundle(1) as { entry: { resource: Record<string, unknown> }[] };
     changed.entry[1].resource = conditionResource(1, 1, { clinicalStatus: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/condition-clinical", code: "resolved" }] } });
     changed.entry[5].resource = dietResource(1, { component: (dietResource(1).component as { valueQuantity: { value: number } }[]).map((c, i) => (i === 1 ? { ...c, valueQuantity: { ...c.valueQuantity, value: 1500 } } : c)) });
     const s = await importBundle(e.prisma, changed, ctx);
     expect(s.patients[0]).toMatchObject({ created: false, changed: true });
     const after = await counts();
-    expect(after).toEqual({ ...before, assessments: before.assessments + 1, jobs: before.jobs + 1, audits: before.audits + 1 });
+    expect(after).toEqual({ ...before, audits: before.audits + 1 });
+    expect(s.patients[0].assessmentId).toBe(waiting.id);
+    const pushed = await e.prisma.assessment.findUniqueOrThrow({ where: { id: waiting.id } });
+    expect(pushed.notBefore!.getTime()).toBeGreaterThanOrEqual(waiting.notBefore!.getTime());
+    // the record version moved with each import that changed something, and says what changed
+    const changes = await e.prisma.recordChange.findMany({ where: { patient: { mrn: "FHIR-00001" } }, orderBy: { version: "asc" } });
+    expect(changes.at(-1)).toMatchObject({ source: "fhir-import", parts: ["history", "diet"] });
     const p = await e.prisma.patient.findUniqueOrThrow({ where: { mrn: "FHIR-00001" }, include: { conditions: true, dietRecords: true } });
     expect(p.conditions.find((c) => c.code === "I10")!.status).toBe("resolved");
     expect(p.dietRecords[0].sodiumMg).toBe(1500);

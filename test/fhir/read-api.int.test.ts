@@ -245,7 +245,8 @@ describe.each(engines)("round trip into an empty database on %s", (_name, open) 
 
   const strip = (r: Awaited<ReturnType<typeof getPatientRecord>>) => {
     const sortBy = <T,>(xs: T[]) => [...xs].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    const { id: _i, createdAt: _c, updatedAt: _u, scans: _s, assessments: _a, ...patient } = r;
+    // recordVersion counts changes in each database (local bookkeeping, not part of the record)
+    const { id: _i, createdAt: _c, updatedAt: _u, scans: _s, assessments: _a, recordVersion: _v, ...patient } = r;
     const clean = <T extends object>(x: T) => Object.fromEntries(Object.entries(x).filter(([k]) => !["id", "patientId", "createdAt", "updatedAt"].includes(k)));
     return { ...patient, conditions: sortBy(r.conditions.map(clean)), familyHistory: sortBy(r.familyHistory.map(clean)), dietRecords: sortBy(r.dietRecords.map(clean)) };
   };

@@ -136,7 +136,7 @@ describe("real DICOM files in every transfer syntax pydicom ships", () => {
     ["SC_rgb_rle_2frame.dcm", "multi-frame colour RLE"],
   ];
   it.each(cases)("%s (%s) is stored and assessed", async (name) => {
-    const res = await upload(file(name), name, { confirmPatientMismatch: "true" }, otherPatientId);
+    const res = await upload(file(name), name, { confirmPatientMismatch: "true", identityReason: "test file of another patient, attached on purpose" }, otherPatientId);
     const body = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(201);
     const a = await waitDone(body.assessment.id);
@@ -173,8 +173,8 @@ describe("bad input: a clear 4xx, nothing stored, nothing queued, the server kee
     { name: "not DICOM", send: () => upload(new TextEncoder().encode("hello, this is a text file, not an image at all".repeat(10)), "notes.dcm"), status: 400, code: "not_dicom" },
     { name: "truncated DICOM", send: () => upload(file("MR_truncated.dcm")), status: 400, code: "truncated" },
     { name: "DICOM without pixel data", send: () => upload(file("rtplan.dcm")), status: 422, code: "no_pixel_data" },
-    { name: "pixel data that fails to decode", send: () => upload(corruptJ2k(), "bad.dcm", { confirmPatientMismatch: "true" }), status: 422, code: "decode_failed" },
-    { name: "unsupported transfer syntax", send: () => upload(unsupported(), "jpip.dcm", { confirmPatientMismatch: "true" }), status: 415, code: "unsupported_transfer_syntax" },
+    { name: "pixel data that fails to decode", send: () => upload(corruptJ2k(), "bad.dcm", { confirmPatientMismatch: "true", identityReason: "test file of another patient, attached on purpose" }), status: 422, code: "decode_failed" },
+    { name: "unsupported transfer syntax", send: () => upload(unsupported(), "jpip.dcm", { confirmPatientMismatch: "true", identityReason: "test file of another patient, attached on purpose" }), status: 415, code: "unsupported_transfer_syntax" },
     {
       name: "oversize",
       send: () => upload(file("CT_small.dcm"), "big.dcm"),
@@ -232,7 +232,7 @@ describe("bad input: a clear 4xx, nothing stored, nothing queued, the server kee
   it("a wrong-patient file is accepted once the user confirms", async () => {
     const bytes = scanToDicom(cohort[1], renderScan(cohort[1], { size: 48 }));
     expect((await upload(bytes, "other.dcm")).status).toBe(409);
-    const res = await upload(bytes, "other.dcm", { confirmPatientMismatch: "true" });
+    const res = await upload(bytes, "other.dcm", { confirmPatientMismatch: "true", identityReason: "test file of another patient, attached on purpose" });
     expect(res.status).toBe(201);
   });
 
@@ -276,7 +276,7 @@ describe("bad input: a clear 4xx, nothing stored, nothing queued, the server kee
 describe("the scan store behind uploads", () => {
   it("the tag panel reads the tags saved at upload: with the file gone from the store the tags still answer, the file is a 500 that says so", async () => {
     const bytes = file("MR_small.dcm");
-    const res = await upload(bytes, "mr.dcm", { confirmPatientMismatch: "true" }, otherPatientId);
+    const res = await upload(bytes, "mr.dcm", { confirmPatientMismatch: "true", identityReason: "test file of another patient, attached on purpose" }, otherPatientId);
     expect(res.status).toBe(201);
     const id = (await res.json()).scan.id as string;
     const { storageKey } = await e.prisma.scan.findUniqueOrThrow({ where: { id }, select: { storageKey: true } });

@@ -53,6 +53,7 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
     return {
       id: s.id, modality: s.modality, contentType: s.contentType, rows: s.rows, columns: s.columns, frames: s.frames,
       acquisitionDate: s.acquisitionDate, bodyPart: s.bodyPart, transferSyntaxUid: s.transferSyntaxUid, photometricInterpretation: s.photometricInterpretation,
+      identityFlag: s.identityFlag,
       ...(p?.studyInstanceUid
         ? { place: { study: p.studyInstanceUid, series: p.seriesInstanceUid, studyDate: p.studyDate, studyDescription: p.studyDescription, seriesNumber: p.seriesNumber, seriesDescription: p.seriesDescription, instanceNumber: p.instanceNumber } }
         : {}),
@@ -100,6 +101,7 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
           canUpload={canUpload}
           pacsSources={pacsSources}
           categoryBands={categoryBands}
+          recordVersion={record.recordVersion}
         />
         <RecordPanels patientId={record.id} rerunScanId={assessments.find((a) => a.status === "done")?.scanId ?? null} conditions={record.conditions} familyHistory={record.familyHistory} dietRecords={record.dietRecords} />
         {outcomes && roleMay(actor.role, "outcome:read") && <OutcomesPanel patientId={record.id} data={outcomes} />}

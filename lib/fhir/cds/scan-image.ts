@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { scanInForce } from "@/lib/db/in-force";
 import { decodeScanOffThread } from "@/lib/dicom/off-thread";
 import type { ScanContentType } from "@/lib/dicom";
 import { readScanBytes } from "@/lib/db/scans";
@@ -12,7 +13,7 @@ import { scanStoreFor } from "@/lib/db/scan-store";
  */
 export async function latestScanImage(db: PrismaClient, patientId: string): Promise<{ scanId: string; image: { rows: number; columns: number; data: Float32Array; modality: string } | null; flags: string[] } | null> {
   const scan = await db.scan.findFirst({
-    where: { patientId },
+    where: { patientId, ...scanInForce }, // never a scan entered in error
     orderBy: { createdAt: "desc" },
     select: { id: true, modality: true, contentType: true, metadata: true, storageKey: true },
   });

@@ -21,7 +21,8 @@ export const scanOperations: Operations = {
       "multipart/form-data with the file in the field `file` (DICOM in every common transfer syntax, PNG or JPEG) and optional text fields. " +
       "The file is parsed and its assessed frame decoded before anything is stored; the Scan row, its queued Assessment and the queue job are written in one transaction. " +
       "The same bytes again for the same patient answer 200 with the stored scan (`duplicate: true`). PNG and JPEG need `modality`. " +
-      "A DICOM file whose patient differs from the record is refused (409 patient_mismatch) unless `confirmPatientMismatch=true`. " +
+      "A DICOM file whose Patient ID is another MRN (409 patient_mismatch) or names nobody — empty, placeholder or anonymized (409 patient_unidentified) — is refused unless `confirmPatientMismatch=true` with a typed `identityReason`; " +
+      "the scan is then flagged (`identityFlag`) wherever it is shown, and the audit row holds both identities, the reason and the user. " +
       "Largest file: FUSION_UPLOAD_LIMIT_BYTES (512 MiB by default).",
     parameters: [patientId],
     requestBody: {
@@ -50,7 +51,7 @@ export const scanOperations: Operations = {
           note: "validation_failed for a bad form field (or a PNG/JPEG without `modality`); the others for an unreadable body or file.",
         },
         404: ["not_found"],
-        409: { codes: ["patient_mismatch"], note: "`details` holds the DICOM and the record identities." },
+        409: { codes: ["patient_mismatch", "patient_unidentified"], note: "`details` holds `flag` (other_patient / unidentified), the DICOM and the record identities." },
         413: { codes: ["file_too_large", "deflate_too_large", "image_too_large"], note: "image_too_large: the size the header declares (per side, or rows × columns × frames × samples × bytes) is over the image limits, checked before decoding." },
         415: ["unsupported_media_type", "content_mismatch", "unsupported_transfer_syntax", "unsupported_pixel_format", "unsupported_image"],
         422: ["no_pixel_data", "decode_failed", "decode_timeout", "too_many_elements"],
@@ -64,17 +65,41 @@ export const scanOperations: Operations = {
     operationId: "requestAssessment",
     tag: "Assessments",
     summary: "Re-assess on demand",
-    description: "`{ \"scanId\": \"…\" }` assesses that scan of this patient with the record; `{}` or `{ \"scanId\": null }` the record alone (tabular path). A new queued assessment; poll it or watch the events stream.",
+    description:
+      "`{ \"scanId\": \"…\" }` assesses that scan of this patient with the record; `{}` or `{ \"scanId\": null }` the record alone (tabular path, flagged `no_image`). A new queued assessment; poll it or watch the events stream. " +
+      "When an automatic re-assessment after a record change is still waiting for its debounce (FUSION_REASSESS_DEBOUNCE_SECONDS), that one is brought forward instead.",
     parameters: [patientId],
     requestBody: jsonBody("ReassessInput"),
     responses: { "202": jsonResponse("Queued.", "ReassessResult") },
     errors: [
       uuidPathErrors,
       jsonBodyErrors,
-      { 404: { codes: ["not_found"], note: "No such patient, or the scan is not this patient's." } },
+      { 404: { codes: ["not_found"], note: "No such patient, or the scan is not this patient's." }, 409: { codes: ["scan_entered_in_error"], note: "The scan was entered in error." } },
       rateLimited("re-assessments", "FUSION_REASSESS_LIMIT_PER_MINUTE", 20),
       modelUnavailable,
     ],
+  },
+  "POST /api/scans/[id]/entered-in-error": {
+    operationId: "markScanEnteredInError",
+    tag: "Scans",
+    summary: "Mark a scan as entered in error",
+    description:
+      "`{ \"reason\": \"…\" }` (5–500 characters). In one transaction: the scan is flagged (who, when, why; nothing is deleted), every assessment that used it is marked superseded, " +
+      "the patient is re-assessed on the latest scan still in force (else the record alone), and the audit row is written. The scan then leaves the record's working views, new assessments and research exports; the audit trail and /admin/entered-in-error keep it.",
+    parameters: [scanId],
+    requestBody: jsonBody("EnteredInErrorInput"),
+    responses: { "200": jsonResponse("Marked; the re-assessment is queued (null while no model is registered).", "ScanEnteredInErrorResult") },
+    errors: [uuidPathErrors, jsonBodyErrors, { 404: ["not_found"], 409: { codes: ["already_entered_in_error"], note: "The scan was already entered in error." } }],
+  },
+  "POST /api/assessments/[id]/entered-in-error": {
+    operationId: "markAssessmentEnteredInError",
+    tag: "Assessments",
+    summary: "Mark an assessment as entered in error",
+    description: "`{ \"reason\": \"…\" }` (5–500 characters). The assessment is kept (who, when, why) but leaves the record's working views, the patient list and research exports; audited.",
+    parameters: [uuidPath("id", "assessment")],
+    requestBody: jsonBody("EnteredInErrorInput"),
+    responses: { "200": jsonResponse("Marked.", "AssessmentEnteredInErrorResult") },
+    errors: [uuidPathErrors, jsonBodyErrors, { 404: ["not_found"], 409: { codes: ["already_entered_in_error"], note: "The assessment was already entered in error." } }],
   },
   "GET /api/patients/[id]/events": {
     operationId: "watchAssessments",
@@ -86,7 +111,7 @@ export const scanOperations: Operations = {
       "200": {
         description:
           "The event stream; it stays open until the client leaves. `event: assessments` carries, whenever it changes, a JSON array of the 20 most recent assessments: " +
-          "`[{ id, scanId, status, error, completedAt }]`; `event: error` carries `{ message }`; a comment line every 15 s keeps the connection alive; `retry: 2000`.",
+          "`[{ id, scanId, status, error, completedAt }]` (assessments in force: not entered in error or superseded); `event: record` carries `{ recordVersion }` whenever the record changes (any tab, any user, a FHIR import); `event: error` carries `{ message }`; a comment line every 15 s keeps the connection alive; `retry: 2000`.",
         content: { "text/event-stream": { schema: { type: "string" } } },
       },
     },

@@ -1,7 +1,8 @@
 import { route } from "@/lib/http/route";
 import { readJson } from "@/lib/http/body";
 import { patientParams } from "@/lib/http/params";
-import { auditRead, auditWrite } from "@/lib/http/audit-hooks";
+import { auditRead } from "@/lib/http/audit-hooks";
+import { recordWrite } from "@/lib/http/record-hooks";
 import { parseOrThrow, PatientUpdate } from "@/lib/domain";
 import { prisma } from "@/lib/db/client";
 import { getPatientRecord, updatePatient } from "@/lib/db/patients";
@@ -19,5 +20,5 @@ export const GET = route<P>("patient:read", async ({ req, params, actor }) => {
 export const PATCH = route<P>("patient:write", async ({ req, params, actor }) => {
   const { id } = patientParams(params);
   const patch = parseOrThrow(PatientUpdate, await readJson(req), "patient update");
-  return updatePatient(await prisma(), id, patch, auditWrite(actor, req, "patient.update", "Patient", id, { fields: Object.keys(patch) }));
+  return updatePatient(await prisma(), id, patch, recordWrite(actor, req, "patient.update", "Patient", id, "demographics", { fields: Object.keys(patch) }));
 });

@@ -5,9 +5,19 @@ import { ResearchLabel } from "./ResearchLabel";
 import { AssessmentHistoryChart } from "./AssessmentHistoryChart";
 import { AssessmentNarrative } from "./AssessmentNarrative";
 import { CategoryBadge, formatPct } from "./risk-format";
+import { IDENTITY_FLAG_TEXT, RECORD_PART_LABEL } from "@/lib/domain/scan";
+import { EnteredInErrorAction } from "./EnteredInErrorAction";
+import { api } from "./api";
+import { useRouter } from "next/navigation";
 
 type Props = {
   assessment: AssessmentView | null;
+  /** a newer assessment of the same scan (or record) on its way */
+  next?: AssessmentView | null;
+  patientId: string;
+  /** the user may re-assess and enter in error (clinicians) */
+  canAct?: boolean;
+  hasScans?: boolean;
   history: AssessmentView[];
   scanLabel: string | null;
   saliencyVisible: boolean;
@@ -20,13 +30,27 @@ type Props = {
 const STRATEGY: Record<string, string> = { joint: "joint fusion", early: "early fusion", late: "late fusion", image_only: "image only", tabular_only: "tabular only" };
 
 /** Scores, their explanation and provenance for the selected scan's assessment. */
-export function RiskPanel({ assessment: a, history, scanLabel, saliencyVisible, onSaliencyVisible, saliencyOpacity, onSaliencyOpacity, saliencyState }: Props) {
+export function RiskPanel({ assessment: a, next = null, patientId, canAct = false, hasScans = true, history, scanLabel, saliencyVisible, onSaliencyVisible, saliencyOpacity, onSaliencyOpacity, saliencyState }: Props) {
   return (
     <section className="panel risk-panel" aria-labelledby="h-risk" data-testid="risk-panel">
       <h2 id="h-risk">Risk assessment</h2>
       <ResearchLabel modelName={a?.modelName} modelVersion={a?.modelVersion} />
+      {a?.scanIdentityFlag && (
+        <p className="identity-flag-line" role="note" data-testid="risk-identity-flag">
+          ⚠ {IDENTITY_FLAG_TEXT[a.scanIdentityFlag]}: these scores used that image.
+        </p>
+      )}
+      {a?.status === "done" && a.recordChanged && <RecordChangedNotice a={a} next={next} patientId={patientId} canAct={canAct} />}
+      {a?.status === "done" && !a.recordChanged && next && (
+        <p role="status" className="notice" data-testid="risk-next">
+          A new assessment is {next.status === "running" ? "running" : "queued"}; the scores below are the previous ones until it finishes.
+        </p>
+      )}
       {!a ? (
-        <p className="muted">{scanLabel ? `No assessment has been run for ${scanLabel}.` : "No assessment yet."}</p>
+        <>
+          <p className="muted">{scanLabel ? `No assessment has been run for ${scanLabel}.` : "No assessment yet."}</p>
+          {!hasScans && canAct && <ScoreRecordOnly patientId={patientId} />}
+        </>
       ) : a.status === "queued" || a.status === "running" ? (
         <p role="status" className="notice">Assessment {a.status}… the scores appear here when it finishes.</p>
       ) : a.status === "failed" ? (
@@ -36,7 +60,12 @@ export function RiskPanel({ assessment: a, history, scanLabel, saliencyVisible, 
       ) : (
         <>
           <p className="muted small" data-testid="risk-provenance">
-            {scanLabel ? `${scanLabel} · ` : ""}
+            {a.scanId === null && (
+              <span className="record-only-badge" data-testid="record-only-badge" title="No image was used: the scores rest on the medical history, family history and diet alone.">
+                Record only
+              </span>
+            )}{" "}
+            {scanLabel && a.scanId ? `${scanLabel} · ` : ""}
             <time dateTime={a.completedAt ?? a.createdAt} suppressHydrationWarning>{new Date(a.completedAt ?? a.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}</time> · {STRATEGY[a.strategy] ?? a.strategy} ·{" "}
             <a href={`/models/${encodeURIComponent(a.modelName)}/${encodeURIComponent(a.modelVersion)}`}>{a.modelName} {a.modelVersion}</a>
           </p>
@@ -101,6 +130,7 @@ export function RiskPanel({ assessment: a, history, scanLabel, saliencyVisible, 
           <AssessmentNarrative assessment={a} />
         </>
       )}
+      {a && a.status !== "queued" && a.status !== "running" && canAct && <EnteredInErrorAction key={a.id} kind="assessment" id={a.id} label="this assessment" />}
       {history.some((h) => h.status === "done" && h.scores.length) && (
         <>
           <h3>Assessment history</h3>
@@ -108,6 +138,67 @@ export function RiskPanel({ assessment: a, history, scanLabel, saliencyVisible, 
         </>
       )}
     </section>
+  );
+}
+
+const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+
+/** "The record changed since this score" — what changed, and the re-assessment that will replace it. */
+function RecordChangedNotice({ a, next, patientId, canAct }: { a: AssessmentView; next: AssessmentView | null; patientId: string; canAct: boolean }) {
+  const c = a.recordChanged!;
+  const parts = c.parts.map((p) => RECORD_PART_LABEL[p]).join(", ") || "the record";
+  return (
+    <div className="record-changed" role="status" data-testid="record-changed">
+      <strong>The record changed since this score:</strong> {parts} ({c.changes} change{c.changes === 1 ? "" : "s"}, last{" "}
+      <time dateTime={c.lastChangedAt} suppressHydrationWarning>{when(c.lastChangedAt)}</time>). These scores do not reflect it.
+      <div className="muted small" data-testid="record-changed-next">
+        {next
+          ? next.status === "running"
+            ? "The new assessment is running; this flag stays until its score is stored."
+            : next.scheduledFor
+              ? <>A new assessment runs automatically once the record has been quiet (about <time dateTime={next.scheduledFor} suppressHydrationWarning>{when(next.scheduledFor)}</time>); this flag stays until its score is stored.</>
+              : "A new assessment is queued; this flag stays until its score is stored."
+          : "No new assessment is queued for this scan."}
+      </div>
+      {canAct && <ReassessNow patientId={patientId} scanId={a.scanId} label={next ? "Re-assess now" : "Re-assess"} />}
+    </div>
+  );
+}
+
+function ReassessNow({ patientId, scanId, label }: { patientId: string; scanId: string | null; label: string }) {
+  const router = useRouter();
+  const [state, setState] = useState<"idle" | "busy" | { error: string }>("idle");
+  return (
+    <span>
+      <button
+        type="button"
+        className="small"
+        disabled={state === "busy"}
+        data-testid="reassess-now"
+        onClick={async () => {
+          setState("busy");
+          const r = await api(`/api/patients/${patientId}/assessments`, { method: "POST", body: { scanId } });
+          if (r.ok) {
+            setState("idle");
+            router.refresh();
+          } else setState({ error: r.message });
+        }}
+      >
+        {label}
+      </button>
+      {typeof state === "object" && <span className="error-text"> {state.error}</span>}
+    </span>
+  );
+}
+
+/** A patient without scans: score the record alone (the record-only model path, flagged as such). */
+function ScoreRecordOnly({ patientId }: { patientId: string }) {
+  return (
+    <p data-testid="score-record-only">
+      This patient has no scans. <ReassessNow patientId={patientId} scanId={null} label="Score from the record alone" />
+      <br />
+      <span className="muted small">The scores will rest on the medical history, family history and diet, without an image, and say so.</span>
+    </p>
   );
 }
 

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/auth/constants";
 import { PICTURE_MODALITIES } from "@/lib/domain/scan";
+import { ReasonPrompt } from "./ReasonPrompt";
 
 type Stage = "uploading" | "stored" | "queued" | "running" | "done" | "failed" | "rejected" | "mismatch";
 type Item = {
@@ -14,7 +15,7 @@ type Item = {
   scanId?: string;
   assessmentId?: string;
   duplicate?: boolean;
-  mismatch?: { dicom: { patientId: string | null; patientName: string | null }; record: { mrn: string; name: string } };
+  mismatch?: { flag: "other_patient" | "unidentified"; dicom: { patientId: string | null; patientName: string | null }; record: { mrn: string; name: string } };
 };
 type StatusEvent = { id: string; scanId: string | null; status: string; error: string | null };
 
@@ -62,11 +63,14 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
   }, [patientId, patch, router, onAssessed]);
 
   const send = useCallback(
-    (item: Item, confirm = false) => {
+    (item: Item, identityReason: string | null = null) => {
       const form = new FormData();
       form.append("file", item.file);
       if (isImage(item.file)) form.append("modality", modality);
-      if (confirm) form.append("confirmPatientMismatch", "true");
+      if (identityReason) {
+        form.append("confirmPatientMismatch", "true");
+        form.append("identityReason", identityReason);
+      }
       const xhr = new XMLHttpRequest();
       xhr.open("POST", `/api/patients/${patientId}/scans`);
       xhr.setRequestHeader(CSRF_HEADER, csrfToken());
@@ -89,7 +93,7 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
           });
           if (a?.status === "done" && body.scan) onAssessed?.(body.scan.id, a.id);
           router.refresh();
-        } else if (xhr.status === 409 && body.error?.code === "patient_mismatch") {
+        } else if (xhr.status === 409 && (body.error?.code === "patient_mismatch" || body.error?.code === "patient_unidentified")) {
           patch(item.key, { stage: "mismatch", message: body.error.message, mismatch: body.error.details as Item["mismatch"] });
         } else {
           patch(item.key, { stage: "rejected", message: body.error?.message ?? `The server answered ${xhr.status}.` });
@@ -138,7 +142,7 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
       >
         Drop DICOM, PNG or JPEG files here, or <u>choose files</u>
         <p id="upload-help" className="muted" style={{ margin: "0.3rem 0 0", fontSize: "0.85rem" }}>
-          Each scan is checked (it must decode, and a DICOM file must name this patient), stored, and assessed.
+          Each scan is checked (it must decode, and a DICOM file must name this patient — a file naming someone else or nobody needs a reason), stored, and assessed.
         </p>
       </div>
       <input
@@ -175,17 +179,25 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
               <progress max={1} value={it.stage === "uploading" ? it.progress : 1} aria-label={`Upload progress of ${it.file.name}`} style={{ width: "100%" }} />
               {it.message && <p className={it.stage === "rejected" || it.stage === "failed" ? "error-box" : "muted"} style={{ margin: "0.2rem 0", fontSize: "0.88rem" }}>{it.message}</p>}
               {it.stage === "mismatch" && it.mismatch && (
-                <div className="notice">
-                  <p style={{ margin: "0 0 0.4rem" }}>
-                    The file names <b>{it.mismatch.dicom.patientName ?? "an unnamed patient"}</b> (ID {it.mismatch.dicom.patientId ?? "none"}); this record is{" "}
-                    <b>{it.mismatch.record.name}</b> (MRN {it.mismatch.record.mrn}).
-                  </p>
-                  <button type="button" onClick={() => send(it, true)}>
-                    Attach to this record anyway
-                  </button>{" "}
-                  <button type="button" className="secondary" onClick={() => setItems((xs) => xs.filter((x) => x.key !== it.key))}>
-                    Cancel
-                  </button>
+                <div className="notice caution" role="alertdialog" aria-label={`Check the patient of ${it.file.name}`} data-testid="identity-prompt">
+                  {it.mismatch.flag === "other_patient" ? (
+                    <p style={{ margin: "0 0 0.4rem" }}>
+                      The file names <b>{it.mismatch.dicom.patientName?.trim() || "an unnamed patient"}</b> (ID {it.mismatch.dicom.patientId ?? "none"}); this record is{" "}
+                      <b>{it.mismatch.record.name}</b> (MRN {it.mismatch.record.mrn}).
+                    </p>
+                  ) : (
+                    <p style={{ margin: "0 0 0.4rem" }}>
+                      The file&apos;s header does not identify the patient (name <b>{it.mismatch.dicom.patientName?.trim() || "none"}</b>, ID <b>{it.mismatch.dicom.patientId?.trim() || "none"}</b>), so it cannot be checked against{" "}
+                      <b>{it.mismatch.record.name}</b> (MRN {it.mismatch.record.mrn}).
+                    </p>
+                  )}
+                  <ReasonPrompt
+                    label="Why does this file belong to this record? (kept with the scan and in the audit trail)"
+                    confirmLabel="Attach with this reason"
+                    onConfirm={(reason) => send(it, reason)}
+                    onCancel={() => setItems((xs) => xs.filter((x) => x.key !== it.key))}
+                    testId="identity-reason-form"
+                  />
                 </div>
               )}
             </li>

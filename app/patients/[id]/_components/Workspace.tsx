@@ -13,6 +13,8 @@ import type { ScanScore } from "../_viewer/SeriesBrowser";
 import { formatPct } from "./risk-format";
 import { TrendContext } from "./AssessmentHistoryChart";
 import type { CategoryThresholds } from "@/lib/domain/outcomes";
+import { useRecordWatch } from "./useRecordWatch";
+import { EnteredInErrorAction } from "./EnteredInErrorAction";
 
 type Props = {
   patientId: string;
@@ -24,6 +26,8 @@ type Props = {
   pacsSources?: { id: string; name: string }[];
   /** the active model's category thresholds per outcome: the bands behind the risk trend */
   categoryBands?: Record<string, CategoryThresholds>;
+  /** the record version this page was rendered from (the page refreshes when it moves) */
+  recordVersion: number;
 };
 
 /** The newest finished assessment's highest score per scan, for the series browser. */
@@ -37,9 +41,11 @@ function scoresByScan(assessments: AssessmentView[]): Record<string, ScanScore> 
   return out;
 }
 
-export function Workspace({ patientId, scans, assessments, initialScanId, canUpload, pacsSources = [], categoryBands }: Props) {
+export function Workspace({ patientId, scans, assessments, initialScanId, canUpload, pacsSources = [], categoryBands, recordVersion }: Props) {
   const router = useRouter();
-  const [selectedId, setSelectedId] = useState<string | null>(initialScanId ?? scans[0]?.id ?? null);
+  const [chosenId, setSelectedId] = useState<string | null>(initialScanId ?? scans[0]?.id ?? null);
+  // a scan entered in error (here or elsewhere) leaves the list: fall back to the newest one left
+  const selectedId = chosenId && scans.some((s) => s.id === chosenId) ? chosenId : scans[0]?.id ?? null;
   // Scans the viewer could not display. Until the clinician picks a scan, the record shows the
   // newest one that displays instead of an error (a scan they pick themselves stays selected).
   const [undisplayable, setUndisplayable] = useState<ReadonlySet<string>>(() => new Set());
@@ -67,11 +73,18 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
   // the last fetched map; while a wanted map is not here yet, the panel shows "loading" (derived)
   const [saliency, setSaliency] = useState<{ id: string; map: ViewerSaliency | null; state: "ready" | "error" } | null>(null);
 
-  // the selected scan's newest assessment (a tabular-only one when the scan has none)
-  const assessment = useMemo(
-    () => assessments.find((a) => a.scanId === selectedId) ?? (selectedId ? null : assessments.find((a) => a.scanId === null) ?? null),
-    [assessments, selectedId],
-  );
+  // The selected scan's newest finished assessment — its scores stay on screen (flagged when the
+  // record changed since) while a newer one is queued; else its newest (queued, running, failed).
+  // Without scans: the newest record-only assessment.
+  const forSelection = useMemo(() => assessments.filter((a) => (selectedId ? a.scanId === selectedId : a.scanId === null)), [assessments, selectedId]);
+  const assessment = useMemo(() => forSelection.find((a) => a.status === "done") ?? forSelection[0] ?? null, [forSelection]);
+  // a newer assessment of the same selection still on its way (the automatic re-assessment, a re-run)
+  const next = useMemo(() => {
+    const n = forSelection.find((a) => a.status === "queued" || a.status === "running") ?? null;
+    return n && assessment && n.id !== assessment.id && n.createdAt > assessment.createdAt ? n : null;
+  }, [forSelection, assessment]);
+  const shownDone = useMemo(() => new Set(assessments.filter((a) => a.status === "done" || a.status === "failed").map((a) => a.id)), [assessments]);
+  useRecordWatch(patientId, recordVersion, shownDone);
   const scan = scans.find((s) => s.id === selectedId) ?? null;
   const scanLabel = scan ? `${scan.modality} scan${scan.acquisitionDate ? ` of ${scan.acquisitionDate}` : ""}` : null;
 
@@ -89,8 +102,8 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
       .catch(() => setSaliency({ id: wanted, map: null, state: "error" }));
   }, [wanted, loadedId]);
 
-  // live status: poll a queued / running assessment, then reload the record
-  const pending = assessments.find((a) => a.status === "queued" || a.status === "running");
+  // live status: poll a queued / running assessment (not one waiting for its debounce), then reload the record
+  const pending = assessments.find((a) => (a.status === "queued" && !a.scheduledFor) || a.status === "running");
   useEffect(() => {
     if (!pending) return;
     const t = setInterval(async () => {
@@ -128,12 +141,17 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
         )}
         {/* the lead's upload panel (drag-drop, progress, live status); a finished scan is selected */}
         {canUpload && <UploadPanel patientId={patientId} onAssessed={(scanId) => setSelectedId(scanId)} />}
+        {canUpload && scan && <EnteredInErrorAction key={scan.id} kind="scan" id={scan.id} label={scanLabel ?? "this scan"} />}
         {canUpload && <PacsPanel patientId={patientId} sources={pacsSources} onImported={(scanId) => setSelectedId(scanId)} />}
       </div>
       <aside className="workspace-side skip-target" id="risk-panel" tabIndex={-1} aria-label="Risk">
         <TrendContext.Provider value={trend}>
           <RiskPanel
             assessment={assessment}
+            next={next}
+            patientId={patientId}
+            canAct={canUpload}
+            hasScans={scans.length > 0}
             history={assessments}
             scanLabel={scanLabel}
             saliencyVisible={saliencyVisible}

@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { IDENTITY_FLAG_TEXT } from "@/lib/domain/scan";
 import { previewUrl } from "./imageIds";
 import type { ViewerScan } from "./types";
 
@@ -88,6 +89,11 @@ export function SeriesBrowser({ scans, selectedId, onSelect, scores = {}, pictur
                         data-testid={pictures ? `thumb-${s.id}` : undefined}
                       >
                         {pictures ? <Thumb scan={s} /> : <span className="thumb-img thumb-pending" aria-hidden="true" />}
+                        {s.identityFlag && (
+                          <span className="thumb-identity-flag" title={IDENTITY_FLAG_TEXT[s.identityFlag]} data-testid={pictures ? `thumb-identity-flag-${s.id}` : undefined}>
+                            ⚠ {s.identityFlag === "other_patient" ? "other patient" : "no patient ID"}
+                          </span>
+                        )}
                         <span className="thumb-label">
                           {s.place?.instanceNumber != null ? `#${s.place.instanceNumber}` : s.modality}
                           {s.frames > 1 ? ` ·${s.frames}f` : ""}

@@ -7,6 +7,7 @@ import { SeriesBrowser, type ScanScore } from "./SeriesBrowser";
 import { DicomTagPanel } from "./DicomTagPanel";
 import { SaliencyOverlay } from "./overlays/SaliencyOverlay";
 import { ViewportInfo } from "./overlays/ViewportInfo";
+import { IdentityFlagOverlay } from "./overlays/IdentityFlagOverlay";
 import { applyPreset, presetsFor, type Preset } from "./tools/presets";
 import { toggleInvert } from "./tools/invert";
 import { resetView } from "./tools/reset";
@@ -146,6 +147,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
             <SaliencyOverlay element={element} viewport={viewport as never} saliency={saliency} opacity={saliencyOpacity} />
           )}
           {scan && state.status === "ready" && <ViewportInfo scan={scan} state={state} />}
+          {scan?.identityFlag && <IdentityFlagOverlay flag={scan.identityFlag} />}
           {state.status === "loading" && <div className="viewer-status corner" role="status">Loading image…</div>}
           {state.status === "error" && (
             <div className="viewer-status error" role="alert" data-testid="viewer-error">

@@ -1,3 +1,5 @@
+import type { ScanIdentityFlag } from "@/lib/domain/scan";
+
 /** What the viewer needs to know about a scan (a subset of the record's scan summary). */
 export type ViewerScan = {
   id: string;
@@ -20,6 +22,8 @@ export type ViewerScan = {
     seriesDescription: string | null;
     instanceNumber: number | null;
   };
+  /** the header names another patient or nobody; attached anyway with a reason (shown on the image and its thumbnail) */
+  identityFlag?: ScanIdentityFlag | null;
   /** came through DICOMweb: the viewer reads it through WADO-RS (`wadors:` image ids) */
   dicomweb?: { study: string; series: string; sop: string };
 };

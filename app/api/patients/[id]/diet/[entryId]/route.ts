@@ -1,7 +1,7 @@
 import { route } from "@/lib/http/route";
 import { readJson } from "@/lib/http/body";
 import { entryParams } from "@/lib/http/params";
-import { auditWrite } from "@/lib/http/audit-hooks";
+import { recordWrite } from "@/lib/http/record-hooks";
 import { DietRecordUpdate, parseOrThrow } from "@/lib/domain";
 import { prisma } from "@/lib/db/client";
 import { deleteEntry, updateDietRecord } from "@/lib/db/history";
@@ -12,11 +12,11 @@ type P = { id: string; entryId: string };
 export const PATCH = route<P>("patient:write", async ({ req, params, actor }) => {
   const { id, entryId } = entryParams(params);
   const patch = parseOrThrow(DietRecordUpdate, await readJson(req), "diet record update");
-  return updateDietRecord(await prisma(), id, entryId, patch, auditWrite(actor, req, "diet_record.update", "DietRecord", id));
+  return updateDietRecord(await prisma(), id, entryId, patch, recordWrite(actor, req, "diet_record.update", "DietRecord", id, "diet"));
 });
 
 export const DELETE = route<P>("patient:write", async ({ req, params, actor }) => {
   const { id, entryId } = entryParams(params);
-  await deleteEntry(await prisma(), "dietRecord", id, entryId, auditWrite(actor, req, "diet_record.delete", "DietRecord", id));
+  await deleteEntry(await prisma(), "dietRecord", id, entryId, recordWrite(actor, req, "diet_record.delete", "DietRecord", id, "diet"));
   return new Response(null, { status: 204 });
 });
