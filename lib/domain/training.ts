@@ -56,7 +56,7 @@ export const TrainingProgress = z.strictObject({
   loss: z.number().nullable(),
   valLoss: z.number().nullable().optional(),
   etaSeconds: z.number().nullable().optional(),
-  phase: z.string(),
+  phase: text().max(80),
 });
 export type TrainingProgress = z.infer<typeof TrainingProgress>;
 

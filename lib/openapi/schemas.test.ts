@@ -21,6 +21,13 @@ const uuid = "0b7c9a4e-3f1d-4c2a-9e8b-5d6f7a8b9c0d";
 
 type Case = { schema: keyof typeof requestSchemas; body: unknown; label: string };
 const good: Case[] = [
+  { schema: "OutcomeCreate", body: { outcome: "mace", occurredOn: "2024-05-01" }, label: "a MACE event on a past date" },
+  { schema: "OutcomeEnteredInError", body: { reason: "recorded on the wrong chart" }, label: "a reason" },
+  { schema: "FollowUpUpdate", body: { followUpUntil: "2025-01-01" }, label: "a follow-up date" },
+  { schema: "FollowUpUpdate", body: { followUpUntil: null }, label: "clearing the follow-up date" },
+  { schema: "SnapshotCreate", body: { indexDate: "2021-11-01", imageSize: 0 }, label: "an index date, no image column" },
+  { schema: "TrainingStart", body: { snapshotId: "3f0e3c1e-8d4b-4c7a-9a1b-2f5d6e7c8b9a", strategy: "joint", epochs: 2, tiny: true }, label: "a tiny joint run" },
+  { schema: "ModelStatusChange", body: { action: "shadow", reason: "validated on our own outcomes" }, label: "shadow with a reason" },
   { schema: "PatientCreate", body: patient, label: "a full patient" },
   { schema: "PatientUpdate", body: { familyName: "King" }, label: "one field" },
   { schema: "ConditionCreate", body: { code: "E11.9", display: "Type 2 diabetes" }, label: "defaults left out" },
@@ -59,6 +66,12 @@ const good: Case[] = [
   },
 ];
 const bad: Case[] = [
+  { schema: "OutcomeCreate", body: { outcome: "influenza", occurredOn: "2024-05-01" }, label: "an outcome the model has no head for" },
+  { schema: "OutcomeEnteredInError", body: {}, label: "no reason" },
+  { schema: "FollowUpUpdate", body: {}, label: "no follow-up field" },
+  { schema: "SnapshotCreate", body: { indexDate: "yesterday" }, label: "an index date that is not a date" },
+  { schema: "TrainingStart", body: { strategy: "joint" }, label: "no snapshot" },
+  { schema: "ModelStatusChange", body: { action: "delete", reason: "no longer needed" }, label: "an action that does not exist" },
   { schema: "PatientCreate", body: { ...patient, ssn: "123" }, label: "an unknown field" },
   { schema: "PatientCreate", body: { ...patient, sex: "F" }, label: "a sex outside the enum" },
   { schema: "PatientCreate", body: { ...patient, birthDate: 19601210 }, label: "a number for a date" },

@@ -126,7 +126,7 @@ describe.each(engines)("FHIR import on %s", (_name, open) => {
   });
 
   it("no model registered yet (no worker has started): the record is imported all the same, no re-assessment is queued, the entry and the audit row say so", async () => {
-    await e.prisma.modelVersion.updateMany({ data: { active: false } });
+    await e.prisma.modelVersion.updateMany({ data: { active: false, status: "retired" } });
     try {
       const before = await counts();
       const s = await importBundle(e.prisma, transaction([patientResource(30), conditionResource(30, 1)]), ctx);

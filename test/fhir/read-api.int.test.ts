@@ -176,7 +176,7 @@ describe("import through POST /fhir/R4", () => {
     expect(await db.auditEvent.count({ where: { action: "fhir.import", patientId: p.id, userId: clinicianId } })).toBe(1);
   }, 120_000);
   it("before any worker registered a model: the record is imported, nothing queued, the patient's entry says so", async () => {
-    await db.modelVersion.updateMany({ data: { active: false } });
+    await db.modelVersion.updateMany({ data: { active: false, status: "retired" } });
     try {
       const r = await call("POST", "/fhir/R4", { body: JSON.stringify(patientBundle(10)), contentType: "application/fhir+json" });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
