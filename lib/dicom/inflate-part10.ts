@@ -69,7 +69,8 @@ function uiValue(uid: string): Uint8Array {
   return new TextEncoder().encode(uid.length % 2 ? `${uid}\0` : uid);
 }
 
-function encodeElement(group: number, element: number, vr: string, value: Uint8Array): Uint8Array {
+/** One Explicit VR Little Endian data element (also what the tests build their files with). */
+export function encodeElement(group: number, element: number, vr: string, value: Uint8Array): Uint8Array {
   const long = LONG_VRS.has(vr);
   const head = new Uint8Array(long ? 12 : 8);
   const v = new DataView(head.buffer);

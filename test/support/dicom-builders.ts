@@ -1,6 +1,7 @@
 // Hand-built DICOM files for hostile-input tests: a few hundred bytes whose headers declare
 // images far larger than their data (decompression bombs), and files with very many elements.
 import { buildPart10, concat } from "./dicom-files";
+import { encodeElement } from "@/lib/dicom/inflate-part10";
 
 export const RLE_LOSSLESS = "1.2.840.10008.1.2.5";
 export const EXPLICIT_LE = "1.2.840.10008.1.2.1";
@@ -9,18 +10,7 @@ const enc = new TextEncoder();
 const pad = (s: string, with0 = false) => enc.encode(s.length % 2 ? s + (with0 ? "\0" : " ") : s);
 
 /** One Explicit VR Little Endian element. */
-export function el(group: number, element: number, vr: string, value: Uint8Array): Uint8Array {
-  const long = ["OB", "OW", "SQ", "UN", "UT", "UC", "UR", "OF", "OD", "OL"].includes(vr);
-  const head = new Uint8Array(long ? 12 : 8);
-  const v = new DataView(head.buffer);
-  v.setUint16(0, group, true);
-  v.setUint16(2, element, true);
-  head[4] = vr.charCodeAt(0);
-  head[5] = vr.charCodeAt(1);
-  if (long) v.setUint32(8, value.length, true);
-  else v.setUint16(6, value.length, true);
-  return concat(head, value);
-}
+export const el = encodeElement;
 export const us = (n: number) => new Uint8Array(new Uint16Array([n]).buffer);
 export const cs = (s: string) => pad(s);
 export const ui = (s: string) => pad(s, true);

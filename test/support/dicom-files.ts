@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { encodeElement } from "@/lib/dicom/inflate-part10";
 import { pydicomFile } from "@/test/fixtures/pydicom";
 import { parseDicom, type ParsedDicom } from "@/lib/dicom/parse";
 import { decodeFrame, type DecodedFrame } from "@/lib/dicom/decode";
@@ -36,18 +37,7 @@ export function rgbAt(frame: DecodedFrame, row: number, col: number): number[] {
 
 /** A minimal Part 10 file: preamble, DICM, meta header with the given transfer syntax, then `dataset` bytes as-is. */
 export function buildPart10(transferSyntaxUid: string, dataset: Uint8Array): Uint8Array {
-  const el = (group: number, element: number, vr: string, value: Uint8Array): Uint8Array => {
-    const long = ["OB", "OW", "SQ", "UN", "UT"].includes(vr);
-    const head = new Uint8Array(long ? 12 : 8);
-    const v = new DataView(head.buffer);
-    v.setUint16(0, group, true);
-    v.setUint16(2, element, true);
-    head[4] = vr.charCodeAt(0);
-    head[5] = vr.charCodeAt(1);
-    if (long) v.setUint32(8, value.length, true);
-    else v.setUint16(6, value.length, true);
-    return concat(head, value);
-  };
+  const el = encodeElement;
   const ui = (s: string) => new TextEncoder().encode(s.length % 2 ? `${s}\0` : s);
   const body = concat(
     el(2, 1, "OB", new Uint8Array([0, 1])),
