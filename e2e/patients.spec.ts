@@ -38,8 +38,10 @@ test.describe("patient list and record", () => {
     // the same patient is found by family name too
     await search.fill(family);
     await search.press("Enter");
-    await expect(page.getByRole("link", { name })).toBeVisible();
-    await page.getByRole("link", { name }).first().click();
+    // (other patients may share the name: other specs add patients) — the row with this MRN
+    const row = rows.filter({ hasText: "DEMO-000007" });
+    await expect(row.getByRole("link", { name })).toBeVisible();
+    await row.getByRole("link", { name }).click();
 
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
     await expect(page.getByLabel("Demographics")).toContainText("DEMO-000007");

@@ -50,7 +50,7 @@ async function createPatient(page: Page, over: Record<string, string> = {}): Pro
 async function upload(page: Page, patientId: string, name: string, bytes: Buffer): Promise<{ scanId: string; assessmentId: string }> {
   const r = await page.request.post(`/api/patients/${patientId}/scans`, {
     headers: await csrf(page),
-    multipart: { file: { name, mimeType: "application/dicom", buffer: bytes }, confirmPatientMismatch: "true" },
+    multipart: { file: { name, mimeType: "application/dicom", buffer: bytes }, confirmPatientMismatch: "true", identityReason: "pydicom test file, attached on purpose by the safety spec" },
   });
   expect(r.status(), await r.text()).toBe(201);
   const body = (await r.json()) as { scan: { id: string }; assessment: { id: string } };
