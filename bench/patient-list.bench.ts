@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { freshPglite, freshPostgres } from "@/test/support/engines";
+import { analyzeWhereNeeded } from "@/lib/db/embedded-statistics";
 import { listPatients } from "@/lib/db/patient-list";
 import { audit } from "@/lib/auth/audit";
 import { PatientSearch } from "@/lib/domain";
@@ -65,7 +66,11 @@ try {
     SELECT gen_random_uuid(), "id", 'fusion-demo', '1.0.1', 'joint', 'done', '{"lung_cancer_2y":{"probability":0.5,"interval":[0.4,0.6],"category":"high"},"mace_5y":{"probability":0.1,"interval":[0.08,0.12],"category":"moderate"}}', now(), now()
       FROM "Patient" ORDER BY "mrn" LIMIT ${viaTrigger}`);
   const trigMs = (performance.now() - trig0) / viaTrigger;
+  // statistics as each engine gathers them on its own: autovacuum on PostgreSQL (run now rather than
+  // waited for); on the embedded database the server's check (lib/db/embedded-statistics.ts) when it
+  // opens the folder a seed wrote, or its timer
   if (e.kind === "postgres") await e.prisma.$executeRawUnsafe("ANALYZE");
+  else console.log(`embedded statistics: analysed ${(await analyzeWhereNeeded(e.pglite!)).tables.length} tables`);
   const done = performance.now();
   const assessed = await e.prisma.patient.count({ where: { maxRisk: { not: null } } });
   console.log(`seeded ${n} patients in ${((seeded - t0) / 1000).toFixed(1)} s; ${assessed} assessed patients (bulk + backfill) in ${((done - seeded) / 1000).toFixed(1)} s; trigger cost ${trigMs.toFixed(2)} ms per inserted assessment\n`);
