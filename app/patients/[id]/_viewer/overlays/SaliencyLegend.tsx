@@ -2,10 +2,9 @@
 // The saliency overlay's key: which outcome the map explains (the clinician can switch when the
 // assessment stored one map per outcome) and what its colours mean. Sits in the viewport's top
 // right corner, away from the image centre, and exists only while the overlay is drawn.
-import { useId, type KeyboardEvent } from "react";
+import { useId, type CSSProperties, type KeyboardEvent } from "react";
 import type { OutcomeSaliencyView } from "@/lib/domain/assessment";
 import { legendGradient, SALIENCY_THRESHOLD } from "./saliencyColormap";
-import styles from "./SaliencyLegend.module.css";
 
 const TEXT = {
   legend: "Saliency legend",
@@ -19,6 +18,22 @@ const TEXT = {
 };
 
 const GRADIENT = legendGradient();
+
+// Inline styles, not a stylesheet: a CSS file imported here would join the viewer's dynamic import
+// and be one more request the browser must finish before the viewer can start (bench:record).
+// Top right of the viewport (the other corners carry the modality, W/L and zoom): never over the
+// image centre. Opaque, so the text's contrast does not depend on the image underneath.
+const S = {
+  legend: {
+    position: "absolute", top: 6, right: 8, width: "min(15rem, 42%)", padding: "0.35rem 0.5rem 0.3rem",
+    background: "#161b22", color: "#e6edf3", border: "1px solid #484f58", borderRadius: 4,
+    fontSize: "0.75rem", lineHeight: 1.3, boxShadow: "0 1px 4px #0008",
+  },
+  outcome: { display: "flex", flexDirection: "column", gap: "0.15rem", margin: "0 0 0.3rem" },
+  select: { width: "100%", minHeight: 24, font: "inherit", color: "#e6edf3", background: "#0d1117", border: "1px solid #8b949e", borderRadius: 3, padding: "0.1rem 0.2rem" },
+  bar: { height: 10, border: "1px solid #8b949e", borderRadius: 2, backgroundImage: GRADIENT },
+  scale: { display: "flex", justifyContent: "space-between", gap: "0.3rem", marginTop: "0.15rem" },
+} satisfies Record<string, CSSProperties>;
 
 type Props = {
   /** every outcome with a map, in the order of the scores */
@@ -37,11 +52,11 @@ export function SaliencyLegend({ outcomes, shown, headline, onPick }: Props) {
   // clinician works the outcome list
   const keepKeys = (e: KeyboardEvent) => e.stopPropagation();
   return (
-    <div className={styles.legend} role="group" aria-label={TEXT.legend} aria-describedby={scaleId} data-testid="saliency-legend" data-head={shown.head} onKeyDown={keepKeys}>
+    <div style={S.legend} role="group" aria-label={TEXT.legend} aria-describedby={scaleId} data-testid="saliency-legend" data-head={shown.head} onKeyDown={keepKeys}>
       {outcomes.length > 1 ? (
-        <label className={styles.outcome} htmlFor={selectId}>
+        <label style={S.outcome} htmlFor={selectId}>
           <span>{TEXT.for}</span>
-          <select id={selectId} className={styles.select} value={shown.head} onChange={(e) => onPick(e.target.value)} data-testid="saliency-outcome" title={shown.label}>
+          <select id={selectId} style={S.select} value={shown.head} onChange={(e) => onPick(e.target.value)} data-testid="saliency-outcome" title={shown.label}>
             {outcomes.map((o) => (
               <option key={o.head} value={o.head}>
                 {o.label}{o.head === headline ? ` (${TEXT.headline})` : ""}
@@ -50,12 +65,12 @@ export function SaliencyLegend({ outcomes, shown, headline, onPick }: Props) {
           </select>
         </label>
       ) : (
-        <p className={styles.outcome}>
-          <span>{TEXT.for}</span> <strong data-testid="saliency-outcome-label">{shown.label}</strong>
+        <p style={S.outcome}>
+          <span>{TEXT.for}</span> <strong style={{ fontWeight: 600 }} data-testid="saliency-outcome-label">{shown.label}</strong>
         </p>
       )}
-      <div className={styles.bar} style={{ backgroundImage: GRADIENT }} title={TEXT.scaleLong(SALIENCY_THRESHOLD)} data-testid="saliency-legend-bar" />
-      <div className={styles.scale}>
+      <div style={S.bar} title={TEXT.scaleLong(SALIENCY_THRESHOLD)} data-testid="saliency-legend-bar" />
+      <div style={S.scale}>
         <span>{TEXT.low}</span>
         <span>{TEXT.scale}</span>
         <span>{TEXT.high}</span>
