@@ -13,10 +13,10 @@ mkdirSync(SHOTS, { recursive: true });
 
 type Scan = { id: string; modality: string; contentType: string };
 type Record_ = { id: string; scans: Scan[]; assessments: { id: string; scanId: string | null; status: string; strategy: string; createdAt: string }[] };
-type OutcomeMap = { head: string; label: string; width: number; height: number; data: string; frame: number };
+type OutcomeMap = { head: string; label: string; shortLabel: string; width: number; height: number; data: string; frame: number };
 type Detail = {
   explainedHead: string | null;
-  scores: { head: string; label: string }[];
+  scores: { head: string; label: string; shortLabel: string }[];
   saliency: (OutcomeMap & { byOutcome: OutcomeMap[] }) | null;
 };
 
@@ -77,17 +77,18 @@ test("the legend names the outcome the stored map explains, switches outcome, sh
   expect(sal.head).toBe(detail.explainedHead);
   expect(sal.label).toBe(detail.scores.find((s) => s.head === sal.head)!.label);
   expect(sal.byOutcome.map((m) => m.head)).toEqual(detail.scores.map((s) => s.head));
-  expect(sal.byOutcome.map((m) => m.label)).toEqual(detail.scores.map((s) => s.label));
+  expect(sal.byOutcome.map((m) => [m.label, m.shortLabel])).toEqual(detail.scores.map((s) => [s.label, s.shortLabel]));
   expect(sal.byOutcome.find((m) => m.head === sal.head)!.data).toBe(sal.data);
 
   await openWithOverlay(page, rec.id, ct.id);
   const legend = page.getByTestId("saliency-legend");
   await expect(legend).toHaveAttribute("data-head", sal.head);
   await expect(page.getByTestId("saliency-overlay")).toHaveAttribute("data-head", sal.head);
-  await expect(legend).toContainText("Saliency for");
+  await expect(legend).toContainText("Saliency for:");
+  await expect(page.getByTestId("saliency-outcome-label")).toHaveText(sal.label);
   await expect(legend).toContainText("Low");
   await expect(legend).toContainText("High");
-  await expect(legend).toContainText("relative contribution");
+  await expect(legend).toContainText("Relative contribution");
   // the ramp is the overlay's own colours (viridis-like: dark blue → yellow)
   const gradient = await page.getByTestId("saliency-legend-bar").evaluate((el) => getComputedStyle(el).backgroundImage);
   expect(gradient).toMatch(/^linear-gradient\(to right, rgb\(/);
@@ -97,10 +98,10 @@ test("the legend names the outcome the stored map explains, switches outcome, sh
   const other = sal.byOutcome.find((m) => m.head !== sal.head);
   if (other) {
     await expect(picker).toHaveValue(sal.head);
-    await expect(picker.locator("option:checked")).toHaveText(`${sal.label} (largest image share)`);
-    await expect(picker.locator("option")).toHaveText(sal.byOutcome.map((m) => (m.head === sal.head ? `${m.label} (largest image share)` : m.label)));
+    const optionText = (m: OutcomeMap) => (m.head === sal.head ? `${m.shortLabel} (largest image share)` : m.shortLabel);
+    await expect(picker.locator("option")).toHaveText(sal.byOutcome.map(optionText));
   } else {
-    await expect(page.getByTestId("saliency-outcome-label")).toHaveText(sal.label);
+    await expect(picker).toHaveCount(0);
   }
   await clearOfCentre(page);
   expect(await seriousViolations(page, '[data-testid="saliency-legend"]')).toEqual([]);
@@ -114,7 +115,7 @@ test("the legend names the outcome the stored map explains, switches outcome, sh
     await picker.selectOption(other.head);
     await expect(legend).toHaveAttribute("data-head", other.head);
     await expect(page.getByTestId("saliency-overlay")).toHaveAttribute("data-head", other.head);
-    await expect(picker.locator("option:checked")).toHaveText(other.label);
+    await expect(page.getByTestId("saliency-outcome-label")).toHaveText(other.label);
     await picker.focus();
     await page.keyboard.press("s");
     await expect(page.getByTestId("saliency-overlay")).toHaveCount(1);
@@ -139,6 +140,7 @@ test("at 1024×768 the legend stays readable and off the image centre", async ({
   const { rec, ct, detail } = await seededCt(page);
   await openWithOverlay(page, rec.id, ct.id);
   await expect(page.getByTestId("saliency-legend")).toHaveAttribute("data-head", detail.saliency!.head);
+  await expect(page.getByTestId("saliency-outcome-label")).toHaveText(detail.saliency!.label);
   await clearOfCentre(page);
   expect(await seriousViolations(page, '[data-testid="saliency-legend"]')).toEqual([]);
   await page.locator(".viewport-frame").screenshot({ path: `${SHOTS}/saliency-legend-1024x768.png` });

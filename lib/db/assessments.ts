@@ -174,8 +174,10 @@ export async function getAssessment(db: Db, id: string): Promise<AssessmentDetai
  * scores' own (the model version's outcomes), so the legend and the risk panel say the same thing.
  */
 export function saliencyView(headline: SaliencyMap, byHead: Record<string, SaliencyMap> | undefined, scores: HeadScoreView[]): SaliencyView {
-  const labelOf = (head: string) => scores.find((s) => s.head === head)?.label ?? head;
-  const one = (m: SaliencyMap): OutcomeSaliencyView => ({ head: m.head, label: labelOf(m.head), width: m.width, height: m.height, data: m.data, frame: m.frame });
+  const one = (m: SaliencyMap): OutcomeSaliencyView => {
+    const s = scores.find((x) => x.head === m.head);
+    return { head: m.head, label: s?.label ?? m.head, shortLabel: s?.shortLabel ?? m.head, width: m.width, height: m.height, data: m.data, frame: m.frame };
+  };
   const order = (head: string) => {
     const i = scores.findIndex((s) => s.head === head);
     return i < 0 ? scores.length : i;

@@ -304,6 +304,8 @@ export type AssessmentNotice = z.infer<typeof AssessmentNotice>;
 export const OutcomeSaliencyView = SaliencyMap.pick({ width: true, height: true, data: true, frame: true, head: true }).extend({
   /** the model's words for the outcome the map explains, as in `scores` (the head id when the model version is not registered) */
   label: z.string(),
+  /** the model's short words for it, as in `scores` (the legend's outcome list) */
+  shortLabel: z.string(),
 });
 export type OutcomeSaliencyView = z.infer<typeof OutcomeSaliencyView>;
 

@@ -8,10 +8,11 @@ import { legendGradient, SALIENCY_THRESHOLD } from "./saliencyColormap";
 
 const TEXT = {
   legend: "Saliency legend",
-  for: "Saliency for",
+  for: "Saliency for:",
+  pick: "Outcome the map explains",
   low: "Low",
   high: "High",
-  scale: "relative contribution",
+  scale: "Relative contribution",
   scaleLong: (threshold: number) =>
     `Grad-CAM: how much each area of the image contributed to this outcome's score, relative to the map's strongest area; areas below ${Math.round(threshold * 100)}% are not coloured.`,
   headline: "largest image share",
@@ -29,10 +30,11 @@ const S = {
     background: "#161b22", color: "#e6edf3", border: "1px solid #484f58", borderRadius: 4,
     fontSize: "0.75rem", lineHeight: 1.3, boxShadow: "0 1px 4px #0008",
   },
-  outcome: { display: "flex", flexDirection: "column", gap: "0.15rem", margin: "0 0 0.3rem" },
-  select: { width: "100%", minHeight: 24, font: "inherit", color: "#e6edf3", background: "#0d1117", border: "1px solid #8b949e", borderRadius: 3, padding: "0.1rem 0.2rem" },
+  outcome: { margin: "0 0 0.3rem" },
+  select: { display: "block", width: "100%", minHeight: 24, margin: "0 0 0.3rem", font: "inherit", color: "#e6edf3", background: "#0d1117", border: "1px solid #8b949e", borderRadius: 3, padding: "0.1rem 0.2rem" },
   bar: { height: 10, border: "1px solid #8b949e", borderRadius: 2, backgroundImage: GRADIENT },
-  scale: { display: "flex", justifyContent: "space-between", gap: "0.3rem", marginTop: "0.15rem" },
+  caption: { margin: "0 0 0.15rem" },
+  ends: { display: "flex", justifyContent: "space-between", marginTop: "0.1rem" },
 } satisfies Record<string, CSSProperties>;
 
 type Props = {
@@ -46,33 +48,29 @@ type Props = {
 };
 
 export function SaliencyLegend({ outcomes, shown, headline, onPick }: Props) {
-  const selectId = useId();
   const scaleId = useId();
   // the viewport's own keys (arrows change frame, S hides the overlay) must not fire while the
   // clinician works the outcome list
   const keepKeys = (e: KeyboardEvent) => e.stopPropagation();
   return (
     <div style={S.legend} role="group" aria-label={TEXT.legend} aria-describedby={scaleId} data-testid="saliency-legend" data-head={shown.head} onKeyDown={keepKeys}>
-      {outcomes.length > 1 ? (
-        <label style={S.outcome} htmlFor={selectId}>
-          <span>{TEXT.for}</span>
-          <select id={selectId} style={S.select} value={shown.head} onChange={(e) => onPick(e.target.value)} data-testid="saliency-outcome" title={shown.label}>
-            {outcomes.map((o) => (
-              <option key={o.head} value={o.head}>
-                {o.label}{o.head === headline ? ` (${TEXT.headline})` : ""}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : (
-        <p style={S.outcome}>
-          <span>{TEXT.for}</span> <strong style={{ fontWeight: 600 }} data-testid="saliency-outcome-label">{shown.label}</strong>
-        </p>
+      {/* the statement in full (it wraps); the list, when there is a choice, in the model's short words */}
+      <p style={S.outcome}>
+        {TEXT.for} <strong style={{ fontWeight: 600 }} data-testid="saliency-outcome-label">{shown.label}</strong>
+      </p>
+      {outcomes.length > 1 && (
+        <select style={S.select} aria-label={TEXT.pick} value={shown.head} onChange={(e) => onPick(e.target.value)} data-testid="saliency-outcome">
+          {outcomes.map((o) => (
+            <option key={o.head} value={o.head}>
+              {o.shortLabel}{o.head === headline ? ` (${TEXT.headline})` : ""}
+            </option>
+          ))}
+        </select>
       )}
+      <p style={S.caption}>{TEXT.scale}</p>
       <div style={S.bar} title={TEXT.scaleLong(SALIENCY_THRESHOLD)} data-testid="saliency-legend-bar" />
-      <div style={S.scale}>
+      <div style={S.ends}>
         <span>{TEXT.low}</span>
-        <span>{TEXT.scale}</span>
         <span>{TEXT.high}</span>
       </div>
       <p id={scaleId} className="sr-only">

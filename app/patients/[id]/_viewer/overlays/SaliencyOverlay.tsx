@@ -16,12 +16,20 @@ type Props = {
   opacity: number;
 };
 
+/** The outcome picked per loaded set of maps (the record page keeps one object per assessment while it shows it). */
+const picks = new WeakMap<ViewerSaliency, string>();
+
 export function SaliencyOverlay({ element, viewport, saliency, opacity }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  // the clinician's pick holds for this assessment's maps only; a new assessment opens on its headline outcome
+  // the clinician's pick holds for this assessment's maps (also when the overlay is switched off
+  // and on, which unmounts this component); another assessment opens on its headline outcome
   const [picked, setPicked] = useState<{ of: ViewerSaliency; head: string } | null>(null);
   const outcomes = saliency.byOutcome.length ? saliency.byOutcome : [saliency];
-  const head = picked?.of === saliency ? picked.head : saliency.head;
+  const head = (picked?.of === saliency ? picked.head : undefined) ?? picks.get(saliency) ?? saliency.head;
+  const pick = (h: string) => {
+    picks.set(saliency, h);
+    setPicked({ of: saliency, head: h });
+  };
   const map = outcomes.find((o) => o.head === head) ?? saliency;
   const source = useMemo(() => {
     const values = decodeBase64(map.data);
@@ -77,7 +85,7 @@ export function SaliencyOverlay({ element, viewport, saliency, opacity }: Props)
   return (
     <>
       <canvas ref={canvasRef} className="viewer-overlay-canvas" data-testid="saliency-overlay" data-head={map.head} aria-hidden="true" />
-      <SaliencyLegend outcomes={outcomes} shown={map} headline={saliency.head} onPick={(h) => setPicked({ of: saliency, head: h })} />
+      <SaliencyLegend outcomes={outcomes} shown={map} headline={saliency.head} onPick={pick} />
     </>
   );
 }
