@@ -59,7 +59,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
     setElement(el);
   }, []);
   const scan = useMemo(() => scans.find((s) => s.id === selectedId) ?? null, [scans, selectedId]);
-  const { state, primary, choosePrimary, viewport } = useViewport(elementRef, scan);
+  const { state, primary, choosePrimary, viewport, sync } = useViewport(elementRef, scan);
   const measurements = useMeasurements(scan, viewport, state.status === "ready");
   const [help, setHelp] = useState(false);
   // cine plays the scan it was started on only (a new scan opens still)
@@ -115,7 +115,9 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
       case "window": return state.color ? undefined : withViewport((c) => nudgeWindow(c, a.dWidth, a.dCenter));
       case "pan": return withViewport((c) => panBy(c, a.dx, a.dy));
       case "rotate": return withViewport((c) => rotate90(c, a.direction));
-      case "flip": return withViewport((c) => flip(c, a.axis));
+      case "flip":
+        withViewport((c) => flip(c, a.axis));
+        return sync(); // a flip fires no camera event
       case "cine": return state.frames > 1 ? toggleCine() : undefined;
     }
   };
@@ -142,7 +144,10 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
         onZoom={(f) => withViewport((c) => zoomBy(c, f))}
         onFrame={(i) => withViewport((c) => goToFrame(c, i))}
         onRotate={(d) => withViewport((c) => rotate90(c, d))}
-        onFlip={(axis) => withViewport((c) => flip(c, axis))}
+        onFlip={(axis) => {
+          withViewport((c) => flip(c, axis));
+          sync(); // a flip fires no camera event
+        }}
         cine={{ playing, fps: cine.fps, onToggle: toggleCine, onRate: (fps) => setCine((c) => ({ ...c, fps })) }}
         state={state}
         disabled={disabled}

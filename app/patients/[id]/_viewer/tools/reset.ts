@@ -8,7 +8,8 @@ export function resetView(ctx: Pick<ToolContext, "viewport">): void {
   vp.resetProperties();
   const d = defaultViewOf(vp);
   if (d) vp.setProperties({ voiRange: d.voiRange, invert: d.invert });
-  vp.setViewPresentation({ rotation: 0, flipHorizontal: false, flipVertical: false });
+  vp.setViewPresentation({ rotation: 0 });
+  vp.setCamera({ flipHorizontal: false, flipVertical: false });
   vp.resetCamera();
   recordFittedZoom(vp);
   vp.render();

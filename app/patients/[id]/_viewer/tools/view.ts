@@ -7,8 +7,9 @@ import type { ToolContext } from "./types";
 export type ViewTransform = { rotation: number; flipHorizontal: boolean; flipVertical: boolean };
 
 export function readTransform(vp: Types.IStackViewport): ViewTransform {
-  const p = vp.getViewPresentation();
-  return { rotation: (((Math.round(p.rotation ?? 0) % 360) + 360) % 360), flipHorizontal: !!p.flipHorizontal, flipVertical: !!p.flipVertical };
+  const p = vp.getViewPresentation({ rotation: true });
+  const c = vp.getCamera();
+  return { rotation: (((Math.round(p.rotation ?? 0) % 360) + 360) % 360), flipHorizontal: !!c.flipHorizontal, flipVertical: !!c.flipVertical };
 }
 
 export function rotate90(ctx: Pick<ToolContext, "viewport">, direction: 1 | -1 = 1): void {
@@ -21,7 +22,8 @@ export function rotate90(ctx: Pick<ToolContext, "viewport">, direction: 1 | -1 =
 export function flip(ctx: Pick<ToolContext, "viewport">, axis: "horizontal" | "vertical"): void {
   const vp = ctx.viewport;
   const t = readTransform(vp);
-  vp.setViewPresentation(axis === "horizontal" ? { flipHorizontal: !t.flipHorizontal } : { flipVertical: !t.flipVertical });
+  // setCamera: the stack viewport routes it to its CPU or GPU renderer (setViewPresentation's flip is the GPU one only)
+  vp.setCamera(axis === "horizontal" ? { flipHorizontal: !t.flipHorizontal } : { flipVertical: !t.flipVertical });
   vp.render();
 }
 
