@@ -6,6 +6,7 @@
 // second clinician sees them after a reload but may not delete them; orientation letters, scale
 // bar, rotate / flip, keyboard window/level and pan, and cine on a multi-frame CT.
 // Each test creates its own patient (never assumes what else is in the database).
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -255,6 +256,21 @@ test("a rectangle ROI's mean / min / max HU and a probe's value match CT_small's
   expect(ell.stats.unit).toBe("HU");
   expect(Number(ell.stats.area)).toBeGreaterThan(0);
   await page.screenshot({ path: `${SHOTS}/roi-probe-angle.png` });
+
+  // with the tools and a filled measurement list: axe has no serious or critical finding; at
+  // 1024×768 image and scores stay side by side without horizontal scrolling
+  const axe = await new AxeBuilder({ page }).include(".viewer").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`)).toEqual([]);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.waitForTimeout(300);
+  const image = (await viewport(page).boundingBox())!;
+  const risk = (await page.locator("#risk-panel").boundingBox())!;
+  expect(risk.x).toBeGreaterThanOrEqual(image.x + image.width - 1);
+  expect(risk.y).toBeLessThan(image.y + image.height);
+  expect(risk.x + risk.width).toBeLessThanOrEqual(1024);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: `${SHOTS}/tools-1024x768.png` });
+  await page.setViewportSize({ width: 1600, height: 1000 });
 
   // after a reload they are all drawn and listed again
   await page.reload();

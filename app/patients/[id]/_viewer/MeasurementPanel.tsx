@@ -8,7 +8,8 @@ const TEXT = {
   title: "Measurements",
   empty: "No saved measurements on this scan. Choose Length, Angle, an ROI or Probe in the toolbar and drag on the image; each one is saved when you finish.",
   frame: (n: number) => `frame ${n}`,
-  show: (tool: string, value: string) => `Show ${tool} ${value}`,
+  show: "Show",
+  showTitle: "Show this measurement's frame",
   delete: "Delete",
   deleteLabel: (tool: string, value: string) => `Delete ${tool} ${value}`,
 };
@@ -37,7 +38,8 @@ export function MeasurementPanel({ items, message, frames, onShow, onDelete }: P
             const value = formatMeasurement(m);
             return (
               <li key={m.id} data-testid="measurement-row" data-tool={m.toolType} data-frame={m.frameIndex}>
-                <button type="button" className="measurement-show" onClick={() => onShow(m)} aria-label={TEXT.show(tool, value)}>
+                <button type="button" className="measurement-show" onClick={() => onShow(m)} title={TEXT.showTitle}>
+                  <span className="sr-only">{TEXT.show} </span>
                   <span className="measurement-tool">{tool}</span>
                   <span className="measurement-value mono">{value}</span>
                 </button>

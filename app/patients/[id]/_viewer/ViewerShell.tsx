@@ -190,7 +190,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
             <SaliencyOverlay element={element} viewport={viewport as never} saliency={saliency} opacity={saliencyOpacity} />
           )}
           {scan && state.status === "ready" && <ViewportInfo scan={scan} state={state} />}
-          {scan && state.status === "ready" && <OrientationOverlay viewport={viewport} />}
+          {scan && state.status === "ready" && <OrientationOverlay viewport={viewport} belowBanner={!!scan.identityFlag} />}
           {scan?.identityFlag && <IdentityFlagOverlay flag={scan.identityFlag} />}
           {state.status === "loading" && <div className="viewer-status corner" role="status">Loading image…</div>}
           {state.status === "error" && (

@@ -9,10 +9,11 @@ const TEXT = {
 
 /**
  * Orientation letters at the four edges (from Image Orientation (Patient), following rotation and
- * flips) and a scale bar (from Pixel Spacing). Recomputed whenever the shell re-renders, which it
+ * flips) and a scale bar (from Pixel Spacing). `belowBanner`: the identity flag covers the top edge's
+ * middle, so the top letter sits under it. Recomputed whenever the shell re-renders, which it
  * does on every camera, frame and window change (useViewport's sync).
  */
-export function OrientationOverlay({ viewport }: { viewport: () => Types.IStackViewport | null }) {
+export function OrientationOverlay({ viewport, belowBanner = false }: { viewport: () => Types.IStackViewport | null; belowBanner?: boolean }) {
   const vp = viewport();
   if (!vp) return null;
   let o: ReturnType<typeof orientationOf> = null;
@@ -27,7 +28,7 @@ export function OrientationOverlay({ viewport }: { viewport: () => Types.IStackV
     <>
       {o && (
         <div data-testid="orientation" data-top={o.top} data-bottom={o.bottom} data-left={o.left} data-right={o.right}>
-          <div className="orient orient-top">{o.top}</div>
+          <div className={belowBanner ? "orient orient-top below-banner" : "orient orient-top"}>{o.top}</div>
           <div className="orient orient-bottom">{o.bottom}</div>
           <div className="orient orient-left">{o.left}</div>
           <div className="orient orient-right">{o.right}</div>
