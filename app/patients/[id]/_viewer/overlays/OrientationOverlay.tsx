@@ -10,7 +10,7 @@ const TEXT = {
 /**
  * Orientation letters at the four edges (from Image Orientation (Patient), following rotation and
  * flips) and a scale bar (from Pixel Spacing). `belowBanner`: the identity flag covers the top edge's
- * middle, so the top letter sits under it. Recomputed whenever the shell re-renders, which it
+ * middle, so the top letter and the scale bar sit under it. Recomputed whenever the shell re-renders, which it
  * does on every camera, frame and window change (useViewport's sync).
  */
 export function OrientationOverlay({ viewport, belowBanner = false }: { viewport: () => Types.IStackViewport | null; belowBanner?: boolean }) {
@@ -35,7 +35,7 @@ export function OrientationOverlay({ viewport, belowBanner = false }: { viewport
         </div>
       )}
       {bar && (
-        <div className="scale-bar" data-testid="scale-bar" data-mm={bar.mm} data-px={bar.px.toFixed(2)} role="img" aria-label={TEXT.scaleLabel(bar.mm)}>
+        <div className={belowBanner ? "scale-bar below-banner" : "scale-bar"} data-testid="scale-bar" data-mm={bar.mm} data-px={bar.px.toFixed(2)} role="img" aria-label={TEXT.scaleLabel(bar.mm)}>
           <div className="scale-bar-line" style={{ width: `${bar.px}px` }} />
           <span>{TEXT.scale(bar.mm)}</span>
         </div>

@@ -41,7 +41,7 @@ export function keyAction(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" |
   if (e.ctrlKey || e.metaKey) return null;
   const arrow = ARROWS[e.key];
   if (e.altKey) return arrow ? { kind: "pan", dx: arrow[0], dy: arrow[1] } : null;
-  if (e.shiftKey && arrow) return { kind: "window", dWidth: arrow[0], dCenter: -arrow[1] };
+  if (e.shiftKey && arrow) return { kind: "window", dWidth: arrow[0], dCenter: -arrow[1] || 0 };
   switch (e.key) {
     case "w": case "W": return { kind: "mouseTool", tool: "windowLevel" };
     case "p": case "P": return { kind: "mouseTool", tool: "pan" };
