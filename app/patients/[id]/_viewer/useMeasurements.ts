@@ -31,7 +31,9 @@ export function useMeasurements(scan: ViewerScan | null, getViewport: () => Type
   const message = note.scanId === scanId ? note.text : null;
   const setMessage = useCallback((text: string | null) => setNote({ scanId, text }), [scanId]);
   const setItems = useCallback((f: (xs: MeasurementView[]) => MeasurementView[]) => setList((l) => ({ scanId, items: f(l.scanId === scanId ? l.items : []) })), [scanId]);
-  const imageIds = useMemo(() => (scan ? imageIdsFor(scan) : []), [scan]);
+  // keyed by value: the record refreshing its scan list must not reload (and re-audit) the measurements
+  const idsKey = scan ? imageIdsFor(scan).join("\n") : "";
+  const imageIds = useMemo(() => (idsKey ? idsKey.split("\n") : []), [idsKey]);
   const saved = useRef(new Set<string>());
 
   const redraw = useCallback(() => getViewport()?.render(), [getViewport]);
