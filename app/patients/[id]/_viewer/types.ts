@@ -43,6 +43,10 @@ export type ViewportState = {
   frames: number;
   invert: boolean;
   color: boolean;
+  /** rotation in degrees (0, 90, 180, 270) and flips of the view (tools/view.ts) */
+  rotation: number;
+  flipHorizontal: boolean;
+  flipVertical: boolean;
   /** How Cornerstone draws: "gpu" (WebGL) or "cpu" (2D canvas; chosen on software-only WebGL). */
   renderer: "gpu" | "cpu" | null;
 };
