@@ -9,6 +9,7 @@ import * as out from "@/lib/domain/responses";
 import * as dicomweb from "@/lib/domain/dicomweb";
 import { AssessmentDetail } from "@/lib/domain/assessment";
 import { AssessmentNarrative } from "@/lib/domain/narrative";
+import { PreferencesUpdate } from "@/lib/domain/locale";
 import { jsonSchema, type JsonSchema } from "./json-schema";
 
 /** Request bodies: the very schemas the handlers parse with, described as input. */
@@ -20,6 +21,7 @@ export const requestSchemas = {
   DicomwebSourceUpdate: dicomweb.DicomwebSourceUpdate,
   PacsImportInput: dicomweb.PacsImportInput,
   SendReportInput: dicomweb.SendReportInput,
+  PreferencesUpdate,
 };
 
 /**
@@ -62,6 +64,7 @@ export const responseSchemas = {
   SessionInfo: out.SessionInfo,
   LogoutResult: out.LogoutResult,
   PasswordChangeResult: out.PasswordChangeResult,
+  PreferencesResult: out.PreferencesResult,
   UserList: out.UserList,
   UserResult: out.UserResult,
   UserUpdateResult: out.UserUpdateResult,
