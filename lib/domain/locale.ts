@@ -16,8 +16,8 @@ export const LOCALE_NAMES: Record<Locale, string> = { en: "English", ko: "한국
 /** The BCP 47 tag a locale is spoken / written as (html lang, speech synthesis). */
 export const LOCALE_TAGS: Record<Locale, string> = { en: "en", ko: "ko-KR" };
 
-/** PATCH /api/auth/preferences: one's own interface language. */
-export const PreferencesUpdate = z.strictObject({ locale: Locale });
+/** PATCH /api/auth/preferences: one's own interface language; null: no choice (the browser's language decides). */
+export const PreferencesUpdate = z.strictObject({ locale: Locale.nullable() });
 export type PreferencesUpdate = z.infer<typeof PreferencesUpdate>;
 
 export const isLocale = (v: unknown): v is Locale => typeof v === "string" && (localeValues as readonly string[]).includes(v);

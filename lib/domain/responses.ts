@@ -304,7 +304,7 @@ export const PasswordChangeResult = z.strictObject({ ok: z.literal(true), revoke
 export type PasswordChangeResult = z.infer<typeof PasswordChangeResult>;
 
 /** PATCH /api/auth/preferences */
-export const PreferencesResult = z.strictObject({ ok: z.literal(true), locale: Locale });
+export const PreferencesResult = z.strictObject({ ok: z.literal(true), locale: Locale.nullable() });
 export type PreferencesResult = z.infer<typeof PreferencesResult>;
 
 /** An account as admins see it (never its password hash). */

@@ -43,6 +43,7 @@ const good: Case[] = [
   { schema: "LoginCredentials", body: { username: "dr.demo", password: "x" }, label: "credentials" },
   { schema: "PasswordChange", body: { currentPassword: "a", newPassword: "b" }, label: "password change" },
   { schema: "PreferencesUpdate", body: { locale: "ko" }, label: "Korean interface" },
+  { schema: "PreferencesUpdate", body: { locale: null }, label: "no choice: the browser decides" },
   { schema: "UserCreate", body: { username: "new.user", displayName: "New", role: "researcher", password: "p" }, label: "new user" },
   { schema: "UserUpdate", body: { disabled: true, unlock: true }, label: "disable + unlock" },
   { schema: "UserUpdate", body: { resetMfa: true }, label: "reset MFA" },

@@ -70,6 +70,14 @@ describe("PATCH /api/auth/preferences", () => {
     expect((await db.user.findUniqueOrThrow({ where: { id: userId } })).locale).toBe("en");
   });
 
+  it("null clears the choice: the browser decides again; the cookie is cleared", async () => {
+    const r = await patch({ locale: null });
+    expect([r.status, r.body.locale]).toEqual([200, null]);
+    expect(r.cookie).toMatch(/^fcds_locale=; Path=\/; Max-Age=0/);
+    expect((await db.user.findUniqueOrThrow({ where: { id: userId } })).locale).toBeNull();
+    expect((await patch({ locale: "en" })).status).toBe(200);
+  });
+
   it("bad input 400 validation_failed and nothing saved: an unknown language, a BCP 47 tag, an extra field, no body", async () => {
     for (const body of [{ locale: "de" }, { locale: "ko-KR" }, { locale: "ko", theme: "dark" }, {}]) {
       const r = await patch(body);

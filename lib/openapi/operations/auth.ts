@@ -144,7 +144,7 @@ export const authOperations: Operations = {
     operationId: "updateOwnPreferences",
     tag: "Sessions",
     summary: "Choose your interface language",
-    description: "Saves the language of the user interface (`en` or `ko`) on the user and sets the language cookie (`fcds_locale`) the sign-in page reads. Audited (`account.locale_change`).",
+    description: "Saves the language of the user interface (`en` or `ko`; `null` clears the choice, the browser's Accept-Language decides) on the user and sets the language cookie (`fcds_locale`) the sign-in page reads. Audited (`account.locale_change`).",
     requestBody: jsonBody("PreferencesUpdate"),
     responses: { "200": jsonResponse("Saved.", "PreferencesResult", { "Set-Cookie": header("The language cookie `fcds_locale` (a year; not HttpOnly: the sign-in page sets it too).") }) },
     errors: [jsonBodyErrors, { 400: ["validation_failed"] }],

@@ -12,12 +12,13 @@ export const dynamic = "force-dynamic";
 
 /**
  * PATCH /api/auth/preferences — one's own interface language (`{ "locale": "ko" }`), saved on the
- * user (every later sign-in, any browser) and in the language cookie; audited.
+ * user (every later sign-in, any browser) and in the language cookie; `null` clears the choice
+ * (the browser's Accept-Language decides again). Audited.
  */
 export const PATCH = route("session:self", async ({ req, actor }) => {
   const parsed = PreferencesUpdate.safeParse(await readJson(req, 1024));
   if (!parsed.success)
-    throw new ValidationError("Choose one of the interface languages: en or ko.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+    throw new ValidationError("Choose one of the interface languages: en, ko, or null for the browser's language.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
   const { locale } = await setOwnLocale(await prisma(), actor, parsed.data.locale, requestInfo(req));
   const res = Response.json({ ok: true, locale } satisfies PreferencesResult);
   res.headers.append("set-cookie", localeCookie(locale, isSecureRequest(req)));
