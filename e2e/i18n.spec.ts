@@ -83,7 +83,7 @@ const spoken = (page: Page) => page.evaluate(() => (window as unknown as { __spe
  * as they are (model names, CT/MR, MACE, COPD, ICD codes, Grad-CAM, DICOM, PACS, MRN …).
  */
 function englishLeft(text: string, allowed: string[] = []): string[] {
-  const keep = new Set(["Fusion", "CDS", "CT", "MR", "OT", "MACE", "COPD", "Grad", "CAM", "DICOM", "SR", "PACS", "MRN", "ID", "ICD", "SNOMED", "FHIR", "joint", "fusion", "early", "late", "kcal", "mg", "demo", "Stub", "Korean", "English", "Monte", "Carlo", ...allowed]);
+  const keep = new Set(["Fusion", "CDS", "CT", "MR", "OT", "MC", "MACE", "COPD", "Grad", "CAM", "DICOM", "SR", "PACS", "MRN", "ID", "ICD", "SNOMED", "FHIR", "joint", "fusion", "early", "late", "kcal", "mg", "demo", "Stub", "Korean", "English", "Monte", "Carlo", ...allowed]);
   return [...new Set(text.match(/[A-Za-z][A-Za-z]+/g) ?? [])].filter((w) => !keep.has(w) && !/^[A-Z]\d|^fusion|^[a-z]+_[a-z0-9_]+$/.test(w));
 }
 

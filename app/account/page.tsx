@@ -24,7 +24,7 @@ export default async function AccountPage() {
   const mfa = await mfaStatus(db, actor.userId);
   const t = await getTranslations("account");
   const format = await getFormatter();
-  const when = (iso: string) => format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" });
+  const when = (iso: string) => format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
   return (
     <>
       <TopBar actor={actor} />

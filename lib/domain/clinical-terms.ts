@@ -119,3 +119,10 @@ export function localizeFactor(text: string, locale: Locale): string {
   const fact = text.slice(0, i);
   return `${term(fact, locale)}: ${localizeValue(text.slice(i + 2), locale, { age: fact === "Age" })}`;
 }
+
+/** The stored interval method (lib/fusion/assess.ts writes it) in the interface language; as stored when it does not match. */
+export function localizeIntervalMethod(method: string, locale: Locale): string {
+  if (locale === "en") return method;
+  const m = /^MC dropout \((\d+) passes, rate ([\d.]+)\) over the fusion layer; (\d+)% quantiles of the logit widened ×([\d.]+) \(fitted on validation\), then calibrated$/.exec(method);
+  return m ? `융합층의 MC 드롭아웃(${m[1]}회, 비율 ${m[2]}), 로짓의 ${m[3]}% 분위수를 ×${m[4]}배 넓힘(검증 데이터로 적합) 후 보정` : method;
+}

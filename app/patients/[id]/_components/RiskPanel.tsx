@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { describeAssessmentFlags } from "@/lib/domain/assessment-flags";
-import { localizeFactor, localizeOutcomeLabel } from "@/lib/domain/clinical-terms";
+import { localizeFactor, localizeIntervalMethod, localizeOutcomeLabel } from "@/lib/domain/clinical-terms";
 import { useApiError } from "@/app/_components/useApiError";
 import type { AssessmentView } from "@/lib/db/assessments";
 import { ResearchLabel } from "./ResearchLabel";
@@ -36,7 +36,7 @@ const isStrategy = (s: string): s is (typeof STRATEGIES)[number] => (STRATEGIES 
 /** "medium date, short time" in the interface language (UTC, as every date here). */
 export function useWhen(): (iso: string) => string {
   const f = useFormatter();
-  return (iso: string) => f.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" });
+  return (iso: string) => f.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
 }
 
 /** Scores, their explanation and provenance for the selected scan's assessment. */
@@ -120,7 +120,7 @@ export function RiskPanel({ assessment: a, next = null, patientId, canAct = fals
           </ul>
           <p className="muted small" data-testid="uncertainty-method">
             <strong>{t("uncertaintyHead")}</strong> {t("uncertaintyText")}
-            {a.intervalMethod ? t("method", { method: a.intervalMethod }) : null}
+            {a.intervalMethod ? t("method", { method: localizeIntervalMethod(a.intervalMethod, locale) }) : null}
           </p>
           <OutcomeExplanation a={a} />
           <h3>{t("saliencyHeading")}</h3>

@@ -25,6 +25,7 @@ export function Viewer(props: ViewerProps) {
   const [failed, setFailed] = useState<string | null>(null);
   // the shell has settled (image drawn and tools bound, or an error to show): it takes over
   const [settled, setSettled] = useState(false);
+  const tv = useTranslations("viewer");
   useEffect(() => {
     let off = false;
     load()
@@ -55,7 +56,7 @@ export function Viewer(props: ViewerProps) {
       <Shell {...props} preview onSettled={onSettled} />
     ) : (
       <div className="viewer viewer-empty" data-testid="viewer-loading">
-        <p className="muted">No scans yet. Upload a DICOM, PNG or JPEG file to view it here.</p>
+        <p className="muted">{tv("noScans")}</p>
       </div>
     );
   }
