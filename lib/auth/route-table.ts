@@ -57,6 +57,9 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/scans/[id]/file": { GET: "patient:read" },
   "/api/scans/[id]/tags": { GET: "patient:read" },
   "/api/scans/[id]/preview": { GET: "patient:read" },
+  // saved measurements of the viewer's reading tools (issue 16, lib/measurements): only the author deletes
+  "/api/scans/[id]/measurements": { GET: "patient:read", POST: "patient:write" },
+  "/api/scans/[id]/measurements/[mid]": { DELETE: "patient:write" },
   "/api/assessments/[id]": { GET: "patient:read" },
   // entered in error (issue 12): kept, out of the working views, audited
   "/api/scans/[id]/entered-in-error": { POST: "patient:write" },

@@ -4,7 +4,7 @@ import { NotFoundError } from "@/lib/domain/errors";
 import { describeAssessmentFlags } from "@/lib/domain/assessment-flags";
 import {
   StoredAssessmentDetail, StoredAssessmentSummary, StoredScores, describeIssues,
-  type AssessmentDetail, type AssessmentView, type FactorView, type HeadScoreView, type ModalityContributionView, type ModalityGroup, type OutcomeExplanationView, type SaliencyView,
+  type AssessmentDetail, type AssessmentView, type FactorView, type HeadScoreView, type ModalityContributionView, type ModalityGroup, type OutcomeExplanationView, type OutcomeSaliencyView, type SaliencyMap, type SaliencyView,
 } from "@/lib/domain/assessment";
 import type { AssessmentStatus, FusionStrategy } from "@/lib/domain/enums";
 import type { ModelOutcome } from "@/lib/domain/outcomes";
@@ -162,12 +162,28 @@ export async function getAssessment(db: Db, id: string): Promise<AssessmentDetai
   const row: Row = { ...rest, scanIdentityFlag: scan?.identityFlag ?? null };
   const stored = parseStored(StoredAssessmentDetail, row);
   const outcomes = (await modelOutcomes(db, [row])).get(modelKey(row.modelName, row.modelVersion));
-  const sal = stored?.ok ? stored.value.explanation.saliency : null;
+  const e = stored?.ok ? stored.value.explanation : null;
   const history = row.status === "done" && row.recordVersion !== null ? await recordHistory(db, row.patientId, row.recordVersion) : null;
-  return {
-    ...toView(row, stored, outcomes, sal !== null, history),
-    saliency: sal ? { width: sal.width, height: sal.height, data: sal.data, frame: sal.frame } : null,
+  const view = toView(row, stored, outcomes, !!e?.saliency, history);
+  return { ...view, saliency: e?.saliency ? saliencyView(e.saliency, e.saliencyByHead, view.scores) : null };
+}
+
+/**
+ * The headline map with the outcome it explains, and every outcome's map in the order of the
+ * scores (the viewer's legend names the outcome and lets the clinician switch). The words are the
+ * scores' own (the model version's outcomes), so the legend and the risk panel say the same thing.
+ */
+export function saliencyView(headline: SaliencyMap, byHead: Record<string, SaliencyMap> | undefined, scores: HeadScoreView[]): SaliencyView {
+  const one = (m: SaliencyMap): OutcomeSaliencyView => {
+    const s = scores.find((x) => x.head === m.head);
+    return { head: m.head, label: s?.label ?? m.head, shortLabel: s?.shortLabel ?? m.head, width: m.width, height: m.height, data: m.data, frame: m.frame };
   };
+  const order = (head: string) => {
+    const i = scores.findIndex((s) => s.head === head);
+    return i < 0 ? scores.length : i;
+  };
+  const maps = byHead && Object.keys(byHead).length ? Object.values(byHead) : [headline];
+  return { ...one(headline), byOutcome: [...maps].sort((a, b) => order(a.head) - order(b.head) || a.head.localeCompare(b.head)).map(one) };
 }
 
 /**

@@ -7,6 +7,7 @@ import { isDicomError } from "@/lib/dicom";
 import type { DicomJson } from "@/lib/dicom/json-model";
 import { readScanBytes } from "@/lib/db/scans";
 import { scanStoreFor } from "@/lib/db/scan-store";
+import { scanInForce } from "@/lib/db/in-force";
 import { newBoundary, parseContentType, relatedStream } from "./multipart";
 import { dicomwebUrls } from "./urls";
 
@@ -22,7 +23,7 @@ import { dicomwebUrls } from "./urls";
  *
  * Every retrieval is audited, one row per patient, before the first byte is sent. Only DICOM scans
  * with their three UIDs are DICOMweb instances; one instance stored twice is served once (the
- * first stored).
+ * first stored); an instance entered in error (issue 12) is not served — 404, as if not stored.
  */
 type Who = { actor: Actor; request: RequestInfo };
 type Target = { study: string; series?: string; instance?: string };
@@ -35,6 +36,7 @@ async function findInstances(db: PrismaClient, t: Target): Promise<Instance[]> {
       ...(t.series ? { seriesInstanceUid: t.series } : { seriesInstanceUid: { not: null } }),
       ...(t.instance ? { sopInstanceUid: t.instance } : { sopInstanceUid: { not: null } }),
       contentType: "application/dicom",
+      ...scanInForce, // an instance entered in error is not served (QIDO-RS does not list it either)
     },
     orderBy: [{ seriesInstanceUid: "asc" }, { createdAt: "asc" }],
     select: { id: true, patientId: true, storageKey: true, studyInstanceUid: true, seriesInstanceUid: true, sopInstanceUid: true, transferSyntaxUid: true, metadata: true },

@@ -300,7 +300,20 @@ export type ImageCheckView = z.infer<typeof ImageCheckView>;
 export const AssessmentNotice = z.strictObject({ flag: z.string(), severity: z.enum(["caution", "info"]), text: z.string() });
 export type AssessmentNotice = z.infer<typeof AssessmentNotice>;
 
-export const SaliencyView = SaliencyMap.pick({ width: true, height: true, data: true, frame: true });
+/** One outcome's Grad-CAM map as the viewer draws it, with the model's words for that outcome. */
+export const OutcomeSaliencyView = SaliencyMap.pick({ width: true, height: true, data: true, frame: true, head: true }).extend({
+  /** the model's words for the outcome the map explains, as in `scores` (the head id when the model version is not registered) */
+  label: z.string(),
+  /** the model's short words for it, as in `scores` (the legend's outcome list) */
+  shortLabel: z.string(),
+});
+export type OutcomeSaliencyView = z.infer<typeof OutcomeSaliencyView>;
+
+/** The headline map (the explained head's) and every outcome's map, so the viewer can say — and let the clinician pick — which outcome it shows. */
+export const SaliencyView = OutcomeSaliencyView.extend({
+  /** one map per outcome, in the order of `scores` (the headline one among them); only the headline map on rows without per-head maps */
+  byOutcome: z.array(OutcomeSaliencyView),
+});
 export type SaliencyView = z.infer<typeof SaliencyView>;
 
 /**
@@ -375,7 +388,7 @@ export const AssessmentView = z.strictObject({
 export type AssessmentView = z.infer<typeof AssessmentView>;
 
 export const AssessmentDetail = AssessmentView.extend({
-  /** Grad-CAM of the explained head: base64 of width×height uint8 over the whole frame */
+  /** Grad-CAM of the explained head (base64 of width×height uint8 over the whole frame), which outcome it explains, and every outcome's map */
   saliency: SaliencyView.nullable(),
 });
 export type AssessmentDetail = z.infer<typeof AssessmentDetail>;

@@ -10,13 +10,14 @@ import * as dicomweb from "@/lib/domain/dicomweb";
 import { AssessmentDetail } from "@/lib/domain/assessment";
 import { AssessmentNarrative } from "@/lib/domain/narrative";
 import { PreferencesUpdate } from "@/lib/domain/locale";
+import { MeasurementCreate, MeasurementDeleted, MeasurementList, MeasurementView } from "@/lib/domain/measurement";
 import { jsonSchema, type JsonSchema } from "./json-schema";
 
 /** Request bodies: the very schemas the handlers parse with, described as input. */
 export const requestSchemas = {
   PatientCreate, PatientUpdate, ConditionCreate, ConditionUpdate, FamilyHistoryCreate, FamilyHistoryUpdate, DietRecordCreate, DietRecordUpdate, ReassessInput, EnteredInErrorInput,
   LoginCredentials, PasswordChange, UserCreate, UserUpdate, MfaSignIn, MfaConfirm, PasswordReconfirm, TrustedEhrCreate, TrustedEhrUpdate, CdsPatientViewRequest,
-  OutcomeCreate, OutcomeEnteredInError, FollowUpUpdate, SnapshotCreate, TrainingStart, ModelStatusChange,
+  OutcomeCreate, OutcomeEnteredInError, FollowUpUpdate, SnapshotCreate, TrainingStart, ModelStatusChange, MeasurementCreate,
   DicomwebSourceCreate: dicomweb.DicomwebSourceCreate,
   DicomwebSourceUpdate: dicomweb.DicomwebSourceUpdate,
   PacsImportInput: dicomweb.PacsImportInput,
@@ -51,6 +52,9 @@ export const responseSchemas = {
   AssessmentDetail,
   AssessmentNarrative,
   ScanTags: out.ScanTags,
+  Measurement: MeasurementView,
+  MeasurementList,
+  MeasurementDeleted,
   ModelList: out.ModelList,
   ModelDetail: out.ModelDetail,
   Health: out.Health,

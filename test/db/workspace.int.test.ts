@@ -99,7 +99,15 @@ describe.each(engines)("workspace reads on %s", (_name, open) => {
     expect(v.featureAttributions.map((f) => [f.label, f.direction])).toEqual([["Smoking", "raises"], ["Fibre", "lowers"]]);
     expect((v as unknown as { saliency?: unknown }).saliency).toBeUndefined();
     const d = await getAssessment(e.prisma, created.id);
-    expect(d.saliency).toEqual({ ...sal, frame: 0 });
+    // the headline map with the outcome it explains, in the scores' words, and one map per outcome in the scores' order
+    const labelOf = (head: string) => d.scores.find((s) => s.head === head)!.label;
+    const shortOf = (head: string) => d.scores.find((s) => s.head === head)!.shortLabel;
+    expect(labelOf("mace_5y")).not.toBe("mace_5y"); // a registered model version: its words, not head ids
+    expect(d.saliency).toEqual({
+      ...sal, frame: 0, head: "lung_cancer_2y", label: labelOf("lung_cancer_2y"), shortLabel: shortOf("lung_cancer_2y"),
+      byOutcome: d.scores.map((s) => ({ ...sal, frame: 0, head: s.head, label: s.label, shortLabel: s.shortLabel })),
+    });
+    expect(d.saliency!.byOutcome.map((m) => m.head)).toEqual(["lung_cancer_2y", "mace_5y"]);
     const f = await readScanFile(e.prisma, store, scan.id);
     expect([...f.bytes]).toEqual([1, 2, 3, 4]);
     expect(f.patientId).toBe(ids.c);

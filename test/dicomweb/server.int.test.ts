@@ -281,6 +281,21 @@ describe.each(engines)("DICOMweb server on %s", (_name, make) => {
       expect(colourStored.status).toBe(200);
     });
 
+    it("an instance entered in error is not served: 404 by its UID, left out of its series' retrieval and metadata (as QIDO-RS leaves it out)", async () => {
+      const eie = ctStudy(bob, "bob-eie", { series: 1, perSeries: 2, studyDate: "2026-03-02" });
+      await client.storeInstances({ datasets: eie.files.map((f) => ab(f.bytes)) });
+      const [wrong, kept] = eie.files;
+      await db.scan.updateMany({ where: { sopInstanceUid: wrong.sop }, data: { enteredInErrorAt: new Date(), enteredInErrorReason: "wrong patient" } });
+      const one = await fetch(`${root()}/studies/${eie.study}/series/${wrong.series}/instances/${wrong.sop}`, { headers: { ...headers(), accept: "multipart/related; type=\"application/dicom\"" } });
+      expect(one.status).toBe(404);
+      expect((await fetch(`${root()}/studies/${eie.study}/series/${wrong.series}/instances/${wrong.sop}/metadata`, { headers: headers() })).status).toBe(404);
+      expect((await fetch(`${root()}/studies/${eie.study}/series/${wrong.series}/instances/${wrong.sop}/frames/1`, { headers: headers() })).status).toBe(404);
+      const meta = (await (await fetch(`${root()}/studies/${eie.study}/metadata`, { headers: headers() })).json()) as Json[];
+      expect(meta.map((m) => v(m, "00080018"))).toEqual([kept.sop]);
+      const qido = (await client.searchForInstances({ studyInstanceUID: eie.study, seriesInstanceUID: kept.series })) as Json[];
+      expect(qido.map((m) => v(m, "00080018"))).toEqual([kept.sop]);
+    });
+
     it("an instance in another transfer syntax than the stored one is 406; an unknown study 404; a path that is not a UID 400", async () => {
       const f = study.files[0];
       const r = await fetch(`${root()}/studies/${study.study}/series/${f.series}/instances/${f.sop}`, { headers: { ...headers(), accept: 'multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.4.90' } });

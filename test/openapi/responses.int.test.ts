@@ -163,6 +163,22 @@ describe("patient record operations answer as documented", () => {
     expect(forged.status).toBe(403);
     expect((forged.body as { error: { code: string } }).error.code).toBe("csrf_failed");
   });
+
+  it("saved measurements: create, list, refusals, delete", async () => {
+    const scan = await db.scan.findFirstOrThrow({ where: { patientId: fx.patients[0].id } });
+    const params = { id: scan.id };
+    const length = { toolType: "length", frameIndex: 0, geometry: { points: [[0, 0, 0], [3, 4, 0]] }, stats: { length: 5, unit: "mm" } };
+    const created = await call("POST", "/api/scans/[id]/measurements", { params, body: length });
+    expect(created.status).toBe(201);
+    const mid = (created.body as { id: string }).id;
+    expect((await call("POST", "/api/scans/[id]/measurements", { params, body: { ...length, stats: {} } })).status).toBe(400);
+    expect((await call("POST", "/api/scans/[id]/measurements", { params, body: { ...length, frameIndex: 99 } })).status).toBe(409);
+    expect((await call("POST", "/api/scans/[id]/measurements", { params: { id: missing }, body: length })).status).toBe(404);
+    expect((await call("GET", "/api/scans/[id]/measurements", { params })).status).toBe(200);
+    expect((await call("GET", "/api/scans/[id]/measurements", { params: { id: "nope" } })).status).toBe(400);
+    expect((await call("DELETE", "/api/scans/[id]/measurements/[mid]", { params: { ...params, mid: missing } })).status).toBe(404);
+    expect((await call("DELETE", "/api/scans/[id]/measurements/[mid]", { params: { ...params, mid } })).status).toBe(200);
+  });
 });
 
 describe("DICOMweb operations answer as documented", () => {

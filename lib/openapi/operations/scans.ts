@@ -144,6 +144,42 @@ export const scanOperations: Operations = {
     responses: { "200": jsonResponse("The tags.", "ScanTags") },
     errors: [uuidPathErrors, { 404: ["not_found"], 422: ["dicom_unreadable"] }, decoderBusy],
   },
+  "GET /api/scans/[id]/measurements": {
+    operationId: "listScanMeasurements",
+    tag: "Scans",
+    summary: "The scan's saved measurements",
+    description:
+      "What clinicians drew with the viewer's reading tools (length, angle, elliptical / rectangular ROI, probe) and kept, oldest first, with author and time; deleted ones are left out. " +
+      "Points are patient coordinates (mm); stats hold what the tool computed (length in mm, angle in degrees, ROI mean / SD / min / max in modality units such as HU and area). `mine` says whether the signed-in user may delete it. Audited.",
+    parameters: [scanId],
+    responses: { "200": jsonResponse("The measurements.", "MeasurementList") },
+    errors: [uuidPathErrors, { 404: ["not_found"] }],
+  },
+  "POST /api/scans/[id]/measurements": {
+    operationId: "createScanMeasurement",
+    tag: "Scans",
+    summary: "Save a measurement drawn on the scan",
+    description:
+      "One finished annotation: `toolType` (length, angle, ellipticalRoi, rectangleRoi, probe), its `frameIndex` (0-based) and SOP Instance UID, `geometry.points` in patient coordinates (2, 3, 4, 4 or 1 points by tool), `stats` by tool and an optional `label`. " +
+      "Stored with the signed-in clinician as author and audited, in one transaction.",
+    parameters: [scanId],
+    requestBody: jsonBody("MeasurementCreate"),
+    responses: { "201": jsonResponse("Saved.", "Measurement", { Location: header("/api/scans/{scanId}/measurements/{measurementId}") }) },
+    errors: [
+      uuidPathErrors,
+      jsonBodyErrors,
+      { 404: ["not_found"], 409: { codes: ["scan_entered_in_error", "frame_out_of_range"], note: "The scan was entered in error, or has no such frame." } },
+    ],
+  },
+  "DELETE /api/scans/[id]/measurements/[mid]": {
+    operationId: "deleteScanMeasurement",
+    tag: "Scans",
+    summary: "Delete a saved measurement (its author only)",
+    description: "The measurement leaves the list (kept with who deleted it and when); audited. Only the clinician who drew it may delete it.",
+    parameters: [scanId, uuidPath("mid", "measurement")],
+    responses: { "200": jsonResponse("Deleted.", "MeasurementDeleted") },
+    errors: [uuidPathErrors, { 403: { codes: ["forbidden"], note: "Someone else drew this measurement." }, 404: ["not_found"] }],
+  },
   "GET /api/scans/[id]/preview": {
     operationId: "getScanPreview",
     tag: "Scans",

@@ -9,6 +9,12 @@ import { DicomTagPanel } from "./DicomTagPanel";
 import { SaliencyOverlay } from "./overlays/SaliencyOverlay";
 import { ViewportInfo } from "./overlays/ViewportInfo";
 import { IdentityFlagOverlay } from "./overlays/IdentityFlagOverlay";
+import { OrientationOverlay } from "./overlays/OrientationOverlay";
+import { MeasurementPanel } from "./MeasurementPanel";
+import { useMeasurements } from "./useMeasurements";
+import { MEASURE_TOOLS } from "./tools/measure";
+import { flip, nudgeWindow, panBy, rotate90 } from "./tools/view";
+import { DEFAULT_CINE_RATE, playCine, stopCine } from "./tools/cine";
 import { applyPreset, presetsFor, type Preset } from "./tools/presets";
 import { toggleInvert } from "./tools/invert";
 import { resetView } from "./tools/reset";
@@ -54,9 +60,12 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
     setElement(el);
   }, []);
   const scan = useMemo(() => scans.find((s) => s.id === selectedId) ?? null, [scans, selectedId]);
-  const { state, primary, choosePrimary, viewport } = useViewport(elementRef, scan);
+  const { state, primary, choosePrimary, viewport, sync } = useViewport(elementRef, scan);
+  const measurements = useMeasurements(scan, viewport, state.status === "ready");
   const [help, setHelp] = useState(false);
   const tv = useTranslations("viewer");
+  // cine plays the scan it was started on only (a new scan opens still)
+  const [cine, setCine] = useState<{ playingScanId: string | null; fps: number }>({ playingScanId: null, fps: DEFAULT_CINE_RATE });
   const presets = useMemo(() => presetsFor(scan?.modality ?? ""), [scan?.modality]);
   const disabled = state.status !== "ready";
   const settled = state.status === "ready" || state.status === "error";
@@ -74,6 +83,22 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
   }, [viewport]);
 
   const onPreset = useCallback((p: Preset) => withViewport((c) => applyPreset(c, p)), [withViewport]);
+
+  // cine: stops when the scan changes or stops being shown
+  const playing = !!scan && cine.playingScanId === scan.id && state.status === "ready" && state.frames > 1;
+  useEffect(() => {
+    if (!playing) return;
+    const vp = viewport();
+    if (!vp) return;
+    playCine({ viewport: vp }, cine.fps);
+    return () => stopCine({ viewport: vp });
+  }, [playing, cine.fps, viewport]);
+  const scanId = scan?.id ?? null;
+  const toggleCine = useCallback(() => setCine((c) => ({ ...c, playingScanId: c.playingScanId === scanId ? null : scanId })), [scanId]);
+  const showMeasurement = useCallback((m: { frameIndex: number }) => {
+    setCine((c) => ({ ...c, playingScanId: null }));
+    void withViewport((c) => goToFrame(c, m.frameIndex));
+  }, [withViewport]);
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const a = keyAction(e);
     if (!a || disabled) return;
@@ -89,6 +114,13 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
         return p ? onPreset(p) : undefined;
       }
       case "saliency": return onToggleSaliency?.();
+      case "window": return state.color ? undefined : withViewport((c) => nudgeWindow(c, a.dWidth, a.dCenter));
+      case "pan": return withViewport((c) => panBy(c, a.dx, a.dy));
+      case "rotate": return withViewport((c) => rotate90(c, a.direction));
+      case "flip":
+        withViewport((c) => flip(c, a.axis));
+        return sync(); // a flip fires no camera event
+      case "cine": return state.frames > 1 ? toggleCine() : undefined;
     }
   };
 
@@ -104,6 +136,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
     <div className="viewer" data-testid="viewer">
       <Toolbar
         mouseTools={MOUSE_TOOLS}
+        measureTools={MEASURE_TOOLS}
         primary={primary}
         onPrimary={choosePrimary}
         presets={presets}
@@ -112,6 +145,12 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
         onReset={() => withViewport(resetView)}
         onZoom={(f) => withViewport((c) => zoomBy(c, f))}
         onFrame={(i) => withViewport((c) => goToFrame(c, i))}
+        onRotate={(d) => withViewport((c) => rotate90(c, d))}
+        onFlip={(axis) => {
+          withViewport((c) => flip(c, axis));
+          sync(); // a flip fires no camera event
+        }}
+        cine={{ playing, fps: cine.fps, onToggle: toggleCine, onRate: (fps) => setCine((c) => ({ ...c, fps })) }}
         state={state}
         disabled={disabled}
       />
@@ -137,6 +176,10 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
             data-frame={state.frame}
             data-frames={state.frames}
             data-invert={state.invert ? "1" : "0"}
+            data-rotation={state.rotation}
+            data-flip-h={state.flipHorizontal ? "1" : "0"}
+            data-flip-v={state.flipVertical ? "1" : "0"}
+            data-cine={playing ? "1" : "0"}
             data-renderer={state.renderer ?? ""}
           />
           {/* the preview keeps the picture on screen (above Cornerstone's canvas, which starts out
@@ -149,11 +192,12 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
             <SaliencyOverlay element={element} viewport={viewport as never} saliency={saliency} opacity={saliencyOpacity} />
           )}
           {scan && state.status === "ready" && <ViewportInfo scan={scan} state={state} />}
+          {scan && state.status === "ready" && <OrientationOverlay viewport={viewport} belowBanner={!!scan.identityFlag} />}
           {scan?.identityFlag && <IdentityFlagOverlay flag={scan.identityFlag} />}
           {state.status === "loading" && <div className="viewer-status corner" role="status">{tv("loading")}</div>}
           {state.status === "error" && (
             <div className="viewer-status error" role="alert" data-testid="viewer-error">
-              {state.error === LOAD_ERROR.server ? tv("errorServer") : state.error === LOAD_ERROR.cannotShow ? tv("errorCannotShow") : state.error}
+              {state.error === LOAD_ERROR.server ? tv("errorServer") : state.error === LOAD_ERROR.cannotShow ? tv("errorCannotShow") : state.error === LOAD_ERROR.start ? tv("errorStart") : state.error}
             </div>
           )}
           {help && (
@@ -171,6 +215,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
           )}
         </div>
       </div>
+      {scan && <MeasurementPanel items={measurements.items} message={measurements.message} frames={state.frames} onShow={showMeasurement} onDelete={(m) => void measurements.remove(m)} />}
       {scan && <DicomTagPanel scan={scan} />}
     </div>
   );

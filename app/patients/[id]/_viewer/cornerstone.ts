@@ -1,7 +1,7 @@
 "use client";
 // Cornerstone3D bootstrap: core, the DICOM image loader (web-worker decoders + WASM codecs,
 // bundled by Next from node_modules via `new URL(..., import.meta.url)`), our PNG/JPEG loader
-// and the four tools the viewer uses. Runs once per page, in the browser only (this module is
+// and the tools the viewer uses (navigation, and the reading tools of tools/measure.ts). Runs once per page, in the browser only (this module is
 // reached through a client-only dynamic import).
 //
 // Named imports only: a namespace import (`import * as tools`) that is passed around keeps every
@@ -12,6 +12,7 @@ import { getRenderingCapabilities, init as initCore, setUseCPURendering } from "
 import { init as initTools, addTool, PanTool, StackScrollTool, WindowLevelTool, ZoomTool } from "@cornerstonejs/tools";
 import { init as initDicomLoader } from "@cornerstonejs/dicom-image-loader";
 import { registerWebImageLoader } from "./webImageLoader";
+import { MEASURE_TOOL_CLASSES } from "./tools/measure";
 
 let ready: Promise<void> | null = null;
 
@@ -27,7 +28,7 @@ export function initCornerstone(): Promise<void> {
     initDicomLoader({ maxWebWorkers: Math.max(1, Math.min(2, (navigator.hardwareConcurrency || 2) - 1)) });
     registerWebImageLoader();
     initTools();
-    for (const T of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) addTool(T);
+    for (const T of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, ...MEASURE_TOOL_CLASSES]) addTool(T);
   })();
   return ready;
 }

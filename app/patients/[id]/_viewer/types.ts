@@ -1,4 +1,5 @@
 import type { ScanIdentityFlag } from "@/lib/domain/scan";
+import type { SaliencyView } from "@/lib/domain/assessment";
 
 /** What the viewer needs to know about a scan (a subset of the record's scan summary). */
 export type ViewerScan = {
@@ -28,8 +29,8 @@ export type ViewerScan = {
   dicomweb?: { study: string; series: string; sop: string };
 };
 
-/** A saliency map at image resolution: base64 of width × height bytes (0 = none, 255 = most). */
-export type ViewerSaliency = { width: number; height: number; data: string; frame: number };
+/** The assessment's saliency maps (GET /api/assessments/{id} `saliency`): the headline outcome's map, its outcome, and one map per outcome. */
+export type ViewerSaliency = SaliencyView;
 
 /** What the shell reports about the viewport, for the overlay text, tests and the toolbar. */
 export type ViewportState = {
@@ -42,6 +43,10 @@ export type ViewportState = {
   frames: number;
   invert: boolean;
   color: boolean;
+  /** rotation in degrees (0, 90, 180, 270) and flips of the view (tools/view.ts) */
+  rotation: number;
+  flipHorizontal: boolean;
+  flipVertical: boolean;
   /** How Cornerstone draws: "gpu" (WebGL) or "cpu" (2D canvas; chosen on software-only WebGL). */
   renderer: "gpu" | "cpu" | null;
 };

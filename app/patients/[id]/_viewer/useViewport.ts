@@ -13,13 +13,18 @@ import { applyDefaultView, defaultViewOf } from "./tools/defaultView";
 import { stackScrollToolName } from "./tools/stackScroll";
 import { panTool, recordFittedZoom, relativeZoom, zoomTool } from "./tools/zoomPan";
 import { windowLevelTool } from "./tools/windowLevel";
+import { MEASURE_TOOLS } from "./tools/measure";
+import { readTransform } from "./tools/view";
 import type { MouseTool } from "./tools/types";
 import type { ViewerScan, ViewportState } from "./types";
 
 let seq = 0;
 let firstPaintMarked = false;
-const initial: ViewportState = { status: "idle", error: null, windowWidth: null, windowCenter: null, zoom: 1, frame: 0, frames: 0, invert: false, color: false, renderer: null };
+const initial: ViewportState = { status: "idle", error: null, windowWidth: null, windowCenter: null, zoom: 1, frame: 0, frames: 0, invert: false, color: false, rotation: 0, flipHorizontal: false, flipVertical: false, renderer: null };
+/** Navigation tools for the left mouse button (the measure tools of tools/measure.ts follow them in the toolbar). */
 export const MOUSE_TOOLS: MouseTool[] = [windowLevelTool, panTool, zoomTool];
+const ALL_TOOLS: MouseTool[] = [...MOUSE_TOOLS, ...MEASURE_TOOLS];
+const isMeasure = (id: MouseTool["id"]) => MEASURE_TOOLS.some((m) => m.id === id);
 
 export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: ViewerScan | null) {
   const hasScan = scan !== null;
@@ -47,6 +52,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
       // inverted against the scan's default polarity (MONOCHROME1 opens with Cornerstone's invert on)
       invert: !!vp.getProperties().invert !== (defaultViewOf(vp)?.invert ?? false),
       color: !!image?.color,
+      ...readTransform(vp),
     }));
   }, []);
 
@@ -64,7 +70,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
         performance.mark("fcds:cornerstone-ready");
       } catch (e) {
         console.warn("viewer: Cornerstone could not start:", e); // for support; the clinician reads the sentence below
-        setInitError("The image viewer could not start in this browser. Reload the page to try again; the rest of the record is unaffected.");
+        setInitError(LOAD_ERROR.start);
         return;
       }
       if (cancelled) return;
@@ -72,7 +78,9 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
       engine.enableElement({ viewportId: `${id}-vp`, type: Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] as Types.Point3 } });
       const viewport = engine.getViewport(`${id}-vp`) as Types.IStackViewport;
       const toolGroup = ToolGroupManager.createToolGroup(`${id}-tools`)!;
-      for (const t of [...MOUSE_TOOLS.map((m) => m.toolName), stackScrollToolName]) toolGroup.addTool(t);
+      for (const t of [...ALL_TOOLS.map((m) => m.toolName), stackScrollToolName]) toolGroup.addTool(t);
+      // measure tools draw their (saved) annotations while another tool has the mouse
+      for (const m of MEASURE_TOOLS) toolGroup.setToolEnabled(m.toolName);
       const { MouseBindings } = ToolEnums;
       toolGroup.setToolActive(windowLevelTool.toolName, { bindings: [{ mouseButton: MouseBindings.Primary }] });
       toolGroup.setToolActive(panTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
@@ -184,8 +192,12 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
   const choosePrimary = useCallback((id: MouseTool["id"]) => {
     const h = handles.current;
     if (!h) return;
-    const next = MOUSE_TOOLS.find((m) => m.id === id)!;
-    for (const m of MOUSE_TOOLS) if (m.id !== id) h.toolGroup.setToolPassive(m.toolName);
+    const next = ALL_TOOLS.find((m) => m.id === id)!;
+    for (const m of ALL_TOOLS) {
+      if (m.id === id) continue;
+      if (isMeasure(m.id)) h.toolGroup.setToolEnabled(m.toolName);
+      else h.toolGroup.setToolPassive(m.toolName);
+    }
     h.toolGroup.setToolActive(next.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
     setPrimary(id);
   }, []);
@@ -214,6 +226,7 @@ async function registerWadorsMetadata(d: NonNullable<ViewerScan["dicomweb"]>, im
  */
 /** The two sentences a clinician can read (ViewerShell shows them in the interface language). */
 export const LOAD_ERROR = {
+  start: "The image viewer could not start in this browser. Reload the page to try again; the rest of the record is unaffected.",
   server: "This image could not be loaded from the server. Check the connection and select the scan again.",
   cannotShow: "This image cannot be shown in the viewer. The scan is kept in the record and its risk scores are not affected. Choose another scan, or ask IT support to check the file's format.",
 } as const;

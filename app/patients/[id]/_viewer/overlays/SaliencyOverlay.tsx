@@ -1,10 +1,13 @@
 "use client";
 // Draws the assessment's saliency map over the image, following the viewport's zoom, pan and
 // flip: the map's corners are mapped image → world → canvas, so it stays registered to anatomy.
-import { useEffect, useMemo, useRef } from "react";
+// Its legend names the outcome the map explains (the assessment's headline outcome, or the one the
+// clinician picks when a map was stored per outcome) and the colour scale.
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Enums, utilities, type Types } from "@cornerstonejs/core";
 import type { ViewerSaliency } from "../types";
 import { decodeBase64, saliencyToRgba } from "./saliencyColormap";
+import { SaliencyLegend } from "./SaliencyLegend";
 
 type Props = {
   element: HTMLDivElement | null;
@@ -13,17 +16,30 @@ type Props = {
   opacity: number;
 };
 
+/** The outcome picked per loaded set of maps (the record page keeps one object per assessment while it shows it). */
+const picks = new WeakMap<ViewerSaliency, string>();
+
 export function SaliencyOverlay({ element, viewport, saliency, opacity }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  // the clinician's pick holds for this assessment's maps (also when the overlay is switched off
+  // and on, which unmounts this component); another assessment opens on its headline outcome
+  const [picked, setPicked] = useState<{ of: ViewerSaliency; head: string } | null>(null);
+  const outcomes = saliency.byOutcome.length ? saliency.byOutcome : [saliency];
+  const head = (picked?.of === saliency ? picked.head : undefined) ?? picks.get(saliency) ?? saliency.head;
+  const pick = (h: string) => {
+    picks.set(saliency, h);
+    setPicked({ of: saliency, head: h });
+  };
+  const map = outcomes.find((o) => o.head === head) ?? saliency;
   const source = useMemo(() => {
-    const values = decodeBase64(saliency.data);
-    if (values.length < saliency.width * saliency.height) return null;
+    const values = decodeBase64(map.data);
+    if (values.length < map.width * map.height) return null;
     const c = document.createElement("canvas");
-    c.width = saliency.width;
-    c.height = saliency.height;
-    c.getContext("2d")!.putImageData(new ImageData(saliencyToRgba(values.subarray(0, saliency.width * saliency.height)) as never, saliency.width, saliency.height), 0, 0);
+    c.width = map.width;
+    c.height = map.height;
+    c.getContext("2d")!.putImageData(new ImageData(saliencyToRgba(values.subarray(0, map.width * map.height)) as never, map.width, map.height), 0, 0);
     return c;
-  }, [saliency]);
+  }, [map]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -66,5 +82,10 @@ export function SaliencyOverlay({ element, viewport, saliency, opacity }: Props)
     };
   }, [element, viewport, source, opacity]);
 
-  return <canvas ref={canvasRef} className="viewer-overlay-canvas" data-testid="saliency-overlay" aria-hidden="true" />;
+  return (
+    <>
+      <canvas ref={canvasRef} className="viewer-overlay-canvas" data-testid="saliency-overlay" data-head={map.head} aria-hidden="true" />
+      <SaliencyLegend outcomes={outcomes} shown={map} headline={saliency.head} onPick={pick} />
+    </>
+  );
 }

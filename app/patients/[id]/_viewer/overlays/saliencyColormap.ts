@@ -24,7 +24,22 @@ export function rampColor(t: number): [number, number, number] {
   return STOPS[STOPS.length - 1][1];
 }
 
-export function saliencyToRgba(values: Uint8Array, threshold = 0.15): Uint8ClampedArray {
+/** Below this share of the map's strongest value nothing is drawn (the legend's ramp starts here). */
+export const SALIENCY_THRESHOLD = 0.15;
+
+/**
+ * The ramp as drawn, from the threshold (weakest drawn) to the map's maximum, as a CSS
+ * `linear-gradient` left → right: the legend shows exactly the colours the overlay uses.
+ */
+export function legendGradient(threshold = SALIENCY_THRESHOLD, steps = 8): string {
+  const stops = Array.from({ length: steps + 1 }, (_, i) => {
+    const [r, g, b] = rampColor(threshold + ((1 - threshold) * i) / steps);
+    return `rgb(${r} ${g} ${b}) ${Math.round((i / steps) * 100)}%`;
+  });
+  return `linear-gradient(to right, ${stops.join(", ")})`;
+}
+
+export function saliencyToRgba(values: Uint8Array, threshold = SALIENCY_THRESHOLD): Uint8ClampedArray {
   const out = new Uint8ClampedArray(values.length * 4);
   for (let i = 0; i < values.length; i++) {
     const t = values[i] / 255;

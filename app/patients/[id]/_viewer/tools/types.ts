@@ -10,7 +10,7 @@ export type ToolContext = {
 
 /** A tool that the left mouse button can drive (the toolbar chooses which). */
 export type MouseTool = {
-  id: "windowLevel" | "pan" | "zoom";
+  id: "windowLevel" | "pan" | "zoom" | "length" | "angle" | "ellipticalRoi" | "rectangleRoi" | "probe";
   label: string;
   shortcut: string;
   toolName: string;
