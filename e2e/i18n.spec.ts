@@ -102,6 +102,11 @@ async function checkKoreanRecord(page: Page, s: Awaited<ReturnType<typeof patien
   await list.getByRole("row").filter({ hasText: s.mrn }).getByRole("link").click();
   await expect(page).toHaveURL(new RegExp(`/patients/${s.id}$`));
   await expect(page).toHaveTitle("환자 기록 · Fusion CDS");
+  // the viewer's tools in Korean too
+  const toolbar = page.getByRole("toolbar", { name: "뷰어 도구" });
+  await expect(toolbar.getByRole("radio", { name: "창 너비/중심" })).toBeVisible();
+  await expect(toolbar.getByRole("button", { name: "폐", exact: true })).toBeVisible();
+  await expect(page.getByTestId("measurements")).toContainText("측정");
   const panel = page.getByTestId("risk-panel");
   await expect(panel.getByRole("heading", { name: "위험도 평가" })).toBeVisible();
   await expect(panel.getByTestId("research-label")).toContainText("연구용이며 진단용이 아닙니다");
