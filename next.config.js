@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import path from "node:path";
+import createNextIntlPlugin from "next-intl/plugin";
 
 const require = createRequire(import.meta.url);
 
@@ -108,4 +109,5 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+// next-intl without i18n routing: the request's language comes from i18n/request.ts
+export default createNextIntlPlugin("./i18n/request.ts")(nextConfig);

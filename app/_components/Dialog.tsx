@@ -1,4 +1,6 @@
 "use client";
+
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, type ReactNode } from "react";
 
 /**
@@ -45,11 +47,12 @@ export function Dialog({ open, title, onClose, children, testId }: { open: boole
 export function ConfirmDialog({ open, title, children, confirmLabel, danger, onConfirm, onClose, testId }: {
   open: boolean; title: string; children: ReactNode; confirmLabel: string; danger?: boolean; onConfirm: () => void; onClose: () => void; testId?: string;
 }) {
+  const t = useTranslations("dialog");
   return (
     <Dialog open={open} title={title} onClose={onClose} testId={testId}>
       <div>{children}</div>
       <div className="form-actions dialog-actions">
-        <button type="button" className="secondary" onClick={onClose} autoFocus>Cancel</button>
+        <button type="button" className="secondary" onClick={onClose} autoFocus>{t("cancel")}</button>
         <button type="button" className={danger ? "danger" : undefined} onClick={onConfirm}>{confirmLabel}</button>
       </div>
     </Dialog>

@@ -1,6 +1,8 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
+import { useApiError } from "@/app/_components/useApiError";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/auth/constants";
 
 function csrf(): string {
@@ -9,6 +11,8 @@ function csrf(): string {
 }
 
 export function PasswordForm() {
+  const t = useTranslations("account.passwordForm");
+  const apiError = useApiError();
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -17,7 +21,7 @@ export function PasswordForm() {
     const form = e.currentTarget;
     const f = new FormData(form);
     if (f.get("newPassword") !== f.get("repeat")) {
-      setMsg({ ok: false, text: "The new passwords differ." });
+      setMsg({ ok: false, text: t("differ") });
       // the field to fix gets the focus (a failed submit)
       form.querySelector<HTMLInputElement>('input[name="repeat"]')?.focus();
       return;
@@ -34,23 +38,23 @@ export function PasswordForm() {
     if (res?.ok) {
       form.reset();
       const b = (await res.json()) as { revokedOtherSessions: number };
-      setMsg({ ok: true, text: `Password changed. ${b.revokedOtherSessions} other session(s) were signed out.` });
+      setMsg({ ok: true, text: t("changed", { count: b.revokedOtherSessions }) });
     } else {
-      const b = (await res?.json().catch(() => null)) as { error?: { message?: string } } | null;
-      setMsg({ ok: false, text: b?.error?.message ?? "The password could not be changed." });
+      const b = (await res?.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+      setMsg({ ok: false, text: b?.error ? apiError(b, res?.status ?? 0) : t("failed") });
     }
   }
 
   return (
     <form onSubmit={onSubmit} style={{ display: "grid", gap: "0.6rem", maxWidth: "24rem" }}>
       <label style={{ display: "grid" }}>
-        Current password <input name="currentPassword" type="password" autoComplete="current-password" required />
+        {t("current")} <input name="currentPassword" type="password" autoComplete="current-password" required />
       </label>
       <label style={{ display: "grid" }}>
-        New password (at least 12 characters) <input name="newPassword" type="password" autoComplete="new-password" required minLength={12} />
+        {t("new")} <input name="newPassword" type="password" autoComplete="new-password" required minLength={12} />
       </label>
       <label style={{ display: "grid" }}>
-        Repeat the new password <input name="repeat" type="password" autoComplete="new-password" required minLength={12} />
+        {t("repeat")} <input name="repeat" type="password" autoComplete="new-password" required minLength={12} />
       </label>
       {msg && (
         <p className={msg.ok ? "notice" : "error-box"} role={msg.ok ? "status" : "alert"} style={{ margin: 0 }}>
@@ -58,7 +62,7 @@ export function PasswordForm() {
         </p>
       )}
       <button type="submit" disabled={busy}>
-        Change password
+        {t("submit")}
       </button>
     </form>
   );

@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { LanguageSelect } from "@/app/_components/LanguageSelect";
 import Link from "next/link";
 import { TopBar } from "@/app/_components/TopBar";
 import { mfaStatus } from "@/lib/auth/mfa";
@@ -8,7 +10,9 @@ import { listActiveSessions } from "@/lib/auth/sessions";
 import { prisma } from "@/lib/db/client";
 import { PasswordForm } from "./PasswordForm";
 
-export const metadata: Metadata = { title: "Account" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("account"))("title") };
+}
 
 export const dynamic = "force-dynamic";
 
@@ -18,30 +22,33 @@ export default async function AccountPage() {
   const db = await prisma();
   const sessions = await listActiveSessions(db, actor.userId, actor.sessionId);
   const mfa = await mfaStatus(db, actor.userId);
+  const t = await getTranslations("account");
+  const format = await getFormatter();
+  const when = (iso: string) => format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
   return (
     <>
       <TopBar actor={actor} />
       <main style={{ maxWidth: "60rem" }}>
-        <h1>Your account</h1>
+        <h1>{t("heading")}</h1>
         <section className="panel" aria-labelledby="sessions">
-          <h2 id="sessions">Active sessions</h2>
+          <h2 id="sessions">{t("sessions")}</h2>
           <table>
             <thead>
               <tr>
-                <th>Signed in (UTC)</th>
-                <th>Last active</th>
-                <th>Address</th>
-                <th>Browser</th>
+                <th>{t("signedIn")}</th>
+                <th>{t("lastActive")}</th>
+                <th>{t("address")}</th>
+                <th>{t("browser")}</th>
               </tr>
             </thead>
             <tbody>
               {sessions.map((s) => (
                 <tr key={s.id}>
                   <td>
-                    {s.createdAt.replace("T", " ").slice(0, 16)}
-                    {s.current ? " (this one)" : ""}
+                    {when(s.createdAt)}
+                    {s.current ? t("thisOne") : ""}
                   </td>
-                  <td>{s.lastSeenAt.replace("T", " ").slice(0, 16)}</td>
+                  <td>{when(s.lastSeenAt)}</td>
                   <td>{s.clientAddress ?? "—"}</td>
                   <td className="muted">{s.userAgent?.slice(0, 80) ?? "—"}</td>
                 </tr>
@@ -52,15 +59,20 @@ export default async function AccountPage() {
             <SignOutButton csrfToken={actor.csrfToken} everywhere />
           </p>
         </section>
+        <section className="panel" aria-labelledby="language">
+          <h2 id="language">{t("language")}</h2>
+          <p className="muted small">{t("languageHelp")}</p>
+          <LanguageSelect signedIn />
+        </section>
         <section className="panel" aria-labelledby="mfa">
-          <h2 id="mfa">Two-factor authentication</h2>
+          <h2 id="mfa">{t("mfa")}</h2>
           <p>
-            {mfa.enabled ? `On — ${mfa.recoveryCodesLeft} recovery codes left.` : mfa.required ? "Required for your role." : "Off."}{" "}
-            <Link href="/account/mfa">{mfa.enabled ? "Manage" : "Set up"}</Link>
+            {mfa.enabled ? t("mfaOn", { count: mfa.recoveryCodesLeft }) : mfa.required ? t("mfaRequired") : t("mfaOff")}{" "}
+            <Link href="/account/mfa">{mfa.enabled ? t("manage") : t("setUp")}</Link>
           </p>
         </section>
         <section className="panel" aria-labelledby="password">
-          <h2 id="password">Change password</h2>
+          <h2 id="password">{t("password")}</h2>
           <PasswordForm />
         </section>
       </main>

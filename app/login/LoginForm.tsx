@@ -1,8 +1,10 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
+import { useApiError } from "@/app/_components/useApiError";
 
-type Answer = { mfaRequired?: boolean; mfaToken?: string; mfaEnrolmentRequired?: boolean; error?: { message?: string } };
+type Answer = { mfaRequired?: boolean; mfaToken?: string; mfaEnrolmentRequired?: boolean; error?: { code?: string; message?: string } };
 
 const field = { display: "grid", gap: "0.25rem" } as const;
 
@@ -13,6 +15,9 @@ const field = { display: "grid", gap: "0.25rem" } as const;
  * redirects (the challenge then travels in an HttpOnly cookie).
  */
 export function LoginForm({ next, initialError, initialStep = "password" }: { next: string; initialError: string | null; initialStep?: "password" | "mfa" }) {
+  const t = useTranslations("login.form");
+  const tc = useTranslations("common");
+  const apiError = useApiError();
   const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
   const [step, setStep] = useState<"password" | "mfa">(initialStep);
@@ -26,13 +31,13 @@ export function LoginForm({ next, initialError, initialStep = "password" }: { ne
       const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), credentials: "same-origin" });
       const b = (await res.json().catch(() => null)) as Answer | null;
       if (res.ok && b) return b;
-      if (b?.error && res.status === 401 && url.endsWith("/mfa") && /expired|again/i.test(b.error.message ?? "")) {
+      if (b?.error && res.status === 401 && url.endsWith("/mfa") && (b.error.code === "mfa_challenge_expired" || /expired|again/i.test(b.error.message ?? ""))) {
         setStep("password");
         setMfaToken(null);
       }
-      setError(b?.error?.message ?? `Sign-in failed (HTTP ${res.status}).`);
+      setError(b?.error ? apiError(b, res.status) : t("failed", { status: res.status }));
     } catch {
-      setError("The server could not be reached. Check the connection and try again.");
+      setError(tc("unreachable"));
     } finally {
       setBusy(false);
     }
@@ -76,24 +81,24 @@ export function LoginForm({ next, initialError, initialStep = "password" }: { ne
         <input type="hidden" name="next" value={next} />
         {recovery ? (
           <label style={field}>
-            Recovery code
+            {t("recoveryCode")}
             <input name="recoveryCode" autoComplete="off" autoCapitalize="none" spellCheck={false} required autoFocus style={{ padding: "0.5rem" }} />
           </label>
         ) : (
           <label style={field}>
-            Authentication code
+            {t("authCode")}
             <input name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]{6,7}" required autoFocus style={{ padding: "0.5rem" }} />
           </label>
         )}
         <span className="muted">
-          {recovery ? "One of the codes you saved when you set up two-factor authentication; each works once." : "The 6-digit code your authenticator app shows now."}{" "}
+          {recovery ? t("recoveryHint") : t("codeHint")}{" "}
           <button type="button" className="secondary" onClick={() => setRecovery(!recovery)} style={{ padding: "0.1rem 0.5rem" }}>
-            {recovery ? "Use the app's code" : "Use a recovery code"}
+            {recovery ? t("useAppCode") : t("useRecovery")}
           </button>
         </span>
         {problem}
         <button type="submit" disabled={busy}>
-          {busy ? "Checking…" : "Verify"}
+          {busy ? t("checking") : t("verify")}
         </button>
       </form>
     );
@@ -102,16 +107,16 @@ export function LoginForm({ next, initialError, initialStep = "password" }: { ne
     <form method="post" action="/api/auth/login" onSubmit={onPassword} style={{ display: "grid", gap: "0.8rem" }}>
       <input type="hidden" name="next" value={next} />
       <label style={field}>
-        Username
+        {t("username")}
         <input name="username" autoComplete="username" required autoCapitalize="none" spellCheck={false} style={{ padding: "0.5rem" }} />
       </label>
       <label style={field}>
-        Password
+        {t("password")}
         <input name="password" type="password" autoComplete="current-password" required style={{ padding: "0.5rem" }} />
       </label>
       {problem}
       <button type="submit" disabled={busy}>
-        {busy ? "Signing in…" : "Sign in"}
+        {busy ? t("signingIn") : t("signIn")}
       </button>
     </form>
   );

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
@@ -6,23 +7,26 @@ import { prisma } from "@/lib/db/client";
 import { listModels } from "@/lib/db/models";
 import { roleMay } from "@/lib/auth/permissions";
 
-export const metadata: Metadata = { title: "Models" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("models"))("title") };
+}
 
 export const dynamic = "force-dynamic";
 
 export default async function ModelsPage() {
   const actor = await requirePageActor("model:read");
   const models = await listModels(await prisma());
+  const t = await getTranslations("models");
   return (
     <>
       <TopBar actor={actor} />
       <main>
-        <h1>Models</h1>
-        <p className="research-label">Synthetic demo models — research use only, not for diagnosis.</p>
-        {roleMay(actor.role, "model:train") && <p><Link href="/models/training">Training: snapshots and candidates →</Link></p>}
+        <h1>{t("title")}</h1>
+        <p className="research-label">{t("researchLabel")}</p>
+        {roleMay(actor.role, "model:train") && <p><Link href="/models/training">{t("training")}</Link></p>}
         <div className="panel" style={{ padding: 0 }}>
-          <table aria-label="Model versions">
-            <thead><tr><th>Model</th><th>Version</th><th>Strategy</th><th>Outcomes</th><th>Status</th><th className="num">Assessments</th><th>Card</th></tr></thead>
+          <table aria-label={t("table")}>
+            <thead><tr><th>{t("model")}</th><th>{t("version")}</th><th>{t("strategy")}</th><th>{t("outcomes")}</th><th>{t("status")}</th><th className="num">{t("assessments")}</th><th>{t("card")}</th></tr></thead>
             <tbody>
               {models.map((m) => (
                 <tr key={`${m.name}@${m.version}`}>
@@ -30,12 +34,12 @@ export default async function ModelsPage() {
                   <td>{m.version}</td>
                   <td>{m.strategy ?? "—"}</td>
                   <td>{m.heads.join(", ") || "—"}</td>
-                  <td>{m.status ? <span className={`badge status-${m.status}`}>{m.status}</span> : m.active ? "active" : ""}</td>
+                  <td>{m.status ? <span className={`badge status-${m.status}`}>{t(`statuses.${m.status}`)}</span> : m.active ? t("active") : ""}</td>
                   <td className="num">{m.assessments}</td>
-                  <td>{m.hasCard ? "published" : <span className="muted">none yet</span>}</td>
+                  <td>{m.hasCard ? t("published") : <span className="muted">{t("noneYet")}</span>}</td>
                 </tr>
               ))}
-              {!models.length && <tr><td colSpan={7} className="muted">No model versions are registered yet.</td></tr>}
+              {!models.length && <tr><td colSpan={7} className="muted">{t("noVersions")}</td></tr>}
             </tbody>
           </table>
         </div>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
+import { getLocale, getTranslations } from "next-intl/server";
+import { localizeOutcomeLabel } from "@/lib/domain/clinical-terms";
 import { TopBar } from "@/app/_components/TopBar";
-import { RECORD_PART_LABEL } from "@/lib/domain/scan";
 import { requirePageActor } from "@/lib/auth/page";
 import { roleMay } from "@/lib/auth/permissions";
 import { recordPageView } from "@/lib/auth/page-view";
@@ -12,22 +13,15 @@ import { CategoryBadge, formatPct } from "./[id]/_components/risk-format";
 import { ResearchLabel } from "./[id]/_components/ResearchLabel";
 import { FhirImportPanel } from "./_components/FhirImportPanel";
 
-export const metadata: Metadata = { title: "Patients" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("patients"))("title") };
+}
 
 export const dynamic = "force-dynamic";
 
 type SP = Promise<Record<string, string | string[] | undefined>>;
 
-const SORTS: [string, string][] = [
-  ["name", "Name A–Z"],
-  ["-name", "Name Z–A"],
-  ["-risk", "Highest risk first"],
-  ["-lastAssessment", "Most recently assessed"],
-  ["mrn", "MRN"],
-  ["-birthDate", "Youngest first"],
-  ["birthDate", "Oldest first"],
-  ["-updated", "Recently updated"],
-];
+const SORTS = ["name", "-name", "-risk", "-lastAssessment", "mrn", "-birthDate", "birthDate", "-updated"] as const;
 
 export default async function PatientsPage({ searchParams }: { searchParams: SP }) {
   const actor = await requirePageActor("patient:read");
@@ -51,38 +45,42 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
   // one column per head, named in the model's words (ModelVersion.outcomes via listPatients)
   const headNames = new Map(page.items.flatMap((p) => p.latestRisk.map((r) => [r.head, r] as const)));
   const heads = [...headNames.keys()].sort();
+  const t = await getTranslations("patients");
+  const tsex = await getTranslations("sex");
+  const tparts = await getTranslations("risk.parts");
+  const locale = await getLocale();
 
   return (
     <>
       <TopBar actor={actor} />
       <main>
-        <h1>Patients</h1>
+        <h1>{t("title")}</h1>
         <form className="search" role="search" action="/patients" method="get">
-          <label htmlFor="q" className="sr-only">Search by name or MRN</label>
-          <input id="q" name="q" type="search" defaultValue={search.q} placeholder="Search by name or MRN" autoComplete="off" />
-          <label htmlFor="sort" className="muted">Sort</label>
+          <label htmlFor="q" className="sr-only">{t("searchLabel")}</label>
+          <input id="q" name="q" type="search" defaultValue={search.q} placeholder={t("searchLabel")} autoComplete="off" />
+          <label htmlFor="sort" className="muted">{t("sort")}</label>
           <select id="sort" name="sort" defaultValue={search.sort}>
-            {SORTS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+            {SORTS.map((v) => <option key={v} value={v}>{t(`sorts.${v}`)}</option>)}
           </select>
-          <label htmlFor="pageSize" className="muted">Per page</label>
+          <label htmlFor="pageSize" className="muted">{t("perPage")}</label>
           <select id="pageSize" name="pageSize" defaultValue={String(search.pageSize)}>
             {[25, 50, 100].map((n) => <option key={n} value={n}>{n}</option>)}
           </select>
-          <button type="submit">Search</button>
+          <button type="submit">{t("search")}</button>
         </form>
-        {!parsed.success && <p className="error-box">The search was not understood; showing all patients.</p>}
+        {!parsed.success && <p className="error-box">{t("notUnderstood")}</p>}
         {roleMay(actor.role, "patient:write") && <FhirImportPanel />}
         {heads.length > 0 && <ResearchLabel />}
         <div className="panel" style={{ padding: 0 }}>
-          <table aria-label="Patients" data-testid="patient-list">
+          <table aria-label={t("table")} data-testid="patient-list">
             <thead>
               <tr>
-                <th>Name</th>
-                <th>MRN</th>
-                <th className="num">Age</th>
-                <th>Sex</th>
-                {heads.map((hd) => <th key={hd} title={headNames.get(hd)!.label}>{headNames.get(hd)!.shortLabel} risk</th>)}
-                <th>Last assessed</th>
+                <th>{t("name")}</th>
+                <th>{t("mrn")}</th>
+                <th className="num">{t("age")}</th>
+                <th>{t("sex")}</th>
+                {heads.map((hd) => <th key={hd} title={localizeOutcomeLabel(headNames.get(hd)!.label, locale)}>{t("headRisk", { head: localizeOutcomeLabel(headNames.get(hd)!.shortLabel, locale) })}</th>)}
+                <th>{t("lastAssessed")}</th>
               </tr>
             </thead>
             <tbody>
@@ -91,7 +89,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
                   <td><a href={`/patients/${p.id}`}>{p.familyName}, {p.givenName}</a></td>
                   <td>{p.mrn}</td>
                   <td className="num">{ageOn(p.birthDate, today)}</td>
-                  <td>{p.sex}</td>
+                  <td>{tsex(p.sex)}</td>
                   {heads.map((hd) => {
                     const r = p.latestRisk.find((x) => x.head === hd);
                     return (
@@ -101,32 +99,32 @@ export default async function PatientsPage({ searchParams }: { searchParams: SP 
                     );
                   })}
                   <td>
-                    {p.lastAssessmentAt ? p.lastAssessmentAt.slice(0, 10) : <span className="muted">never</span>}
+                    {p.lastAssessmentAt ? p.lastAssessmentAt.slice(0, 10) : <span className="muted">{t("never")}</span>}
                     {p.recordChangedSinceScore && (
                       <span
                         className="stale-flag"
                         data-testid="list-record-changed"
-                        title={`The record changed since this score: ${p.recordChangedSinceScore.parts.map((x) => RECORD_PART_LABEL[x]).join(", ")}`}
+                        title={t("recordChangedTitle", { parts: p.recordChangedSinceScore.parts.map((x) => tparts(x)).join(", ") })}
                       >
-                        record changed since this score: {p.recordChangedSinceScore.parts.map((x) => RECORD_PART_LABEL[x]).join(", ")}
+                        {t("recordChanged", { parts: p.recordChangedSinceScore.parts.map((x) => tparts(x)).join(", ") })}
                       </span>
                     )}
                   </td>
                 </tr>
               ))}
               {page.items.length === 0 && (
-                <tr><td colSpan={5 + heads.length} className="muted">No patients match “{search.q}”.</td></tr>
+                <tr><td colSpan={5 + heads.length} className="muted">{t("noMatch", { q: search.q })}</td></tr>
               )}
             </tbody>
           </table>
         </div>
-        <nav className="pager" aria-label="Pages">
+        <nav className="pager" aria-label={t("pages")}>
           <span>
-            {page.totalIsLowerBound ? `More than ${page.total.toLocaleString("en-GB")} patients` : `${page.total.toLocaleString("en-GB")} patient${page.total === 1 ? "" : "s"}`} · page {search.page}
-            {page.totalIsLowerBound ? "" : ` of ${pages}`}
+            {page.totalIsLowerBound ? t("totalMore", { count: page.total, page: search.page }) : t("total", { count: page.total, page: search.page })}
+            {page.totalIsLowerBound ? "" : t("ofPages", { pages })}
           </span>
-          {search.page > 1 && <a href={link(search.page - 1)}>← Previous</a>}
-          {(search.page < pages || page.totalIsLowerBound) && <a href={link(search.page + 1)}>Next →</a>}
+          {search.page > 1 && <a href={link(search.page - 1)}>{t("previous")}</a>}
+          {(search.page < pages || page.totalIsLowerBound) && <a href={link(search.page + 1)}>{t("next")}</a>}
         </nav>
       </main>
     </>

@@ -20,6 +20,8 @@ export type Actor = {
    * trail records the source, not a user.
    */
   source?: { id: string; name: string };
+  /** the interface language the user chose (User.locale, lib/domain/locale.ts); null/absent: not chosen */
+  locale?: string | null;
 };
 
 /** Request facts the audit trail records. */

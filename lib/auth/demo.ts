@@ -9,6 +9,8 @@ export type DemoAccountListing = {
   accounts: { username: string; role: Role; password: string; totp: { secret: string; otpauthUri: string; qrCode: string } | null }[];
   /** why they are usable here, for the sign-in page; null when they are not */
   why: string | null;
+  /** the same reason as a kind (the sign-in page says it in the interface language) and the host it listens on */
+  reason: { kind: "loopback" | "env"; host: string } | null;
 };
 
 /**
@@ -18,7 +20,7 @@ export type DemoAccountListing = {
  */
 export async function demoAccountsForSignIn(db: Pick<PrismaClient, "user">, env: NodeJS.ProcessEnv = process.env): Promise<DemoAccountListing> {
   const mode = demoUsersMode(env);
-  if (!mode.allowed) return { accounts: [], why: null };
+  if (!mode.allowed) return { accounts: [], why: null, reason: null };
   const present = await db.user.findMany({
     where: { username: { in: DEMO_USERS.map((u) => u.username) }, disabled: false },
     select: { username: true, createdAt: true, passwordChangedAt: true },
@@ -37,5 +39,5 @@ export async function demoAccountsForSignIn(db: Pick<PrismaClient, "user">, env:
         "They stop working as soon as it listens on a network address."
       : "Switched on by FUSION_DEMO_USERS=1 although this server may be reachable from the network: anyone who can reach it can sign in " +
         "with these published passwords. Never on a system that holds real patient data.";
-  return { accounts, why };
+  return { accounts, why, reason: { kind: mode.why === "loopback" ? "loopback" : "env", host: env.HOSTNAME ?? "" } };
 }

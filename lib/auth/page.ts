@@ -1,4 +1,5 @@
 import "server-only";
+import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { prisma } from "@/lib/db/client";
@@ -12,12 +13,15 @@ import { MFA_ENROLMENT_PATH, SESSION_COOKIE_NAMES } from "./constants";
 /** Header proxy.ts sets on every page request: the path + query the browser asked for. */
 export const PATH_HEADER = "x-fcds-path";
 
-/** The signed-in actor of the current page / server action request, or null. */
-export async function getPageActor(): Promise<ResolvedSession | null> {
+/**
+ * The signed-in actor of the current page / server action request, or null. Once per request
+ * (React's cache): the page and the interface language (i18n/request.ts) both ask.
+ */
+export const getPageActor = cache(async function getPageActor(): Promise<ResolvedSession | null> {
   const jar = await cookies();
   const token = SESSION_COOKIE_NAMES.map((n) => jar.get(n)?.value).find(Boolean);
   return actorFromToken(token);
-}
+});
 
 /** Request facts for audit rows written by pages and server actions (cf. requestInfo for API routes). */
 export async function pageRequestInfo(source = "page"): Promise<RequestInfo> {

@@ -31,6 +31,7 @@ export const routeTable: Record<string, Partial<Record<HttpMethod, Rule>>> = {
   "/api/auth/logout-everywhere": { POST: "session:self" },
   "/api/auth/session": { GET: "session:self" },
   "/api/auth/password": { POST: "session:self" },
+  "/api/auth/preferences": { PATCH: "session:self" }, // one's own interface language
   // one's own second factor (TOTP); the first three also answer while an admin still has to enrol
   "/api/auth/mfa": { GET: "session:self" },
   "/api/auth/mfa/enrol": { POST: "session:self" },

@@ -70,6 +70,7 @@ export async function resolveSession(
     sessionId: s.id,
     csrfToken: s.csrfToken,
     mfaEnrolmentRequired: mfaRequiredFor(s.user.role) && !s.user.mfaEnabledAt,
+    locale: s.user.locale,
     expiresAt: s.expiresAt,
     idleExpiresAt: new Date(Math.min(s.expiresAt.getTime(), lastSeen.getTime() + cfg.idleTimeoutMs)),
   };

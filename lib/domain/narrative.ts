@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { HeadId } from "./outcomes";
 import { id } from "./scalars";
+import { localeValues } from "./locale";
 
 /*
  * An assessment in words (lib/narrative): what GET /api/assessments/{id}/narrative answers and the
@@ -8,8 +9,8 @@ import { id } from "./scalars";
  * model; the same text goes into the FHIR RiskAssessment's note.
  */
 
-/** The languages a narrative is written in (lib/narrative/messages). Korean ("ko") comes with issue 17 item 3. */
-export const narrativeLangValues = ["en"] as const;
+/** The languages a narrative is written in (lib/narrative/messages): the interface languages. */
+export const narrativeLangValues = localeValues;
 export const NarrativeLang = z.enum(narrativeLangValues);
 export type NarrativeLang = z.infer<typeof NarrativeLang>;
 

@@ -9,6 +9,7 @@ import { FamilyHistory } from "./family-history";
 import { DietRecord } from "./diet";
 import { id, timestamp } from "./scalars";
 import { RecordPart, ScanIdentityFlag } from "./scan";
+import { Locale } from "./locale";
 
 /*
  * What the API answers, written once. The code that builds an answer returns (or is checked
@@ -301,6 +302,10 @@ export type LogoutResult = z.infer<typeof LogoutResult>;
 
 export const PasswordChangeResult = z.strictObject({ ok: z.literal(true), revokedOtherSessions: z.number().int() });
 export type PasswordChangeResult = z.infer<typeof PasswordChangeResult>;
+
+/** PATCH /api/auth/preferences */
+export const PreferencesResult = z.strictObject({ ok: z.literal(true), locale: Locale.nullable() });
+export type PreferencesResult = z.infer<typeof PreferencesResult>;
 
 /** An account as admins see it (never its password hash). */
 export const PublicUser = z.strictObject({

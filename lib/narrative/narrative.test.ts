@@ -166,3 +166,46 @@ describe("clinical facts and inputs outside training (issue 12)", () => {
     expect(f.notes.join(" ")).toContain("Age 101 years is outside the range of the training patients (40–85 years)");
   });
 });
+
+describe("in Korean (ko), the same facts", () => {
+  it("a joint-fusion assessment: 위험도, 구간, 범주와 그 의미, 요인, 영상의 기여, 살리언시 위치, 모델, 연구용 고지", () => {
+    const a = storedAssessment({ featureAttributions: FACTORS, contributions: { image: 0.03, history: 0.05, family: 0.01, diet: -0.01 }, saliency: upperLeft() });
+    const n = buildNarrative({ assessment: a, outcomes: OUTCOMES, lang: "ko" });
+    expect(Narrative.parse(n)).toEqual(n);
+    expect(n.lang).toBe("ko");
+    expect(n.sections.map((s) => s.kind)).toEqual(["outcome", "outcome", "image", "model", "notice"]);
+    expect(n.text).toBe(
+      [
+        "2년 내 폐암 진단: 추정 위험도 12% (불확실성 구간 8.0%~17%). 위험도 중간: 3.0% 이상 10% 미만으로, 이 모델의 중간 위험 구간입니다. " +
+          "평균적인 기록과 비교해 위험도를 가장 크게 움직인 기록 요인: 흡연 기간, 32.0년 (높임); 만성폐쇄성폐질환(COPD)/폐기종 (J43–J44), 예 (높임); 식이섬유, 31.5 (낮춤). " +
+          "이 추정치를 움직인 요인 중 영상이 30%를 차지했으며, 위험도를 높였습니다.",
+        "5년 내 주요 심혈관 사건(MACE): 추정 위험도 4.0% (불확실성 구간 3.0%~6.0%). 위험도 낮음: 이 모델의 중간 위험 구간이 시작되는 7.5% 미만입니다. " +
+          "평균적인 기록과 비교해 위험도를 가장 크게 움직인 기록 요인: 흡연 기간, 32.0년 (높임); 만성폐쇄성폐질환(COPD)/폐기종 (J43–J44), 예 (높임); 식이섬유, 31.5 (낮춤). " +
+          "이 추정치를 움직인 요인 중 영상이 30%를 차지했으며, 위험도를 높였습니다.",
+        "살리언시 맵(Grad-CAM, 2년 내 폐암 진단)은 표시된 영상의 왼쪽 위 부분(프레임 3)에 집중되어 있으며, 전체 가중치의 96%를 차지합니다.",
+        "모델 fusion-demo 1.1.0이(가) 영상과 기록의 결합 융합(joint fusion)으로 점수를 산출했습니다.",
+        "연구용 — 진단용 아님. 이 모델은 합성 코호트로 학습되었으며 의료기기가 아닙니다.",
+      ].join("\n\n"),
+    );
+  });
+
+  it("a record-only assessment: why the image was not used, an input outside training, the record alone", () => {
+    const base = recordOnly({ flags: ["diet_missing_defaults_used", "image_out_of_distribution", "image_not_used_tabular_path", "input_outside_training_range"], imageCheck: { method: "mahalanobis", layer: "img_pool", distance: 82.94, threshold: 10.44, inDistribution: false } });
+    const outside = { feature: "hist.age", input: "Age", value: "101 years", reason: "above_training_range" as const, trainingRange: "40–85 years", text: "Age 101 years is outside the range of the training patients (40–85 years): the score extrapolates beyond what the model learned from." };
+    const n = buildNarrative({ assessment: { ...base, explanation: { ...base.explanation, inputsOutsideTraining: [outside] } }, outcomes: OUTCOMES, lang: "ko" });
+    expect(n.sections.map((s) => s.kind)).toEqual(["outcome", "outcome", "notes", "model", "notice"]);
+    expect(n.sections[2].text).toBe(
+      "주의해서 해석하세요: 영상이 이 모델의 학습 영상과 닮지 않아(학습 영상과의 거리 82.9, 한계 10.4) 사용하지 않았습니다. 점수는 병력, 가족력, 식이 정보만으로 산출되었습니다. " +
+        "이 기록의 일부가 모델이 학습에서 본 범위를 벗어나므로, 이 환자에게는 점수를 신뢰할 수 없습니다. 나이 101세: 학습 환자의 범위(40–85세)를 벗어나므로, 점수는 모델이 학습한 범위 밖으로 외삽된 값입니다. " +
+        "평가일까지 식이 기록이 없어 모델은 인구 집단 참고값을 사용했습니다.",
+    );
+    expect(n.sections[3].text).toBe("모델 fusion-demo 1.1.0이(가) 영상 없이 기록(병력, 가족력, 식이)만으로 점수를 산출했습니다.");
+    // no English sentence left (codes and the model's name are not words)
+    expect(n.text.replace(/fusion-demo|Grad-CAM|COPD|MACE|J43–J44|joint fusion/g, "")).not.toMatch(/[A-Za-z]{3,}/);
+  });
+
+  it("a model version not in the registry: head ids and the category without invented thresholds", () => {
+    const n = buildNarrative({ assessment: recordOnly({}), lang: "ko" });
+    expect(n.sections[0].text).toMatch(/^lung_cancer_2y: 추정 위험도 12% \(불확실성 구간 8\.0%~17%\)\. 위험도 중간: 모델 자체의 범주 기준에 따른 분류입니다\./);
+  });
+});

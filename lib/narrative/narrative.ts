@@ -74,7 +74,7 @@ export function narrativeFacts(input: NarrativeInput): NarrativeFacts {
   }
 
   const imageCheck = e.imageCheck ? { distance: e.imageCheck.distance, threshold: e.imageCheck.threshold, inDistribution: e.imageCheck.inDistribution } : null;
-  const notices = [...describeAssessmentFlags(a.flags, imageCheck, e.inputsOutsideTraining ?? []), ...(input.extraNotices ?? [])];
+  const notices = [...describeAssessmentFlags(a.flags, imageCheck, e.inputsOutsideTraining ?? [], input.lang ?? "en"), ...(input.extraNotices ?? [])];
   // cautions first, as the risk panel lists them
   const notes = [...notices.filter((n) => n.severity === "caution"), ...notices.filter((n) => n.severity !== "caution")].map((n) => n.text);
 

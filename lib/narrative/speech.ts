@@ -6,9 +6,9 @@ import type { NarrativeLang } from "@/lib/domain/narrative";
  * the voice: one whose language is exactly that tag, else one of the same primary language
  * ("en-US" reads "en"), the browser's default among them first. None: the reader says so.
  */
-const SPEECH_LANG: Record<NarrativeLang, string> = { en: "en" };
+const SPEECH_LANG: Record<NarrativeLang, string> = { en: "en", ko: "ko-KR" };
 
-/** The utterance's `lang` for a narrative language (ko → "ko-KR" when Korean is added). */
+/** The utterance's `lang` for a narrative language (ko → "ko-KR"). */
 export function speechLang(lang: NarrativeLang): string {
   return SPEECH_LANG[lang];
 }

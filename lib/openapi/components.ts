@@ -9,6 +9,7 @@ import * as out from "@/lib/domain/responses";
 import * as dicomweb from "@/lib/domain/dicomweb";
 import { AssessmentDetail } from "@/lib/domain/assessment";
 import { AssessmentNarrative } from "@/lib/domain/narrative";
+import { PreferencesUpdate } from "@/lib/domain/locale";
 import { MeasurementCreate, MeasurementDeleted, MeasurementList, MeasurementView } from "@/lib/domain/measurement";
 import { jsonSchema, type JsonSchema } from "./json-schema";
 
@@ -21,6 +22,7 @@ export const requestSchemas = {
   DicomwebSourceUpdate: dicomweb.DicomwebSourceUpdate,
   PacsImportInput: dicomweb.PacsImportInput,
   SendReportInput: dicomweb.SendReportInput,
+  PreferencesUpdate,
 };
 
 /**
@@ -66,6 +68,7 @@ export const responseSchemas = {
   SessionInfo: out.SessionInfo,
   LogoutResult: out.LogoutResult,
   PasswordChangeResult: out.PasswordChangeResult,
+  PreferencesResult: out.PreferencesResult,
   UserList: out.UserList,
   UserResult: out.UserResult,
   UserUpdateResult: out.UserUpdateResult,

@@ -22,9 +22,9 @@ let clinicianId: string;
 let patientId: string;
 const ids = { joint: "", queued: "", unreadable: "" };
 
-async function get(id: string, who: "clinician" | "researcher" | null = "clinician") {
+async function get(id: string, who: "clinician" | "researcher" | null = "clinician", headers?: Record<string, string>) {
   const mod = (await import("@/app/api/assessments/[id]/narrative/route")) as unknown as Record<string, Handler>;
-  const res = await mod.GET(af.apiRequest("GET", `/api/assessments/${id}/narrative`, { cred: who ? cred[who] : null }), af.ctx({ id }));
+  const res = await mod.GET(af.apiRequest("GET", `/api/assessments/${id}/narrative`, { cred: who ? cred[who] : null, headers }), af.ctx({ id }));
   return { status: res.status, body: (await res.json()) as { error?: { code: string } } & Record<string, unknown> };
 }
 
@@ -77,6 +77,21 @@ describe("GET /api/assessments/{id}/narrative", () => {
     for (const ident of ["N17-ROUTE-1", "Ada", "Quill", "1950"]) expect(n.text).not.toContain(ident);
     const audit = await db.auditEvent.findFirst({ where: { userId: clinicianId, action: "assessment.narrative.read", entityId: ids.joint } });
     expect(audit).toMatchObject({ patientId, outcome: "success", entityType: "Assessment" });
+  });
+
+  it("in the user's language: Korean from the browser, then the saved choice over the browser (issue 17 item 3)", async () => {
+    const ko = await get(ids.joint, "clinician", { "accept-language": "ko-KR,ko;q=0.9" });
+    const n = AssessmentNarrative.parse(ko.body);
+    expect(n.lang).toBe("ko");
+    expect(n.sections[0].text).toMatch(/^2년 내 폐암 진단: 추정 위험도 14% \(불확실성 구간 9\.0%~20%\)\. 위험도 높음: 이 모델의 높은 위험 구간이 시작되는 10% 이상입니다\./);
+    expect(n.sections.find((s) => s.kind === "image")!.text).toBe("살리언시 맵(Grad-CAM, 2년 내 폐암 진단)은 표시된 영상의 오른쪽 아래 부분(프레임 1)에 집중되어 있으며, 전체 가중치의 96%를 차지합니다.");
+    expect(n.text).toMatch(/연구용 — 진단용 아님\./);
+    await db.user.update({ where: { id: clinicianId }, data: { locale: "en" } });
+    try {
+      expect(AssessmentNarrative.parse((await get(ids.joint, "clinician", { "accept-language": "ko-KR" })).body).lang).toBe("en");
+    } finally {
+      await db.user.update({ where: { id: clinicianId }, data: { locale: null } });
+    }
   });
 
   it("refusals: not finished 409, unreadable 409, unknown 404, not a UUID 400, no session 401, a researcher 403", async () => {

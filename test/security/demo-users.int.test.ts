@@ -95,10 +95,14 @@ describe.each(engines)("demo accounts on %s", (name, make) => {
     expect(loop.accounts.map((a) => a.username)).toEqual(["dr.demo", "researcher.demo", "admin.demo"]);
     expect(loop.accounts[0].password).toBe(demo.password);
     expect(loop.why).toMatch(/only listens on this computer/);
+    // the same reason as a kind, for the sign-in page in the interface language
+    expect(loop.reason).toEqual({ kind: "loopback", host: "127.0.0.1" });
     const enabled = await demoAccountsForSignIn(eng.prisma, { NODE_ENV: "production", HOSTNAME: "0.0.0.0", FUSION_DEMO_USERS: "1" } as NodeJS.ProcessEnv);
     expect(enabled.accounts).toHaveLength(3);
     expect(enabled.why).toMatch(/FUSION_DEMO_USERS=1/);
+    expect(enabled.reason).toEqual({ kind: "env", host: "0.0.0.0" });
     const off = await demoAccountsForSignIn(eng.prisma, { NODE_ENV: "production", HOSTNAME: "0.0.0.0" } as NodeJS.ProcessEnv);
     expect(off.accounts).toEqual([]);
+    expect(off.reason).toBeNull();
   });
 });

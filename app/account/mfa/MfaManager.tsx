@@ -1,4 +1,6 @@
 "use client";
+import { useTranslations } from "next-intl";
+import { useApiError } from "@/app/_components/useApiError";
 
 import { useState, type FormEvent } from "react";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/auth/constants";
@@ -11,36 +13,36 @@ function csrf(): string {
   return m ? decodeURIComponent(m.slice(CSRF_COOKIE.length + 1)) : "";
 }
 
-async function post<T>(url: string, body?: unknown): Promise<{ ok: true; data: T } | { ok: false; message: string }> {
+type Answer = { error?: { code?: string; message?: string } } | null;
+
+async function post<T>(url: string, body?: unknown): Promise<{ ok: true; data: T } | { ok: false; message: string; answer: Answer; status: number }> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", [CSRF_HEADER]: csrf() },
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: "same-origin",
   }).catch(() => null);
-  if (!res) return { ok: false, message: "The server could not be reached." };
+  if (!res) return { ok: false, message: "", answer: null, status: 0 };
   const b = (await res.json().catch(() => null)) as (T & { error?: { message?: string } }) | null;
-  return res.ok && b ? { ok: true, data: b } : { ok: false, message: b?.error?.message ?? `HTTP ${res.status}` };
+  return res.ok && b ? { ok: true, data: b } : { ok: false, message: b?.error?.message ?? `HTTP ${res.status}`, answer: b, status: res.status };
 }
 
 /** "ABCDEFGH…" → "ABCD EFGH …" (easier to type into an app). */
 const grouped = (s: string) => s.match(/.{1,4}/g)?.join(" ") ?? s;
 
 function RecoveryCodes({ codes, continueTo }: { codes: string[]; continueTo: string }) {
+  const t = useTranslations("mfa");
   return (
     <section className="panel" aria-labelledby="recovery">
-      <h2 id="recovery">Your recovery codes</h2>
-      <p>
-        Each code signs you in once if you lose your authenticator. Store them somewhere safe (a password manager, a printout). They are
-        shown only now.
-      </p>
-      <ul aria-label="Recovery codes" style={{ columns: 2, fontFamily: "monospace", fontSize: "1.05rem" }}>
+      <h2 id="recovery">{t("recoveryHeading")}</h2>
+      <p>{t("recoveryText")}</p>
+      <ul aria-label={t("recoveryList")} style={{ columns: 2, fontFamily: "monospace", fontSize: "1.05rem" }}>
         {codes.map((c) => (
           <li key={c}>{c}</li>
         ))}
       </ul>
       <p>
-        <a href={continueTo}>I have saved them — continue</a>
+        <a href={continueTo}>{t("saved")}</a>
       </p>
     </section>
   );
@@ -51,20 +53,22 @@ function RecoveryCodes({ codes, continueTo }: { codes: string[]; continueTo: str
  * off (refused for roles that require it).
  */
 export function MfaManager({ status, continueTo }: { status: Status; continueTo: string }) {
+  const t = useTranslations("mfa");
+  const apiError = useApiError();
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function run<T>(p: Promise<{ ok: true; data: T } | { ok: false; message: string }>, then: (d: T) => void) {
+  async function run<T>(p: Promise<{ ok: true; data: T } | { ok: false; message: string; answer: Answer; status: number }>, then: (d: T) => void) {
     setBusy(true);
     setError(null);
     setNotice(null);
     const r = await p;
     setBusy(false);
     if (r.ok) then(r.data);
-    else setError(r.message);
+    else setError(r.status === 0 ? t("unreachable") : apiError(r.answer ?? { error: { message: r.message } }, r.status));
   }
 
   if (codes) return <RecoveryCodes codes={codes} continueTo={continueTo} />;
@@ -79,13 +83,10 @@ export function MfaManager({ status, continueTo }: { status: Status; continueTo:
     if (!enrolment)
       return (
         <section className="panel">
-          <p>
-            Sign-in will ask for a 6-digit code from an authenticator app (any app that reads an <code>otpauth://</code> QR code: FreeOTP,
-            Aegis, Google or Microsoft Authenticator, 1Password …) after your password.
-          </p>
+          <p>{t.rich("intro", { code: (c) => <code>{c}</code> })}</p>
           {problem}
           <button disabled={busy} onClick={() => run(post<Enrolment>("/api/auth/mfa/enrol"), setEnrolment)}>
-            Set up two-factor authentication
+            {t("setUp")}
           </button>
         </section>
       );
@@ -96,24 +97,24 @@ export function MfaManager({ status, continueTo }: { status: Status; continueTo:
     };
     return (
       <section className="panel" aria-labelledby="scan">
-        <h2 id="scan">1. Add this account to your authenticator app</h2>
+        <h2 id="scan">{t("step1")}</h2>
         {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL made on the server, nothing to optimise */}
-        <img src={enrolment.qrCode} alt="QR code of the otpauth URI below" width={200} height={200} style={{ background: "#fff", padding: "0.5rem" }} />
+        <img src={enrolment.qrCode} alt={t("qrAlt")} width={200} height={200} style={{ background: "#fff", padding: "0.5rem" }} />
         <p>
-          Or enter this secret by hand: <code data-testid="mfa-secret">{grouped(enrolment.secret)}</code>
+          {t("byHand")} <code data-testid="mfa-secret">{grouped(enrolment.secret)}</code>
           <br />
           <span className="muted" style={{ wordBreak: "break-all" }}>
             {enrolment.otpauthUri}
           </span>
         </p>
-        <h2>2. Enter the code it shows</h2>
+        <h2>{t("step2")}</h2>
         <form onSubmit={confirm} style={{ display: "flex", gap: "0.6rem", alignItems: "end" }}>
           <label style={{ display: "grid" }}>
-            Authentication code
+            {t("code")}
             <input name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]{6,7}" required style={{ width: "8rem" }} />
           </label>
           <button type="submit" disabled={busy}>
-            Turn on
+            {t("turnOn")}
           </button>
         </form>
         {problem}
@@ -129,8 +130,7 @@ export function MfaManager({ status, continueTo }: { status: Status; continueTo:
   return (
     <section className="panel">
       <p role="status">
-        Two-factor authentication is <strong>on</strong>
-        {status.enabledAt ? ` since ${status.enabledAt.slice(0, 10)}` : ""}. Recovery codes left: {status.recoveryCodesLeft}.
+        {t.rich("isOn", { strong: (c) => <strong>{c}</strong>, since: status.enabledAt ? t("since", { date: status.enabledAt.slice(0, 10) }) : "", count: status.recoveryCodesLeft })}
       </p>
       {problem}
       {notice && (
@@ -140,10 +140,10 @@ export function MfaManager({ status, continueTo }: { status: Status; continueTo:
       )}
       <form onSubmit={withPassword("/api/auth/mfa/recovery-codes", (d) => setCodes(d.recoveryCodes ?? []))} style={{ display: "flex", gap: "0.6rem", alignItems: "end" }}>
         <label style={{ display: "grid" }}>
-          Password <input name="currentPassword" type="password" autoComplete="current-password" required />
+          {t("password")} <input name="currentPassword" type="password" autoComplete="current-password" required />
         </label>
         <button type="submit" disabled={busy}>
-          New recovery codes
+          {t("newCodes")}
         </button>
       </form>
       {!status.required && (
@@ -152,14 +152,14 @@ export function MfaManager({ status, continueTo }: { status: Status; continueTo:
           style={{ display: "flex", gap: "0.6rem", alignItems: "end", marginTop: "1rem" }}
         >
           <label style={{ display: "grid" }}>
-            Password <input name="currentPassword" type="password" autoComplete="current-password" required />
+            {t("password")} <input name="currentPassword" type="password" autoComplete="current-password" required />
           </label>
           <button type="submit" className="secondary" disabled={busy}>
-            Turn off two-factor authentication
+            {t("turnOff")}
           </button>
         </form>
       )}
-      {status.required && <p className="muted">Your role requires two-factor authentication: it cannot be turned off. An admin can reset it if you lose your device and your recovery codes.</p>}
+      {status.required && <p className="muted">{t("cannotOff")}</p>}
     </section>
   );
 }

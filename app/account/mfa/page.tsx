@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { TopBar } from "@/app/_components/TopBar";
 import { SignOutButton } from "@/app/login/SignOutButton";
 import { requirePageActor } from "@/lib/auth/page";
@@ -6,7 +7,9 @@ import { mfaStatus } from "@/lib/auth/mfa";
 import { prisma } from "@/lib/db/client";
 import { MfaManager } from "./MfaManager";
 
-export const metadata: Metadata = { title: "Two-factor authentication" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("mfa"))("title") };
+}
 
 export const dynamic = "force-dynamic";
 
@@ -18,6 +21,8 @@ export const dynamic = "force-dynamic";
 export default async function MfaPage() {
   const actor = await requirePageActor("session:self", { duringMfaEnrolment: true });
   const s = await mfaStatus(await prisma(), actor.userId);
+  const t = await getTranslations("mfa");
+  const tr = await getTranslations("roles");
   return (
     <>
       {actor.mfaEnrolmentRequired ? (
@@ -25,7 +30,7 @@ export default async function MfaPage() {
           <span className="brand">Fusion CDS</span>
           <span className="spacer" />
           <span className="who">
-            {actor.displayName} · {actor.role}
+            {actor.displayName} · {tr(actor.role)}
           </span>
           <SignOutButton csrfToken={actor.csrfToken} />
         </header>
@@ -33,10 +38,10 @@ export default async function MfaPage() {
         <TopBar actor={actor} />
       )}
       <main style={{ maxWidth: "44rem" }}>
-        <h1>Two-factor authentication</h1>
+        <h1>{t("title")}</h1>
         {actor.mfaEnrolmentRequired && (
           <p className="notice" role="status">
-            Your role ({actor.role}) requires two-factor authentication. Set it up now: until then nothing else is available.
+            {t("required", { role: tr(actor.role) })}
           </p>
         )}
         <MfaManager

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
@@ -6,7 +7,9 @@ import { recordPageView } from "@/lib/auth/page-view";
 import { AuditQuery, auditQueryIssues, scrubFilters, searchAudit } from "@/lib/auth/audit-search";
 import { prisma } from "@/lib/db/client";
 
-export const metadata: Metadata = { title: "Audit log" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auditLog"))("title") };
+}
 
 export const dynamic = "force-dynamic";
 
@@ -30,74 +33,77 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
   const invalid = (k: string) => (fieldError(k) ? { "aria-invalid": true, "aria-describedby": "audit-filter-errors", autoFocus: issues[0]?.path === k } : {});
   const qs = (over: Record<string, string>) => new URLSearchParams({ ...raw, ...over }).toString();
   const pages = Math.max(1, Math.ceil(result.total / (q?.pageSize ?? 50)));
+  const t = await getTranslations("auditLog");
+  const tr = await getTranslations("roles");
+  const label = (k: string) => (k in LABEL_KEYS ? t(`labels.${k as keyof typeof LABEL_KEYS}`) : k);
   return (
     <>
       <TopBar actor={actor} />
       <main>
-        <h1>Audit log</h1>
+        <h1>{t("title")}</h1>
         {issues.length > 0 && (
           <div className="error-box" role="alert" id="audit-filter-errors" data-testid="audit-filter-errors">
-            The search was not run: these filters are not valid.
+            {t("invalid")}
             <ul>
-              {issues.map((i) => <li key={i.path + i.message}>{`${LABELS[i.path] ?? i.path}: ${i.message}`}</li>)}
+              {issues.map((i) => <li key={i.path + i.message}>{`${label(i.path)}: ${i.message}`}</li>)}
             </ul>
           </div>
         )}
         {"unknownMrn" in result && result.unknownMrn && (
-          <p className="notice" role="status">No patient has the MRN {raw.patientMrn}: no events.</p>
+          <p className="notice" role="status">{t("unknownMrn", { mrn: raw.patientMrn ?? "" })}</p>
         )}
-        <form method="get" className="panel search" aria-label="Filter the audit log">
+        <form method="get" className="panel search" aria-label={t("filter")}>
           <label>
-            From <input type="datetime-local" name="from" defaultValue={raw.from ?? ""} {...invalid("from")} />
+            {t("labels.from")} <input type="datetime-local" name="from" defaultValue={raw.from ?? ""} {...invalid("from")} />
           </label>
           <label>
-            To <input type="datetime-local" name="to" defaultValue={raw.to ?? ""} {...invalid("to")} />
+            {t("labels.to")} <input type="datetime-local" name="to" defaultValue={raw.to ?? ""} {...invalid("to")} />
           </label>
           <label>
-            User <input name="username" defaultValue={raw.username ?? ""} size={14} />
+            {t("labels.username")} <input name="username" defaultValue={raw.username ?? ""} size={14} />
           </label>
           <label>
-            Patient id <input name="patientId" defaultValue={raw.patientId ?? ""} size={36} {...invalid("patientId")} />
+            {t("labels.patientId")} <input name="patientId" defaultValue={raw.patientId ?? ""} size={36} {...invalid("patientId")} />
           </label>
           <label>
-            Patient MRN <input name="patientMrn" defaultValue={raw.patientMrn ?? ""} size={14} autoComplete="off" {...invalid("patientMrn")} />
+            {t("labels.patientMrn")} <input name="patientMrn" defaultValue={raw.patientMrn ?? ""} size={14} autoComplete="off" {...invalid("patientMrn")} />
           </label>
           <label>
-            Action <input name="action" defaultValue={raw.action ?? ""} placeholder="auth.login or patient." size={18} />
+            {t("labels.action")} <input name="action" defaultValue={raw.action ?? ""} placeholder={t("actionPlaceholder")} size={18} />
           </label>
           <label>
-            Outcome{" "}
+            {t("labels.outcome")}{" "}
             <select name="outcome" defaultValue={raw.outcome ?? ""} {...invalid("outcome")}>
-              <option value="">any</option>
-              <option value="success">success</option>
-              <option value="failure">failure</option>
-              <option value="denied">denied</option>
+              <option value="">{t("any")}</option>
+              <option value="success">{t("outcomes.success")}</option>
+              <option value="failure">{t("outcomes.failure")}</option>
+              <option value="denied">{t("outcomes.denied")}</option>
             </select>
           </label>
           <label>
-            Client address <input name="clientAddress" defaultValue={raw.clientAddress ?? ""} size={14} />
+            {t("labels.clientAddress")} <input name="clientAddress" defaultValue={raw.clientAddress ?? ""} size={14} />
           </label>
-          <button type="submit">Search</button>
+          <button type="submit">{t("search")}</button>
           <a className="button secondary" href={`/api/admin/audit/fhir?${qs({ page: "1" })}`}>
-            Export as FHIR AuditEvent (JSON)
+            {t("exportFhir")}
           </a>
         </form>
         <p className="muted" role="status">
-          {result.total} event{result.total === 1 ? "" : "s"} · page {pageNo} of {pages}
+          {t("count", { count: result.total, page: pageNo, pages })}
         </p>
         <div className="panel" style={{ overflowX: "auto" }}>
           <table>
             <thead>
               <tr>
-                <th>Time (UTC)</th>
-                <th>User</th>
-                <th>Role</th>
-                <th>Action</th>
-                <th>Outcome</th>
-                <th>Entity</th>
-                <th>Patient</th>
-                <th>Client</th>
-                <th>Details</th>
+                <th>{t("time")}</th>
+                <th>{t("labels.username")}</th>
+                <th>{t("role")}</th>
+                <th>{t("labels.action")}</th>
+                <th>{t("labels.outcome")}</th>
+                <th>{t("entity")}</th>
+                <th>{t("patient")}</th>
+                <th>{t("client")}</th>
+                <th>{t("details")}</th>
               </tr>
             </thead>
             <tbody>
@@ -105,11 +111,11 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
                 <tr key={e.id}>
                   <td style={{ whiteSpace: "nowrap" }}>{e.occurredAt.toISOString().replace("T", " ").slice(0, 19)}</td>
                   <td>{e.username ?? "—"}</td>
-                  <td>{e.role ?? "—"}</td>
+                  <td>{e.role ? tr(e.role) : "—"}</td>
                   <td>
                     <code>{e.action}</code>
                   </td>
-                  <td>{e.outcome}</td>
+                  <td>{t(`outcomes.${e.outcome}`)}</td>
                   <td>{e.entityType ? `${e.entityType}${e.entityId ? ` ${e.entityId.slice(0, 8)}` : ""}` : "—"}</td>
                   <td>{e.patientId ? <Link href={`/admin/audit?${qs({ patientId: e.patientId, page: "1" })}`}>{e.patientId.slice(0, 8)}</Link> : "—"}</td>
                   <td>{e.clientAddress ?? "—"}</td>
@@ -122,20 +128,18 @@ export default async function AuditLogPage({ searchParams }: { searchParams: SP 
           </table>
         </div>
         <p className="muted">
-          Patient searches show what kind of text was searched (a name, an identifier such as an MRN, or other), its length and a
-          keyed hash: the same hash means the same search text (ignoring case), e.g. one user repeating a lookup. The text itself
-          is not kept in the audit trail.
+          {t("searchNote")}
         </p>
-        <nav className="pager" aria-label="Pages">
-          {pageNo > 1 ? <Link href={`/admin/audit?${qs({ page: String(pageNo - 1) })}`}>Previous</Link> : <span>Previous</span>}
-          {pageNo < pages ? <Link href={`/admin/audit?${qs({ page: String(pageNo + 1) })}`}>Next</Link> : <span>Next</span>}
+        <nav className="pager" aria-label={t("pages")}>
+          {pageNo > 1 ? <Link href={`/admin/audit?${qs({ page: String(pageNo - 1) })}`}>{t("previous")}</Link> : <span>{t("previous")}</span>}
+          {pageNo < pages ? <Link href={`/admin/audit?${qs({ page: String(pageNo + 1) })}`}>{t("next")}</Link> : <span>{t("next")}</span>}
         </nav>
       </main>
     </>
   );
 }
 
-const LABELS: Record<string, string> = { from: "From", to: "To", username: "User", patientId: "Patient id", patientMrn: "Patient MRN", action: "Action", outcome: "Outcome", clientAddress: "Client address", page: "Page", pageSize: "Page size" };
+const LABEL_KEYS = { from: 1, to: 1, username: 1, patientId: 1, patientMrn: 1, action: 1, outcome: 1, clientAddress: 1, page: 1, pageSize: 1 } as const;
 
 /** Details as one short line; a patient search's redacted text as "name, 9 characters, #9d72…". */
 function detailsText(action: string, details: unknown): string {

@@ -1,4 +1,6 @@
 "use client";
+import { useTranslations } from "next-intl";
+import { useApiError } from "@/app/_components/useApiError";
 
 import { useState, type FormEvent } from "react";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/auth/constants";
@@ -9,7 +11,9 @@ function csrf(): string {
   return m ? decodeURIComponent(m.slice(CSRF_COOKIE.length + 1)) : "";
 }
 
-async function send(method: string, url: string, body?: unknown): Promise<{ ok: boolean; body: Record<string, unknown> | null; error: string | null }> {
+type ApiError = (answer: { error?: { code?: string; message?: string } } | null, status: number) => string;
+
+async function send(apiError: ApiError, method: string, url: string, body?: unknown): Promise<{ ok: boolean; body: Record<string, unknown> | null; error: string | null }> {
   const res = await fetch(url, {
     method,
     headers: { "content-type": "application/json", [CSRF_HEADER]: csrf() },
@@ -18,7 +22,7 @@ async function send(method: string, url: string, body?: unknown): Promise<{ ok: 
   });
   const b = (await res.json().catch(() => null)) as Record<string, unknown> | null;
   if (res.ok) return { ok: true, body: b, error: null };
-  const err = (b as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
+  const err = apiError(b as { error?: { code?: string; message?: string } } | null, res.status);
   return { ok: false, body: null, error: err };
 }
 
@@ -28,11 +32,13 @@ export function SourceAdmin({ sources }: { sources: DicomwebSourceView[] }) {
   const [token, setToken] = useState<{ name: string; token: string } | null>(null);
   const [auth, setAuth] = useState("none");
   const [busy, setBusy] = useState(false);
+  const t = useTranslations("sources");
+  const apiError = useApiError();
 
   async function act(method: string, url: string, body?: unknown, reload = true) {
     setBusy(true);
     setError(null);
-    const r = await send(method, url, body);
+    const r = await send(apiError, method, url, body);
     setBusy(false);
     if (!r.ok) setError(r.error);
     else if (reload) window.location.reload();
@@ -66,30 +72,29 @@ export function SourceAdmin({ sources }: { sources: DicomwebSourceView[] }) {
       {token && (
         <div className="panel" role="status" data-testid="push-token">
           <p>
-            Push token for <strong>{token.name}</strong> — copy it now, it is not shown again. The archive sends it as{" "}
-            <code>Authorization: Bearer …</code> (Orthanc: <code>DicomWeb.Servers.&lt;name&gt;.HttpHeaders</code>).
+            {t.rich("tokenFor", { strong: (c) => <strong>{c}</strong>, code: (c) => <code>{c}</code>, name: token.name, header: "Authorization: Bearer …", orthanc: "DicomWeb.Servers.<name>.HttpHeaders" })}
           </p>
           <pre className="mono">{token.token}</pre>
-          <button type="button" onClick={() => window.location.reload()}>Done</button>
+          <button type="button" onClick={() => window.location.reload()}>{t("done")}</button>
         </div>
       )}
       <div className="panel" style={{ overflowX: "auto" }}>
         <table>
           <thead>
             <tr>
-              <th>Name</th>
-              <th>DICOMweb URL</th>
-              <th>Authentication</th>
-              <th>Timeout</th>
-              <th>Status</th>
-              <th>Push to this app</th>
+              <th>{t("name")}</th>
+              <th>{t("url")}</th>
+              <th>{t("auth")}</th>
+              <th>{t("timeout")}</th>
+              <th>{t("status")}</th>
+              <th>{t("push")}</th>
               <th />
             </tr>
           </thead>
           <tbody>
             {sources.length === 0 && (
               <tr>
-                <td colSpan={7} className="muted">No source yet.</td>
+                <td colSpan={7} className="muted">{t("none")}</td>
               </tr>
             )}
             {sources.map((s) => (
@@ -97,27 +102,27 @@ export function SourceAdmin({ sources }: { sources: DicomwebSourceView[] }) {
                 <td>{s.name}</td>
                 <td className="mono">{s.baseUrl}</td>
                 <td>
-                  {s.authType}
+                  {t(`authTypes.${s.authType as "none"}`)}
                   {s.username ? ` (${s.username})` : ""}
-                  {s.secretEnv ? `, secret from $${s.secretEnv}` : s.hasSecret ? ", secret stored encrypted" : ""}
+                  {s.secretEnv ? t("secretEnv", { env: s.secretEnv }) : s.hasSecret ? t("secretStored") : ""}
                 </td>
-                <td>{Math.round(s.timeoutMs / 1000)} s</td>
-                <td>{s.enabled ? "enabled" : "disabled"}</td>
-                <td>{s.pushEnabled ? `token issued ${s.pushTokenCreatedAt?.slice(0, 10)}` : "no token"}</td>
+                <td>{t("seconds", { count: Math.round(s.timeoutMs / 1000) })}</td>
+                <td>{s.enabled ? t("enabled") : t("disabled")}</td>
+                <td>{s.pushEnabled ? t("tokenIssued", { date: s.pushTokenCreatedAt?.slice(0, 10) ?? "" }) : t("noToken")}</td>
                 <td>
                   <button type="button" disabled={busy} onClick={() => void issueToken(s)}>
-                    {s.pushEnabled ? "New push token" : "Issue push token"}
+                    {s.pushEnabled ? t("newToken") : t("issueToken")}
                   </button>{" "}
                   {s.pushEnabled && (
                     <button type="button" disabled={busy} onClick={() => void act("PATCH", `/api/admin/dicomweb-sources/${s.id}`, { pushToken: false })}>
-                      Revoke token
+                      {t("revoke")}
                     </button>
                   )}{" "}
                   <button type="button" disabled={busy} onClick={() => void act("PATCH", `/api/admin/dicomweb-sources/${s.id}`, { enabled: !s.enabled })}>
-                    {s.enabled ? "Disable" : "Enable"}
+                    {s.enabled ? t("disable") : t("enable")}
                   </button>{" "}
-                  <button type="button" disabled={busy} onClick={() => confirm(`Remove ${s.name}?`) && void act("DELETE", `/api/admin/dicomweb-sources/${s.id}`)}>
-                    Remove
+                  <button type="button" disabled={busy} onClick={() => confirm(t("confirmRemove", { name: s.name })) && void act("DELETE", `/api/admin/dicomweb-sources/${s.id}`)}>
+                    {t("remove")}
                   </button>
                 </td>
               </tr>
@@ -125,41 +130,41 @@ export function SourceAdmin({ sources }: { sources: DicomwebSourceView[] }) {
           </tbody>
         </table>
       </div>
-      <form className="panel" onSubmit={create} aria-label="Add a DICOMweb source">
-        <h2>Add a source</h2>
+      <form className="panel" onSubmit={create} aria-label={t("addForm")}>
+        <h2>{t("add")}</h2>
         <label>
-          Name <input name="name" required maxLength={64} />
+          {t("name")} <input name="name" required maxLength={64} />
         </label>{" "}
         <label>
-          DICOMweb URL <input name="baseUrl" required type="url" placeholder="http://pacs.example.org:8042/dicom-web" size={40} />
+          {t("url")} <input name="baseUrl" required type="url" placeholder="http://pacs.example.org:8042/dicom-web" size={40} />
         </label>{" "}
         <label>
-          Authentication{" "}
+          {t("auth")}{" "}
           <select name="authType" value={auth} onChange={(e) => setAuth(e.target.value)}>
-            <option value="none">none</option>
-            <option value="basic">basic (username, password)</option>
-            <option value="bearer">bearer token</option>
+            <option value="none">{t("authTypes.none")}</option>
+            <option value="basic">{t("authTypes.basic")}</option>
+            <option value="bearer">{t("authTypes.bearer")}</option>
           </select>
         </label>{" "}
         {auth === "basic" && (
           <label>
-            Username <input name="username" required autoComplete="off" />
+            {t("username")} <input name="username" required autoComplete="off" />
           </label>
         )}{" "}
         {auth !== "none" && (
           <>
             <label>
-              {auth === "basic" ? "Password" : "Token"} <input name="secret" type="password" autoComplete="new-password" />
+              {auth === "basic" ? t("password") : t("token")} <input name="secret" type="password" autoComplete="new-password" />
             </label>{" "}
             <label>
-              or from the environment variable <input name="secretEnv" placeholder="PACS_PASSWORD" pattern="[A-Z_][A-Z0-9_]*" />
+              {t("fromEnv")} <input name="secretEnv" placeholder="PACS_PASSWORD" pattern="[A-Z_][A-Z0-9_]*" />
             </label>
           </>
         )}{" "}
         <label>
-          Timeout (s) <input name="timeoutSeconds" type="number" min={1} max={600} defaultValue={30} />
+          {t("timeoutField")} <input name="timeoutSeconds" type="number" min={1} max={600} defaultValue={30} />
         </label>{" "}
-        <button type="submit" disabled={busy}>Add</button>
+        <button type="submit" disabled={busy}>{t("submit")}</button>
       </form>
     </>
   );

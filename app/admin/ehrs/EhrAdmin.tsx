@@ -1,4 +1,6 @@
 "use client";
+import { useTranslations } from "next-intl";
+import { useApiError } from "@/app/_components/useApiError";
 
 import { useState, type FormEvent } from "react";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/auth/constants";
@@ -10,7 +12,9 @@ function csrf(): string {
   return m ? decodeURIComponent(m.slice(CSRF_COOKIE.length + 1)) : "";
 }
 
-async function send(method: string, url: string, body?: unknown): Promise<string | null> {
+type ApiError = (answer: { error?: { code?: string; message?: string } } | null, status: number) => string;
+
+async function send(apiError: ApiError, method: string, url: string, body?: unknown): Promise<string | null> {
   const res = await fetch(url, {
     method,
     headers: { "content-type": "application/json", [CSRF_HEADER]: csrf() },
@@ -18,14 +22,15 @@ async function send(method: string, url: string, body?: unknown): Promise<string
     credentials: "same-origin",
   });
   if (res.ok) return null;
-  const b = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-  return b?.error?.message ?? `HTTP ${res.status}`;
+  return apiError(await res.json().catch(() => null), res.status);
 }
 
 /** Add, enable / disable and remove trusted EHRs through /api/admin/ehrs. */
 export function EhrAdmin({ ehrs }: { ehrs: Row[] }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const t = useTranslations("ehrs");
+  const apiError = useApiError();
 
   async function run(p: Promise<string | null>) {
     setBusy(true);
@@ -46,11 +51,11 @@ export function EhrAdmin({ ehrs }: { ehrs: Row[] }) {
       try {
         jwks = JSON.parse(raw);
       } catch {
-        setError("The JWKS is not valid JSON.");
+        setError(t("badJwks"));
         return;
       }
     }
-    void run(send("POST", "/api/admin/ehrs", { name: text("name") ?? "", issuer: text("issuer") ?? "", jwksUrl: text("jwksUrl"), jwks, clientId: text("clientId") }));
+    void run(send(apiError, "POST", "/api/admin/ehrs", { name: text("name") ?? "", issuer: text("issuer") ?? "", jwksUrl: text("jwksUrl"), jwks, clientId: text("clientId") }));
   }
 
   return (
@@ -61,14 +66,14 @@ export function EhrAdmin({ ehrs }: { ehrs: Row[] }) {
         </p>
       )}
       <div className="panel" style={{ overflowX: "auto" }}>
-        <table aria-label="Trusted EHRs">
+        <table aria-label={t("table")}>
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Issuer (iss)</th>
-              <th>Keys</th>
-              <th>Client id (sub)</th>
-              <th>Status</th>
+              <th>{t("name")}</th>
+              <th>{t("issuer")}</th>
+              <th>{t("keys")}</th>
+              <th>{t("clientId")}</th>
+              <th>{t("status")}</th>
               <th />
             </tr>
           </thead>
@@ -77,35 +82,35 @@ export function EhrAdmin({ ehrs }: { ehrs: Row[] }) {
               <tr key={e.id}>
                 <td>{e.name}</td>
                 <td><code>{e.issuer}</code></td>
-                <td>{e.jwksUrl ? <code>{e.jwksUrl}</code> : e.inlineKeys ? "inline JWKS" : "—"}</td>
-                <td>{e.clientId ?? <span className="muted">any</span>}</td>
-                <td>{e.enabled ? "enabled" : "disabled"}</td>
+                <td>{e.jwksUrl ? <code>{e.jwksUrl}</code> : e.inlineKeys ? t("inline") : "—"}</td>
+                <td>{e.clientId ?? <span className="muted">{t("any")}</span>}</td>
+                <td>{e.enabled ? t("enabled") : t("disabled")}</td>
                 <td>
-                  <button type="button" disabled={busy} onClick={() => void run(send("PATCH", `/api/admin/ehrs/${e.id}`, { enabled: !e.enabled }))}>
-                    {e.enabled ? "Disable" : "Enable"}
+                  <button type="button" disabled={busy} onClick={() => void run(send(apiError, "PATCH", `/api/admin/ehrs/${e.id}`, { enabled: !e.enabled }))}>
+                    {e.enabled ? t("disable") : t("enable")}
                   </button>{" "}
-                  <button type="button" disabled={busy} onClick={() => void run(send("DELETE", `/api/admin/ehrs/${e.id}`))}>
-                    Remove
+                  <button type="button" disabled={busy} onClick={() => void run(send(apiError, "DELETE", `/api/admin/ehrs/${e.id}`))}>
+                    {t("remove")}
                   </button>
                 </td>
               </tr>
             ))}
             {ehrs.length === 0 && (
               <tr>
-                <td colSpan={6} className="muted">No EHR is trusted yet: every CDS Hooks call is refused (401).</td>
+                <td colSpan={6} className="muted">{t("none")}</td>
               </tr>
             )}
           </tbody>
         </table>
       </div>
-      <form className="panel" onSubmit={create} aria-label="Add a trusted EHR">
-        <h2>Add an EHR</h2>
-        <label>Name <input name="name" required maxLength={120} /></label>
-        <label>Issuer (the JWT&apos;s iss) <input name="issuer" required maxLength={500} /></label>
-        <label>JWKS URL <input name="jwksUrl" type="url" placeholder="https://ehr.example.org/.well-known/jwks.json" /></label>
-        <label>or JWKS (JSON) <textarea name="jwks" rows={3} placeholder='{"keys":[…]}' /></label>
-        <label>Client id (sub, optional) <input name="clientId" maxLength={200} /></label>
-        <button type="submit" disabled={busy}>Add</button>
+      <form className="panel" onSubmit={create} aria-label={t("addForm")}>
+        <h2>{t("add")}</h2>
+        <label>{t("name")} <input name="name" required maxLength={120} /></label>
+        <label>{t("issuerField")} <input name="issuer" required maxLength={500} /></label>
+        <label>{t("jwksUrl")} <input name="jwksUrl" type="url" placeholder="https://ehr.example.org/.well-known/jwks.json" /></label>
+        <label>{t("jwks")} <textarea name="jwks" rows={3} placeholder='{"keys":[…]}' /></label>
+        <label>{t("clientIdField")} <input name="clientId" maxLength={200} /></label>
+        <button type="submit" disabled={busy}>{t("submit")}</button>
       </form>
     </>
   );

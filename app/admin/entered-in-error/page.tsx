@@ -1,9 +1,15 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { recordPageView } from "@/lib/auth/page-view";
 import { prisma } from "@/lib/db/client";
 import { listEnteredInError } from "@/lib/jobs/entered-in-error";
-import { IDENTITY_FLAG_TEXT, ScanIdentityFlag } from "@/lib/domain/scan";
+import { ScanIdentityFlag } from "@/lib/domain/scan";
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("eieAdmin"))("title") };
+}
 
 export const dynamic = "force-dynamic";
 
@@ -17,17 +23,19 @@ export default async function EnteredInErrorPage() {
   const actor = await requirePageActor("audit:read");
   const { scans, assessments } = await listEnteredInError(await prisma());
   await recordPageView(actor, { action: "entered_in_error.list", entityType: "Scan", details: { scans: scans.length, assessments: assessments.length } });
+  const t = await getTranslations("eieAdmin");
+  const tf = await getTranslations("risk.identityFlag");
   return (
     <>
       <TopBar actor={actor} />
       <main>
-        <h1>Entered in error</h1>
-        <p className="muted">Kept, never deleted: out of the record pages, new assessments and research exports. Every change is in the audit log.</p>
+        <h1>{t("title")}</h1>
+        <p className="muted">{t("intro")}</p>
         <section className="panel" aria-labelledby="h-eie-scans">
-          <h2 id="h-eie-scans">Scans</h2>
+          <h2 id="h-eie-scans">{t("scans")}</h2>
           <table data-testid="eie-scans">
             <thead>
-              <tr><th>When</th><th>Patient</th><th>Scan</th><th>Header identity</th><th>Reason</th><th>By</th></tr>
+              <tr><th>{t("when")}</th><th>{t("patient")}</th><th>{t("scan")}</th><th>{t("header")}</th><th>{t("reason")}</th><th>{t("by")}</th></tr>
             </thead>
             <tbody>
               {scans.map((s) => {
@@ -37,21 +45,21 @@ export default async function EnteredInErrorPage() {
                     <td>{at(s.enteredInErrorAt)}</td>
                     <td>{s.patient.mrn}</td>
                     <td className="mono">{s.modality} {s.id.slice(0, 8)}</td>
-                    <td>{flag.success ? `${IDENTITY_FLAG_TEXT[flag.data]} (attached because: ${s.identityReason ?? "—"})` : "matched"}</td>
+                    <td>{flag.success ? t("attached", { flag: tf(flag.data), reason: s.identityReason ?? "—" }) : t("matched")}</td>
                     <td>{s.enteredInErrorReason}</td>
                     <td>{s.by ?? "—"}</td>
                   </tr>
                 );
               })}
-              {!scans.length && <tr><td colSpan={6} className="muted">None.</td></tr>}
+              {!scans.length && <tr><td colSpan={6} className="muted">{t("none")}</td></tr>}
             </tbody>
           </table>
         </section>
         <section className="panel" aria-labelledby="h-eie-assessments">
-          <h2 id="h-eie-assessments">Assessments</h2>
+          <h2 id="h-eie-assessments">{t("assessments")}</h2>
           <table data-testid="eie-assessments">
             <thead>
-              <tr><th>Created</th><th>Patient</th><th>Assessment</th><th>Why it is out</th><th>By</th></tr>
+              <tr><th>{t("created")}</th><th>{t("patient")}</th><th>{t("assessment")}</th><th>{t("why")}</th><th>{t("by")}</th></tr>
             </thead>
             <tbody>
               {assessments.map((a) => (
@@ -60,12 +68,12 @@ export default async function EnteredInErrorPage() {
                   <td>{a.patient.mrn}</td>
                   <td className="mono">{a.modelName} {a.modelVersion} · {a.status} · {a.id.slice(0, 8)}</td>
                   <td>
-                    {a.enteredInErrorAt ? `Entered in error ${at(a.enteredInErrorAt)}: ${a.enteredInErrorReason}` : `Superseded ${at(a.supersededAt)}: ${a.supersededReason === "scan_entered_in_error" ? "its scan was entered in error" : a.supersededReason}`}
+                    {a.enteredInErrorAt ? t("entered", { at: at(a.enteredInErrorAt), reason: a.enteredInErrorReason ?? "" }) : t("superseded", { at: at(a.supersededAt), reason: a.supersededReason === "scan_entered_in_error" ? t("scanEie") : (a.supersededReason ?? "") })}
                   </td>
                   <td>{a.by ?? "—"}</td>
                 </tr>
               ))}
-              {!assessments.length && <tr><td colSpan={5} className="muted">None.</td></tr>}
+              {!assessments.length && <tr><td colSpan={5} className="muted">{t("none")}</td></tr>}
             </tbody>
           </table>
         </section>

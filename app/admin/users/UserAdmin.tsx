@@ -1,4 +1,6 @@
 "use client";
+import { useTranslations } from "next-intl";
+import { useApiError } from "@/app/_components/useApiError";
 
 import { useRef, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
@@ -8,10 +10,8 @@ import { ConfirmDialog, Dialog } from "@/app/_components/Dialog";
 import { useFocusFirstInvalid } from "@/app/_components/useFocusFirstInvalid";
 
 type Row = { id: string; username: string; displayName: string; role: string; disabled: boolean; locked: boolean; mfa: boolean; lastLoginAt: string | null };
-type Answer = { ok: true; revokedSessions: number } | { ok: false; message: string; fields: Record<string, string> };
+type Answer = { ok: true; revokedSessions: number } | { ok: false; message: string; fields: Record<string, string>; code?: string; status: number };
 
-/** The password policy (lib/auth/password.ts checkPasswordPolicy) as users read it; the server enforces it. */
-const POLICY = "At least 12 characters (a passphrase is best); not the username or the person's name; not a common password.";
 
 function csrf(): string {
   const m = document.cookie.split("; ").find((c) => c.startsWith(`${CSRF_COOKIE}=`));
@@ -25,12 +25,12 @@ async function send(method: string, url: string, body: unknown): Promise<Answer>
     body: JSON.stringify(body),
     credentials: "same-origin",
   }).catch(() => null);
-  if (!res) return { ok: false, message: "The server could not be reached.", fields: {} };
-  const b = (await res.json().catch(() => null)) as { revokedSessions?: number; error?: { message?: string; details?: { issues?: { path: string; message: string }[] } } } | null;
+  if (!res) return { ok: false, message: "", fields: {}, status: 0 };
+  const b = (await res.json().catch(() => null)) as { revokedSessions?: number; error?: { code?: string; message?: string; details?: { issues?: { path: string; message: string }[] } } } | null;
   if (res.ok) return { ok: true, revokedSessions: b?.revokedSessions ?? 0 };
   const fields: Record<string, string> = {};
   for (const i of b?.error?.details?.issues ?? []) fields[i.path] ??= i.message;
-  return { ok: false, message: b?.error?.message ?? `HTTP ${res.status}`, fields };
+  return { ok: false, message: b?.error?.message ?? `HTTP ${res.status}`, fields, code: b?.error?.code, status: res.status };
 }
 
 type Open = { kind: "rename" | "password" | "disable" | "mfa"; user: Row } | null;
@@ -42,6 +42,9 @@ type Open = { kind: "rename" | "password" | "disable" | "mfa"; user: Row } | nul
  */
 export function UserAdmin({ users, selfId }: { users: Row[]; selfId: string }) {
   const router = useRouter();
+  const t = useTranslations("users");
+  const tr = useTranslations("roles");
+  const apiError = useApiError();
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -55,9 +58,9 @@ export function UserAdmin({ users, selfId }: { users: Row[]; selfId: string }) {
     const r = await send("PATCH", `/api/admin/users/${u.id}`, body);
     setBusy(false);
     if (r.ok) {
-      setDone(`${what}${r.revokedSessions ? ` ${r.revokedSessions} session(s) of ${u.username} were ended.` : ""}`);
+      setDone(`${what}${r.revokedSessions ? t("sessionsEnded", { count: r.revokedSessions, username: u.username }) : ""}`);
       router.refresh();
-    } else if (!Object.keys(r.fields).length) setError(r.message);
+    } else if (!Object.keys(r.fields).length) setError(r.status === 0 ? t("unreachable") : apiError({ error: { code: r.code, message: r.message } }, r.status));
     return r;
   }
 
@@ -69,13 +72,13 @@ export function UserAdmin({ users, selfId }: { users: Row[]; selfId: string }) {
         <table data-testid="users-table">
           <thead>
             <tr>
-              <th>Username</th>
-              <th>Name</th>
-              <th>Role</th>
-              <th>Status</th>
-              <th>MFA</th>
-              <th>Last sign-in</th>
-              <th>Actions</th>
+              <th>{t("username")}</th>
+              <th>{t("name")}</th>
+              <th>{t("role")}</th>
+              <th>{t("status")}</th>
+              <th>{t("mfa")}</th>
+              <th>{t("lastSignIn")}</th>
+              <th>{t("actions")}</th>
             </tr>
           </thead>
           <tbody>
@@ -85,34 +88,34 @@ export function UserAdmin({ users, selfId }: { users: Row[]; selfId: string }) {
                 <td>{u.displayName}</td>
                 <td>
                   <select
-                    aria-label={`Role of ${u.username}`}
+                    aria-label={t("roleOf", { username: u.username })}
                     value={u.role}
                     disabled={busy || u.id === selfId}
-                    title={u.id === selfId ? "You cannot change your own role; ask another admin." : undefined}
-                    onChange={(e) => void change(u, { role: e.target.value }, `${u.username} is now a ${e.target.value}.`)}
+                    title={u.id === selfId ? t("ownRole") : undefined}
+                    onChange={(e) => void change(u, { role: e.target.value }, t("nowRole", { username: u.username, role: tr(e.target.value as "admin") }))}
                   >
-                    {roleValues.map((r) => <option key={r} value={r}>{r}</option>)}
+                    {roleValues.map((r) => <option key={r} value={r}>{tr(r)}</option>)}
                   </select>
                 </td>
-                <td>{u.disabled ? "disabled" : u.locked ? "sign-in throttled" : "active"}</td>
-                <td>{u.mfa ? "on" : u.role === "admin" ? "required, not set up" : "off"}</td>
-                <td>{u.lastLoginAt?.replace("T", " ").slice(0, 16) ?? "never"}</td>
+                <td>{u.disabled ? t("disabled") : u.locked ? t("throttled") : t("active")}</td>
+                <td>{u.mfa ? t("mfaOn") : u.role === "admin" ? t("mfaRequired") : t("mfaOff")}</td>
+                <td>{u.lastLoginAt?.replace("T", " ").slice(0, 16) ?? t("never")}</td>
                 <td style={{ display: "flex", gap: "0.4rem", flexWrap: "wrap" }}>
-                  <button type="button" className="secondary small" disabled={busy} onClick={() => setOpen({ kind: "rename", user: u })}>Rename</button>
-                  <button type="button" className="secondary small" disabled={busy} onClick={() => setOpen({ kind: "password", user: u })}>Reset password</button>
+                  <button type="button" className="secondary small" disabled={busy} onClick={() => setOpen({ kind: "rename", user: u })}>{t("rename")}</button>
+                  <button type="button" className="secondary small" disabled={busy} onClick={() => setOpen({ kind: "password", user: u })}>{t("resetPassword")}</button>
                   {u.id !== selfId &&
                     (u.disabled ? (
-                      <button type="button" className="secondary small" disabled={busy} onClick={() => void change(u, { disabled: false }, `${u.username} is enabled again.`)}>Enable</button>
+                      <button type="button" className="secondary small" disabled={busy} onClick={() => void change(u, { disabled: false }, t("enabled", { username: u.username }))}>{t("enable")}</button>
                     ) : (
-                      <button type="button" className="secondary small" disabled={busy} onClick={() => setOpen({ kind: "disable", user: u })}>Disable</button>
+                      <button type="button" className="secondary small" disabled={busy} onClick={() => setOpen({ kind: "disable", user: u })}>{t("disable")}</button>
                     ))}
                   {u.locked && (
-                    <button type="button" className="secondary small" disabled={busy} onClick={() => void change(u, { unlock: true }, `Failed sign-ins of ${u.username} cleared.`)}>Clear failed sign-ins</button>
+                    <button type="button" className="secondary small" disabled={busy} onClick={() => void change(u, { unlock: true }, t("cleared", { username: u.username }))}>{t("clearFailed")}</button>
                   )}
                   {u.mfa && (
-                    <button type="button" className="secondary small" disabled={busy} onClick={() => setOpen({ kind: "mfa", user: u })}>Reset MFA</button>
+                    <button type="button" className="secondary small" disabled={busy} onClick={() => setOpen({ kind: "mfa", user: u })}>{t("resetMfa")}</button>
                   )}
-                  <button type="button" className="secondary small" disabled={busy} onClick={() => void change(u, { revokeSessions: true }, `Sessions of ${u.username} ended.`)}>End sessions</button>
+                  <button type="button" className="secondary small" disabled={busy} onClick={() => void change(u, { revokeSessions: true }, t("sessionsOf", { username: u.username }))}>{t("endSessions")}</button>
                 </td>
               </tr>
             ))}
@@ -122,42 +125,42 @@ export function UserAdmin({ users, selfId }: { users: Row[]; selfId: string }) {
 
       <ConfirmDialog
         open={open?.kind === "disable"}
-        title={`Disable ${open?.user.username ?? ""}?`}
-        confirmLabel="Disable account"
+        title={t("disableTitle", { username: open?.user.username ?? "" })}
+        confirmLabel={t("disableConfirm")}
         danger
         testId="confirm-disable"
         onClose={() => setOpen(null)}
         onConfirm={() => {
           const u = open!.user;
           setOpen(null);
-          void change(u, { disabled: true }, `${u.username} is disabled.`);
+          void change(u, { disabled: true }, t("isDisabled", { username: u.username }));
         }}
       >
-        <p>{open?.user.displayName} will not be able to sign in, and their open sessions end now. You can enable the account again later.</p>
+        <p>{t("disableText", { name: open?.user.displayName ?? "" })}</p>
       </ConfirmDialog>
       <ConfirmDialog
         open={open?.kind === "mfa"}
-        title={`Reset two-factor authentication of ${open?.user.username ?? ""}?`}
-        confirmLabel="Reset MFA"
+        title={t("mfaTitle", { username: open?.user.username ?? "" })}
+        confirmLabel={t("resetMfa")}
         danger
         testId="confirm-mfa"
         onClose={() => setOpen(null)}
         onConfirm={() => {
           const u = open!.user;
           setOpen(null);
-          void change(u, { resetMfa: true }, `Two-factor authentication of ${u.username} removed; they set it up again at the next sign-in.`);
+          void change(u, { resetMfa: true }, t("mfaDone", { username: u.username }));
         }}
       >
-        <p>Their authenticator and recovery codes stop working and their sessions end; they set it up again at the next sign-in.</p>
+        <p>{t("mfaText")}</p>
       </ConfirmDialog>
-      <Dialog open={open?.kind === "rename"} title={`Rename ${open?.user.username ?? ""}`} onClose={() => setOpen(null)} testId="rename-dialog">
+      <Dialog open={open?.kind === "rename"} title={t("renameTitle", { username: open?.user.username ?? "" })} onClose={() => setOpen(null)} testId="rename-dialog">
         {open?.kind === "rename" && <RenameForm user={open.user} onCancel={() => setOpen(null)} change={change} />}
       </Dialog>
-      <Dialog open={open?.kind === "password"} title={`Reset the password of ${open?.user.username ?? ""}`} onClose={() => setOpen(null)} testId="password-dialog">
+      <Dialog open={open?.kind === "password"} title={t("passwordTitle", { username: open?.user.username ?? "" })} onClose={() => setOpen(null)} testId="password-dialog">
         {open?.kind === "password" && <PasswordResetForm user={open.user} onCancel={() => setOpen(null)} change={change} />}
       </Dialog>
 
-      <CreateUserForm onCreated={(name) => { setDone(`${name} created.`); router.refresh(); }} />
+      <CreateUserForm onCreated={(name) => { setDone(t("created", { username: name })); router.refresh(); }} />
     </>
   );
 }
@@ -172,25 +175,26 @@ function RenameForm({ user, onCancel, change }: { user: Row; onCancel: () => voi
   const ref = useRef<HTMLFormElement>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const focusInvalid = useFocusFirstInvalid(ref, errors);
+  const t = useTranslations("users");
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     focusInvalid();
     const name = String(new FormData(e.currentTarget).get("displayName") ?? "").trim();
-    if (!name) return setErrors({ displayName: "Enter the person's name." });
-    const r = await change(user, { displayName: name }, `${user.username} is now called ${name}.`);
+    if (!name) return setErrors({ displayName: t("enterName") });
+    const r = await change(user, { displayName: name }, t("renamed", { username: user.username, name }));
     if (r.ok) onCancel();
     else setErrors(Object.keys(r.fields).length ? r.fields : { displayName: r.message });
   }
   return (
     <form ref={ref} onSubmit={submit} noValidate>
       <label>
-        Display name
+        {t("displayName")}
         <input name="displayName" defaultValue={user.displayName} autoFocus maxLength={120} aria-invalid={!!errors.displayName} aria-describedby={errors.displayName ? "rename-err" : undefined} />
       </label>
       <FieldError id="rename-err" error={errors.displayName} />
       <div className="form-actions dialog-actions">
-        <button type="button" className="secondary" onClick={onCancel}>Cancel</button>
-        <button type="submit">Save name</button>
+        <button type="button" className="secondary" onClick={onCancel}>{t("cancel")}</button>
+        <button type="submit">{t("saveName")}</button>
       </div>
     </form>
   );
@@ -200,6 +204,7 @@ function PasswordResetForm({ user, onCancel, change }: { user: Row; onCancel: ()
   const ref = useRef<HTMLFormElement>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const focusInvalid = useFocusFirstInvalid(ref, errors);
+  const t = useTranslations("users");
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     focusInvalid();
@@ -207,29 +212,29 @@ function PasswordResetForm({ user, onCancel, change }: { user: Row; onCancel: ()
     const password = String(f.get("password") ?? "");
     const repeat = String(f.get("repeat") ?? "");
     const errs: Record<string, string> = {};
-    if ([...password].length < 12) errs.password = "must be at least 12 characters";
-    if (password !== repeat) errs.repeat = "The two passwords differ.";
+    if ([...password].length < 12) errs.password = t("tooShort");
+    if (password !== repeat) errs.repeat = t("differ");
     if (Object.keys(errs).length) return setErrors(errs);
-    const r = await change(user, { password }, `The password of ${user.username} was reset; give it to them by a separate channel.`);
+    const r = await change(user, { password }, t("wasReset", { username: user.username }));
     if (r.ok) onCancel();
     else setErrors(Object.keys(r.fields).length ? r.fields : { password: r.message });
   }
   return (
     <form ref={ref} onSubmit={submit} noValidate>
-      <p className="muted small" id="pw-policy">{POLICY} Their sessions end when it is reset.</p>
+      <p className="muted small" id="pw-policy">{t("policy")}{t("sessionsEnd")}</p>
       <label>
-        New password
+        {t("newPassword")}
         <input name="password" type="password" autoComplete="new-password" autoFocus aria-invalid={!!errors.password} aria-describedby={errors.password ? "pw-err pw-policy" : "pw-policy"} />
       </label>
-      <FieldError id="pw-err" error={errors.password && `Password ${errors.password}`} />
+      <FieldError id="pw-err" error={errors.password && t("passwordProblem", { problem: errors.password })} />
       <label>
-        Repeat the new password
+        {t("repeat")}
         <input name="repeat" type="password" autoComplete="new-password" aria-invalid={!!errors.repeat} aria-describedby={errors.repeat ? "pw-repeat-err" : undefined} />
       </label>
       <FieldError id="pw-repeat-err" error={errors.repeat} />
       <div className="form-actions dialog-actions">
-        <button type="button" className="secondary" onClick={onCancel}>Cancel</button>
-        <button type="submit">Reset password</button>
+        <button type="button" className="secondary" onClick={onCancel}>{t("cancel")}</button>
+        <button type="submit">{t("resetPassword")}</button>
       </div>
     </form>
   );
@@ -240,15 +245,18 @@ function CreateUserForm({ onCreated }: { onCreated: (username: string) => void }
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const focusInvalid = useFocusFirstInvalid(ref, errors);
+  const t = useTranslations("users");
+  const tr = useTranslations("roles");
+  const apiError = useApiError();
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     focusInvalid();
     const form = e.currentTarget;
     const body = Object.fromEntries(new FormData(form)) as Record<string, string>;
     const errs: Record<string, string> = {};
-    if (!body.username?.trim()) errs.username = "Enter a username.";
-    if (!body.displayName?.trim()) errs.displayName = "Enter the person's name.";
-    if ([...(body.password ?? "")].length < 12) errs.password = "must be at least 12 characters";
+    if (!body.username?.trim()) errs.username = t("enterUsername");
+    if (!body.displayName?.trim()) errs.displayName = t("enterName");
+    if ([...(body.password ?? "")].length < 12) errs.password = t("tooShort");
     if (Object.keys(errs).length) return setErrors(errs);
     setBusy(true);
     const r = await send("POST", "/api/admin/users", body);
@@ -257,33 +265,33 @@ function CreateUserForm({ onCreated }: { onCreated: (username: string) => void }
       setErrors({});
       form.reset();
       onCreated(body.username);
-    } else setErrors(Object.keys(r.fields).length ? r.fields : { _form: r.message });
+    } else setErrors(Object.keys(r.fields).length ? r.fields : { _form: r.status === 0 ? t("unreachable") : apiError({ error: { code: r.code, message: r.message } }, r.status) });
   }
   const a = (k: string) => ({ "aria-invalid": !!errors[k], "aria-describedby": errors[k] ? `new-${k}-err` : undefined });
   return (
     <form ref={ref} className="panel" onSubmit={submit} noValidate aria-labelledby="new-user" style={{ display: "grid", gap: "0.6rem", maxWidth: "30rem" }} data-testid="new-user-form">
-      <h2 id="new-user">New user</h2>
+      <h2 id="new-user">{t("newUser")}</h2>
       <label style={{ display: "grid" }}>
-        Username <input name="username" autoComplete="off" {...a("username")} />
+        {t("username")} <input name="username" autoComplete="off" {...a("username")} />
       </label>
       <FieldError id="new-username-err" error={errors.username} />
       <label style={{ display: "grid" }}>
-        Display name <input name="displayName" {...a("displayName")} />
+        {t("displayName")} <input name="displayName" {...a("displayName")} />
       </label>
       <FieldError id="new-displayName-err" error={errors.displayName} />
       <label style={{ display: "grid" }}>
-        Role
+        {t("role")}
         <select name="role" defaultValue="clinician">
-          {roleValues.map((r) => <option key={r} value={r}>{r}</option>)}
+          {roleValues.map((r) => <option key={r} value={r}>{tr(r)}</option>)}
         </select>
       </label>
       <label style={{ display: "grid" }}>
-        Initial password <input name="password" type="password" autoComplete="new-password" {...a("password")} />
+        {t("initialPassword")} <input name="password" type="password" autoComplete="new-password" {...a("password")} />
       </label>
-      <span className="muted small">{POLICY}</span>
-      <FieldError id="new-password-err" error={errors.password && `Password ${errors.password}`} />
+      <span className="muted small">{t("policy")}</span>
+      <FieldError id="new-password-err" error={errors.password && t("passwordProblem", { problem: errors.password })} />
       {errors._form && <p className="error-box" role="alert">{errors._form}</p>}
-      <button type="submit" disabled={busy}>Create user</button>
+      <button type="submit" disabled={busy}>{t("create")}</button>
     </form>
   );
 }

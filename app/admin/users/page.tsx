@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { TopBar } from "@/app/_components/TopBar";
 import { requirePageActor } from "@/lib/auth/page";
 import { publicUserSelect } from "@/lib/auth/users";
@@ -7,7 +8,9 @@ import { securityConfig } from "@/lib/auth/config";
 import { throttledUsernames } from "@/lib/auth/throttle";
 import { UserAdmin } from "./UserAdmin";
 
-export const metadata: Metadata = { title: "Users" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("admin"))("users") };
+}
 
 export const dynamic = "force-dynamic";
 
@@ -30,11 +33,12 @@ async function loadUsers() {
 export default async function UsersPage() {
   const actor = await requirePageActor("user:admin");
   const users = await loadUsers();
+  const t = await getTranslations("admin");
   return (
     <>
       <TopBar actor={actor} />
       <main>
-        <h1>Users</h1>
+        <h1>{t("users")}</h1>
         <UserAdmin selfId={actor.userId} users={users} />
       </main>
     </>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { headers } from "next/headers";
 import { preload } from "react-dom";
@@ -24,7 +25,9 @@ import { OutcomesPanel } from "./_components/OutcomesPanel";
 
 export const dynamic = "force-dynamic";
 // no name in the title: browser history and tab lists are not the place for identifiers
-export const metadata: Metadata = { title: "Patient record" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("record"))("title") };
+}
 
 export default async function PatientRecordPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("patient:read");
@@ -67,30 +70,32 @@ export default async function PatientRecordPage({ params }: { params: Promise<{ 
   // `crossOrigin: "anonymous"` makes it the same request as the client's same-origin fetch().
   if (initialScanId && !scans.find((s) => s.id === initialScanId)?.dicomweb) preload(scanFileUrl(initialScanId), { as: "fetch", crossOrigin: "anonymous" });
   if (scans.length) preloadViewerChunks((await headers()).get("x-nonce") ?? undefined);
+  const t = await getTranslations("record");
+  const tsex = await getTranslations("sex");
 
   return (
     <>
       {/* skip links: the first Tab stops, before the navigation (WCAG 2.4.1) */}
-      <nav className="skip-links" aria-label="Skip links">
-        <a href="#viewer">Skip to image viewer</a>
-        <a href="#risk-panel">Skip to risk scores</a>
+      <nav className="skip-links" aria-label={t("skipLinks")}>
+        <a href="#viewer">{t("skipViewer")}</a>
+        <a href="#risk-panel">{t("skipRisk")}</a>
       </nav>
       <TopBar actor={actor} />
       <main className="record">
-        <nav aria-label="Breadcrumb" className="crumbs">
-          <Link href="/patients">← Patients</Link>
+        <nav aria-label={t("breadcrumb")} className="crumbs">
+          <Link href="/patients">{t("backToPatients")}</Link>
         </nav>
         <header className="record-head">
           <h1>
             {record.familyName}, {record.givenName}
           </h1>
-          <dl className="demographics" aria-label="Demographics">
-            <div><dt>MRN</dt><dd>{record.mrn}</dd></div>
-            <div><dt>Born</dt><dd>{record.birthDate}</dd></div>
-            <div><dt>Age</dt><dd>{ageOn(record.birthDate, todayIso())}</dd></div>
-            <div><dt>Sex</dt><dd>{record.sex}</dd></div>
-            <div><dt>Scans</dt><dd>{record.scans.length}</dd></div>
-            <div><dt>Assessments</dt><dd>{assessments.length}</dd></div>
+          <dl className="demographics" aria-label={t("demographics")}>
+            <div><dt>{t("mrn")}</dt><dd>{record.mrn}</dd></div>
+            <div><dt>{t("born")}</dt><dd>{record.birthDate}</dd></div>
+            <div><dt>{t("age")}</dt><dd>{ageOn(record.birthDate, todayIso())}</dd></div>
+            <div><dt>{t("sex")}</dt><dd>{tsex(record.sex)}</dd></div>
+            <div><dt>{t("scans")}</dt><dd>{record.scans.length}</dd></div>
+            <div><dt>{t("assessments")}</dt><dd>{assessments.length}</dd></div>
           </dl>
         </header>
         <Workspace

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 
 import { useState, type FormEvent } from "react";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/auth/constants";
@@ -26,6 +27,8 @@ function csrf(): string {
  * is checked first; any invalid entry refuses it, and the answer names the entry and the element.
  */
 export function FhirImportPanel() {
+  const t = useTranslations("fhirImport");
+  const tc = useTranslations("common");
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
 
@@ -45,7 +48,7 @@ export function FhirImportPanel() {
       });
       const body = (await res.json().catch(() => null)) as { resourceType?: string; issue?: Issue[]; entry?: { response?: { status?: string; location?: string; outcome?: { issue?: Issue[] } } }[] } | null;
       if (!res.ok || body?.resourceType !== "Bundle") {
-        setResult({ ok: false, status: res.status, issues: body?.issue ?? [{ severity: "error", diagnostics: `The server answered ${res.status}.` }] });
+        setResult({ ok: false, status: res.status, issues: body?.issue ?? [{ severity: "error", diagnostics: t("answered", { status: res.status }) }] });
         return;
       }
       const entries = body.entry ?? [];
@@ -54,7 +57,7 @@ export function FhirImportPanel() {
         .map((x) => ({ id: x.response!.location!.slice("Patient/".length).split("/")[0], status: x.response!.status ?? "" }));
       setResult({ ok: true, patients, notes: distinctNotes(entries.flatMap((x) => x.response?.outcome?.issue ?? [])) });
     } catch {
-      setResult({ ok: false, status: 0, issues: [{ severity: "error", diagnostics: "The server could not be reached; check the connection and try again." }] });
+      setResult({ ok: false, status: 0, issues: [{ severity: "error", diagnostics: tc("unreachable") }] });
     } finally {
       setBusy(false);
     }
@@ -62,36 +65,35 @@ export function FhirImportPanel() {
 
   return (
     <details className="panel" data-testid="fhir-import">
-      <summary>Import FHIR records</summary>
-      <form onSubmit={submit} aria-label="Import a FHIR bundle">
+      <summary>{t("summary")}</summary>
+      <form onSubmit={submit} aria-label={t("form")}>
         <p className="muted">
-          A FHIR R4 Bundle (.json) or NDJSON file (.ndjson): Patient (with its MRN), Condition, FamilyMemberHistory, smoking-status and diet
-          Observations. Patients are matched by MRN; importing the same file again changes nothing.
+          {t("help")}
         </p>
-        <label htmlFor="fhir-bundle">Bundle file</label> <input id="fhir-bundle" name="bundle" type="file" accept=".json,.ndjson,application/json,application/fhir+json" required />{" "}
-        <button type="submit" disabled={busy}>{busy ? "Importing…" : "Import"}</button>
+        <label htmlFor="fhir-bundle">{t("file")}</label> <input id="fhir-bundle" name="bundle" type="file" accept=".json,.ndjson,application/json,application/fhir+json" required />{" "}
+        <button type="submit" disabled={busy}>{busy ? t("importing") : t("import")}</button>
       </form>
       {result?.ok === true && (
         <div role="status" data-testid="fhir-import-result">
           <p>
-            Imported {result.patients.length} patient{result.patients.length === 1 ? "" : "s"}:{" "}
+            {t("imported", { count: result.patients.length })}{" "}
             {result.patients.map((p, i) => (
               <span key={p.id}>
                 {i > 0 && ", "}
-                <a href={`/patients/${p.id}`}>{p.status.startsWith("201") ? "new record" : "record"} {i + 1}</a>
+                <a href={`/patients/${p.id}`}>{p.status.startsWith("201") ? t("newRecord", { n: i + 1 }) : t("record", { n: i + 1 })}</a>
               </span>
             ))}
           </p>
           {result.notes.length > 0 && (
             <ul className="muted">
-              {result.notes.map((n, i) => <li key={i}>{n.text}{n.count > 1 ? ` (${n.count} entries)` : ""}</li>)}
+              {result.notes.map((n, i) => <li key={i}>{n.text}{n.count > 1 ? t("entries", { count: n.count }) : ""}</li>)}
             </ul>
           )}
         </div>
       )}
       {result?.ok === false && (
         <div className="error-box" role="alert" data-testid="fhir-import-error">
-          <p>The file was not imported (nothing was written){result.status ? ` — ${result.status}` : ""}:</p>
+          <p>{t("notImported", { status: result.status ? ` — ${result.status}` : "" })}</p>
           <ul>
             {result.issues.map((n, i) => <li key={i}>{issueText(n)}</li>)}
           </ul>

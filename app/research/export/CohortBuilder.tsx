@@ -1,13 +1,14 @@
 "use client";
+import { useFormatter, useTranslations } from "next-intl";
+import { useApiError } from "@/app/_components/useApiError";
 
 import { useEffect, useMemo, useRef, useState } from "react";
 import styles from "./export.module.css";
-import { columnGroupLabels, columnGroups, exportFormats, filtersToParams, strategyValues, type ColumnGroup, type ExportFormat } from "@/lib/export/query";
+import { columnGroups, exportFormats, filtersToParams, strategyValues, type ColumnGroup, type ExportFormat } from "@/lib/export/query";
 
 /** GET /api/export/count (lib/export/small-cells.ts): counts under the small-cell threshold are "<11". */
 type CellCount = number | string;
 type Count = { assessments: CellCount; patients: CellCount; exportable: boolean; minCellSize: number; columns: number; models: { name: string; version: string; strategy: string; rows: CellCount }[] };
-const shown = (n: CellCount) => (typeof n === "number" ? n.toLocaleString() : n);
 type Progress = { state: "idle" | "running" | "done" | "failed" | "cancelled"; bytes: number; rows: number; expected: number | null; message?: string; file?: { url: string; name: string } };
 
 const SEXES = ["female", "male", "other", "unknown"] as const;
@@ -15,13 +16,8 @@ const MIME: Record<ExportFormat, string> = { csv: "text/csv", parquet: "applicat
 
 const split = (s: string) => s.split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean);
 
-async function errorText(res: Response): Promise<string> {
-  try {
-    const j = await res.json();
-    return j?.error?.message ?? `HTTP ${res.status}`;
-  } catch {
-    return `HTTP ${res.status}`;
-  }
+async function errorText(res: Response, apiError: (answer: { error?: { code?: string; message?: string } } | null, status: number) => string): Promise<string> {
+  return apiError(await res.json().catch(() => null), res.status);
 }
 
 /** Counts complete lines in a chunk (CSV / NDJSON rows). */
@@ -32,6 +28,11 @@ function countNewlines(b: Uint8Array): number {
 }
 
 export function CohortBuilder() {
+  const t = useTranslations("export");
+  const tsex = useTranslations("sex");
+  const format_ = useFormatter();
+  const apiError = useApiError();
+  const shown = (n: CellCount) => (typeof n === "number" ? format_.number(n) : n);
   const [condition, setCondition] = useState("");
   const [familyHistory, setFamilyHistory] = useState("");
   const [ageMin, setAgeMin] = useState("");
@@ -74,28 +75,28 @@ export function CohortBuilder() {
   // live count, debounced
   useEffect(() => {
     const ctl = new AbortController();
-    const t = setTimeout(async () => {
+    const timer = setTimeout(async () => {
       setCounting(true);
       try {
         const res = await fetch(`/api/export/count?${params}`, { signal: ctl.signal });
         if (!res.ok) {
           setCount(null);
-          setCountError(await errorText(res));
+          setCountError(await errorText(res, apiError));
         } else {
           setCount(await res.json());
           setCountError(null);
         }
       } catch (e) {
-        if ((e as Error).name !== "AbortError") setCountError("The count could not be loaded; check the connection.");
+        if ((e as Error).name !== "AbortError") setCountError(t("countError"));
       } finally {
         if (!ctl.signal.aborted) setCounting(false);
       }
     }, 300);
     return () => {
-      clearTimeout(t);
+      clearTimeout(timer);
       ctl.abort();
     };
-  }, [params]);
+  }, [params, apiError, t]);
 
   const toggle = <T extends string>(list: T[], v: T, set: (x: T[]) => void) => set(list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
@@ -125,7 +126,7 @@ export function CohortBuilder() {
     let committedRows = rows;
     try {
       const res = await fetch(`/api/export?${q}`, { signal: ctl.signal });
-      if (!res.ok) throw new Error(await errorText(res));
+      if (!res.ok) throw new Error(await errorText(res, apiError));
       const exp = res.headers.get("x-export-rows");
       expected = exp ? Number(exp) : null;
       const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? `export.${format}`;
@@ -174,7 +175,7 @@ export function CohortBuilder() {
       const cancelled = (e as Error).name === "AbortError";
       // keep what can be resumed: whole lines of CSV / NDJSON (a partial Parquet file is not usable)
       partial.current = textFormat && lastKey && committedChunks > 0 ? { chunks: chunks.slice(0, committedChunks), lastKey, rows: committedRows, bytes: committedBytes } : null;
-      setProgress({ state: cancelled ? "cancelled" : "failed", bytes, rows, expected, message: cancelled ? "Download cancelled." : (e as Error).message });
+      setProgress({ state: cancelled ? "cancelled" : "failed", bytes, rows, expected, message: cancelled ? t("cancelled") : (e as Error).message });
     } finally {
       abortRef.current = null;
     }
@@ -187,52 +188,52 @@ export function CohortBuilder() {
   return (
     <div className={`grid-2 ${styles.builder}`}>
       <section className="panel" aria-labelledby="cohort-h">
-        <h2 id="cohort-h">Cohort</h2>
+        <h2 id="cohort-h">{t("cohort")}</h2>
         <div className={`field ${styles.stack}`}>
-          <label htmlFor="f-condition">Condition codes</label>
-          <input id="f-condition" value={condition} onChange={(e) => setCondition(e.target.value)} placeholder="e.g. I20-I25, E11, J44" />
-          <p className="hint">ICD-10 codes with descendants: a prefix (I25 = I25 and every I25.x), a range of categories (I20-I25), several separated by commas (any matches), or SNOMED:&lt;id&gt;.</p>
+          <label htmlFor="f-condition">{t("conditionCodes")}</label>
+          <input id="f-condition" value={condition} onChange={(e) => setCondition(e.target.value)} placeholder={t("conditionPlaceholder")} />
+          <p className="hint">{t("conditionHint", { id: "<id>" })}</p>
         </div>
         <div className={`field ${styles.stack}`}>
-          <label htmlFor="f-family">Family-history codes</label>
-          <input id="f-family" value={familyHistory} onChange={(e) => setFamilyHistory(e.target.value)} placeholder="e.g. C34, I20-I25" />
+          <label htmlFor="f-family">{t("familyCodes")}</label>
+          <input id="f-family" value={familyHistory} onChange={(e) => setFamilyHistory(e.target.value)} placeholder={t("familyPlaceholder")} />
         </div>
         <div className="field">
-          <span>Age at assessment (years; 90 = 90 or older)</span>
-          <label htmlFor="f-agemin" className="sr-only">Minimum age</label>
-          <input id="f-agemin" type="number" min={0} max={90} value={ageMin} onChange={(e) => setAgeMin(e.target.value)} placeholder="from" style={{ width: "6em" }} />
+          <span>{t("age")}</span>
+          <label htmlFor="f-agemin" className="sr-only">{t("ageMin")}</label>
+          <input id="f-agemin" type="number" min={0} max={90} value={ageMin} onChange={(e) => setAgeMin(e.target.value)} placeholder={t("from")} style={{ width: "6em" }} />
           {" – "}
-          <label htmlFor="f-agemax" className="sr-only">Maximum age</label>
-          <input id="f-agemax" type="number" min={0} max={90} value={ageMax} onChange={(e) => setAgeMax(e.target.value)} placeholder="to" style={{ width: "6em" }} />
+          <label htmlFor="f-agemax" className="sr-only">{t("ageMax")}</label>
+          <input id="f-agemax" type="number" min={0} max={90} value={ageMax} onChange={(e) => setAgeMax(e.target.value)} placeholder={t("to")} style={{ width: "6em" }} />
         </div>
         <fieldset className={`field ${styles.inline}`}>
-          <legend>Sex</legend>
+          <legend>{t("sex")}</legend>
           {SEXES.map((s) => (
             <label key={s}>
-              <input type="checkbox" checked={sex.includes(s)} onChange={() => toggle(sex, s, setSex)} /> {s}
+              <input type="checkbox" checked={sex.includes(s)} onChange={() => toggle(sex, s, setSex)} /> {tsex(s)}
             </label>
           ))}
         </fieldset>
         <div className={`field ${styles.stack}`}>
-          <label htmlFor="f-modality">Scan modality</label>
-          <input id="f-modality" value={modality} onChange={(e) => setModality(e.target.value)} placeholder="e.g. CT, MR; none = tabular-only" />
+          <label htmlFor="f-modality">{t("modality")}</label>
+          <input id="f-modality" value={modality} onChange={(e) => setModality(e.target.value)} placeholder={t("modalityPlaceholder")} />
         </div>
         <div className="field">
-          <span>Assessment date</span>
-          <label htmlFor="f-from" className="sr-only">From date</label>
+          <span>{t("date")}</span>
+          <label htmlFor="f-from" className="sr-only">{t("fromDate")}</label>
           <input id="f-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
           {" – "}
-          <label htmlFor="f-to" className="sr-only">To date</label>
+          <label htmlFor="f-to" className="sr-only">{t("toDate")}</label>
           <input id="f-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         </div>
         <div className={`field ${styles.inline}`}>
-          <label htmlFor="f-model">Model name</label>
+          <label htmlFor="f-model">{t("modelName")}</label>
           <input id="f-model" value={model} onChange={(e) => setModel(e.target.value)} />
-          <label htmlFor="f-version">Model version</label>
+          <label htmlFor="f-version">{t("modelVersion")}</label>
           <input id="f-version" value={modelVersion} onChange={(e) => setModelVersion(e.target.value)} />
         </div>
         <fieldset className={`field ${styles.inline}`}>
-          <legend>Fusion strategy</legend>
+          <legend>{t("strategy")}</legend>
           {strategyValues.map((s) => (
             <label key={s}>
               <input type="checkbox" checked={strategy.includes(s)} onChange={() => toggle(strategy, s, setStrategy)} /> {s}
@@ -243,17 +244,11 @@ export function CohortBuilder() {
           {countError ? (
             <span className="error-text">{countError}</span>
           ) : count && !count.exportable ? (
-            <>
-              Fewer than <strong>{count.minCellSize}</strong> patients match{counting ? " (updating…)" : ""}: too few to export, because records of so
-              few people can be re-identified. Widen the filters.
-            </>
+            t.rich("tooFew", { strong: (c) => <strong>{c}</strong>, min: count.minCellSize, updating: counting ? t("updating") : "" })
           ) : count ? (
-            <>
-              <strong>{shown(count.assessments)}</strong> assessments of <strong>{shown(count.patients)}</strong> patients match
-              {counting ? " (updating…)" : ""}; {count.columns} columns.
-            </>
+            t.rich("match", { strong: (c) => <strong>{c}</strong>, assessments: shown(count.assessments), patients: shown(count.patients), updating: counting ? t("updating") : "", columns: count.columns })
           ) : (
-            "Counting…"
+            t("counting")
           )}
         </p>
         {count && count.models.length > 0 && (
@@ -268,19 +263,19 @@ export function CohortBuilder() {
       </section>
 
       <section className="panel" aria-labelledby="columns-h">
-        <h2 id="columns-h">Columns and file</h2>
+        <h2 id="columns-h">{t("columnsFile")}</h2>
         <fieldset className="field">
-          <legend>Columns (row key, patient pseudonym, model, sex, age and year are always included)</legend>
+          <legend>{t("columns")}</legend>
           {columnGroups.map((g) => (
             <div key={g}>
               <label>
-                <input type="checkbox" checked={columns.includes(g)} onChange={() => toggle(columns, g, setColumns)} /> {columnGroupLabels[g]}
+                <input type="checkbox" checked={columns.includes(g)} onChange={() => toggle(columns, g, setColumns)} /> {t(`columnGroups.${g}`)}
               </label>
             </div>
           ))}
         </fieldset>
         <fieldset className={`field ${styles.inline}`}>
-          <legend>Format</legend>
+          <legend>{t("format")}</legend>
           {exportFormats.map((f) => (
             <label key={f}>
               <input type="radio" name="format" value={f} checked={format === f} onChange={() => setFormat(f)} /> {f === "csv" ? "CSV" : f === "parquet" ? "Parquet" : "NDJSON"}
@@ -289,42 +284,42 @@ export function CohortBuilder() {
         </fieldset>
         <div className="form-actions">
           <button type="button" onClick={() => download(false)} disabled={progress.state === "running" || !!countError || count?.exportable === false}>
-            Download
+            {t("download")}
           </button>
           {progress.state === "running" && (
             <button type="button" onClick={() => abortRef.current?.abort()}>
-              Cancel
+              {t("cancel")}
             </button>
           )}
           {(progress.state === "failed" || progress.state === "cancelled") && partial.current && (
             <button type="button" onClick={() => download(true)}>
-              Resume download
+              {t("resume")}
             </button>
           )}
         </div>
         {progress.state !== "idle" && (
           <div className={styles.progress} data-testid="export-progress">
-            <progress max={100} value={pct ?? undefined} aria-label="Download progress" />
+            <progress max={100} value={pct ?? undefined} aria-label={t("progressLabel")} />
             <p role="status" aria-live="polite">
-              {progress.state === "running" && "Downloading… "}
-              {progress.state === "done" && "Download complete: "}
-              {progress.state === "failed" && <span className="error-text">Download failed: {progress.message} </span>}
-              {progress.state === "cancelled" && "Download cancelled: "}
-              {format !== "parquet" || progress.state === "done" ? `${progress.rows.toLocaleString()} rows, ` : ""}
-              {(progress.bytes / 1024).toFixed(0)} KiB received
-              {progress.expected !== null ? ` (of ${progress.expected.toLocaleString()} rows)` : ""}.
+              {progress.state === "running" && t("downloading")}
+              {progress.state === "done" && t("complete")}
+              {progress.state === "failed" && <span className="error-text">{t("failed", { message: progress.message ?? "" })}</span>}
+              {progress.state === "cancelled" && t("cancelledState")}
+              {format !== "parquet" || progress.state === "done" ? t("rows", { count: format_.number(progress.rows) }) : ""}
+              {t("received", { kib: (progress.bytes / 1024).toFixed(0) })}
+              {progress.expected !== null ? t("ofRows", { count: format_.number(progress.expected) }) : ""}.
             </p>
             {progress.file && (
               <p>
                 <a href={progress.file.url} download={progress.file.name} data-testid="export-file">
-                  Save {progress.file.name} again
+                  {t("saveAgain", { name: progress.file.name })}
                 </a>
               </p>
             )}
           </div>
         )}
         <p>
-          Data dictionary for these columns:{" "}
+          {t("dictionary")}{" "}
           <a href={`/api/export/dictionary?as=md&${dictParams}`} download data-testid="dictionary-md">
             Markdown
           </a>{" "}
@@ -332,11 +327,10 @@ export function CohortBuilder() {
           <a href={`/api/export/dictionary?as=json&${dictParams}`} download data-testid="dictionary-json">
             JSON
           </a>
-          {format === "parquet" && <span className="muted small"> (Parquet files also carry it in their footer)</span>}
+          {format === "parquet" && <span className="muted small">{t("parquetFooter")}</span>}
         </p>
         <p className="hint">
-          Large exports: CSV and NDJSON downloads that break off can be resumed after the last complete row. Scripts can split an
-          export with <code>limit</code> and continue with <code>after=&lt;last row_key&gt;</code>; see the dictionary.
+          {t.rich("large", { code: (c) => <code>{c}</code>, after: `after=<${t("lastRowKey")}>` })}
         </p>
       </section>
     </div>

@@ -140,4 +140,13 @@ export const authOperations: Operations = {
       { 400: { codes: ["validation_failed"], note: "Also a wrong current password or a new one the policy refuses." }, 429: ["rate_limited"] },
     ],
   },
+  "PATCH /api/auth/preferences": {
+    operationId: "updateOwnPreferences",
+    tag: "Sessions",
+    summary: "Choose your interface language",
+    description: "Saves the language of the user interface (`en` or `ko`; `null` clears the choice, the browser's Accept-Language decides) on the user and sets the language cookie (`fcds_locale`) the sign-in page reads. Audited (`account.locale_change`).",
+    requestBody: jsonBody("PreferencesUpdate"),
+    responses: { "200": jsonResponse("Saved.", "PreferencesResult", { "Set-Cookie": header("The language cookie `fcds_locale` (a year; not HttpOnly: the sign-in page sets it too).") }) },
+    errors: [jsonBodyErrors, { 400: ["validation_failed"] }],
+  },
 };

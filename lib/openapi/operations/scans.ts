@@ -205,7 +205,7 @@ export const scanOperations: Operations = {
     tag: "Assessments",
     summary: "A finished assessment in plain words",
     description:
-      "Written deterministically from the stored assessment (lib/narrative, no language model): per outcome the risk, its uncertainty interval, the category and what it means, the strongest record factors and the image's share; where the saliency concentrates; every flag; the model version; the research-use notice. One section per paragraph, and the whole text. Audited. Research use only — not for diagnosis.",
+      "Written deterministically from the stored assessment (lib/narrative, no language model): per outcome the risk, its uncertainty interval, the category and what it means, the strongest record factors and the image's share; where the saliency concentrates; every flag; the model version; the research-use notice. In the user's interface language (`lang`: their saved choice, else the `fcds_locale` cookie, else Accept-Language, else `en`). One section per paragraph, and the whole text. Audited. Research use only — not for diagnosis.",
     parameters: [uuidPath("id", "assessment")],
     responses: { "200": jsonResponse("The assessment in words.", "AssessmentNarrative") },
     errors: [uuidPathErrors, { 404: ["not_found"], 409: ["assessment_not_done", "assessment_unreadable"] }],

@@ -1,8 +1,10 @@
 "use client";
+import { useLocale, useTranslations } from "next-intl";
+import { localizeOutcomeLabel } from "@/lib/domain/clinical-terms";
 import dynamic from "next/dynamic";
 import { createContext, useContext, useMemo } from "react";
 import type { AssessmentView } from "@/lib/db/assessments";
-import { riskTrend, type TrendPoint } from "@/lib/domain";
+import { riskTrend } from "@/lib/domain";
 import type { CategoryThresholds } from "@/lib/domain/outcomes";
 import { TrendMarker } from "./trend-marker";
 
@@ -17,7 +19,6 @@ const RiskTrendCharts = dynamic(() => import("./RiskTrendCharts"), { ssr: false,
  */
 export const TrendContext = createContext<{ modalityOf: Record<string, string>; bands: Record<string, CategoryThresholds> }>({ modalityOf: {}, bands: {} });
 
-const basisWords = (p: TrendPoint) => (p.basis === "joint" ? "image and record (joint)" : "record only");
 
 /**
  * The risk trend: per outcome its own chart (one line each, the category bands behind it), every
@@ -27,34 +28,41 @@ const basisWords = (p: TrendPoint) => (p.basis === "joint" ? "image and record (
  */
 export function AssessmentHistoryChart({ history }: { history: AssessmentView[] }) {
   const { modalityOf, bands } = useContext(TrendContext);
-  const series = useMemo(() => riskTrend(history, modalityOf, bands), [history, modalityOf, bands]);
+  const t = useTranslations("trend");
+  const tc = useTranslations("risk.category");
+  const tcommon = useTranslations("common");
+  const locale = useLocale();
+  const series = useMemo(
+    () => riskTrend(history, modalityOf, bands).map((s) => ({ ...s, label: localizeOutcomeLabel(s.label, locale), shortLabel: localizeOutcomeLabel(s.shortLabel, locale) })),
+    [history, modalityOf, bands, locale],
+  );
   const rows = series.flatMap((s) => s.points.map((p) => ({ s, p }))).sort((x, y) => y.p.t - x.p.t || x.s.head.localeCompare(y.s.head));
   return (
-    <figure className="risk-trend" data-testid="history-chart" aria-label={`Risk trend: ${series.map((s) => `${s.label}, ${s.points.length} assessments`).join("; ")}`}>
+    <figure className="risk-trend" data-testid="history-chart" aria-label={t("label", { series: series.map((s) => t("seriesItem", { label: s.label, count: s.points.length })).join("; ") })}>
       <RiskTrendCharts series={series} />
       <figcaption className="trend-legend small">
-        <span><TrendMarker modality="CT" basis="joint" /> CT</span>
-        <span><TrendMarker modality="MR" basis="joint" /> MR</span>
-        <span><TrendMarker modality="OT" basis="joint" /> other modality</span>
-        <span><TrendMarker modality={null} basis="record-only" /> no scan</span>
-        <span><TrendMarker modality="CT" basis="joint" /> filled: image used (joint)</span>
-        <span><TrendMarker modality="CT" basis="record-only" /> hollow: record only</span>
-        <span><i className="band-swatch band-low" aria-hidden="true" />low <i className="band-swatch band-moderate" aria-hidden="true" />moderate <i className="band-swatch band-high" aria-hidden="true" />high</span>
-        <span className="muted">Research use only — not for diagnosis.</span>
+        <span><TrendMarker modality="CT" basis="joint" /> {t("ct")}</span>
+        <span><TrendMarker modality="MR" basis="joint" /> {t("mr")}</span>
+        <span><TrendMarker modality="OT" basis="joint" /> {t("otherModality")}</span>
+        <span><TrendMarker modality={null} basis="record-only" /> {t("noScan")}</span>
+        <span><TrendMarker modality="CT" basis="joint" /> {t("filled")}</span>
+        <span><TrendMarker modality="CT" basis="record-only" /> {t("hollow")}</span>
+        <span><i className="band-swatch band-low" aria-hidden="true" />{tc("low")} <i className="band-swatch band-moderate" aria-hidden="true" />{tc("moderate")} <i className="band-swatch band-high" aria-hidden="true" />{tc("high")}</span>
+        <span className="muted">{tcommon("researchOnly")}</span>
       </figcaption>
       <details className="trend-table">
-        <summary>Trend as a table</summary>
+        <summary>{t("asTable")}</summary>
         <table data-testid="trend-table">
-          <thead><tr><th>Date</th><th>Outcome</th><th className="num">Risk</th><th>Category</th><th>Scan</th><th>Basis</th></tr></thead>
+          <thead><tr><th>{t("date")}</th><th>{t("outcome")}</th><th className="num">{t("risk")}</th><th>{t("category")}</th><th>{t("scan")}</th><th>{t("basis")}</th></tr></thead>
           <tbody>
             {rows.map(({ s, p }) => (
               <tr key={`${p.assessmentId}-${s.head}`}>
                 <td className="date">{p.date}</td>
                 <td>{s.shortLabel}</td>
                 <td className="num">{p.percent.toFixed(1)}%</td>
-                <td>{p.category}</td>
-                <td>{p.modality ?? "none"}</td>
-                <td>{basisWords(p)}</td>
+                <td>{tc(p.category)}</td>
+                <td>{p.modality ?? t("none")}</td>
+                <td>{p.basis === "joint" ? t("joint") : t("recordOnly")}</td>
               </tr>
             ))}
           </tbody>

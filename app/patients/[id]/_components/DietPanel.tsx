@@ -1,11 +1,11 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { DietRecordCreate, DietRecordUpdate, dietIntakes, dietMethodValues, todayIso, type DietIntakeKey, type DietRecord } from "@/lib/domain";
 import { Field } from "./Field";
 import { strOrNull } from "./form-utils";
 import { EntryForm, RowActions, useEntryForm, useEntryRows } from "./entry-form";
 
 const KEYS = Object.keys(dietIntakes) as DietIntakeKey[];
-const METHOD: Record<string, string> = { recall_24h: "24-h recall", ffq: "Food-frequency questionnaire", food_diary: "Food diary" };
 const toInput = (v: Record<string, string>) => ({
   recordedOn: v.recordedOn,
   method: v.method,
@@ -21,21 +21,23 @@ const initialOf = (existing?: DietRecord, last?: DietRecord): Record<string, str
 
 export function DietPanel({ patientId, records, onChanged }: { patientId: string; records: DietRecord[]; onChanged: () => void }) {
   const url = `/api/patients/${patientId}/diet`;
-  const rows = useEntryRows<DietRecord>({ url, name: "diet", confirmRemove: (d) => `Remove the diet record of ${d.recordedOn}?`, onChanged });
+  const t = useTranslations("diet");
+  const te = useTranslations("entries");
+  const rows = useEntryRows<DietRecord>({ url, name: "diet", confirmRemove: (d) => t("confirmRemove", { date: d.recordedOn }), onChanged });
   return (
     <section className="panel" aria-labelledby="h-diet">
       <div className="panel-head">
-        <h2 id="h-diet">Diet records</h2>
-        {!rows.adding && <button type="button" id={rows.ids.add} className="secondary small" onClick={rows.startAdd}>Add diet record</button>}
+        <h2 id="h-diet">{t("heading")}</h2>
+        {!rows.adding && <button type="button" id={rows.ids.add} className="secondary small" onClick={rows.startAdd}>{t("add")}</button>}
       </div>
       {rows.adding && <DietForm url={url} idp={rows.ids.form()} last={records[0]} onDone={rows.closeAdd} />}
       <div className="table-scroll">
         <table data-testid="diet-table">
           <thead>
             <tr>
-              <th>Date</th><th>Method</th>
-              {KEYS.map((k) => <th key={k} className="num">{dietIntakes[k].label}<br /><span className="unit">{dietIntakes[k].unit}</span></th>)}
-              <th><span className="sr-only">Actions</span></th>
+              <th>{t("date")}</th><th>{t("method")}</th>
+              {KEYS.map((k) => <th key={k} className="num">{t(`intakes.${k}`)}<br /><span className="unit">{t(`units.${dietIntakes[k].unit}`)}</span></th>)}
+              <th><span className="sr-only">{te("actions")}</span></th>
             </tr>
           </thead>
           <tbody>
@@ -45,13 +47,13 @@ export function DietPanel({ patientId, records, onChanged }: { patientId: string
               ) : (
                 <tr key={d.id}>
                   <td className="date">{d.recordedOn}</td>
-                  <td>{METHOD[d.method] ?? d.method}</td>
+                  <td>{t(`methods.${d.method}`)}</td>
                   {KEYS.map((k) => <td key={k} className="num">{d[k]}</td>)}
-                  <RowActions what={`diet record of ${d.recordedOn}`} editId={rows.ids.edit(d.id)} onEdit={() => rows.startEdit(d)} onRemove={() => rows.remove(d)} />
+                  <RowActions what={t("recordOf", { date: d.recordedOn })} editId={rows.ids.edit(d.id)} onEdit={() => rows.startEdit(d)} onRemove={() => rows.remove(d)} />
                 </tr>
               ),
             )}
-            {!records.length && <tr><td colSpan={3 + KEYS.length} className="muted">No diet records.</td></tr>}
+            {!records.length && <tr><td colSpan={3 + KEYS.length} className="muted">{t("none")}</td></tr>}
           </tbody>
         </table>
       </div>
@@ -61,20 +63,21 @@ export function DietPanel({ patientId, records, onChanged }: { patientId: string
 
 function DietForm({ url, idp, existing, last, onDone }: { url: string; idp: string; existing?: DietRecord; last?: DietRecord; onDone: (saved: boolean) => void }) {
   const f = useEntryForm({ url, create: DietRecordCreate, update: DietRecordUpdate, initial: initialOf(existing, last), toInput, existing, onDone });
+  const t = useTranslations("diet");
   return (
-    <EntryForm form={f} label={existing ? `Edit diet record of ${existing.recordedOn}` : "Add diet record"} testId="diet-form">
-      <Field id={`${idp}-date`} label="Date" error={f.errors.recordedOn}>
+    <EntryForm form={f} label={existing ? t("editRecordOf", { date: existing.recordedOn }) : t("add")} testId="diet-form">
+      <Field id={`${idp}-date`} label={t("date")} error={f.errors.recordedOn}>
         {(a) => <input {...a} type="date" value={f.values.recordedOn} onChange={(e) => f.set("recordedOn", e.target.value)} />}
       </Field>
-      <Field id={`${idp}-method`} label="Method" error={f.errors.method}>
-        {(a) => <select {...a} value={f.values.method} onChange={(e) => f.set("method", e.target.value)}>{dietMethodValues.map((m) => <option key={m} value={m}>{METHOD[m]}</option>)}</select>}
+      <Field id={`${idp}-method`} label={t("method")} error={f.errors.method}>
+        {(a) => <select {...a} value={f.values.method} onChange={(e) => f.set("method", e.target.value)}>{dietMethodValues.map((m) => <option key={m} value={m}>{t(`methods.${m}`)}</option>)}</select>}
       </Field>
       {KEYS.map((k) => (
-        <Field key={k} id={`${idp}-${k}`} label={`${dietIntakes[k].label} (${dietIntakes[k].unit})`} error={f.errors[k]}>
+        <Field key={k} id={`${idp}-${k}`} label={`${t(`intakes.${k}`)} (${t(`units.${dietIntakes[k].unit}`)})`} error={f.errors[k]}>
           {(a) => <input {...a} inputMode="decimal" value={f.values[k]} onChange={(e) => f.set(k, e.target.value)} className="short" />}
         </Field>
       ))}
-      <Field id={`${idp}-note`} label="Note" error={f.errors.note}>
+      <Field id={`${idp}-note`} label={t("note")} error={f.errors.note}>
         {(a) => <input {...a} value={f.values.note} onChange={(e) => f.set("note", e.target.value)} />}
       </Field>
     </EntryForm>

@@ -1,4 +1,6 @@
 "use client";
+import { useTranslations } from "next-intl";
+import { useApiError } from "@/app/_components/useApiError";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { api } from "./api";
@@ -11,6 +13,8 @@ import { ReasonPrompt } from "./ReasonPrompt";
  */
 export function EnteredInErrorAction({ kind, id, label }: { kind: "scan" | "assessment"; id: string; label: string }) {
   const router = useRouter();
+  const t = useTranslations("eie");
+  const apiError = useApiError();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -19,25 +23,22 @@ export function EnteredInErrorAction({ kind, id, label }: { kind: "scan" | "asse
     setError(null);
     const r = await api(`/api/${kind === "scan" ? "scans" : "assessments"}/${id}/entered-in-error`, { method: "POST", body: { reason } });
     setBusy(false);
-    if (!r.ok) return setError(r.issues[0] ? `${r.issues[0].path}: ${r.issues[0].message}` : r.message);
+    if (!r.ok) return setError(r.issues[0] ? `${r.issues[0].path}: ${r.issues[0].message}` : apiError({ error: r }, r.status));
     setOpen(false);
     router.refresh();
   };
-  const what = kind === "scan" ? "scan" : "assessment";
   return (
     <div className="eie" data-testid={`eie-${kind}`}>
       {!open ? (
         <button type="button" className="link danger" onClick={() => setOpen(true)} aria-haspopup="dialog">
-          Mark {kind === "scan" ? label : "this assessment"} as entered in error…
+          {kind === "scan" ? t("markScan", { label }) : t("markAssessment")}
         </button>
       ) : (
-        <div className="notice caution" role="dialog" aria-label={`Mark this ${what} as entered in error`}>
+        <div className="notice caution" role="dialog" aria-label={kind === "scan" ? t("dialogScan") : t("dialogAssessment")}>
           <p style={{ margin: "0 0 0.3rem" }}>
-            {kind === "scan"
-              ? "The scan and every score made with it leave this record's views, new assessments and research exports, and the patient is re-assessed without it. Nothing is deleted: the audit trail keeps it."
-              : "This assessment's scores leave this record's views and research exports. Nothing is deleted: the audit trail keeps it."}
+            {kind === "scan" ? t("explainScan") : t("explainAssessment")}
           </p>
-          <ReasonPrompt label={`Why was this ${what} entered in error?`} confirmLabel="Mark as entered in error" onConfirm={submit} onCancel={() => setOpen(false)} busy={busy} error={error} testId={`eie-${kind}-form`} />
+          <ReasonPrompt label={kind === "scan" ? t("whyScan") : t("whyAssessment")} confirmLabel={t("confirm")} onConfirm={submit} onCancel={() => setOpen(false)} busy={busy} error={error} testId={`eie-${kind}-form`} />
         </div>
       )}
     </div>

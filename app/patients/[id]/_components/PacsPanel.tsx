@@ -1,4 +1,6 @@
 "use client";
+import { useTranslations } from "next-intl";
+import { useApiError } from "@/app/_components/useApiError";
 // The PACS panel: query a configured DICOMweb source by the patient's MRN, pick series, import them
 // with a progress bar (the import streams NDJSON progress lines, lib/dicomweb/pacs.ts). A PACS that
 // fails half-way leaves what was imported whole; "Retry" continues where it stopped.
@@ -19,6 +21,9 @@ const csrf = () => {
 
 export function PacsPanel({ patientId, sources, onImported }: { patientId: string; sources: { id: string; name: string }[]; onImported?: (scanId: string) => void }) {
   const router = useRouter();
+  const t = useTranslations("pacs");
+  const tc = useTranslations("common");
+  const apiError = useApiError();
   const [sourceId, setSourceId] = useState(sources[0]?.id ?? "");
   const [studies, setStudies] = useState<Study[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -34,7 +39,7 @@ export function PacsPanel({ patientId, sources, onImported }: { patientId: strin
     setSearching(false);
     if (!r.ok) {
       setStudies(null);
-      setError(r.message);
+      setError(apiError({ error: r }, r.status));
       return;
     }
     setStudies(r.data.studies);
@@ -51,12 +56,12 @@ export function PacsPanel({ patientId, sources, onImported }: { patientId: strin
         body: JSON.stringify({ sourceId, studyInstanceUid: study, seriesInstanceUids: series }),
       });
     } catch {
-      setRun({ study, series, progress: null, state: "error", message: "The server could not be reached; check the connection and try again." });
+      setRun({ study, series, progress: null, state: "error", message: tc("unreachable") });
       return;
     }
     if (!res.ok || !res.body) {
-      const b = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      setRun({ study, series, progress: null, state: "error", message: b?.error?.message ?? `The server answered ${res.status}.` });
+      const b = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+      setRun({ study, series, progress: null, state: "error", message: apiError(b, res.status) });
       return;
     }
     const reader = res.body.getReader();
@@ -77,24 +82,24 @@ export function PacsPanel({ patientId, sources, onImported }: { patientId: strin
     }
     if (last?.type === "done") {
       const failures = (last.failures as { message: string }[] | undefined) ?? [];
-      setRun((r) => (r ? { ...r, state: "done", message: failures.length ? `${failures.length} instance(s) could not be stored: ${failures[0].message}` : null } : r));
+      setRun((r) => (r ? { ...r, state: "done", message: failures.length ? t("failures", { count: failures.length, message: failures[0].message }) : null } : r));
       const ids = (last.scanIds as string[] | undefined) ?? [];
       router.refresh();
       if (ids[0]) onImported?.(ids[0]);
       void search();
     } else {
-      setRun((r) => (r ? { ...r, state: "error", message: String(last?.message ?? "The import stopped; run it again to continue.") } : r));
+      setRun((r) => (r ? { ...r, state: "error", message: String(last?.message ?? t("stopped")) } : r));
     }
   }
 
   const pct = run?.progress && run.progress.total ? Math.round((run.progress.done / run.progress.total) * 100) : 0;
   return (
-    <section className="panel pacs-panel" aria-label="PACS" data-testid="pacs-panel">
-      <h2>From the PACS</h2>
+    <section className="panel pacs-panel" aria-label={t("region")} data-testid="pacs-panel">
+      <h2>{t("heading")}</h2>
       <div className="pacs-search">
         {sources.length > 1 ? (
           <label>
-            Source{" "}
+            {t("source")}{" "}
             <select value={sourceId} onChange={(e) => setSourceId(e.target.value)}>
               {sources.map((s) => (
                 <option key={s.id} value={s.id}>{s.name}</option>
@@ -105,17 +110,17 @@ export function PacsPanel({ patientId, sources, onImported }: { patientId: strin
           <span className="muted">{sources[0].name}</span>
         )}{" "}
         <button type="button" onClick={() => void search()} disabled={searching || run?.state === "running"}>
-          {searching ? "Searching…" : "Find this patient's studies"}
+          {searching ? t("searching") : t("find")}
         </button>
       </div>
       {error && <p className="error-box" role="alert">{error}</p>}
-      {studies && studies.length === 0 && <p className="muted">The PACS has no study for this patient&apos;s MRN.</p>}
+      {studies && studies.length === 0 && <p className="muted">{t("noStudy")}</p>}
       {studies?.map((st) => {
         const selected = st.series.filter((s) => chosen[s.seriesInstanceUid]).map((s) => s.seriesInstanceUid);
         return (
           <div key={st.studyInstanceUid} className="pacs-study" data-testid={`pacs-study-${st.studyInstanceUid}`}>
             <div>
-              <strong>{st.date ?? "no date"}</strong> {st.modalities.join(", ")} {st.description && <span className="muted">— {st.description}</span>}
+              <strong>{st.date ?? t("noDate")}</strong> {st.modalities.join(", ")} {st.description && <span className="muted">— {st.description}</span>}
             </div>
             <ul className="pacs-series">
               {st.series.map((se) => (
@@ -124,29 +129,29 @@ export function PacsPanel({ patientId, sources, onImported }: { patientId: strin
                     <input type="checkbox" checked={!!chosen[se.seriesInstanceUid]} onChange={(e) => setChosen((c) => ({ ...c, [se.seriesInstanceUid]: e.target.checked }))} />{" "}
                     {se.modality ?? "?"} {se.number !== null ? `#${se.number}` : ""} {se.description ?? ""}{" "}
                     <span className="muted">
-                      {se.instances ?? "?"} image{se.instances === 1 ? "" : "s"}
-                      {se.imported ? `, ${se.imported} already here` : ""}
+                      {se.instances === null ? "?" : t("images", { count: se.instances })}
+                      {se.imported ? t("alreadyHere", { count: se.imported }) : ""}
                     </span>
                   </label>
                 </li>
               ))}
             </ul>
             <button type="button" disabled={!selected.length || run?.state === "running"} onClick={() => void importSeries(st.studyInstanceUid, selected)}>
-              Import {selected.length || ""} series
+              {selected.length ? t("import", { count: selected.length }) : t("importNone")}
             </button>
           </div>
         );
       })}
       {run && (
         <div className="pacs-progress" role="status" aria-live="polite" data-testid="pacs-progress" data-state={run.state}>
-          <progress max={100} value={pct} aria-label="Import progress" />{" "}
-          {run.progress ? `${run.progress.done} of ${run.progress.total} images` : "Listing the images…"}
-          {run.progress && run.progress.skipped ? ` (${run.progress.skipped} already here)` : ""}
-          {run.state === "done" && " — imported; the assessment follows as for an upload."}
+          <progress max={100} value={pct} aria-label={t("progressLabel")} />{" "}
+          {run.progress ? t("progress", { done: run.progress.done, total: run.progress.total }) : t("listing")}
+          {run.progress && run.progress.skipped ? t("skipped", { count: run.progress.skipped }) : ""}
+          {run.state === "done" && t("done")}
           {run.message && <p className={run.state === "error" ? "error-box" : "muted"}>{run.message}</p>}
           {run.state === "error" && (
             <button type="button" onClick={() => void importSeries(run.study, run.series)}>
-              Retry
+              {t("retry")}
             </button>
           )}
         </div>
@@ -157,22 +162,24 @@ export function PacsPanel({ patientId, sources, onImported }: { patientId: strin
 
 /** Download the assessment as a DICOM SR, or send it to a PACS (STOW-RS). */
 export function ReportActions({ assessmentId, sources, hasSaliency }: { assessmentId: string; sources: { id: string; name: string }[]; hasSaliency: boolean }) {
+  const t = useTranslations("report");
+  const apiError = useApiError();
   const [sourceId, setSourceId] = useState(sources[0]?.id ?? "");
   const [overlay, setOverlay] = useState(hasSaliency);
   const [state, setState] = useState<{ busy: boolean; message: string | null; error: boolean }>({ busy: false, message: null, error: false });
   async function send() {
     setState({ busy: true, message: null, error: false });
     const r = await api<{ source: { name: string }; sopInstanceUid: string }>(`/api/assessments/${assessmentId}/report`, { method: "POST", body: { sourceId, saliencyCapture: hasSaliency && overlay } });
-    setState(r.ok ? { busy: false, message: `Sent to ${r.data.source.name} as a DICOM SR${hasSaliency && overlay ? " with the saliency overlay image" : ""} (${r.data.sopInstanceUid}).`, error: false } : { busy: false, message: r.message, error: true });
+    setState(r.ok ? { busy: false, message: t(hasSaliency && overlay ? "sentOverlay" : "sent", { name: r.data.source.name, uid: r.data.sopInstanceUid }), error: false } : { busy: false, message: apiError({ error: r }, r.status), error: true });
   }
   return (
     <div className="report-actions" data-testid="report-actions">
-      <a href={`/api/assessments/${assessmentId}/report`} download>DICOM SR</a>
+      <a href={`/api/assessments/${assessmentId}/report`} download>{t("sr")}</a>
       {sources.length > 0 && (
         <>
           {" · "}
           {sources.length > 1 && (
-            <select value={sourceId} onChange={(e) => setSourceId(e.target.value)} aria-label="PACS">
+            <select value={sourceId} onChange={(e) => setSourceId(e.target.value)} aria-label={t("pacs")}>
               {sources.map((s) => (
                 <option key={s.id} value={s.id}>{s.name}</option>
               ))}
@@ -180,11 +187,11 @@ export function ReportActions({ assessmentId, sources, hasSaliency }: { assessme
           )}{" "}
           {hasSaliency && (
             <label>
-              <input type="checkbox" checked={overlay} onChange={(e) => setOverlay(e.target.checked)} /> with overlay image
+              <input type="checkbox" checked={overlay} onChange={(e) => setOverlay(e.target.checked)} /> {t("withOverlay")}
             </label>
           )}{" "}
           <button type="button" onClick={() => void send()} disabled={state.busy}>
-            {state.busy ? "Sending…" : `Send to ${sources.length > 1 ? "PACS" : sources[0].name}`}
+            {state.busy ? t("sending") : t("sendTo", { target: sources.length > 1 ? t("pacs") : sources[0].name })}
           </button>
         </>
       )}

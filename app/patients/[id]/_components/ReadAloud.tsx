@@ -4,6 +4,7 @@
 // voice for it (lib/narrative/speech.ts). Pause / resume / stop; every control is a real button.
 // When the browser has no speech synthesis, or no voice for the language, the button says so.
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useTranslations } from "next-intl";
 import type { NarrativeLang } from "@/lib/domain/narrative";
 import { pickVoice, speechLang } from "@/lib/narrative/speech";
 import styles from "./AssessmentNarrative.module.css";
@@ -11,12 +12,11 @@ import styles from "./AssessmentNarrative.module.css";
 type Support = "checking" | "unsupported" | "no-voice" | "ready";
 type Playback = "idle" | "speaking" | "paused";
 
-/** The language's name in the UI language (English for now). */
-const LANGUAGE_NAME: Record<NarrativeLang, string> = { en: "English" };
 /** Browsers load their voices after the page; wait this long for them before saying there is none. */
 const VOICE_WAIT_MS = 2000;
 
 export function ReadAloud({ lang, paragraphs }: { lang: NarrativeLang; paragraphs: string[] }) {
+  const t = useTranslations("readAloud");
   const [playback, setPlayback] = useState<Playback>("idle");
   const [problem, setProblem] = useState<string | null>(null);
   // each reading gets a number: events of a stopped reading's utterances change nothing
@@ -79,12 +79,12 @@ export function ReadAloud({ lang, paragraphs }: { lang: NarrativeLang; paragraph
         run.current++;
         synth.cancel();
         setPlayback("idle");
-        setProblem(`Reading aloud stopped: the browser reported "${e.error}".`);
+        setProblem(t("stopped", { error: e.error }));
       };
       synth.speak(u);
     });
     setPlayback("speaking");
-  }, [paragraphs, lang]);
+  }, [paragraphs, lang, t]);
 
   const pause = useCallback(() => {
     window.speechSynthesis.pause();
@@ -97,7 +97,7 @@ export function ReadAloud({ lang, paragraphs }: { lang: NarrativeLang; paragraph
 
   if (support !== "ready") {
     const why =
-      support === "checking" ? "Read aloud: looking for a voice…" : support === "unsupported" ? "Read aloud is not available: this browser has no speech synthesis" : `Read aloud is not available: this browser has no ${LANGUAGE_NAME[lang]} voice`;
+      support === "checking" ? t("checking") : support === "unsupported" ? t("unsupported") : t("noVoice", { language: t(`language.${lang}`) });
     // focusable (aria-disabled, not disabled) so keyboard and screen-reader users hear why
     return (
       <div className={styles.controls}>
@@ -108,23 +108,23 @@ export function ReadAloud({ lang, paragraphs }: { lang: NarrativeLang; paragraph
     );
   }
   return (
-    <div className={styles.controls} role="group" aria-label="Read aloud">
+    <div className={styles.controls} role="group" aria-label={t("group")}>
       {playback === "idle" ? (
         <button type="button" className="secondary small" onClick={speak} data-testid="read-aloud" data-support={support}>
-          Read aloud
+          {t("read")}
         </button>
       ) : (
         <>
           {playback === "speaking" ? (
-            <button type="button" className="secondary small" onClick={pause} data-testid="read-aloud-pause">Pause</button>
+            <button type="button" className="secondary small" onClick={pause} data-testid="read-aloud-pause">{t("pause")}</button>
           ) : (
-            <button type="button" className="secondary small" onClick={resume} data-testid="read-aloud-resume">Resume</button>
+            <button type="button" className="secondary small" onClick={resume} data-testid="read-aloud-resume">{t("resume")}</button>
           )}
-          <button type="button" className="secondary small" onClick={stop} data-testid="read-aloud-stop">Stop</button>
+          <button type="button" className="secondary small" onClick={stop} data-testid="read-aloud-stop">{t("stop")}</button>
         </>
       )}
       <span className={styles.status} role="status" data-testid="read-aloud-status">
-        {playback === "speaking" ? "Reading aloud…" : playback === "paused" ? "Paused" : ""}
+        {playback === "speaking" ? t("reading") : playback === "paused" ? t("paused") : ""}
       </span>
       {problem && <span className="error-text" role="alert">{problem}</span>}
     </div>

@@ -1,4 +1,6 @@
 "use client";
+import { useTranslations } from "next-intl";
+import { useIssueText } from "@/app/_components/useIssueText";
 import { useId, useState } from "react";
 import { clinicalReason } from "@/lib/domain/scan";
 
@@ -25,10 +27,12 @@ export function ReasonPrompt({
   error?: string | null;
   testId?: string;
 }) {
+  const t = useTranslations("reason");
+  const issueText = useIssueText();
   const [reason, setReason] = useState("");
   const id = useId();
   const check = clinicalReason.safeParse(reason);
-  const problem = reason.trim() && !check.success ? check.error.issues[0]?.message : null;
+  const problem = reason.trim() && !check.success && check.error.issues[0] ? issueText(check.error.issues[0]) : null;
   return (
     <form
       className="reason-form"
@@ -41,12 +45,12 @@ export function ReasonPrompt({
     >
       <label htmlFor={`${id}-reason`}>{label}</label>
       <textarea id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={!!problem} aria-describedby={problem ? `${id}-problem` : undefined} maxLength={500} />
-      {problem && <span id={`${id}-problem`} className="field-error">Reason {problem}</span>}
+      {problem && <span id={`${id}-problem`} className="field-error">{t("problem", { problem })}</span>}
       {error && <span className="error-text" role="alert">{error}</span>}
       <div className="eie-actions">
         {/* the default: focused first, so Enter or Space on arrival cancels */}
         <button type="button" className="secondary" autoFocus onClick={onCancel}>
-          Cancel
+          {t("cancel")}
         </button>
         <button type="submit" className="danger" disabled={!check.success || busy}>
           {confirmLabel}

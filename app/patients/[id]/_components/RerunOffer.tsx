@@ -1,4 +1,6 @@
 "use client";
+import { useTranslations } from "next-intl";
+import { useApiError } from "@/app/_components/useApiError";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { api } from "./api";
@@ -9,6 +11,9 @@ import { api } from "./api";
  */
 export function RerunOffer({ patientId, scanId, onClose }: { patientId: string; scanId: string | null; onClose: () => void }) {
   const router = useRouter();
+  const t = useTranslations("rerun");
+  const tc = useTranslations("common");
+  const apiError = useApiError();
   const [state, setState] = useState<"idle" | "busy" | "queued" | { error: string }>("idle");
   const run = async () => {
     setState("busy");
@@ -17,17 +22,17 @@ export function RerunOffer({ patientId, scanId, onClose }: { patientId: string; 
       setState("queued");
       router.refresh(); // the queued assessment appears; the workspace follows it until done
     }
-    else setState({ error: r.status === 404 || r.status === 405 ? "Re-running from the record page is not available on this server yet." : r.message });
+    else setState({ error: r.status === 404 || r.status === 405 ? t("unavailable") : apiError({ error: r }, r.status) });
   };
   return (
     <div className="notice rerun" role="status" data-testid="rerun-offer">
       {state === "queued" ? (
-        <>Assessment queued; the scores update when it finishes. <button type="button" className="secondary small" onClick={onClose}>Close</button></>
+        <>{t("queued")} <button type="button" className="secondary small" onClick={onClose}>{tc("close")}</button></>
       ) : (
         <>
-          The record changed, so the current scores no longer reflect it. Re-run the assessment?{" "}
-          <button type="button" className="small" onClick={run} disabled={state === "busy"}>Re-run assessment</button>{" "}
-          <button type="button" className="secondary small" onClick={onClose}>Not now</button>
+          {t("offer")}{" "}
+          <button type="button" className="small" onClick={run} disabled={state === "busy"}>{t("run")}</button>{" "}
+          <button type="button" className="secondary small" onClick={onClose}>{t("notNow")}</button>
           {typeof state === "object" && <span className="error-text"> {state.error}</span>}
         </>
       )}

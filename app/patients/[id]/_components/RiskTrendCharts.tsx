@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { CartesianGrid, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { isoDay, type TrendPoint, type TrendSeries } from "@/lib/domain";
 import { TREND_COLOR, markerPath, markerShape } from "./trend-marker";
@@ -21,12 +22,14 @@ function Point(props: { cx?: number; cy?: number; payload?: TrendPoint }) {
 
 function Tip({ active, payload }: { active?: boolean; payload?: { payload: TrendPoint }[] }) {
   const p = active ? payload?.[0]?.payload : undefined;
+  const t = useTranslations("trend");
+  const tc = useTranslations("risk.category");
   if (!p) return null;
   return (
     <div className="trend-tip">
-      <strong>{p.date}</strong> · {p.percent.toFixed(1)}% ({p.category})
+      <strong>{p.date}</strong> · {p.percent.toFixed(1)}% ({tc(p.category)})
       <br />
-      {p.modality ? `${p.modality} scan` : "no scan"} · {p.basis === "joint" ? "image used (joint)" : "record only"}
+      {p.modality ? t("tipScan", { modality: p.modality }) : t("noScan")} · {p.basis === "joint" ? t("tipJoint") : t("recordOnly")}
       <br />
       <span className="muted">{p.model}</span>
     </div>

@@ -1,4 +1,6 @@
 "use client";
+import { useTranslations } from "next-intl";
+import { useApiError } from "@/app/_components/useApiError";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/auth/constants";
@@ -29,6 +31,9 @@ const csrfToken = () => document.cookie.split("; ").find((c) => c.startsWith(`${
  */
 export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAssessed?: (scanId: string, assessmentId: string) => void }) {
   const router = useRouter();
+  const t = useTranslations("upload");
+  const tm = useTranslations("modalities");
+  const apiError = useApiError();
   const [items, setItems] = useState<Item[]>([]);
   const [dragging, setDragging] = useState(false);
   const [modality, setModality] = useState("OT");
@@ -75,7 +80,7 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
       xhr.open("POST", `/api/patients/${patientId}/scans`);
       xhr.setRequestHeader(CSRF_HEADER, csrfToken());
       xhr.upload.onprogress = (e) => e.lengthComputable && patch(item.key, { progress: e.loaded / e.total });
-      xhr.onerror = () => patch(item.key, { stage: "rejected", message: "The upload was interrupted (network error)." });
+      xhr.onerror = () => patch(item.key, { stage: "rejected", message: t("interrupted") });
       xhr.onload = () => {
         let body: { scan?: { id: string }; assessment?: { id: string; status: string } | null; duplicate?: boolean; error?: { code: string; message: string; details?: unknown } } = {};
         try {
@@ -89,20 +94,20 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
             scanId: body.scan?.id,
             assessmentId: a?.id,
             duplicate: !!body.duplicate,
-            message: body.duplicate ? "Already on this record (same file); showing the existing scan." : undefined,
+            message: body.duplicate ? t("duplicate") : undefined,
           });
           if (a?.status === "done" && body.scan) onAssessed?.(body.scan.id, a.id);
           router.refresh();
         } else if (xhr.status === 409 && (body.error?.code === "patient_mismatch" || body.error?.code === "patient_unidentified")) {
-          patch(item.key, { stage: "mismatch", message: body.error.message, mismatch: body.error.details as Item["mismatch"] });
+          patch(item.key, { stage: "mismatch", message: apiError(body, xhr.status), mismatch: body.error.details as Item["mismatch"] });
         } else {
-          patch(item.key, { stage: "rejected", message: body.error?.message ?? `The server answered ${xhr.status}.` });
+          patch(item.key, { stage: "rejected", message: apiError(body, xhr.status) });
         }
       };
       patch(item.key, { stage: "uploading", progress: 0, message: undefined });
       xhr.send(form);
     },
-    [patientId, modality, patch, router, onAssessed],
+    [patientId, modality, patch, router, onAssessed, t, apiError],
   );
 
   const addFiles = (files: FileList | File[]) => {
@@ -113,7 +118,7 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
 
   return (
     <section className="panel" aria-labelledby="upload-title">
-      <h2 id="upload-title">Add scans</h2>
+      <h2 id="upload-title">{t("heading")}</h2>
       <div
         role="button"
         tabIndex={0}
@@ -140,9 +145,9 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
           cursor: "pointer",
         }}
       >
-        Drop DICOM, PNG or JPEG files here, or <u>choose files</u>
+        {t.rich("drop", { u: (c) => <u>{c}</u> })}
         <p id="upload-help" className="muted" style={{ margin: "0.3rem 0 0", fontSize: "0.85rem" }}>
-          Each scan is checked (it must decode, and a DICOM file must name this patient — a file naming someone else or nobody needs a reason), stored, and assessed.
+          {t("help")}
         </p>
       </div>
       <input
@@ -150,7 +155,7 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
         type="file"
         multiple
         accept=".dcm,.dicom,application/dicom,image/png,image/jpeg"
-        aria-label="Choose scan files"
+        aria-label={t("choose")}
         data-testid="upload-input"
         style={{ display: "none" }}
         onChange={(e) => {
@@ -159,41 +164,39 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
         }}
       />
       <label style={{ display: "flex", gap: "0.5rem", alignItems: "center", marginTop: "0.6rem", fontSize: "0.9rem" }}>
-        Modality for PNG/JPEG images
+        {t("modality")}
         <select value={modality} onChange={(e) => setModality(e.target.value)}>
-          {Object.entries(PICTURE_MODALITIES).map(([code, label]) => (
-            <option key={code} value={code}>{`${code} — ${label}`}</option>
+          {Object.keys(PICTURE_MODALITIES).map((code) => (
+            <option key={code} value={code}>{`${code} — ${tm(code as keyof typeof PICTURE_MODALITIES)}`}</option>
           ))}
         </select>
       </label>
       {items.length > 0 && (
-        <ul aria-label="Uploads" style={{ listStyle: "none", padding: 0, margin: "0.8rem 0 0", display: "grid", gap: "0.5rem" }}>
+        <ul aria-label={t("list")} style={{ listStyle: "none", padding: 0, margin: "0.8rem 0 0", display: "grid", gap: "0.5rem" }}>
           {items.map((it) => (
             <li key={it.key} data-testid="upload-item" data-stage={it.stage} style={{ borderTop: "1px solid var(--line)", paddingTop: "0.5rem" }}>
               <div style={{ display: "flex", justifyContent: "space-between", gap: "1rem" }}>
                 <strong style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>{it.file.name}</strong>
                 <span className={`badge ${it.stage === "failed" || it.stage === "rejected" ? "active" : ""}`} role="status">
-                  {label(it.stage)}
+                  {t(`stage.${it.stage}`)}
                 </span>
               </div>
-              <progress max={1} value={it.stage === "uploading" ? it.progress : 1} aria-label={`Upload progress of ${it.file.name}`} style={{ width: "100%" }} />
+              <progress max={1} value={it.stage === "uploading" ? it.progress : 1} aria-label={t("progress", { name: it.file.name })} style={{ width: "100%" }} />
               {it.message && <p className={it.stage === "rejected" || it.stage === "failed" ? "error-box" : "muted"} style={{ margin: "0.2rem 0", fontSize: "0.88rem" }}>{it.message}</p>}
               {it.stage === "mismatch" && it.mismatch && (
-                <div className="notice caution" role="alertdialog" aria-label={`Check the patient of ${it.file.name}`} data-testid="identity-prompt">
+                <div className="notice caution" role="alertdialog" aria-label={t("check", { name: it.file.name })} data-testid="identity-prompt">
                   {it.mismatch.flag === "other_patient" ? (
                     <p style={{ margin: "0 0 0.4rem" }}>
-                      The file names <b>{it.mismatch.dicom.patientName?.trim() || "an unnamed patient"}</b> (ID {it.mismatch.dicom.patientId ?? "none"}); this record is{" "}
-                      <b>{it.mismatch.record.name}</b> (MRN {it.mismatch.record.mrn}).
+                      {t.rich("otherPatient", { b: (c) => <b>{c}</b>, name: it.mismatch.dicom.patientName?.trim() || t("unnamed"), id: it.mismatch.dicom.patientId ?? t("none"), record: it.mismatch.record.name, mrn: it.mismatch.record.mrn })}
                     </p>
                   ) : (
                     <p style={{ margin: "0 0 0.4rem" }}>
-                      The file&apos;s header does not identify the patient (name <b>{it.mismatch.dicom.patientName?.trim() || "none"}</b>, ID <b>{it.mismatch.dicom.patientId?.trim() || "none"}</b>), so it cannot be checked against{" "}
-                      <b>{it.mismatch.record.name}</b> (MRN {it.mismatch.record.mrn}).
+                      {t.rich("unidentified", { b: (c) => <b>{c}</b>, name: it.mismatch.dicom.patientName?.trim() || t("none"), id: it.mismatch.dicom.patientId?.trim() || t("none"), record: it.mismatch.record.name, mrn: it.mismatch.record.mrn })}
                     </p>
                   )}
                   <ReasonPrompt
-                    label="Why does this file belong to this record? (kept with the scan and in the audit trail)"
-                    confirmLabel="Attach with this reason"
+                    label={t("whyBelongs")}
+                    confirmLabel={t("attach")}
                     onConfirm={(reason) => send(it, reason)}
                     onCancel={() => setItems((xs) => xs.filter((x) => x.key !== it.key))}
                     testId="identity-reason-form"
@@ -206,17 +209,4 @@ export function UploadPanel({ patientId, onAssessed }: { patientId: string; onAs
       )}
     </section>
   );
-}
-
-function label(s: Stage): string {
-  return {
-    uploading: "uploading",
-    stored: "stored",
-    queued: "queued",
-    running: "assessing…",
-    done: "assessed",
-    failed: "assessment failed",
-    rejected: "rejected",
-    mismatch: "needs confirmation",
-  }[s];
 }

@@ -1,4 +1,6 @@
 "use client";
+import { useLocale, useTranslations } from "next-intl";
+import { localizeOutcomeLabel } from "@/lib/domain/clinical-terms";
 // The record page's live part: the viewer and the risk panel share the selected scan and the
 // saliency overlay state. Running assessments are polled until they finish.
 import { useCallback, useEffect, useMemo, useState } from "react";
@@ -31,18 +33,22 @@ type Props = {
 };
 
 /** The newest finished assessment's highest score per scan, for the series browser. */
-function scoresByScan(assessments: AssessmentView[]): Record<string, ScanScore> {
+function scoresByScan(assessments: AssessmentView[], words: (category: string) => string, label: (l: string) => string): Record<string, ScanScore> {
   const out: Record<string, ScanScore> = {};
   for (const a of assessments) {
     if (a.status !== "done" || !a.scanId || out[a.scanId] || !a.scores.length) continue;
     const top = [...a.scores].sort((x, y) => y.probability - x.probability)[0];
-    out[a.scanId] = { label: `${top.label}: ${formatPct(top.probability)} (${top.category}), ${a.modelName} ${a.modelVersion}`, text: `${formatPct(top.probability)} ${top.category}`, category: top.category };
+    out[a.scanId] = { label: `${label(top.label)}: ${formatPct(top.probability)} (${words(top.category)}), ${a.modelName} ${a.modelVersion}`, text: `${formatPct(top.probability)} ${words(top.category)}`, category: top.category };
   }
   return out;
 }
 
 export function Workspace({ patientId, scans, assessments, initialScanId, canUpload, pacsSources = [], categoryBands, recordVersion }: Props) {
   const router = useRouter();
+  const t = useTranslations("record");
+  const tc = useTranslations("risk.category");
+  const locale = useLocale();
+  const scanWords = useCallback((s: { modality: string; acquisitionDate: string | null }) => t("scanLabel", { modality: s.modality, date: s.acquisitionDate ?? "none" }), [t]);
   const [chosenId, setSelectedId] = useState<string | null>(initialScanId ?? scans[0]?.id ?? null);
   // a scan entered in error (here or elsewhere) leaves the list: fall back to the newest one left
   const selectedId = chosenId && scans.some((s) => s.id === chosenId) ? chosenId : scans[0]?.id ?? null;
@@ -63,10 +69,10 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
       const next = scans.find((s) => !failed.has(s.id));
       if (!next) return;
       const was = scans.find((s) => s.id === scanId);
-      setSkipped(was ? `${was.modality} scan${was.acquisitionDate ? ` of ${was.acquisitionDate}` : ""}` : "newest scan");
+      setSkipped(was ? scanWords(was) : t("newestScan"));
       setSelectedId(next.id);
     },
-    [undisplayable, picked, selectedId, scans],
+    [undisplayable, picked, selectedId, scans, scanWords, t],
   );
   const [saliencyVisible, setSaliencyVisible] = useState(false);
   const [opacity, setOpacity] = useState(0.5);
@@ -86,7 +92,7 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
   const shownDone = useMemo(() => new Set(assessments.filter((a) => a.status === "done" || a.status === "failed").map((a) => a.id)), [assessments]);
   useRecordWatch(patientId, recordVersion, shownDone);
   const scan = scans.find((s) => s.id === selectedId) ?? null;
-  const scanLabel = scan ? `${scan.modality} scan${scan.acquisitionDate ? ` of ${scan.acquisitionDate}` : ""}` : null;
+  const scanLabel = scan ? scanWords(scan) : null;
 
   // fetch the saliency map only when it is asked for (once per assessment)
   const wanted = saliencyVisible && assessment?.hasSaliency ? assessment.id : null;
@@ -116,13 +122,13 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
   }, [pending, router]);
 
   const toggle = useCallback(() => setSaliencyVisible((v) => !v), []);
-  const scores = useMemo(() => scoresByScan(assessments), [assessments]);
+  const scores = useMemo(() => scoresByScan(assessments, (c) => tc(c as "low"), (l) => localizeOutcomeLabel(l, locale)), [assessments, tc, locale]);
   const map = saliency && assessment && saliency.id === assessment.id ? saliency : null;
   const trend = useMemo(() => ({ modalityOf: Object.fromEntries(scans.map((s) => [s.id, s.modality])), bands: categoryBands ?? {} }), [scans, categoryBands]);
 
   return (
     <div className="workspace">
-      <div className="workspace-viewer skip-target" id="viewer" tabIndex={-1} aria-label="Image viewer" role="region">
+      <div className="workspace-viewer skip-target" id="viewer" tabIndex={-1} aria-label={t("viewerRegion")} role="region">
         <Viewer
           scans={scans}
           selectedId={selectedId}
@@ -136,15 +142,15 @@ export function Workspace({ patientId, scans, assessments, initialScanId, canUpl
         />
         {skipped && !picked && (
           <p className="muted" role="status" data-testid="viewer-skipped">
-            The {skipped} cannot be shown in the viewer; showing the newest scan that can. Select it in the series list to see why.
+            {t("skipped", { scan: skipped })}
           </p>
         )}
         {/* the lead's upload panel (drag-drop, progress, live status); a finished scan is selected */}
         {canUpload && <UploadPanel patientId={patientId} onAssessed={(scanId) => setSelectedId(scanId)} />}
-        {canUpload && scan && <EnteredInErrorAction key={scan.id} kind="scan" id={scan.id} label={scanLabel ?? "this scan"} />}
+        {canUpload && scan && <EnteredInErrorAction key={scan.id} kind="scan" id={scan.id} label={scanLabel ?? t("thisScan")} />}
         {canUpload && <PacsPanel patientId={patientId} sources={pacsSources} onImported={(scanId) => setSelectedId(scanId)} />}
       </div>
-      <aside className="workspace-side skip-target" id="risk-panel" tabIndex={-1} aria-label="Risk">
+      <aside className="workspace-side skip-target" id="risk-panel" tabIndex={-1} aria-label={t("riskRegion")}>
         <TrendContext.Provider value={trend}>
           <RiskPanel
             assessment={assessment}

@@ -1,4 +1,7 @@
 "use client";
+import { useTranslations } from "next-intl";
+import { useApiError } from "@/app/_components/useApiError";
+import { useIssueText } from "@/app/_components/useIssueText";
 // What the three record panels (medical history, family history, diet) share: the add/edit
 // form's state and submit, its frame (actions, Escape, focus), and the rows' Edit/Remove actions.
 // Each panel keeps only its fields and its table.
@@ -35,6 +38,7 @@ export function useEntryForm<S extends z.ZodType>(opts: {
   const { url, update, existing, onDone } = opts;
   const router = useRouter();
   const f = useSchemaForm(opts.create, opts.initial, opts.toInput);
+  const issueText = useIssueText();
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -45,13 +49,13 @@ export function useEntryForm<S extends z.ZodType>(opts: {
       const patch = changedFields(input, existing as Record<string, unknown>);
       if (!Object.keys(patch).length) return onDone(false);
       const checked = update.safeParse(patch);
-      if (!checked.success) return f.setErrors(issuesToErrors(checked.error.issues));
+      if (!checked.success) return f.setErrors(issuesToErrors(checked.error.issues.map((i) => ({ path: i.path, message: issueText(i) }))));
       body = checked.data;
     }
     setBusy(true);
     const r = await api(existing ? `${url}/${existing.id}` : url, { method: existing ? "PATCH" : "POST", body });
     setBusy(false);
-    if (!r.ok) return f.serverErrors(r.issues, r.message);
+    if (!r.ok) return f.serverErrors(r.issues, r.message, r.code, r.status);
     router.refresh();
     onDone(true);
   };
@@ -67,6 +71,7 @@ export type EntryFormState = ReturnType<typeof useEntryForm>;
  */
 export function EntryForm({ form, label, testId, children }: { form: EntryFormState; label: string; testId: string; children: ReactNode }) {
   const ref = useRef<HTMLFormElement>(null);
+  const t = useTranslations("entries");
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>("input, select, textarea")?.focus();
   }, []);
@@ -92,8 +97,8 @@ export function EntryForm({ form, label, testId, children }: { form: EntryFormSt
       {form.editing && <p className="entry-form-title">{label}</p>}
       {children}
       <div className="form-actions">
-        <button type="submit" disabled={form.busy}>{form.editing ? "Save changes" : "Add"}</button>
-        <button type="button" className="secondary" onClick={form.cancel}>Cancel</button>
+        <button type="submit" disabled={form.busy}>{form.editing ? t("saveChanges") : t("add")}</button>
+        <button type="button" className="secondary" onClick={form.cancel}>{t("cancel")}</button>
       </div>
       {form.errors._form && <p className="field-error form-error" role="alert">{form.errors._form}</p>}
     </form>
@@ -112,6 +117,7 @@ export function useEntryRows<T extends Entry>({ url, name, confirmRemove, onChan
   onChanged: () => void;
 }) {
   const router = useRouter();
+  const apiError = useApiError();
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const focusNext = useRef<string | null>(null);
@@ -151,17 +157,18 @@ export function useEntryRows<T extends Entry>({ url, name, confirmRemove, onChan
       if (r.ok) {
         router.refresh();
         onChanged();
-      } else alert(r.message);
+      } else alert(apiError({ error: r }, r.status));
     },
   };
 }
 
 /** A row's Edit and Remove buttons; `what` names the entry for screen readers. */
 export function RowActions({ what, editId, onEdit, onRemove }: { what: string; editId: string; onEdit: () => void; onRemove: () => void }) {
+  const t = useTranslations("entries");
   return (
     <td className="row-actions">
-      <button type="button" id={editId} className="link" onClick={onEdit} aria-label={`Edit ${what}`}>Edit</button>
-      <button type="button" className="link danger" onClick={onRemove} aria-label={`Remove ${what}`}>Remove</button>
+      <button type="button" id={editId} className="link" onClick={onEdit} aria-label={t("editWhat", { what })}>{t("edit")}</button>
+      <button type="button" className="link danger" onClick={onRemove} aria-label={t("removeWhat", { what })}>{t("remove")}</button>
     </td>
   );
 }

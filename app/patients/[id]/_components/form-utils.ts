@@ -1,4 +1,6 @@
 "use client";
+import { useIssueText } from "@/app/_components/useIssueText";
+import { useApiError } from "@/app/_components/useApiError";
 import { useState } from "react";
 import type { z } from "zod";
 import type { ApiIssue } from "./api";
@@ -20,6 +22,8 @@ export function issuesToErrors(issues: { path: PropertyKey[] | string; message: 
  * the strings into the schema's input (numbers, nulls, booleans).
  */
 export function useSchemaForm<S extends z.ZodType>(schema: S, initial: Record<string, string>, toInput: (v: Record<string, string>) => unknown) {
+  const issueText = useIssueText();
+  const apiError = useApiError();
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const set = (k: string, v: string) => {
@@ -32,10 +36,11 @@ export function useSchemaForm<S extends z.ZodType>(schema: S, initial: Record<st
       setErrors({});
       return r.data;
     }
-    setErrors(issuesToErrors(r.error.issues));
+    setErrors(issuesToErrors(r.error.issues.map((i) => ({ path: i.path, message: issueText(i) }))));
     return null;
   };
-  const serverErrors = (issues: ApiIssue[], message: string) => setErrors(issues.length ? issuesToErrors(issues) : { _form: message });
+  const serverErrors = (issues: ApiIssue[], message: string, code?: string, status = 400) =>
+    setErrors(issues.length ? issuesToErrors(issues.map((i) => ({ path: i.path, message: issueText(i) }))) : { _form: apiError({ error: { code, message } }, status) });
   const reset = () => {
     setValues(initial);
     setErrors({});

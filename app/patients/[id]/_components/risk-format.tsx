@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { RiskCategory } from "@/lib/domain/outcomes";
 
 export const formatPct = (p: number) => `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}%`;
@@ -8,10 +9,11 @@ export const formatPct = (p: number) => `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}%`
  */
 const MARK: Record<RiskCategory, string> = { low: "○", moderate: "◐", high: "●" };
 export function CategoryBadge({ category }: { category: RiskCategory }) {
+  const t = useTranslations("risk.category");
   return (
     <span className={`risk-badge risk-${category}`} data-category={category}>
       <span aria-hidden="true">{MARK[category]} </span>
-      {category}
+      {t(category)}
     </span>
   );
 }

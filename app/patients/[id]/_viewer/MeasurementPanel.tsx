@@ -1,20 +1,26 @@
 "use client";
+import { useTranslations } from "next-intl";
 // The saved measurements of the open scan (issue 16): tool, value with units, author, time;
 // choosing one shows its frame; the author may delete their own.
 import type { MeasurementView } from "@/lib/domain/measurement";
 import { formatMeasurement, MEASURE_TOOLS } from "./tools/measure";
 
-const TEXT = {
-  title: "Measurements",
-  empty: "No saved measurements on this scan. Choose Length, Angle, an ROI or Probe in the toolbar and drag on the image; each one is saved when you finish.",
-  frame: (n: number) => `frame ${n}`,
-  show: "Show",
-  showTitle: "Show this measurement's frame",
-  delete: "Delete",
-  deleteLabel: (tool: string, value: string) => `Delete ${tool} ${value}`,
-};
+/** The panel's words in the interface language (messages/<locale>.json → viewer.measurements). */
+function usePanelText() {
+  const t = useTranslations("viewer.measurements");
+  const tv = useTranslations("viewer");
+  return {
+    title: t("title"),
+    empty: t("empty"),
+    frame: (n: number) => t("frame", { n }),
+    show: t("show"),
+    showTitle: t("showTitle"),
+    delete: t("delete"),
+    deleteLabel: (tool: string, value: string) => t("deleteLabel", { tool, value }),
+    tool: (id: MeasurementView["toolType"]) => (tv.has(`tools.${id}` as never) ? tv(`tools.${id}` as never) : (MEASURE_TOOLS.find((m) => m.id === id)?.label ?? id)),
+  };
+}
 
-const toolLabel = (t: MeasurementView["toolType"]) => MEASURE_TOOLS.find((m) => m.id === t)?.label ?? t;
 const pad = (n: number) => String(n).padStart(2, "0");
 /** YYYY-MM-DD HH:mm in the reader's time zone (unambiguous in every locale). */
 export function formatWhen(iso: string): string {
@@ -25,6 +31,7 @@ export function formatWhen(iso: string): string {
 type Props = { items: MeasurementView[]; message: string | null; frames: number; onShow: (m: MeasurementView) => void; onDelete: (m: MeasurementView) => void };
 
 export function MeasurementPanel({ items, message, frames, onShow, onDelete }: Props) {
+  const TEXT = usePanelText();
   return (
     <section className="measurements" aria-labelledby="measurements-title" data-testid="measurements">
       <h3 id="measurements-title">{TEXT.title} <span className="muted">({items.length})</span></h3>
@@ -34,7 +41,7 @@ export function MeasurementPanel({ items, message, frames, onShow, onDelete }: P
       ) : (
         <ul>
           {items.map((m) => {
-            const tool = toolLabel(m.toolType);
+            const tool = TEXT.tool(m.toolType);
             const value = formatMeasurement(m);
             return (
               <li key={m.id} data-testid="measurement-row" data-tool={m.toolType} data-frame={m.frameIndex}>

@@ -1,6 +1,6 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { IDENTITY_FLAG_TEXT } from "@/lib/domain/scan";
 import { previewUrl } from "./imageIds";
 import type { ViewerScan } from "./types";
 
@@ -31,7 +31,7 @@ export function groupScans(scans: ViewerScan[]): Study[] {
   for (const s of scans) {
     const p = s.place;
     const studyKey = p?.study ?? "other";
-    const study = studies.get(studyKey) ?? { key: studyKey, date: p?.study ? p.studyDate : null, description: p?.study ? p.studyDescription : "Other images", series: [] };
+    const study = studies.get(studyKey) ?? { key: studyKey, date: p?.study ? p.studyDate : null, description: p?.study ? p.studyDescription : null, series: [] };
     studies.set(studyKey, study);
     const seriesKey = p?.series ?? `single:${s.id}`;
     let series = study.series.find((x) => x.key === seriesKey);
@@ -52,12 +52,14 @@ export function groupScans(scans: ViewerScan[]): Study[] {
 
 export function SeriesBrowser({ scans, selectedId, onSelect, scores = {}, pictures = true }: Props) {
   const studies = groupScans(scans);
+  const t = useTranslations("viewer.series");
+  const tf = useTranslations("risk.identityFlag");
   return (
-    <nav className="thumbs series-browser" aria-label="Studies and series" data-testid={pictures ? "series-browser" : undefined}>
+    <nav className="thumbs series-browser" aria-label={t("nav")} data-testid={pictures ? "series-browser" : undefined}>
       {studies.map((st) => (
-        <section key={st.key} className="sb-study" aria-label={`Study ${st.date ?? ""} ${st.description ?? ""}`.trim()}>
+        <section key={st.key} className="sb-study" aria-label={st.key === "other" ? t("otherImages") : t("study", { date: st.date ?? "", description: st.description ?? "" }).trim()}>
           <h3 className="sb-study-head">
-            {st.date ?? (st.key === "other" ? "" : "no date")} <span className="muted">{st.description ?? ""}</span>
+            {st.date ?? (st.key === "other" ? "" : t("noDate"))} <span className="muted">{st.key === "other" ? t("otherImages") : (st.description ?? "")}</span>
           </h3>
           {st.series.map((se) => {
             const score = se.scans.map((s) => scores[s.id]).find(Boolean);
@@ -69,8 +71,8 @@ export function SeriesBrowser({ scans, selectedId, onSelect, scores = {}, pictur
                     {se.number !== null ? ` #${se.number}` : ""} {se.description ? <span className="muted">{se.description}</span> : null}
                   </span>
                   <span className="muted">
-                    {se.scans.length} image{se.scans.length === 1 ? "" : "s"}
-                    {se.scans.length === 1 && se.scans[0].frames > 1 ? `, ${se.scans[0].frames} frames` : ""}
+                    {t("images", { count: se.scans.length })}
+                    {se.scans.length === 1 && se.scans[0].frames > 1 ? t("frames", { count: se.scans[0].frames }) : ""}
                   </span>
                   {score && (
                     <span className={`sb-score risk-${score.category}`} data-testid={pictures ? "series-score" : undefined} title={score.label}>
@@ -90,8 +92,8 @@ export function SeriesBrowser({ scans, selectedId, onSelect, scores = {}, pictur
                       >
                         {pictures ? <Thumb scan={s} /> : <span className="thumb-img thumb-pending" aria-hidden="true" />}
                         {s.identityFlag && (
-                          <span className="thumb-identity-flag" title={IDENTITY_FLAG_TEXT[s.identityFlag]} data-testid={pictures ? `thumb-identity-flag-${s.id}` : undefined}>
-                            ⚠ {s.identityFlag === "other_patient" ? "other patient" : "no patient ID"}
+                          <span className="thumb-identity-flag" title={tf(s.identityFlag)} data-testid={pictures ? `thumb-identity-flag-${s.id}` : undefined}>
+                            ⚠ {s.identityFlag === "other_patient" ? t("otherPatient") : t("noPatientId")}
                           </span>
                         )}
                         <span className="thumb-label">
@@ -100,11 +102,11 @@ export function SeriesBrowser({ scans, selectedId, onSelect, scores = {}, pictur
                           {!s.place?.study && (
                             <>
                               <br />
-                              <span className="muted">{s.acquisitionDate ?? "no date"}</span>
+                              <span className="muted">{s.acquisitionDate ?? t("noDate")}</span>
                             </>
                           )}
                           {/* the accessible name is the visible label plus this (WCAG 2.5.3 label in name) */}
-                          <span className="sr-only">{`, ${s.modality} image${s.place?.instanceNumber != null ? ` ${s.place.instanceNumber}` : ""}${s.acquisitionDate ? ` of ${s.acquisitionDate}` : ""}, ${s.columns}×${s.rows}${s.frames > 1 ? `, ${s.frames} frames` : ""}`}</span>
+                          <span className="sr-only">{t("a11y", { modality: s.modality, number: s.place?.instanceNumber != null ? ` ${s.place.instanceNumber}` : "", date: s.acquisitionDate ? t("ofDate", { date: s.acquisitionDate }) : "", size: `${s.columns}×${s.rows}`, frames: s.frames > 1 ? t("framesA11y", { count: s.frames }) : "" })}</span>
                         </span>
                       </button>
                     </li>
@@ -124,7 +126,8 @@ const THUMB_PX = 128;
 
 function Thumb({ scan }: { scan: ViewerScan }) {
   const [failed, setFailed] = useState(false);
-  if (failed) return <span className="thumb-img thumb-failed" title="No preview: this scan could not be decoded. Select it to see why." data-testid="thumb-failed" aria-hidden="true">!</span>;
+  const t = useTranslations("viewer.series");
+  if (failed) return <span className="thumb-img thumb-failed" title={t("noPreview")} data-testid="thumb-failed" aria-hidden="true">!</span>;
   return (
     <span className="thumb-img">
       {/* eslint-disable-next-line @next/next/no-img-element -- an authenticated, uncached API image, not a static asset */}

@@ -1,40 +1,48 @@
 "use client";
+import { useTranslations } from "next-intl";
 import type { MouseTool } from "./tools/types";
 import type { Preset } from "./tools/presets";
 import { CINE_RATES } from "./tools/cine";
 import type { ViewportState } from "./types";
 
-const TEXT = {
-  toolbar: "Viewer tools",
-  leftButton: "Left mouse button",
-  measure: "Measure",
-  presets: "Window presets",
-  view: "View",
-  invert: "Invert",
-  invertTitle: "Invert (I)",
-  zoomIn: "Zoom in",
-  zoomInTitle: "Zoom in (+)",
-  zoomOut: "Zoom out",
-  zoomOutTitle: "Zoom out (−)",
-  reset: "Reset",
-  resetTitle: "Reset (R)",
-  rotateLeft: "Rotate 90° left",
-  rotateLeftTitle: "Rotate 90° left ([)",
-  rotateRight: "Rotate 90° right",
-  rotateRightTitle: "Rotate 90° right (])",
-  flipH: "Flip horizontally",
-  flipHTitle: "Flip horizontally (H)",
-  flipV: "Flip vertically",
-  flipVTitle: "Flip vertically (F)",
-  frame: "Frame",
-  frameOf: (i: number, n: number) => `Frame ${i} of ${n}`,
-  cine: "Cine",
-  play: "Play",
-  stop: "Stop",
-  playTitle: "Play the frames as a loop (C)",
-  rate: "Frames per second",
-  fps: (n: number) => `${n} fps`,
-};
+/** The toolbar's words in the interface language (messages/<locale>.json → viewer). */
+function useToolbarText() {
+  const tv = useTranslations("viewer");
+  return {
+    toolbar: tv("toolbar"),
+    leftButton: tv("leftMouse"),
+    measure: tv("measure"),
+    presets: tv("presetsGroup"),
+    view: tv("view"),
+    invert: tv("invert"),
+    invertTitle: tv("invertTitle"),
+    zoomIn: tv("zoomIn"),
+    zoomInTitle: tv("zoomInTitle"),
+    zoomOut: tv("zoomOut"),
+    zoomOutTitle: tv("zoomOutTitle"),
+    reset: tv("reset"),
+    resetTitle: tv("resetTitle"),
+    rotateLeft: tv("rotateLeft"),
+    rotateLeftTitle: tv("rotateLeftTitle"),
+    rotateRight: tv("rotateRight"),
+    rotateRightTitle: tv("rotateRightTitle"),
+    flipH: tv("flipH"),
+    flipHTitle: tv("flipHTitle"),
+    flipV: tv("flipV"),
+    flipVTitle: tv("flipVTitle"),
+    frame: tv("frame"),
+    frameOf: (i: number, n: number) => tv("frameOf", { frame: i, frames: n }),
+    cine: tv("cine"),
+    play: tv("play"),
+    stop: tv("stop"),
+    playTitle: tv("playTitle"),
+    rate: tv("rate"),
+    fps: (n: number) => tv("fps", { n }),
+    // a tool or preset without words in the messages keeps its own label
+    tool: (x: MouseTool) => (tv.has(`tools.${x.id}` as never) ? tv(`tools.${x.id}` as never) : x.label),
+    preset: (p: Preset) => (tv.has(`presets.${p.id}` as never) ? tv(`presets.${p.id}` as never) : p.label),
+  };
+}
 
 type Props = {
   mouseTools: MouseTool[];
@@ -55,9 +63,10 @@ type Props = {
 };
 
 export function Toolbar({ mouseTools, measureTools, primary, onPrimary, presets, onPreset, onInvert, onReset, onZoom, onFrame, onRotate, onFlip, cine, state, disabled }: Props) {
+  const TEXT = useToolbarText();
   const toolButton = (t: MouseTool) => (
-    <button key={t.id} type="button" role="radio" aria-checked={primary === t.id} className={primary === t.id ? "tool on" : "tool"} onClick={() => onPrimary(t.id)} disabled={disabled} title={`${t.label} (${t.shortcut})`} data-testid={`tool-${t.id}`}>
-      {t.label}
+    <button key={t.id} type="button" role="radio" aria-checked={primary === t.id} className={primary === t.id ? "tool on" : "tool"} onClick={() => onPrimary(t.id)} disabled={disabled} title={`${TEXT.tool(t)} (${t.shortcut})`} data-testid={`tool-${t.id}`}>
+      {TEXT.tool(t)}
     </button>
   );
   return (
@@ -71,7 +80,7 @@ export function Toolbar({ mouseTools, measureTools, primary, onPrimary, presets,
         <div className="tool-group" aria-label={TEXT.presets} role="group">
           {presets.map((p) => (
             <button key={p.id} type="button" className="tool" onClick={() => onPreset(p)} disabled={disabled || state.color} title={`W ${p.width} / L ${p.center}${p.key ? ` (${p.key})` : ""}`} data-testid={`preset-${p.id}`}>
-              {p.label}
+              {TEXT.preset(p)}
             </button>
           ))}
         </div>

@@ -7,6 +7,7 @@
 // invisible but laid out in the same place, and replaces it once its image is drawn and its tools
 // bound: the clinician sees the image at once, nothing moves, and the picture never blinks.
 import { useCallback, useEffect, useState, type ComponentType } from "react";
+import { useTranslations } from "next-intl";
 import type { ViewerShellProps } from "./ViewerShell";
 import { previewUrl, scanFileUrl } from "./imageIds";
 import { prefetchScanFile } from "./scanBytes";
@@ -24,13 +25,14 @@ export function Viewer(props: ViewerProps) {
   const [failed, setFailed] = useState<string | null>(null);
   // the shell has settled (image drawn and tools bound, or an error to show): it takes over
   const [settled, setSettled] = useState(false);
+  const tv = useTranslations("viewer");
   useEffect(() => {
     let off = false;
     load()
       .then((m) => !off && setShell(() => m.default))
       .catch((e: Error) => {
         console.warn("viewer: the viewer's code could not be loaded:", e); // for support; the clinician reads the sentence below
-        if (!off) setFailed("The image viewer could not be loaded. Reload the page to try again; the rest of the record is unaffected.");
+        if (!off) setFailed("load");
       });
     return () => {
       off = true;
@@ -54,7 +56,7 @@ export function Viewer(props: ViewerProps) {
       <Shell {...props} preview onSettled={onSettled} />
     ) : (
       <div className="viewer viewer-empty" data-testid="viewer-loading">
-        <p className="muted">No scans yet. Upload a DICOM, PNG or JPEG file to view it here.</p>
+        <p className="muted">{tv("noScans")}</p>
       </div>
     );
   }
@@ -74,6 +76,7 @@ export function Viewer(props: ViewerProps) {
 function Placeholder({ scans, selectedId, onSelect, scores, failed }: ViewerProps & { failed: string | null }) {
   const scan = scans.find((s) => s.id === selectedId) ?? null;
   const [previewFailed, setPreviewFailed] = useState<string | null>(null);
+  const tv = useTranslations("viewer");
   return (
     <div className="viewer" data-testid="viewer-loading">
       <div className="viewer-toolbar" aria-hidden="true" />
@@ -85,14 +88,14 @@ function Placeholder({ scans, selectedId, onSelect, scores, failed }: ViewerProp
             <img
               className="viewer-preview"
               src={previewUrl(scan.id)}
-              alt={`Preview of the ${scan.modality} scan`}
+              alt={tv("previewAlt", { modality: scan.modality })}
               data-testid="viewer-preview"
               fetchPriority="high"
               onError={() => setPreviewFailed(scan.id)}
               {...{ elementtiming: "scan-preview" }} // Element Timing: bench/record-page.bench.ts reads when it was painted
             />
           )}
-          <div className={failed ? "viewer-status error" : "viewer-status corner"} role="status">{failed ?? "Starting the viewer…"}</div>
+          <div className={failed ? "viewer-status error" : "viewer-status corner"} role="status">{failed ? tv("loadFailed") : tv("starting")}</div>
         </div>
       </div>
       {scan && <DicomTagPanel scan={scan} />}

@@ -1,7 +1,8 @@
 "use client";
+import { useTranslations } from "next-intl";
 // The viewer: a small shell that wires the viewport hook to tool modules, overlays and panels.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { useViewport, MOUSE_TOOLS } from "./useViewport";
+import { useViewport, MOUSE_TOOLS, LOAD_ERROR } from "./useViewport";
 import { Toolbar } from "./Toolbar";
 import { SeriesBrowser, type ScanScore } from "./SeriesBrowser";
 import { DicomTagPanel } from "./DicomTagPanel";
@@ -62,6 +63,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
   const { state, primary, choosePrimary, viewport, sync } = useViewport(elementRef, scan);
   const measurements = useMeasurements(scan, viewport, state.status === "ready");
   const [help, setHelp] = useState(false);
+  const tv = useTranslations("viewer");
   // cine plays the scan it was started on only (a new scan opens still)
   const [cine, setCine] = useState<{ playingScanId: string | null; fps: number }>({ playingScanId: null, fps: DEFAULT_CINE_RATE });
   const presets = useMemo(() => presetsFor(scan?.modality ?? ""), [scan?.modality]);
@@ -125,7 +127,7 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
   if (!scans.length) {
     return (
       <div className="viewer viewer-empty" data-testid="viewer">
-        <p className="muted">No scans yet. Upload a DICOM, PNG or JPEG file to view it here.</p>
+        <p className="muted">{tv("noScans")}</p>
       </div>
     );
   }
@@ -158,8 +160,8 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
           className="viewport-frame"
           tabIndex={0}
           role="application"
-          aria-roledescription="image viewer"
-          aria-label={scan ? `${scan.modality} image. Drag with the chosen tool (window/level, pan, zoom or a measurement); mouse wheel or arrow keys change frame; press ? for shortcuts.` : "image viewer"}
+          aria-roledescription={tv("roleDescription")}
+          aria-label={scan ? tv("viewportLabel", { modality: scan.modality }) : tv("roleDescription")}
           onKeyDown={(e) => (e.key === "?" ? setHelp((h) => !h) : e.key === "Escape" && help ? setHelp(false) : onKey(e))}
           onContextMenu={(e) => e.preventDefault()}
         >
@@ -192,21 +194,21 @@ export default function ViewerShell({ scans, selectedId, onSelect, saliency, sal
           {scan && state.status === "ready" && <ViewportInfo scan={scan} state={state} />}
           {scan && state.status === "ready" && <OrientationOverlay viewport={viewport} belowBanner={!!scan.identityFlag} />}
           {scan?.identityFlag && <IdentityFlagOverlay flag={scan.identityFlag} />}
-          {state.status === "loading" && <div className="viewer-status corner" role="status">Loading image…</div>}
+          {state.status === "loading" && <div className="viewer-status corner" role="status">{tv("loading")}</div>}
           {state.status === "error" && (
             <div className="viewer-status error" role="alert" data-testid="viewer-error">
-              {state.error}
+              {state.error === LOAD_ERROR.server ? tv("errorServer") : state.error === LOAD_ERROR.cannotShow ? tv("errorCannotShow") : state.error === LOAD_ERROR.start ? tv("errorStart") : state.error}
             </div>
           )}
           {help && (
-            <div className="viewer-help" role="dialog" aria-label="Keyboard shortcuts">
+            <div className="viewer-help" role="dialog" aria-label={tv("shortcutsLabel")}>
               <table>
                 <tbody>
                   {SHORTCUTS.map((s) => (
-                    <tr key={s.keys}><td className="mono">{s.keys}</td><td>{s.label}</td></tr>
+                    <tr key={s.keys}><td className="mono">{s.keys}</td><td>{tv.has(`shortcuts.${s.keys}` as never) ? tv(`shortcuts.${s.keys}` as never) : s.label}</td></tr>
                   ))}
-                  <tr><td className="mono">Right / middle drag, wheel</td><td>Zoom / pan / frames</td></tr>
-                  <tr><td className="mono">Esc</td><td>Close this list</td></tr>
+                  <tr><td className="mono">{tv("mouseKeys")}</td><td>{tv("mouseKeysWhat")}</td></tr>
+                  <tr><td className="mono">Esc</td><td>{tv("escWhat")}</td></tr>
                 </tbody>
               </table>
             </div>

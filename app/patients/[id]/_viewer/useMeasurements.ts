@@ -1,4 +1,6 @@
 "use client";
+import { useTranslations } from "next-intl";
+import { useApiError } from "@/app/_components/useApiError";
 // Saved measurements of the open scan (issue 16): loads them when the scan is drawn and re-adds
 // them to Cornerstone's annotation state (locked), saves each annotation a clinician finishes
 // (ANNOTATION_COMPLETED) through POST /api/scans/{id}/measurements, deletes the clinician's own.
@@ -11,18 +13,28 @@ import { imageIdsFor } from "./imageIds";
 import { addSavedAnnotation, clearMeasureAnnotations, measurementFromAnnotation, MEASURE_TOOLS, removeMeasureAnnotation } from "./tools/measure";
 import type { ViewerScan } from "./types";
 
-const TEXT = {
-  loadFailed: (why: string) => `Saved measurements could not be loaded: ${why}`,
-  saveFailed: (why: string) => `The measurement was not saved: ${why}`,
-  nothingMeasured: "Nothing was measured there (draw inside the image); nothing was saved.",
-  saved: "Measurement saved.",
-  deleteFailed: (why: string) => `The measurement was not deleted: ${why}`,
-  deleted: "Measurement deleted.",
-};
+/** The panel's notes in the interface language (messages/<locale>.json → viewer.measurements). */
+function useMeasurementText() {
+  const t = useTranslations("viewer.measurements");
+  const apiError = useApiError();
+  return useMemo(
+    () => ({
+      why: (r: { code: string; message: string; status: number }) => apiError({ error: r }, r.status),
+      loadFailed: (why: string) => t("loadFailed", { why }),
+      saveFailed: (why: string) => t("saveFailed", { why }),
+      nothingMeasured: t("nothingMeasured"),
+      saved: t("saved"),
+      deleteFailed: (why: string) => t("deleteFailed", { why }),
+      deleted: t("deleted"),
+    }),
+    [t, apiError],
+  );
+}
 
 const ourTools = new Set(MEASURE_TOOLS.map((t) => t.toolName));
 
 export function useMeasurements(scan: ViewerScan | null, getViewport: () => Types.IStackViewport | null, ready: boolean) {
+  const TEXT = useMeasurementText();
   const scanId = scan?.id ?? null;
   // kept per scan: a new scan shows nothing of the previous one
   const [list, setList] = useState<{ scanId: string | null; items: MeasurementView[] }>({ scanId: null, items: [] });
@@ -44,7 +56,7 @@ export function useMeasurements(scan: ViewerScan | null, getViewport: () => Type
     let stale = false;
     void api<MeasurementList>(`/api/scans/${scanId}/measurements`).then((r) => {
       if (stale) return;
-      if (!r.ok) return setMessage(TEXT.loadFailed(r.message));
+      if (!r.ok) return setMessage(TEXT.loadFailed(TEXT.why(r)));
       const vp = getViewport();
       clearMeasureAnnotations();
       saved.current = new Set(r.data.items.map((m) => m.id));
@@ -55,7 +67,7 @@ export function useMeasurements(scan: ViewerScan | null, getViewport: () => Type
     return () => {
       stale = true;
     };
-  }, [ready, scanId, imageIds, getViewport, setItems, setMessage]);
+  }, [ready, scanId, imageIds, getViewport, setItems, setMessage, TEXT]);
 
   // a new scan: nothing of the previous one stays drawn
   useEffect(() => () => clearMeasureAnnotations(), [scanId]);
@@ -78,7 +90,7 @@ export function useMeasurements(scan: ViewerScan | null, getViewport: () => Type
       const vp = getViewport();
       if (!r.ok) {
         redraw();
-        return setMessage(TEXT.saveFailed(r.message));
+        return setMessage(TEXT.saveFailed(TEXT.why(r)));
       }
       // the stored measurement replaces what was drawn: locked, as the next reader will see it
       saved.current.add(r.data.id);
@@ -89,19 +101,19 @@ export function useMeasurements(scan: ViewerScan | null, getViewport: () => Type
     };
     eventTarget.addEventListener(ToolEnums.Events.ANNOTATION_COMPLETED, onCompleted);
     return () => eventTarget.removeEventListener(ToolEnums.Events.ANNOTATION_COMPLETED, onCompleted);
-  }, [scanId, imageIds, getViewport, redraw, setItems, setMessage]);
+  }, [scanId, imageIds, getViewport, redraw, setItems, setMessage, TEXT]);
 
   const remove = useCallback(
     async (m: MeasurementView) => {
       const r = await api(`/api/scans/${m.scanId}/measurements/${m.id}`, { method: "DELETE" });
-      if (!r.ok) return setMessage(TEXT.deleteFailed(r.message));
+      if (!r.ok) return setMessage(TEXT.deleteFailed(TEXT.why(r)));
       saved.current.delete(m.id);
       removeMeasureAnnotation(m.id);
       redraw();
       setItems((xs) => xs.filter((x) => x.id !== m.id));
       setMessage(TEXT.deleted);
     },
-    [redraw, setItems, setMessage],
+    [redraw, setItems, setMessage, TEXT],
   );
 
   return { items, message, remove };

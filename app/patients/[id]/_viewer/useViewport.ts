@@ -70,7 +70,7 @@ export function useViewport(elementRef: RefObject<HTMLDivElement | null>, scan: 
         performance.mark("fcds:cornerstone-ready");
       } catch (e) {
         console.warn("viewer: Cornerstone could not start:", e); // for support; the clinician reads the sentence below
-        setInitError("The image viewer could not start in this browser. Reload the page to try again; the rest of the record is unaffected.");
+        setInitError(LOAD_ERROR.start);
         return;
       }
       if (cancelled) return;
@@ -224,9 +224,16 @@ async function registerWadorsMetadata(d: NonNullable<ViewerScan["dicomweb"]>, im
  * clinic's words. The technical cause (decoder message, transfer syntax, URL) goes to the browser
  * console for support, never onto the screen.
  */
+/** The two sentences a clinician can read (ViewerShell shows them in the interface language). */
+export const LOAD_ERROR = {
+  start: "The image viewer could not start in this browser. Reload the page to try again; the rest of the record is unaffected.",
+  server: "This image could not be loaded from the server. Check the connection and select the scan again.",
+  cannotShow: "This image cannot be shown in the viewer. The scan is kept in the record and its risk scores are not affected. Choose another scan, or ask IT support to check the file's format.",
+} as const;
+
 function describeLoadError(e: unknown, scan: ViewerScan): string {
   const raw = e instanceof Error ? e.message : typeof e === "string" ? e : (e as { message?: string; error?: { message?: string } })?.message ?? (e as { error?: { message?: string } })?.error?.message ?? "";
   console.warn(`viewer: scan ${scan.id} (transfer syntax ${scan.transferSyntaxUid ?? "none"}) could not be displayed:`, raw || e);
-  if (/status|http|fetch|network|40\d|50\d/i.test(raw)) return "This image could not be loaded from the server. Check the connection and select the scan again.";
-  return "This image cannot be shown in the viewer. The scan is kept in the record and its risk scores are not affected. Choose another scan, or ask IT support to check the file's format.";
+  if (/status|http|fetch|network|40\d|50\d/i.test(raw)) return LOAD_ERROR.server;
+  return LOAD_ERROR.cannotShow;
 }

@@ -1,11 +1,12 @@
 "use client";
+import { useTranslations } from "next-intl";
 import type { Types } from "@cornerstonejs/core";
 import { orientationOf, scaleBarOf } from "../tools/orientation";
 
-const TEXT = {
-  scale: (mm: number) => `${mm} mm`,
-  scaleLabel: (mm: number) => `Scale bar: ${mm} millimetres`,
-};
+function useScaleText() {
+  const t = useTranslations("viewer");
+  return { scale: (mm: number) => `${mm} mm`, scaleLabel: (mm: number) => t("scaleLabel", { mm }) };
+}
 
 /**
  * Orientation letters at the four edges (from Image Orientation (Patient), following rotation and
@@ -14,6 +15,7 @@ const TEXT = {
  * does on every camera, frame and window change (useViewport's sync).
  */
 export function OrientationOverlay({ viewport, belowBanner = false }: { viewport: () => Types.IStackViewport | null; belowBanner?: boolean }) {
+  const TEXT = useScaleText();
   const vp = viewport();
   if (!vp) return null;
   let o: ReturnType<typeof orientationOf> = null;

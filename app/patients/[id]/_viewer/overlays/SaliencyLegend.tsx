@@ -1,4 +1,6 @@
 "use client";
+import { useLocale, useTranslations } from "next-intl";
+import { localizeOutcomeLabel } from "@/lib/domain/clinical-terms";
 // The saliency overlay's key: which outcome the map explains (the clinician can switch when the
 // assessment stored one map per outcome) and what its colours mean. Sits in the viewport's top
 // right corner, away from the image centre, and exists only while the overlay is drawn.
@@ -6,17 +8,20 @@ import { useId, type CSSProperties, type KeyboardEvent } from "react";
 import type { OutcomeSaliencyView } from "@/lib/domain/assessment";
 import { legendGradient, SALIENCY_THRESHOLD } from "./saliencyColormap";
 
-const TEXT = {
-  legend: "Saliency legend",
-  for: "Saliency for:",
-  pick: "Outcome the map explains",
-  low: "Low",
-  high: "High",
-  scale: "Relative contribution",
-  scaleLong: (threshold: number) =>
-    `Grad-CAM: how much each area of the image contributed to this outcome's score, relative to the map's strongest area; areas below ${Math.round(threshold * 100)}% are not coloured.`,
-  headline: "largest image share",
-};
+/** The legend's words in the interface language (messages/<locale>.json → viewer.saliencyLegend). */
+function useLegendText() {
+  const t = useTranslations("viewer.saliencyLegend");
+  return {
+    legend: t("legend"),
+    for: t("for"),
+    pick: t("pick"),
+    low: t("low"),
+    high: t("high"),
+    scale: t("scale"),
+    scaleLong: (threshold: number) => t("scaleLong", { percent: Math.round(threshold * 100) }),
+    headline: t("headline"),
+  };
+}
 
 const GRADIENT = legendGradient();
 
@@ -49,6 +54,8 @@ type Props = {
 
 export function SaliencyLegend({ outcomes, shown, headline, onPick }: Props) {
   const scaleId = useId();
+  const TEXT = useLegendText();
+  const locale = useLocale();
   // the viewport's own keys (arrows change frame, S hides the overlay) must not fire while the
   // clinician works the outcome list
   const keepKeys = (e: KeyboardEvent) => e.stopPropagation();
@@ -56,13 +63,13 @@ export function SaliencyLegend({ outcomes, shown, headline, onPick }: Props) {
     <div style={S.legend} role="group" aria-label={TEXT.legend} aria-describedby={scaleId} data-testid="saliency-legend" data-head={shown.head} onKeyDown={keepKeys}>
       {/* the statement in full (it wraps); the list, when there is a choice, in the model's short words */}
       <p style={S.outcome}>
-        {TEXT.for} <strong style={{ fontWeight: 600 }} data-testid="saliency-outcome-label">{shown.label}</strong>
+        {TEXT.for} <strong style={{ fontWeight: 600 }} data-testid="saliency-outcome-label">{localizeOutcomeLabel(shown.label, locale)}</strong>
       </p>
       {outcomes.length > 1 && (
         <select style={S.select} aria-label={TEXT.pick} value={shown.head} onChange={(e) => onPick(e.target.value)} data-testid="saliency-outcome">
           {outcomes.map((o) => (
             <option key={o.head} value={o.head}>
-              {o.shortLabel}{o.head === headline ? ` (${TEXT.headline})` : ""}
+              {localizeOutcomeLabel(o.shortLabel, locale)}{o.head === headline ? ` (${TEXT.headline})` : ""}
             </option>
           ))}
         </select>
