@@ -47,6 +47,11 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   apt_install chromium
 fi
 echo "[setup] Chromium: $("${CHROMIUM_PATH:-/usr/bin/chromium}" --version 2>/dev/null | head -1)"
+# A Korean font, so the ko-KR pages (e2e/i18n.spec.ts screenshots) render Hangul instead of boxes.
+if ! fc-list 2>/dev/null | grep -qi "nanum"; then
+  echo "[setup] Korean font missing: installing Debian's fonts-nanum"
+  apt_install fonts-nanum || echo "[setup] fonts-nanum could not be installed: Korean screenshots will show boxes"
+fi
 
 # A real PACS for the DICOMweb tests (test/support/orthanc.ts runs it as a plain process on a free
 # loopback port with its own configuration; the system service, if the package starts one, is not used).
