@@ -17,6 +17,7 @@ function usePanelText() {
     showTitle: t("showTitle"),
     delete: t("delete"),
     deleteLabel: (tool: string, value: string) => t("deleteLabel", { tool, value }),
+    roiStats: (v: Parameters<NonNullable<Parameters<typeof formatMeasurement>[1]>>[0]) => t("roiStats", v),
     tool: (id: MeasurementView["toolType"]) => (tv.has(`tools.${id}` as never) ? tv(`tools.${id}` as never) : (MEASURE_TOOLS.find((m) => m.id === id)?.label ?? id)),
   };
 }
@@ -42,7 +43,7 @@ export function MeasurementPanel({ items, message, frames, onShow, onDelete }: P
         <ul>
           {items.map((m) => {
             const tool = TEXT.tool(m.toolType);
-            const value = formatMeasurement(m);
+            const value = formatMeasurement(m, TEXT.roiStats);
             return (
               <li key={m.id} data-testid="measurement-row" data-tool={m.toolType} data-frame={m.frameIndex}>
                 <button type="button" className="measurement-show" onClick={() => onShow(m)} title={TEXT.showTitle}>

@@ -11,7 +11,7 @@ function useScaleText() {
 /**
  * Orientation letters at the four edges (from Image Orientation (Patient), following rotation and
  * flips) and a scale bar (from Pixel Spacing). `belowBanner`: the identity flag covers the top edge's
- * middle, so the top letter and the scale bar sit under it. Recomputed whenever the shell re-renders, which it
+ * middle, so the top letter sits under it (the scale bar is bottom right, clear of the saliency legend). Recomputed whenever the shell re-renders, which it
  * does on every camera, frame and window change (useViewport's sync).
  */
 export function OrientationOverlay({ viewport, belowBanner = false }: { viewport: () => Types.IStackViewport | null; belowBanner?: boolean }) {

@@ -132,14 +132,17 @@ export function addSavedAnnotation(vp: Types.IStackViewport, m: MeasurementView,
   annotationApi.locking.setAnnotationLocked(m.id, true);
 }
 
-/** A measurement's value as the side panel and the clinician read it: "23.4 mm", "41.2 HU ± 8.1 (12 – 80), 312 mm²". */
-export function formatMeasurement(m: Pick<MeasurementView, "toolType" | "stats">): string {
+type RoiWords = (v: { mean: string; sd: string; min: string; max: string; area: string; unit: string; areaUnit: string }) => string;
+const roiEnglish: RoiWords = (v) => `mean ${v.mean} ${v.unit}, SD ${v.sd}, min ${v.min}, max ${v.max}, area ${v.area} ${v.areaUnit}`;
+
+/** A measurement's value as the side panel and the clinician read it: "23.40 mm", "mean 41.2 HU, SD 8.1, …"; `roi` words the ROI statistics in the UI language. */
+export function formatMeasurement(m: Pick<MeasurementView, "toolType" | "stats">, roi: RoiWords = roiEnglish): string {
   const s = m.stats as unknown as Record<string, number & string>;
   const r = (v: number, d = 1) => (Math.round(v * 10 ** d) / 10 ** d).toFixed(d);
   switch (m.toolType) {
     case "length": return `${r(s.length, 2)} ${s.unit}`;
     case "angle": return `${r(s.angle, 1)}°`;
     case "probe": return `${r(s.value, 1)} ${s.unit}`;
-    default: return `mean ${r(s.mean)} ${s.unit}, SD ${r(s.stdDev)}, min ${r(s.min)}, max ${r(s.max)}, area ${r(s.area, 1)} ${s.areaUnit}`;
+    default: return roi({ mean: r(s.mean), sd: r(s.stdDev), min: r(s.min), max: r(s.max), area: r(s.area, 1), unit: s.unit, areaUnit: s.areaUnit });
   }
 }
