@@ -1,4 +1,5 @@
 import type { Locale } from "./locale";
+import OUTCOME_LABELS from "@/models/fusion/outcome-labels.json";
 
 /*
  * The model's clinical words (lib/fusion encoders and factors, the registry's outcome labels) in
@@ -9,11 +10,9 @@ import type { Locale } from "./locale";
  */
 
 const KO_TERMS: Record<string, string> = {
-  // outcomes (registry labels and short labels)
-  "Lung cancer diagnosis within 2 years": "2년 내 폐암 진단",
-  "Major adverse cardiovascular event within 5 years": "5년 내 주요 심혈관 사건(MACE)",
-  "Lung ca 2y": "폐암 2년",
-  "MACE 5y": "MACE 5년",
+  // outcomes (registry labels and short labels): from models/fusion/outcome-labels.json, where the
+  // training side keeps each outcome's words in every language (the bundle owns the English ones)
+  ...Object.fromEntries(Object.values(OUTCOME_LABELS).flatMap((o) => [[o.en.label, o.ko.label], [o.en.shortLabel, o.ko.shortLabel]])),
   // record facts (FEATURE_CLINICAL facts and encoder labels)
   Age: "나이",
   Sex: "성별",

@@ -17,6 +17,9 @@ import { toFusionDiet } from "@/lib/domain/record";
 import { PNG } from "pngjs";
 import { writeCtDicom } from "@/lib/dicom/write";
 import { rngFor, sigmoid } from "./rng";
+// the outcome words in every interface language, one file (lib/domain/clinical-terms.ts reads the
+// translations from it; the English words go into each trained bundle)
+import OUTCOME_LABELS from "./outcome-labels.json";
 
 export const HEADS = ["lung_cancer_2y", "mace_5y"] as const;
 export type HeadName = (typeof HEADS)[number];
@@ -26,11 +29,8 @@ export type HeadName = (typeof HEADS)[number];
  * categories, card.json heads). Once written into a bundle, the bundle owns them: the app reads
  * them from there (lib/fusion/outcomes.ts) or from the model registry, never from here.
  */
-export const HEAD_LABELS: Record<HeadName, string> = {
-  lung_cancer_2y: "Lung cancer diagnosis within 2 years",
-  mace_5y: "Major adverse cardiovascular event within 5 years",
-};
-export const HEAD_SHORT_LABELS: Record<HeadName, string> = { lung_cancer_2y: "Lung ca 2y", mace_5y: "MACE 5y" };
+export const HEAD_LABELS: Record<HeadName, string> = Object.fromEntries(HEADS.map((h) => [h, OUTCOME_LABELS[h].en.label])) as Record<HeadName, string>;
+export const HEAD_SHORT_LABELS: Record<HeadName, string> = Object.fromEntries(HEADS.map((h) => [h, OUTCOME_LABELS[h].en.shortLabel])) as Record<HeadName, string>;
 /** Per head [moderateFrom, highFrom] on the calibrated probability. */
 export const HEAD_CATEGORIES: Record<HeadName, [number, number]> = { lung_cancer_2y: [0.03, 0.1], mace_5y: [0.075, 0.2] };
 
