@@ -6,7 +6,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import { DEMO, loginAs } from "./support/login";
-import { generatePatient, renderScan, scanToDicom } from "../models/fusion/cohort";
+import { renderScan, scanToDicom } from "../models/fusion/cohort";
+import { createCohortPatient, csrf } from "./support/cohort-patient";
 
 const SHOTS = "test-results/i18n";
 mkdirSync(SHOTS, { recursive: true });
@@ -16,17 +17,6 @@ type Rec = { id: string; assessments: { id: string; scanId: string | null; statu
 
 const pct = (p: number) => `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}%`;
 const KO_CATEGORY = { low: "낮음", moderate: "중간", high: "높음" } as const;
-const unique = () => `I18N-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`.toUpperCase().slice(0, 32);
-
-async function csrf(page: Page) {
-  return { "x-csrf-token": decodeURIComponent((await page.context().cookies()).find((c) => c.name === "fcds_csrf")?.value ?? "") };
-}
-
-async function post(page: Page, path: string, data: unknown, status = 201) {
-  const r = await page.request.post(path, { data, headers: await csrf(page) });
-  expect(r.status(), `${path}: ${await r.text()}`).toBe(status);
-  return r.json();
-}
 
 async function record(page: Page, id: string): Promise<Rec> {
   return (await (await page.request.get(`/api/patients/${id}`)).json()) as Rec;
@@ -39,12 +29,7 @@ async function finished(page: Page, id: string, which: (a: Rec["assessments"][nu
 
 /** A synthetic cohort patient under a fresh MRN, with a chest CT the model reads (joint fusion). */
 async function patientWithScan(page: Page, index: number) {
-  const p = generatePatient(42, index);
-  p.patient.mrn = unique();
-  const { id } = (await post(page, "/api/patients", p.patient)) as { id: string };
-  for (const c of p.conditions) await post(page, `/api/patients/${id}/conditions`, c);
-  for (const f of p.familyHistory) await post(page, `/api/patients/${id}/family-history`, f);
-  for (const d of p.dietRecords) await post(page, `/api/patients/${id}/diet`, d);
+  const { id, p } = await createCohortPatient(page, index, "I18N");
   const dicom = Buffer.from(scanToDicom(p, renderScan(p, { size: 256 })));
   const up = await page.request.post(`/api/patients/${id}/scans`, { headers: await csrf(page), multipart: { file: { name: "chest.dcm", mimeType: "application/dicom", buffer: dicom } } });
   expect(up.status(), await up.text()).toBe(201);

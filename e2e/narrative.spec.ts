@@ -7,7 +7,8 @@ import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { mkdirSync } from "node:fs";
 import { loginAs } from "./support/login";
-import { generatePatient, renderScan, scanToDicom, type CohortPatient } from "../models/fusion/cohort";
+import { renderScan, scanToDicom } from "../models/fusion/cohort";
+import { createCohortPatient, csrf } from "./support/cohort-patient";
 
 const SHOTS = "/tmp/shots-narrative17";
 mkdirSync(SHOTS, { recursive: true });
@@ -17,28 +18,7 @@ type Rec = { id: string; scans: { id: string }[]; assessments: { id: string; sca
 type Words = { assessmentId: string; lang: string; sections: { kind: string; head: string | null; text: string }[]; text: string };
 
 const pct = (p: number) => `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}%`;
-const unique = () => `N17-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`.toUpperCase().slice(0, 32);
-
-async function csrf(page: Page) {
-  return { "x-csrf-token": decodeURIComponent((await page.context().cookies()).find((c) => c.name === "fcds_csrf")?.value ?? "") };
-}
-
-async function post(page: Page, path: string, data: unknown) {
-  const r = await page.request.post(path, { data, headers: await csrf(page) });
-  expect(r.status(), `${path}: ${await r.text()}`).toBe(201);
-  return r.json();
-}
-
-/** A patient of our own: a synthetic cohort patient's record under a fresh MRN. */
-async function createPatient(page: Page, index: number): Promise<{ id: string; p: CohortPatient }> {
-  const p = generatePatient(42, index);
-  p.patient.mrn = unique();
-  const { id } = (await post(page, "/api/patients", p.patient)) as { id: string };
-  for (const c of p.conditions) await post(page, `/api/patients/${id}/conditions`, c);
-  for (const f of p.familyHistory) await post(page, `/api/patients/${id}/family-history`, f);
-  for (const d of p.dietRecords) await post(page, `/api/patients/${id}/diet`, d);
-  return { id, p };
-}
+const createPatient = (page: Page, index: number) => createCohortPatient(page, index, "N17");
 
 async function record(page: Page, id: string): Promise<Rec> {
   return (await (await page.request.get(`/api/patients/${id}`)).json()) as Rec;
