@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { STATIC_ASSET_CSP } from "../lib/auth/headers";
 import { DEMO, login, loginAs, logout } from "./support/login";
 import { watchCspViolations } from "./support/csp";
+import { LOCALE_COOKIE } from "../lib/i18n/negotiate";
 
 test.describe("security headers", () => {
   test("a page response carries CSP with a nonce Next.js puts on its scripts, and the other headers", async ({ page }) => {
@@ -134,6 +135,29 @@ test.describe("sign-in", () => {
     await page.goto("/patients");
     await expect(page).toHaveURL(/\/patients$/); // still signed in
   });
+});
+
+test.describe("content security policy on the working pages", () => {
+  // zod 4 probes `new Function` when a schema is created; the CSP refuses it and the browser reports
+  // a violation even though zod catches it (instrumentation-client.ts turns the probe off)
+  for (const locale of ["en", "ko"] as const) {
+    test(`patients, record page with the viewer drawn, account and models (${locale}): no CSP violation`, async ({ page, baseURL }) => {
+      await loginAs(page, "clinician");
+      await page.context().addCookies([{ name: LOCALE_COOKIE, value: locale, url: baseURL! }]); // the clinician has no saved choice: the cookie decides
+      const violations = watchCspViolations(page);
+      const r = await page.request.get("/api/patients?q=DEMO-000000");
+      const id = ((await r.json()) as { items: { id: string; mrn: string }[] }).items.find((p) => p.mrn === "DEMO-000000")!.id;
+      await page.goto("/patients");
+      await expect(page.getByRole("table")).toBeVisible();
+      await page.goto(`/patients/${id}`);
+      await expect(page.getByTestId("viewport")).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
+      for (const path of ["/account", "/models"]) {
+        await page.goto(path);
+        await expect(page.locator("main h1").first()).toBeVisible();
+      }
+      expect(violations()).toEqual([]);
+    });
+  }
 });
 
 test.describe("sign-out", () => {
