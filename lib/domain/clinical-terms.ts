@@ -1,5 +1,5 @@
 import type { Locale } from "./locale";
-import OUTCOME_LABELS from "@/models/fusion/outcome-labels.json";
+import { OUTCOME_LABELS } from "@/models/fusion/outcome-labels";
 
 /*
  * The model's clinical words (lib/fusion encoders and factors, the registry's outcome labels) in
@@ -10,7 +10,7 @@ import OUTCOME_LABELS from "@/models/fusion/outcome-labels.json";
  */
 
 const KO_TERMS: Record<string, string> = {
-  // outcomes (registry labels and short labels): from models/fusion/outcome-labels.json, where the
+  // outcomes (registry labels and short labels): from models/fusion/outcome-labels.ts, where the
   // training side keeps each outcome's words in every language (the bundle owns the English ones)
   ...Object.fromEntries(Object.values(OUTCOME_LABELS).flatMap((o) => [[o.en.label, o.ko.label], [o.en.shortLabel, o.ko.shortLabel]])),
   // record facts (FEATURE_CLINICAL facts and encoder labels)

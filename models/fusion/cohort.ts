@@ -17,9 +17,7 @@ import { toFusionDiet } from "@/lib/domain/record";
 import { PNG } from "pngjs";
 import { writeCtDicom } from "@/lib/dicom/write";
 import { rngFor, sigmoid } from "./rng";
-// the outcome words in every interface language, one file (lib/domain/clinical-terms.ts reads the
-// translations from it; the English words go into each trained bundle)
-import OUTCOME_LABELS from "./outcome-labels.json";
+import { OUTCOME_LABELS } from "./outcome-labels";
 
 export const HEADS = ["lung_cancer_2y", "mace_5y"] as const;
 export type HeadName = (typeof HEADS)[number];
